@@ -1,0 +1,1 @@
+//! Documents: PDF, CSV and JSON renderings of ledger facts, each carrying a signed QR seal.
