@@ -19,8 +19,8 @@ pub use gs1::{Gs1Data, Gs1Element, Gs1Error, Gs1Source};
 pub use iso15434::{parse_envelope, Envelope, EnvelopeError, Format};
 pub use label::{LabelCode, LabelCodeError, LabelKind, ScanCommand};
 pub use render::{
-    render_command_sheet_pdf, render_label_pdf, render_label_png, render_label_svg,
-    render_sheet_pdf, render_zpl, LabelSpec, RenderError, SheetLayout,
+    render_command_sheet_pdf, render_label_luma, render_label_pdf, render_label_png,
+    render_label_svg, render_sheet_pdf, render_zpl, LabelSpec, RenderError, SheetLayout,
 };
 pub use serial::{normalize_manufacturer, normalize_serial};
 pub use uii::{Uii, UiiConstruct, UiiError};

@@ -301,6 +301,22 @@ fn check_dpi(dpi: u32) -> Result<f32, RenderError> {
 
 /// The label as a greyscale PNG at `dpi`.
 pub fn render_label_png(spec: &LabelSpec, dpi: u32) -> Result<Vec<u8>, RenderError> {
+    let img = render_label_image(spec, dpi)?;
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .map_err(|e| RenderError::Png(e.to_string()))?;
+    Ok(out.into_inner())
+}
+
+/// The label as 8-bit grey pixels at `dpi`: (pixels row by row, width, height).
+/// For callers that decode or degrade the picture without a PNG round trip.
+pub fn render_label_luma(spec: &LabelSpec, dpi: u32) -> Result<(Vec<u8>, u32, u32), RenderError> {
+    let img = render_label_image(spec, dpi)?;
+    let (w, h) = img.dimensions();
+    Ok((img.into_raw(), w, h))
+}
+
+fn render_label_image(spec: &LabelSpec, dpi: u32) -> Result<image::GrayImage, RenderError> {
     let px = check_dpi(dpi)?;
     let marks = layout(spec, Some(px))?;
     let width = (spec.width_mm / px).round() as u32;
@@ -326,10 +342,7 @@ pub fn render_label_png(spec: &LabelSpec, dpi: u32) -> Result<Vec<u8>, RenderErr
             } => draw_text_px(&mut img, x / px, y / px, size / px, *bold, text),
         }
     }
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png)
-        .map_err(|e| RenderError::Png(e.to_string()))?;
-    Ok(out.into_inner())
+    Ok(img)
 }
 
 fn draw_text_px(
