@@ -225,8 +225,7 @@ impl Ledger {
             clock: Box::new(Utc::now),
         };
         let pin_hash = crate::auth::hash_pin(admin_pin)?;
-        let created = ledger.write(|w| {
-            schema::migrate_to(w.conn, schema::CURRENT_VERSION)?;
+        let created = ledger.migrate().and_then(|()| ledger.write(|w| {
             w.append(
                 None,
                 None,
@@ -239,7 +238,7 @@ impl Ledger {
                 },
             )?;
             Ok(())
-        });
+        }));
         if let Err(e) = created {
             drop(ledger);
             let _ = std::fs::remove_file(path);
@@ -405,6 +404,44 @@ impl Ledger {
         let tx = self.conn.unchecked_transaction()?;
         let w = Writer::begin(&tx, String::new())?;
         Ok(w.head())
+    }
+
+    /// Streams every stored event in order (for exports and outside verifiers).
+    pub fn for_each_event<E: From<CustodyError>>(
+        &self,
+        mut f: impl FnMut(&crate::event::StoredEvent) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT seq, id, time, actor, witness, kind, subject, payload, prev_hash, hash
+                 FROM events ORDER BY seq",
+            )
+            .map_err(CustodyError::from)?;
+        let mut rows = stmt.query([]).map_err(CustodyError::from)?;
+        while let Some(r) = rows.next().map_err(CustodyError::from)? {
+            let blob32 = |i: usize| -> rusqlite::Result<[u8; 32]> {
+                let v: Vec<u8> = r.get(i)?;
+                Ok(v.try_into().unwrap_or([0u8; 32]))
+            };
+            let event = (|| -> rusqlite::Result<crate::event::StoredEvent> {
+                Ok(crate::event::StoredEvent {
+                    seq: r.get(0)?,
+                    id: r.get(1)?,
+                    time: r.get(2)?,
+                    actor: r.get(3)?,
+                    witness: r.get(4)?,
+                    kind: r.get(5)?,
+                    subject: r.get(6)?,
+                    payload: r.get(7)?,
+                    prev_hash: blob32(8)?,
+                    hash: blob32(9)?,
+                })
+            })()
+            .map_err(CustodyError::from)?;
+            f(&event)?;
+        }
+        Ok(())
     }
 
     /// Direct read access for tests and tools that inspect the file (never for writes).

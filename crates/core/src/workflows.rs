@@ -630,7 +630,7 @@ impl Ledger {
 
     fn name_of(&self, table: &str, id: Option<&str>) -> Result<String> {
         let Some(id) = id else {
-            return Ok("(none)".into());
+            return Ok("(store)".into());
         };
         Ok(self
             .conn
