@@ -29,7 +29,10 @@ pub struct InitArgs {
 }
 
 pub fn init(ctx: &Context, args: InitArgs) -> Result<ExitCode> {
-    let pin = read_pin("CUSTODY_PIN", "Choose the administrator's PIN (4-12 digits)")?;
+    let pin = read_pin(
+        "CUSTODY_PIN",
+        "Choose the administrator's PIN (4-12 digits)",
+    )?;
     let admin = PersonRecord {
         name: args.admin_name,
         service_number: args.admin_service_number,
@@ -79,7 +82,10 @@ pub fn user(ctx: &Context, cmd: UserCommand) -> Result<ExitCode> {
     match cmd {
         UserCommand::List => {
             let ledger = ctx.open()?;
-            println!("{:<28} {:<12} {:<14} {:<28} STATUS", "NAME", "BADGE", "LABEL", "ROLES");
+            println!(
+                "{:<28} {:<12} {:<14} {:<28} STATUS",
+                "NAME", "BADGE", "LABEL", "ROLES"
+            );
             for p in ledger.persons()? {
                 let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
                 let status = if !p.active {
@@ -116,7 +122,10 @@ pub fn user(ctx: &Context, cmd: UserCommand) -> Result<ExitCode> {
                 },
                 &pin,
             )?;
-            println!("Registered {name}, badge {badge}, badge label {} (event {})", r.code, r.seq);
+            println!(
+                "Registered {name}, badge {badge}, badge label {} (event {})",
+                r.code, r.seq
+            );
         }
         UserCommand::Roles { badge, role } => {
             let (mut ledger, actor) = ctx.login()?;
@@ -174,7 +183,10 @@ pub fn location(ctx: &Context, cmd: LocationCommand) -> Result<ExitCode> {
                     shelf,
                 },
             )?;
-            println!("Location '{name}' registered with code {} (event {})", r.code, r.seq);
+            println!(
+                "Location '{name}' registered with code {} (event {})",
+                r.code, r.seq
+            );
         }
         LocationCommand::List => {
             let ledger = ctx.open()?;
@@ -316,8 +328,8 @@ pub fn import(ctx: &Context, cmd: ImportCommand) -> Result<ExitCode> {
         batch,
         errors,
     } = cmd;
-    let input = std::fs::File::open(&file)
-        .with_context(|| format!("cannot open {}", file.display()))?;
+    let input =
+        std::fs::File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
     let rows = parse_weapon_csv(std::io::BufReader::new(input))?;
     let total = rows.len();
     let (mut ledger, actor) = ctx.login()?;
@@ -390,7 +402,11 @@ pub fn move_items(ctx: &Context, args: MoveArgs) -> Result<ExitCode> {
             }
         }
     }
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 #[derive(Args, Debug)]
@@ -407,7 +423,10 @@ pub struct TransferArgs {
 
 pub fn transfer(ctx: &Context, args: TransferArgs) -> Result<ExitCode> {
     let (mut ledger, giver) = ctx.login()?;
-    let pin = read_pin("CUSTODY_RECEIVER_PIN", &format!("PIN of receiver {}", args.to))?;
+    let pin = read_pin(
+        "CUSTODY_RECEIVER_PIN",
+        &format!("PIN of receiver {}", args.to),
+    )?;
     let receiver = ledger.authenticate(&args.to, &pin)?;
     let seq = ledger.transfer_custody(&giver, Some(&receiver), &args.item, &args.reason)?;
     println!(
@@ -434,7 +453,10 @@ pub struct CheckoutArgs {
 pub fn checkout(ctx: &Context, args: CheckoutArgs) -> Result<ExitCode> {
     let (mut ledger, actor) = ctx.login()?;
     let seq = ledger.check_out(&actor, &args.item, &args.to, &args.purpose, args.due)?;
-    println!("{} checked out to {} until {} (event {seq})", args.item, args.to, args.due);
+    println!(
+        "{} checked out to {} until {} (event {seq})",
+        args.item, args.to, args.due
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -518,7 +540,10 @@ pub fn item(ctx: &Context, cmd: ItemCommand) -> Result<ExitCode> {
         .unwrap_or_else(|_| item.code.clone());
     println!("{code}  ({})", item.kind);
     if item.kind == "evidence" {
-        println!("  case {} exhibit {}: {}", item.case_number, item.exhibit_number, item.description);
+        println!(
+            "  case {} exhibit {}: {}",
+            item.case_number, item.exhibit_number, item.description
+        );
     }
     if !item.serial.is_empty() {
         println!(
@@ -531,8 +556,14 @@ pub fn item(ctx: &Context, cmd: ItemCommand) -> Result<ExitCode> {
         );
     }
     println!("  status:   {}", item.status);
-    println!("  location: {}", item.location_name.as_deref().unwrap_or("(none)"));
-    println!("  holder:   {}", item.holder_name.as_deref().unwrap_or("(store)"));
+    println!(
+        "  location: {}",
+        item.location_name.as_deref().unwrap_or("(none)")
+    );
+    println!(
+        "  holder:   {}",
+        item.holder_name.as_deref().unwrap_or("(store)")
+    );
     if let Some(to) = &item.checked_out_to {
         println!(
             "  out to:   {to} for {}, due {}",
@@ -547,7 +578,13 @@ pub fn item(ctx: &Context, cmd: ItemCommand) -> Result<ExitCode> {
             (Some(a), None) => a.clone(),
             _ => "-".into(),
         };
-        println!("  #{:<6} {}  {:<24} {}", h.seq, &h.time[..19], who, h.summary);
+        println!(
+            "  #{:<6} {}  {:<24} {}",
+            h.seq,
+            &h.time[..19],
+            who,
+            h.summary
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -591,7 +628,11 @@ pub fn rebuild(ctx: &Context) -> Result<ExitCode> {
     ledger.rebuild()?;
     let after = ledger.projection_digests()?;
     for ((table, a), (_, b)) in before.iter().zip(after.iter()) {
-        let note = if a == b { "unchanged" } else { "CHANGED (was out of step with the events)" };
+        let note = if a == b {
+            "unchanged"
+        } else {
+            "CHANGED (was out of step with the events)"
+        };
         println!("{table:<12} {b}  {note}");
     }
     Ok(ExitCode::SUCCESS)
@@ -607,7 +648,10 @@ pub fn checkpoint(ctx: &Context, args: CheckpointArgs) -> Result<ExitCode> {
     let mut ledger = ctx.open()?;
     let seq = ledger.checkpoint(&args.reason)?;
     let (_, head) = ledger.head()?;
-    println!("Signed checkpoint written as event {seq} (head {})", hex_string(&head));
+    println!(
+        "Signed checkpoint written as event {seq} (head {})",
+        hex_string(&head)
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -676,8 +720,19 @@ pub fn export(ctx: &Context, cmd: ExportCommand) -> Result<ExitCode> {
                 ExportFormat::Csv => {
                     let mut w = csv::Writer::from_writer(out);
                     w.write_record([
-                        "code", "kind", "serial", "manufacturer", "model", "type", "calibre",
-                        "status", "location", "holder", "checked_out_to", "due", "case_number",
+                        "code",
+                        "kind",
+                        "serial",
+                        "manufacturer",
+                        "model",
+                        "type",
+                        "calibre",
+                        "status",
+                        "location",
+                        "holder",
+                        "checked_out_to",
+                        "due",
+                        "case_number",
                         "exhibit_number",
                     ])?;
                     for i in items {

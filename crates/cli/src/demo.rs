@@ -54,7 +54,10 @@ fn step(title: &str) {
 
 pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let temp = tempfile::tempdir()?;
-    let dir = args.dir.clone().unwrap_or_else(|| temp.path().to_path_buf());
+    let dir = args
+        .dir
+        .clone()
+        .unwrap_or_else(|| temp.path().to_path_buf());
     std::fs::create_dir_all(&dir)?;
     let db = dir.join("demo-site.db");
     step("Creating the site ledger and its signing key");
@@ -80,23 +83,52 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
             roles: vec![role],
         };
         let r = ledger.register_person(&admin, p, pin)?;
-        println!("{name:<16} {role:<10} badge {badge}, badge label {}", r.code);
+        println!(
+            "{name:<16} {role:<10} badge {badge}, badge label {}",
+            r.code
+        );
     }
     step("Registering locations");
     let officer = ledger.authenticate("OFF1", "2222")?;
-    for name in ["Vault A / Rack 1", "Vault A / Rack 2", "Vault B / Rack 1", "Evidence room 1"] {
-        let r = ledger.register_location(&officer, LocationRecord { name: name.into(), ..Default::default() })?;
+    for name in [
+        "Vault A / Rack 1",
+        "Vault A / Rack 2",
+        "Vault B / Rack 1",
+        "Evidence room 1",
+    ] {
+        let r = ledger.register_location(
+            &officer,
+            LocationRecord {
+                name: name.into(),
+                ..Default::default()
+            },
+        )?;
         println!("{name:<18} {}", r.code);
     }
-    step(&format!("Bulk intake: a collection campaign list of {} rows", args.weapons + 3));
+    step(&format!(
+        "Bulk intake: a collection campaign list of {} rows",
+        args.weapons + 3
+    ));
     let rows = parse_weapon_csv(sample_csv(args.weapons).as_bytes())?;
     let report = ledger.import_weapons(&officer, rows, 100, |_| {})?;
-    println!("imported {} weapons; {} rows rejected:", report.imported.len(), report.rejected.len());
+    println!(
+        "imported {} weapons; {} rows rejected:",
+        report.imported.len(),
+        report.rejected.len()
+    );
     for r in &report.rejected {
         println!("  line {}: {}", r.line, r.reason);
     }
-    let first = report.imported.first().map(|i| i.code.clone()).unwrap_or_default();
-    let second = report.imported.get(1).map(|i| i.code.clone()).unwrap_or_default();
+    let first = report
+        .imported
+        .first()
+        .map(|i| i.code.clone())
+        .unwrap_or_default();
+    let second = report
+        .imported
+        .get(1)
+        .map(|i| i.code.clone())
+        .unwrap_or_default();
     step("An officer types a serial that is already registered");
     let dup = custody_core::WeaponRecord {
         serial: "m-100000".into(),
@@ -125,12 +157,28 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         Some("Evidence room 1"),
     )?;
     println!("exhibit {}", exhibit.code);
-    let seq = ledger.transfer_custody(&officer, Some(&custodian), &second, "evidence for case KT-2026-0412")?;
+    let seq = ledger.transfer_custody(
+        &officer,
+        Some(&custodian),
+        &second,
+        "evidence for case KT-2026-0412",
+    )?;
     println!("custody of {second}: Marko Petrović -> Elena Popescu (event {seq})");
     step("Check-out to the ballistics lab and check-in");
     let due = (chrono::Utc::now() + chrono::Duration::days(14)).date_naive();
-    ledger.check_out(&custodian, &second, "Ballistics lab, Dr. Ilić", "test firing", due)?;
-    ledger.check_in(&custodian, &second, Some("Evidence room 1"), "returned sealed, seal SEAL-901")?;
+    ledger.check_out(
+        &custodian,
+        &second,
+        "Ballistics lab, Dr. Ilić",
+        "test firing",
+        due,
+    )?;
+    ledger.check_in(
+        &custodian,
+        &second,
+        Some("Evidence room 1"),
+        "returned sealed, seal SEAL-901",
+    )?;
     println!("{second} out to the lab and back");
     step("A wrong PIN is recorded, and refused");
     if let Err(e) = ledger.authenticate("OFF1", "9999") {
@@ -138,21 +186,40 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     }
     step(&format!("History of {second}"));
     let (item, history) = ledger.history(&second)?;
-    println!("{} {} serial {}: {} at {}", item.manufacturer, item.model, item.serial, item.status,
-        item.location_name.as_deref().unwrap_or("-"));
+    println!(
+        "{} {} serial {}: {} at {}",
+        item.manufacturer,
+        item.model,
+        item.serial,
+        item.status,
+        item.location_name.as_deref().unwrap_or("-")
+    );
     for h in history {
-        println!("  #{:<5} {} {:<16} {}", h.seq, &h.time[..19], h.actor.unwrap_or_default(), h.summary);
+        println!(
+            "  #{:<5} {} {:<16} {}",
+            h.seq,
+            &h.time[..19],
+            h.actor.unwrap_or_default(),
+            h.summary
+        );
     }
     step("Signed checkpoint and full verification");
     ledger.checkpoint("demo")?;
     let v = ledger.verify()?;
     match &v.problem {
-        None => println!("OK: {} events, {} signed checkpoints, head {}", v.events, v.checkpoints, v.head_hash),
+        None => println!(
+            "OK: {} events, {} signed checkpoints, head {}",
+            v.events, v.checkpoints, v.head_hash
+        ),
         Some(p) => println!("PROBLEM at {:?}: {}", p.seq, p.what),
     }
     if args.dir.is_some() {
         println!("\nThe demo ledger stays at {}; try:\n  custody --db {} item show {second}\n  custody --db {} verify",
             db.display(), db.display(), db.display());
     }
-    Ok(if v.is_intact() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if v.is_intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

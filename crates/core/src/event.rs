@@ -3,9 +3,7 @@
 //! The canonical encoding is specified byte by byte in docs/ledger-format.md; the test vectors
 //! there are checked by `tests/ledger_format_vectors.rs`. Change neither without the other.
 
-use crate::domain::{
-    EvidenceRecord, ItemStatus, LocationRecord, PersonRecord, Role, WeaponRecord,
-};
+use crate::domain::{EvidenceRecord, ItemStatus, LocationRecord, PersonRecord, Role, WeaponRecord};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -287,7 +285,11 @@ mod tests {
         };
         let (kind, payload) = body.to_columns();
         assert_eq!(kind, "item.move");
-        assert_eq!(payload, r#"{"item_id":"i","from_location":null,"to_location":"l"}"#);
+        // Keys come out sorted, so equal events always store equal payload text.
+        assert_eq!(
+            payload,
+            r#"{"from_location":null,"item_id":"i","to_location":"l"}"#
+        );
         assert_eq!(EventBody::from_columns(&kind, &payload).unwrap(), body);
     }
 
@@ -313,7 +315,13 @@ mod tests {
             payload: "{}",
         };
         canonical_bytes(&base, &mut a);
-        canonical_bytes(&EventFields { actor: Some(""), ..base }, &mut b);
+        canonical_bytes(
+            &EventFields {
+                actor: Some(""),
+                ..base
+            },
+            &mut b,
+        );
         assert_ne!(a, b);
     }
 }

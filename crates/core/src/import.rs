@@ -73,7 +73,9 @@ pub fn parse_weapon_csv(input: impl Read) -> Result<Vec<std::result::Result<Weap
         .collect();
     let unknown: Vec<&String> = names
         .iter()
-        .filter(|n| !REQUIRED_COLUMNS.contains(&n.as_str()) && !OPTIONAL_COLUMNS.contains(&n.as_str()))
+        .filter(|n| {
+            !REQUIRED_COLUMNS.contains(&n.as_str()) && !OPTIONAL_COLUMNS.contains(&n.as_str())
+        })
         .collect();
     let missing: Vec<&str> = REQUIRED_COLUMNS
         .iter()
@@ -85,7 +87,11 @@ pub fn parse_weapon_csv(input: impl Read) -> Result<Vec<std::result::Result<Weap
             "CSV header must be serial,manufacturer,model,type,calibre,country,year[,location]; \
              missing: [{}], unknown: [{}]",
             missing.join(", "),
-            unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            unknown
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         )));
     }
     let column = |name: &str| names.iter().position(|n| n == name);
@@ -130,7 +136,11 @@ fn parse_row(
         let bytes = idx.get(name).and_then(|&i| record.get(i)).unwrap_or(b"");
         std::str::from_utf8(bytes)
             .map(|s| s.trim().to_string())
-            .map_err(|_| err(format!("column '{name}' is not valid UTF-8 text; save the file as UTF-8")))
+            .map_err(|_| {
+                err(format!(
+                    "column '{name}' is not valid UTF-8 text; save the file as UTF-8"
+                ))
+            })
     };
     let serial = field("serial")?;
     if serial.is_empty() {
@@ -138,7 +148,9 @@ fn parse_row(
     }
     let manufacturer = field("manufacturer")?;
     if manufacturer.is_empty() {
-        return Err(err("manufacturer is empty (write UNKNOWN if it cannot be read)".into()));
+        return Err(err(
+            "manufacturer is empty (write UNKNOWN if it cannot be read)".into(),
+        ));
     }
     let type_text = field("type")?;
     let weapon_type = if type_text.is_empty() {
@@ -219,9 +231,11 @@ impl Ledger {
                             code: r.code,
                             seq: r.seq,
                         }),
-                        Err(e @ (CustodyError::DiskFull | CustodyError::Storage(_) | CustodyError::Busy)) => {
-                            return Err(e)
-                        }
+                        Err(
+                            e @ (CustodyError::DiskFull
+                            | CustodyError::Storage(_)
+                            | CustodyError::Busy),
+                        ) => return Err(e),
                         Err(e) => rejected.push(RowError {
                             line: row.line,
                             reason: e.to_string(),

@@ -98,7 +98,9 @@ impl SiteKey {
 
 /// The text a checkpoint signature covers (docs/ledger-format.md, "Checkpoints").
 pub fn checkpoint_note(site_id: &str, covered_seq: i64, head_hash: &str, time: &str) -> String {
-    format!("custody-checkpoint/v1\nsite {site_id}\nseq {covered_seq}\nhead {head_hash}\ntime {time}\n")
+    format!(
+        "custody-checkpoint/v1\nsite {site_id}\nseq {covered_seq}\nhead {head_hash}\ntime {time}\n"
+    )
 }
 
 pub fn parse_public_key(hex_text: &str) -> Option<VerifyingKey> {

@@ -225,20 +225,22 @@ impl Ledger {
             clock: Box::new(Utc::now),
         };
         let pin_hash = crate::auth::hash_pin(admin_pin)?;
-        let created = ledger.migrate().and_then(|()| ledger.write(|w| {
-            w.append(
-                None,
-                None,
-                &EventBody::SiteInit {
-                    site_id: site_id.clone(),
-                    site_name: site_name.trim().to_string(),
-                    public_key: hex::encode(key.public().as_bytes()),
-                    key_id: key.key_id(),
-                    format: LEDGER_FORMAT,
-                },
-            )?;
-            Ok(())
-        }));
+        let created = ledger.migrate().and_then(|()| {
+            ledger.write(|w| {
+                w.append(
+                    None,
+                    None,
+                    &EventBody::SiteInit {
+                        site_id: site_id.clone(),
+                        site_name: site_name.trim().to_string(),
+                        public_key: hex::encode(key.public().as_bytes()),
+                        key_id: key.key_id(),
+                        format: LEDGER_FORMAT,
+                    },
+                )?;
+                Ok(())
+            })
+        });
         if let Err(e) = created {
             drop(ledger);
             let _ = std::fs::remove_file(path);
@@ -292,7 +294,14 @@ impl Ledger {
             site_id: String::new(),
             clock: Box::new(Utc::now),
         };
-        if schema::version(&ledger.conn)? < schema::CURRENT_VERSION {
+        let version = schema::version(&ledger.conn)?;
+        if version > schema::CURRENT_VERSION {
+            return Err(CustodyError::SchemaTooNew {
+                found: version,
+                known: schema::CURRENT_VERSION,
+            });
+        }
+        if version < schema::CURRENT_VERSION {
             ledger.migrate()?;
         }
         ledger.site_id = ledger
@@ -352,10 +361,13 @@ impl Ledger {
 
     /// Appends a signed checkpoint over the current head. Needs the site key file.
     pub fn checkpoint(&mut self, reason: &str) -> Result<i64> {
-        let key = self.site_key.as_ref().ok_or_else(|| CustodyError::SiteKey {
-            path: key_path_for(&self.path).display().to_string(),
-            reason: "missing: checkpoints cannot be signed without it".into(),
-        })?;
+        let key = self
+            .site_key
+            .as_ref()
+            .ok_or_else(|| CustodyError::SiteKey {
+                path: key_path_for(&self.path).display().to_string(),
+                reason: "missing: checkpoints cannot be signed without it".into(),
+            })?;
         let site_id = self.site_id.clone();
         let key_id = key.key_id();
         let time = format_time(self.now());

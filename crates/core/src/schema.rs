@@ -174,7 +174,10 @@ pub fn migrate_to(conn: &Connection, target: i64) -> Result<bool> {
         });
     }
     let mut rebuild = false;
-    for m in MIGRATIONS.iter().filter(|m| m.version > found && m.version <= target) {
+    for m in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > found && m.version <= target)
+    {
         if m.version == 1 {
             conn.execute_batch(&version_1_sql())?;
         } else {

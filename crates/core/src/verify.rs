@@ -77,12 +77,25 @@ fn walk_chain(
         let stored_hash = row.get_ref(9)?.as_blob().unwrap_or(&[]);
         let done = seq - 1;
         if seq != expected_seq {
-            let what = format!("sequence gap: expected event {expected_seq}, found {seq} (events were removed)");
-            return Ok((report(problem(expected_seq, what), done, running, checkpoints), None));
+            let what = format!(
+                "sequence gap: expected event {expected_seq}, found {seq} (events were removed)"
+            );
+            return Ok((
+                report(problem(expected_seq, what), done, running, checkpoints),
+                None,
+            ));
         }
         if stored_prev != running {
             return Ok((
-                report(problem(seq, "prev_hash does not match the hash of the event before it"), done, running, checkpoints),
+                report(
+                    problem(
+                        seq,
+                        "prev_hash does not match the hash of the event before it",
+                    ),
+                    done,
+                    running,
+                    checkpoints,
+                ),
                 None,
             ));
         }
@@ -90,7 +103,15 @@ fn walk_chain(
         let hash = chain_hash(&running, &scratch);
         if stored_hash != hash {
             return Ok((
-                report(problem(seq, "contents changed: the stored hash does not match the recomputed hash"), done, running, checkpoints),
+                report(
+                    problem(
+                        seq,
+                        "contents changed: the stored hash does not match the recomputed hash",
+                    ),
+                    done,
+                    running,
+                    checkpoints,
+                ),
                 None,
             ));
         }
@@ -101,28 +122,85 @@ fn walk_chain(
         if uuid::Uuid::parse_str(fields.id).is_err()
             || chrono::DateTime::parse_from_rfc3339(fields.time).is_err()
         {
-            return Ok((report(problem(seq, "id or time is not well formed"), done, running, checkpoints), None));
+            return Ok((
+                report(
+                    problem(seq, "id or time is not well formed"),
+                    done,
+                    running,
+                    checkpoints,
+                ),
+                None,
+            ));
         }
         match (&body, &site) {
-            (EventBody::SiteInit { site_id, public_key, .. }, None) if seq == 1 => {
-                match parse_public_key(public_key) {
-                    Some(key) => site = Some((site_id.clone(), key)),
-                    None => return Ok((report(problem(seq, "site public key is not a valid Ed25519 key"), done, running, checkpoints), None)),
+            (
+                EventBody::SiteInit {
+                    site_id,
+                    public_key,
+                    ..
+                },
+                None,
+            ) if seq == 1 => match parse_public_key(public_key) {
+                Some(key) => site = Some((site_id.clone(), key)),
+                None => {
+                    return Ok((
+                        report(
+                            problem(seq, "site public key is not a valid Ed25519 key"),
+                            done,
+                            running,
+                            checkpoints,
+                        ),
+                        None,
+                    ))
                 }
-            }
+            },
             (EventBody::SiteInit { .. }, _) | (_, None) => {
-                return Ok((report(problem(seq, "the first event, and only the first, must be site.init"), done, running, checkpoints), None));
+                return Ok((
+                    report(
+                        problem(
+                            seq,
+                            "the first event, and only the first, must be site.init",
+                        ),
+                        done,
+                        running,
+                        checkpoints,
+                    ),
+                    None,
+                ));
             }
             (
-                EventBody::Checkpoint { site_id, covered_seq, head_hash, time, signature, .. },
+                EventBody::Checkpoint {
+                    site_id,
+                    covered_seq,
+                    head_hash,
+                    time,
+                    signature,
+                    ..
+                },
                 Some((sid, key)),
             ) => {
                 if *covered_seq != seq - 1 || *head_hash != hex::encode(running) || site_id != sid {
-                    return Ok((report(problem(seq, "checkpoint does not describe the log head before it"), done, running, checkpoints), None));
+                    return Ok((
+                        report(
+                            problem(seq, "checkpoint does not describe the log head before it"),
+                            done,
+                            running,
+                            checkpoints,
+                        ),
+                        None,
+                    ));
                 }
                 let note = checkpoint_note(site_id, *covered_seq, head_hash, time);
                 if !verify_signature(key, note.as_bytes(), signature) {
-                    return Ok((report(problem(seq, "checkpoint signature is not valid for the site key"), done, running, checkpoints), None));
+                    return Ok((
+                        report(
+                            problem(seq, "checkpoint signature is not valid for the site key"),
+                            done,
+                            running,
+                            checkpoints,
+                        ),
+                        None,
+                    ));
                 }
                 checkpoints += 1;
             }
@@ -130,7 +208,15 @@ fn walk_chain(
         }
         if let Some(target) = replay.as_mut() {
             if let Err(e) = projection::apply(target, seq, fields.time, &body) {
-                return Ok((report(problem(seq, format!("event cannot be applied in order: {e}")), done, running, checkpoints), None));
+                return Ok((
+                    report(
+                        problem(seq, format!("event cannot be applied in order: {e}")),
+                        done,
+                        running,
+                        checkpoints,
+                    ),
+                    None,
+                ));
             }
         }
         running = hash;
@@ -153,7 +239,9 @@ pub(crate) fn rebuild_in(conn: &Connection) -> Result<()> {
             row.get_ref(2)?.as_str().unwrap_or(""),
             row.get_ref(3)?.as_str().unwrap_or(""),
         )
-        .map_err(|e| crate::error::CustodyError::Invalid(format!("event {seq}: {e}; run `custody verify`")))?;
+        .map_err(|e| {
+            crate::error::CustodyError::Invalid(format!("event {seq}: {e}; run `custody verify`"))
+        })?;
         projection::apply(conn, seq, time, &body)?;
     }
     Ok(())
@@ -215,7 +303,9 @@ fn first_differing_row(a: &Connection, b: &Connection, table: &str) -> Result<Op
         _ => "last_seq",
     };
     let dump = |c: &Connection| -> Result<Vec<(String, Option<i64>)>> {
-        let mut stmt = c.prepare(&format!("SELECT *, {seq_column} FROM {table} ORDER BY 1, 2"))?;
+        let mut stmt = c.prepare(&format!(
+            "SELECT *, {seq_column} FROM {table} ORDER BY 1, 2"
+        ))?;
         let n = stmt.column_count();
         let rows = stmt.query_map([], |r| {
             let mut text = String::new();

@@ -147,7 +147,9 @@ pub(crate) fn append_person(
         |r| r.get(0),
     )?;
     if taken {
-        return Err(CustodyError::DuplicateBadge(person.badge.trim().to_string()));
+        return Err(CustodyError::DuplicateBadge(
+            person.badge.trim().to_string(),
+        ));
     }
     let person_id = new_id();
     let record = PersonRecord {
@@ -190,12 +192,20 @@ fn check_weapon(w: &WeaponRecord) -> Result<()> {
             "manufacturer is empty: write UNKNOWN if it cannot be determined".into(),
         ));
     }
-    if w.serial.chars().chain(w.manufacturer.chars()).any(char::is_control) {
+    if w.serial
+        .chars()
+        .chain(w.manufacturer.chars())
+        .any(char::is_control)
+    {
         return Err(CustodyError::Invalid(
             "serial and manufacturer must be printable text".into(),
         ));
     }
-    let this_year = chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap_or(2100);
+    let this_year = chrono::Utc::now()
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap_or(2100);
     if let Some(y) = w.year {
         if !(1800..=this_year).contains(&y) {
             return Err(CustodyError::Invalid(format!(
@@ -279,11 +289,11 @@ impl Ledger {
         self.write(|w| {
             let id = append_person(w, Some(&admin_id), &person, &pin_hash)?;
             let (seq, _) = w.head();
-            let code = w
-                .conn
-                .query_row("SELECT label_code FROM persons WHERE id = ?1", [&id], |r| {
-                    r.get(0)
-                })?;
+            let code =
+                w.conn
+                    .query_row("SELECT label_code FROM persons WHERE id = ?1", [&id], |r| {
+                        r.get(0)
+                    })?;
             Ok(Registered { id, code, seq })
         })
     }
@@ -292,7 +302,9 @@ impl Ledger {
     pub fn set_roles(&mut self, admin: &Actor, badge: &str, roles: Vec<Role>) -> Result<i64> {
         admin.require("change roles", &[Role::Administrator])?;
         if roles.is_empty() {
-            return Err(CustodyError::Invalid("a person needs at least one role".into()));
+            return Err(CustodyError::Invalid(
+                "a person needs at least one role".into(),
+            ));
         }
         let person = self.person_by_badge(badge)?;
         let admin_id = admin.person_id().to_string();
@@ -362,10 +374,7 @@ impl Ledger {
         evidence: EvidenceRecord,
         location: Option<&str>,
     ) -> Result<Registered> {
-        actor.require(
-            "register evidence",
-            &[Role::Custodian, Role::Administrator],
-        )?;
+        actor.require("register evidence", &[Role::Custodian, Role::Administrator])?;
         if evidence.case_number.trim().is_empty() || evidence.exhibit_number.trim().is_empty() {
             return Err(CustodyError::Invalid(
                 "an exhibit needs its case number and exhibit number".into(),
@@ -534,7 +543,8 @@ impl Ledger {
 
     /// Items checked out whose due date is before `today`.
     pub fn overdue(&self, today: chrono::NaiveDate) -> Result<Vec<ItemView>> {
-        let sql = format!("{ITEM_SELECT} WHERE i.status = 'checked_out' AND i.due < ?1 ORDER BY i.due");
+        let sql =
+            format!("{ITEM_SELECT} WHERE i.status = 'checked_out' AND i.due < ?1 ORDER BY i.due");
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map([today.to_string()], item_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -634,9 +644,11 @@ impl Ledger {
         };
         Ok(self
             .conn
-            .query_row(&format!("SELECT name FROM {table} WHERE id = ?1"), [id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                &format!("SELECT name FROM {table} WHERE id = ?1"),
+                [id],
+                |r| r.get(0),
+            )
             .optional()?
             .unwrap_or_else(|| id.to_string()))
     }
@@ -645,7 +657,9 @@ impl Ledger {
     fn describe(&self, body: &EventBody) -> Result<String> {
         Ok(match body {
             EventBody::RegisterWeapon {
-                weapon, location_id, ..
+                weapon,
+                location_id,
+                ..
             } => format!(
                 "registered: {} {} serial {} at {}",
                 weapon.manufacturer,
@@ -772,7 +786,8 @@ pub(crate) fn find_item_in(conn: &Connection, code_or_serial: &str) -> Result<It
     if serial_key(key).is_empty() {
         return Err(CustodyError::UnknownItem(key.to_string()));
     }
-    let mut stmt = conn.prepare_cached(&format!("{ITEM_SELECT} WHERE i.serial_key = ?1 LIMIT 5"))?;
+    let mut stmt =
+        conn.prepare_cached(&format!("{ITEM_SELECT} WHERE i.serial_key = ?1 LIMIT 5"))?;
     let mut matches: Vec<ItemView> = stmt
         .query_map([serial_key(key)], item_from_row)?
         .collect::<rusqlite::Result<_>>()?;
