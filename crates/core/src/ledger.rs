@@ -79,7 +79,7 @@ fn configure(conn: &Connection) -> Result<()> {
 }
 
 /// An open write transaction with the chain head, through which every event is appended.
-pub struct Writer<'a> {
+pub(crate) struct Writer<'a> {
     pub(crate) conn: &'a Connection,
     head_seq: i64,
     head_hash: [u8; 32],
@@ -116,12 +116,12 @@ impl<'a> Writer<'a> {
         })
     }
 
-    pub fn head(&self) -> (i64, [u8; 32]) {
+    pub(crate) fn head(&self) -> (i64, [u8; 32]) {
         (self.head_seq, self.head_hash)
     }
 
     /// Appends one event and applies it to the projections. Returns its sequence number.
-    pub fn append(
+    pub(crate) fn append(
         &mut self,
         actor: Option<&str>,
         witness: Option<&str>,
@@ -168,7 +168,7 @@ impl<'a> Writer<'a> {
 
     /// Runs `f` all-or-nothing inside the transaction: on error its events and projection
     /// changes are rolled back and the chain head restored, and the error is returned.
-    pub fn attempt<T>(&mut self, f: impl FnOnce(&mut Writer<'a>) -> Result<T>) -> Result<T> {
+    pub(crate) fn attempt<T>(&mut self, f: impl FnOnce(&mut Writer<'a>) -> Result<T>) -> Result<T> {
         let saved = (self.head_seq, self.head_hash);
         self.conn.execute_batch("SAVEPOINT attempt")?;
         match f(self) {
@@ -346,7 +346,7 @@ impl Ledger {
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction; commits only if it returns Ok.
-    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         let time = format_time(self.now());
         let tx = self
             .conn

@@ -12,6 +12,7 @@ pub mod import;
 pub mod keys;
 pub mod ledger;
 mod projection;
+pub mod scans;
 pub mod schema;
 pub mod verify;
 pub mod workflows;
