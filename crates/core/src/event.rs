@@ -231,10 +231,17 @@ impl EventBody {
 
     /// Reads a stored `kind` + `payload` pair back; an unknown kind or bad payload is an error.
     pub fn from_columns(kind: &str, payload: &str) -> Result<EventBody, String> {
-        let payload: serde_json::Value =
-            serde_json::from_str(payload).map_err(|e| format!("payload is not JSON: {e}"))?;
-        serde_json::from_value(serde_json::json!({ "kind": kind, "payload": payload }))
-            .map_err(|e| format!("payload does not fit kind '{kind}': {e}"))
+        // One parse of the stored text, without an intermediate JSON tree (verify reads
+        // millions of these).
+        let kind_json = serde_json::to_string(kind).map_err(|e| e.to_string())?;
+        let wrapped = format!("{{\"kind\":{kind_json},\"payload\":{payload}}}");
+        serde_json::from_str(&wrapped).map_err(|e| {
+            if serde_json::from_str::<serde_json::Value>(payload).is_err() {
+                format!("payload is not JSON: {e}")
+            } else {
+                format!("payload does not fit kind '{kind}': {e}")
+            }
+        })
     }
 
     /// The item this event concerns, if it concerns one (used for the item history index).

@@ -170,15 +170,16 @@ impl<'a> Writer<'a> {
     /// changes are rolled back and the chain head restored, and the error is returned.
     pub(crate) fn attempt<T>(&mut self, f: impl FnOnce(&mut Writer<'a>) -> Result<T>) -> Result<T> {
         let saved = (self.head_seq, self.head_hash);
-        self.conn.execute_batch("SAVEPOINT attempt")?;
+        // Cached statements: bulk import takes a savepoint per row.
+        self.conn.prepare_cached("SAVEPOINT attempt")?.execute([])?;
         match f(self) {
             Ok(v) => {
-                self.conn.execute_batch("RELEASE attempt")?;
+                self.conn.prepare_cached("RELEASE attempt")?.execute([])?;
                 Ok(v)
             }
             Err(e) => {
-                self.conn
-                    .execute_batch("ROLLBACK TO attempt; RELEASE attempt")?;
+                self.conn.prepare_cached("ROLLBACK TO attempt")?.execute([])?;
+                self.conn.prepare_cached("RELEASE attempt")?.execute([])?;
                 (self.head_seq, self.head_hash) = saved;
                 Err(e)
             }
