@@ -1,8 +1,131 @@
-//! `custody labels`: placeholder until its owner fills it in.
+//! `custody labels`: write Custody labels as PNG, SVG, PDF or ZPL, A4 sheets of labels, and
+//! the command sheet. Layout and encoding live in custody-codes; this file only does I/O.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use custody_codes::render::{render_label_pdf, render_label_svg};
+use custody_codes::{
+    render_command_sheet_pdf, render_label_png, render_sheet_pdf, render_zpl, LabelCode, LabelSpec,
+    SheetLayout,
+};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    #[command(subcommand)]
+    command: LabelsCommand,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<std::process::ExitCode> {
-    anyhow::bail!("`custody labels` is not available in this build")
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum OutputFormat {
+    Png,
+    Svg,
+    Pdf,
+    Zpl,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum LabelsCommand {
+    /// Render one label.
+    Render {
+        /// The Custody code, e.g. W-00000-00001-W.
+        #[arg(long)]
+        code: String,
+        /// The short description line (make and serial, shelf, name).
+        #[arg(long, default_value = "")]
+        text: String,
+        #[arg(long, value_enum, default_value = "png")]
+        format: OutputFormat,
+        /// Resolution for PNG (default 300) and ZPL (default 203, the common Zebra head).
+        #[arg(long)]
+        dpi: Option<u32>,
+        #[arg(long, default_value_t = 50.0)]
+        width_mm: f32,
+        #[arg(long, default_value_t = 25.0)]
+        height_mm: f32,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Put many labels on A4 sheets (PDF).
+    Sheet {
+        /// One label per line: the code, then optionally a TAB and the description.
+        #[arg(long)]
+        codes_file: PathBuf,
+        #[arg(long, default_value_t = 8)]
+        rows: u32,
+        #[arg(long, default_value_t = 3)]
+        cols: u32,
+        #[arg(long, default_value_t = 10.0)]
+        margin_mm: f32,
+        #[arg(long, default_value_t = 2.0)]
+        gap_mm: f32,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Print the command sheet (done, cancel, undo last, next) as one A4 PDF.
+    Commands {
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+fn write(path: &PathBuf, bytes: &[u8]) -> anyhow::Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        LabelsCommand::Render {
+            code,
+            text,
+            format,
+            dpi,
+            width_mm,
+            height_mm,
+            output,
+        } => {
+            let code = LabelCode::parse(&code).with_context(|| format!("'{code}'"))?;
+            let spec = LabelSpec::new(code, text).with_size(width_mm, height_mm);
+            match format {
+                OutputFormat::Png => write(&output, &render_label_png(&spec, dpi.unwrap_or(300))?)?,
+                OutputFormat::Svg => write(&output, render_label_svg(&spec)?.as_bytes())?,
+                OutputFormat::Pdf => write(&output, &render_label_pdf(&spec)?)?,
+                OutputFormat::Zpl => {
+                    write(&output, render_zpl(&spec, dpi.unwrap_or(203))?.as_bytes())?
+                }
+            }
+        }
+        LabelsCommand::Sheet {
+            codes_file,
+            rows,
+            cols,
+            margin_mm,
+            gap_mm,
+            output,
+        } => {
+            let text = std::fs::read_to_string(&codes_file)
+                .with_context(|| format!("cannot read {}", codes_file.display()))?;
+            let mut labels = Vec::new();
+            for (n, line) in text.lines().enumerate() {
+                if line.trim().is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let (code, description) = line.split_once('\t').unwrap_or((line, ""));
+                let code = LabelCode::parse(code.trim()).with_context(|| {
+                    format!("{} line {}: '{}'", codes_file.display(), n + 1, code.trim())
+                })?;
+                labels.push(LabelSpec::new(code, description.trim()));
+            }
+            let layout = SheetLayout {
+                margin_mm,
+                gap_mm,
+                ..SheetLayout::a4(rows, cols)
+            };
+            write(&output, &render_sheet_pdf(&labels, &layout)?)?;
+            eprintln!("{} labels written to {}", labels.len(), output.display());
+        }
+        LabelsCommand::Commands { output } => write(&output, &render_command_sheet_pdf()?)?,
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -125,7 +125,9 @@ pub enum LabelCodeError {
     WrongLength { expected: usize, found: usize },
     #[error("'{0}' cannot appear in a Custody code (allowed: 0-9 and A-Z except I, L, O, U)")]
     BadSymbol(char),
-    #[error("check symbol does not match: a symbol was mistyped or misread; rescan or retype the code")]
+    #[error(
+        "check symbol does not match: a symbol was mistyped or misread; rescan or retype the code"
+    )]
     BadCheck,
     #[error("'{0}' is not a command on the command sheet")]
     UnknownCommand(String),
@@ -142,7 +144,10 @@ fn symbol_value(c: char) -> Option<u8> {
         'I' | 'L' => '1',
         other => other,
     };
-    ALPHABET.iter().position(|&a| a as char == c).map(|p| p as u8)
+    ALPHABET
+        .iter()
+        .position(|&a| a as char == c)
+        .map(|p| p as u8)
 }
 
 /// Multiplication by α in GF(32) with the primitive polynomial x^5 + x^2 + 1.
@@ -172,7 +177,12 @@ impl LabelCode {
         }
         let check = times_alpha(damm(values.iter().copied()));
         values.push(check);
-        LabelCode(values.iter().map(|&v| ALPHABET[v as usize] as char).collect())
+        LabelCode(
+            values
+                .iter()
+                .map(|&v| ALPHABET[v as usize] as char)
+                .collect(),
+        )
     }
 
     /// Builds a code from 8 random bytes (the caller supplies randomness: this crate does no IO).
@@ -202,7 +212,10 @@ impl LabelCode {
             return Err(LabelCodeError::BadCheck);
         }
         Ok(LabelCode(
-            values.iter().map(|&v| ALPHABET[v as usize] as char).collect(),
+            values
+                .iter()
+                .map(|&v| ALPHABET[v as usize] as char)
+                .collect(),
         ))
     }
 
@@ -262,7 +275,9 @@ mod tests {
         let mut seed = 0x9e3779b97f4a7c15u64;
         (0..200)
             .map(|i| {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 LabelCode::from_number(LabelKind::ALL[i % LabelKind::ALL.len()], seed >> 7)
             })
             .collect()
@@ -293,7 +308,10 @@ mod tests {
                     let mut typo = symbols.clone();
                     typo[pos] = replacement;
                     let typo: String = typo.into_iter().collect();
-                    assert!(LabelCode::parse(&typo).is_err(), "{typo} from {code} passed");
+                    assert!(
+                        LabelCode::parse(&typo).is_err(),
+                        "{typo} from {code} passed"
+                    );
                 }
             }
         }
@@ -350,7 +368,10 @@ mod tests {
         );
         assert!(matches!(
             LabelCode::parse("W123"),
-            Err(LabelCodeError::WrongLength { expected: 11, found: 3 })
+            Err(LabelCodeError::WrongLength {
+                expected: 11,
+                found: 3
+            })
         ));
         assert_eq!(
             LabelCode::parse("W12345U78901"),
@@ -367,7 +388,10 @@ mod tests {
         for command in ScanCommand::ALL {
             let code = command.code();
             assert_eq!(code.kind(), LabelKind::Command);
-            assert_eq!(LabelCode::parse(code.as_str()).unwrap().command(), Some(command));
+            assert_eq!(
+                LabelCode::parse(code.as_str()).unwrap().command(),
+                Some(command)
+            );
         }
         assert_eq!(LabelCode::from_number(LabelKind::Weapon, 1).command(), None);
     }

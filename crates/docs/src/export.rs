@@ -1,0 +1,295 @@
+//! CSV (RFC 4180) and JSON for every list a document carries. CSV columns keep stable English
+//! keys unless a language is chosen for people opening the file in a spreadsheet.
+
+use serde::Serialize;
+
+use crate::lang::{Label, Language};
+use crate::model::{HandoverManifest, ItemHistory, ItemLine, StocktakeReport};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// Start with a UTF-8 byte order mark, which Excel needs to read Cyrillic correctly.
+    pub excel_bom: bool,
+    /// Translated column headings; `None` keeps machine-stable English keys.
+    pub language: Option<Language>,
+}
+
+struct Csv {
+    out: String,
+    opts: CsvOptions,
+}
+
+impl Csv {
+    fn new(opts: CsvOptions) -> Csv {
+        let mut out = String::new();
+        if opts.excel_bom {
+            out.push('\u{feff}');
+        }
+        Csv { out, opts }
+    }
+
+    fn header(&mut self, cols: &[(&str, Label)]) {
+        let names: Vec<String> = cols
+            .iter()
+            .map(|(key, label)| match self.opts.language {
+                Some(l) => l.t(*label),
+                None => key.to_string(),
+            })
+            .collect();
+        self.row(names.iter().map(String::as_str));
+    }
+
+    fn row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) {
+        for (i, f) in fields.into_iter().enumerate() {
+            if i > 0 {
+                self.out.push(',');
+            }
+            if f.contains([',', '"', '\r', '\n']) {
+                self.out.push('"');
+                self.out.push_str(&f.replace('"', "\"\""));
+                self.out.push('"');
+            } else {
+                self.out.push_str(f);
+            }
+        }
+        self.out.push_str("\r\n");
+    }
+}
+
+const ITEM_COLS: [(&str, Label); 7] = [
+    ("no", Label::ColNo),
+    ("custody_code", Label::CustodyCode),
+    ("type", Label::Type),
+    ("make", Label::Make),
+    ("model", Label::Model),
+    ("calibre", Label::Calibre),
+    ("serial", Label::Serial),
+];
+
+/// Items numbered in the annex order (sorted by custody code, then serial).
+pub fn items_csv(items: &[ItemLine], opts: CsvOptions) -> String {
+    let mut csv = Csv::new(opts);
+    csv.header(&ITEM_COLS);
+    for (n, i) in sorted(items).into_iter().enumerate() {
+        let no = (n + 1).to_string();
+        csv.row([
+            no.as_str(),
+            &i.custody_code,
+            &i.item_type,
+            &i.make,
+            &i.model,
+            &i.calibre,
+            &i.serial,
+        ]);
+    }
+    csv.out
+}
+
+pub fn discrepancies_csv(manifest: &HandoverManifest, opts: CsvOptions) -> String {
+    let mut csv = Csv::new(opts);
+    csv.header(&[
+        ("subject", Label::CustodyCode),
+        ("description", Label::Description),
+        ("resolution", Label::Resolution),
+    ]);
+    for d in &manifest.discrepancies {
+        csv.row([d.subject.as_str(), &d.description, &d.resolution]);
+    }
+    csv.out
+}
+
+pub fn containers_csv(manifest: &HandoverManifest, opts: CsvOptions) -> String {
+    let mut csv = Csv::new(opts);
+    csv.header(&[
+        ("container", Label::Container),
+        ("seal_numbers", Label::SealNumbers),
+        ("item_count", Label::Count),
+    ]);
+    for c in &manifest.containers {
+        let seals = c.seal_numbers.join(" ");
+        let count = c.item_count.to_string();
+        csv.row([c.container_id.as_str(), &seals, &count]);
+    }
+    csv.out
+}
+
+/// All five stocktake lists in one table; the `list` column says which.
+pub fn stocktake_csv(report: &StocktakeReport, opts: CsvOptions) -> String {
+    let mut csv = Csv::new(opts);
+    csv.header(&[
+        ("list", Label::Summary),
+        ("custody_code", Label::CustodyCode),
+        ("serial", Label::Serial),
+        ("type", Label::Type),
+        ("make", Label::Make),
+        ("model", Label::Model),
+        ("expected_location", Label::ExpectedLocation),
+        ("found_location", Label::FoundLocation),
+        ("times_scanned", Label::TimesScanned),
+        ("resolution", Label::Resolution),
+    ]);
+    let name = |label: Label, key: &'static str| match opts.language {
+        Some(l) => l.t(label),
+        None => key.to_string(),
+    };
+    let found = name(Label::Found, "found");
+    for i in sorted(&report.found) {
+        csv.row([
+            found.as_str(),
+            &i.custody_code,
+            &i.serial,
+            &i.item_type,
+            &i.make,
+            &i.model,
+            "",
+            "",
+            "",
+            "",
+        ]);
+    }
+    for (label, key, list) in [
+        (Label::Missing, "missing", &report.missing),
+        (Label::Misplaced, "misplaced", &report.misplaced),
+    ] {
+        let list_name = name(label, key);
+        for f in list {
+            let i = &f.item;
+            csv.row([
+                list_name.as_str(),
+                &i.custody_code,
+                &i.serial,
+                &i.item_type,
+                &i.make,
+                &i.model,
+                &f.expected_location,
+                &f.found_location,
+                "",
+                &f.resolution,
+            ]);
+        }
+    }
+    let unknown = name(Label::Unknown, "unknown");
+    for u in &report.unknown {
+        csv.row([
+            unknown.as_str(),
+            &u.scanned_code,
+            "",
+            "",
+            "",
+            "",
+            "",
+            &u.location,
+            "",
+            &u.resolution,
+        ]);
+    }
+    let dup = name(Label::Duplicates, "duplicate");
+    for d in &report.duplicates {
+        let times = d.times_scanned.to_string();
+        let i = &d.item;
+        csv.row([
+            dup.as_str(),
+            &i.custody_code,
+            &i.serial,
+            &i.item_type,
+            &i.make,
+            &i.model,
+            "",
+            "",
+            &times,
+            &d.resolution,
+        ]);
+    }
+    csv.out
+}
+
+pub fn history_csv(history: &ItemHistory, opts: CsvOptions) -> String {
+    let mut csv = Csv::new(opts);
+    csv.header(&[
+        ("seq", Label::ColNo),
+        ("time_utc", Label::Time),
+        ("kind", Label::EventKind),
+        ("actor", Label::Actor),
+        ("witness", Label::Witness),
+        ("from", Label::From),
+        ("to", Label::To),
+        ("notes", Label::Notes),
+    ]);
+    for e in &history.events {
+        let seq = e.seq.to_string();
+        let time = e.time.to_rfc3339();
+        csv.row([
+            seq.as_str(),
+            &time,
+            &e.kind,
+            &e.actor,
+            &e.witness,
+            &e.from,
+            &e.to,
+            &e.notes,
+        ]);
+    }
+    csv.out
+}
+
+/// Pretty JSON of any list or whole document; serialisation of these plain records cannot fail.
+pub fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+fn sorted(items: &[ItemLine]) -> Vec<&ItemLine> {
+    let mut v: Vec<&ItemLine> = items.iter().collect();
+    v.sort_by(|a, b| (&a.custody_code, &a.serial).cmp(&(&b.custody_code, &b.serial)));
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(code: &str, serial: &str, model: &str) -> ItemLine {
+        ItemLine {
+            custody_code: code.into(),
+            item_type: "pistol".into(),
+            make: "Zastava".into(),
+            model: model.into(),
+            calibre: "7,62 mm".into(),
+            serial: serial.into(),
+        }
+    }
+
+    #[test]
+    fn fields_with_commas_quotes_and_line_breaks_are_quoted_per_rfc_4180() {
+        let items = [item("C-2", "A\"1", "M70, \"Tetejac\"\nold")];
+        let csv = items_csv(&items, CsvOptions::default());
+        let mut lines = csv.split("\r\n");
+        assert_eq!(
+            lines.next(),
+            Some("no,custody_code,type,make,model,calibre,serial")
+        );
+        assert_eq!(
+            lines.next(),
+            Some("1,C-2,pistol,Zastava,\"M70, \"\"Tetejac\"\"\nold\",\"7,62 mm\",\"A\"\"1\"")
+        );
+    }
+
+    #[test]
+    fn an_excel_user_gets_a_bom_and_cyrillic_headings() {
+        let opts = CsvOptions {
+            excel_bom: true,
+            language: Some(Language::SerbianCyrillic),
+        };
+        let csv = items_csv(&[item("C-1", "1", "M57")], opts);
+        assert!(csv.starts_with('\u{feff}'));
+        assert!(csv.contains("Серијски број"), "{csv}");
+    }
+
+    #[test]
+    fn csv_rows_follow_the_annex_order() {
+        let items = [item("C-9", "9", "M"), item("C-1", "1", "M")];
+        let csv = items_csv(&items, CsvOptions::default());
+        let first = csv.find("C-1").expect("C-1 listed");
+        let second = csv.find("C-9").expect("C-9 listed");
+        assert!(first < second);
+    }
+}

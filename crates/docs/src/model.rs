@@ -1,0 +1,210 @@
+//! Plain input records for each document. The ledger side maps its data into these; this crate
+//! never reads the ledger, so a document can be rendered from a JSON file as well.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::lang::Label;
+
+/// One weapon or exhibit as it appears in an annex or item list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemLine {
+    pub custody_code: String,
+    /// Weapon type as the ledger names it (pistol, rifle, ...). Printed as given.
+    pub item_type: String,
+    pub make: String,
+    pub model: String,
+    pub calibre: String,
+    pub serial: String,
+}
+
+/// The signed ledger checkpoint a document was issued at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckpointRef {
+    pub seq: u64,
+    /// SHA-256 head hash of the ledger at `seq`.
+    #[serde(with = "crate::hex::serde32")]
+    pub head_hash: [u8; 32],
+}
+
+/// A person who signs a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signatory {
+    pub name: String,
+    pub role: String,
+    pub organisation: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DestructionMethod {
+    Cutting,
+    Crushing,
+    Shredding,
+    Smelting,
+    Detonation,
+}
+
+impl DestructionMethod {
+    pub(crate) fn label(self) -> Label {
+        match self {
+            DestructionMethod::Cutting => Label::MethodCutting,
+            DestructionMethod::Crushing => Label::MethodCrushing,
+            DestructionMethod::Shredding => Label::MethodShredding,
+            DestructionMethod::Smelting => Label::MethodSmelting,
+            DestructionMethod::Detonation => Label::MethodDetonation,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScrapDisposal {
+    pub weight_kg: f64,
+    /// Smelter, scrap yard or other place the remains went to.
+    pub delivered_to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DestructionCertificate {
+    pub certificate_id: String,
+    pub site_name: String,
+    pub site_id: String,
+    pub authority: String,
+    pub decision_reference: String,
+    pub issued_on: NaiveDate,
+    pub destruction_started: NaiveDate,
+    pub destruction_finished: NaiveDate,
+    pub place: String,
+    pub method: DestructionMethod,
+    pub equipment: String,
+    pub scrap: ScrapDisposal,
+    pub operator: Signatory,
+    pub responsible_official: Signatory,
+    /// Two or more witnesses or observers; rendering refuses fewer.
+    pub witnesses: Vec<Signatory>,
+    pub items: Vec<ItemLine>,
+    /// SHA-256 digests (hex) of the photographs taken during destruction.
+    pub photo_digests: Vec<String>,
+    pub checkpoint: CheckpointRef,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    pub organisation: String,
+    pub person: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerSeal {
+    pub container_id: String,
+    pub seal_numbers: Vec<String>,
+    pub item_count: u32,
+}
+
+/// A difference found at receipt: an item missing, extra, damaged or with a broken seal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discrepancy {
+    /// Custody code or container id the discrepancy is about.
+    pub subject: String,
+    pub description: String,
+    pub resolution: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoverManifest {
+    pub manifest_id: String,
+    pub site_name: String,
+    pub site_id: String,
+    pub issued_on: NaiveDate,
+    pub sender: Party,
+    pub receiver: Party,
+    pub legal_basis: String,
+    pub transport: String,
+    pub containers: Vec<ContainerSeal>,
+    pub items: Vec<ItemLine>,
+    pub dispatched_at: DateTime<Utc>,
+    /// None while the consignment is on its way; the receipt section is then left to fill by hand.
+    pub received_at: Option<DateTime<Utc>>,
+    pub discrepancies: Vec<Discrepancy>,
+    pub checkpoint: CheckpointRef,
+}
+
+/// An item whose stocktake outcome needs a line and a resolution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StocktakeFinding {
+    pub item: ItemLine,
+    pub expected_location: String,
+    /// Where it was actually scanned; empty for missing items.
+    pub found_location: String,
+    pub resolution: String,
+}
+
+/// A scanned code that is not in the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnknownScan {
+    pub scanned_code: String,
+    pub location: String,
+    pub resolution: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateScan {
+    pub item: ItemLine,
+    pub times_scanned: u32,
+    pub resolution: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StocktakeCounters {
+    pub expected: u32,
+    pub found: u32,
+    pub missing: u32,
+    pub misplaced: u32,
+    pub unknown: u32,
+    pub duplicates: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StocktakeReport {
+    pub stocktake_id: String,
+    pub site_name: String,
+    pub site_id: String,
+    pub issued_on: NaiveDate,
+    pub scope: Vec<String>,
+    pub opened_at: DateTime<Utc>,
+    pub closed_at: DateTime<Utc>,
+    pub counters: StocktakeCounters,
+    pub found: Vec<ItemLine>,
+    pub missing: Vec<StocktakeFinding>,
+    pub misplaced: Vec<StocktakeFinding>,
+    pub unknown: Vec<UnknownScan>,
+    pub duplicates: Vec<DuplicateScan>,
+    pub signatories: Vec<Signatory>,
+    pub checkpoint: CheckpointRef,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEvent {
+    pub seq: u64,
+    pub time: DateTime<Utc>,
+    pub kind: String,
+    pub actor: String,
+    pub witness: String,
+    pub from: String,
+    pub to: String,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemHistory {
+    pub history_id: String,
+    pub site_name: String,
+    pub site_id: String,
+    pub issued_on: NaiveDate,
+    pub item: ItemLine,
+    pub status: String,
+    pub location: String,
+    pub events: Vec<HistoryEvent>,
+    pub checkpoint: CheckpointRef,
+}
