@@ -6,12 +6,18 @@
 
 mod ledger;
 mod report;
+mod scan;
 
 use std::process::ExitCode;
 
 type Suite = (&'static str, fn() -> anyhow::Result<()>);
 
-const SUITES: &[Suite] = &[("ledger", ledger::run)];
+const SUITES: &[Suite] = &[("ledger", ledger::run), ("scan", scan_suite)];
+
+fn scan_suite() -> anyhow::Result<()> {
+    scan::run();
+    Ok(())
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
