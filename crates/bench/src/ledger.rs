@@ -78,6 +78,7 @@ fn scan_commit(dir: &Path) -> Result<()> {
             profile: "generic-cdc".into(),
             aim: "]C0".into(),
             data: codes[i % codes.len()].as_bytes().to_vec(),
+            ignored: None,
         };
         let t = Instant::now();
         let recorded = ledger.record_scan(Some(&actor), &scan)?;
@@ -151,6 +152,7 @@ fn verify_1m(dir: &Path) -> Result<()> {
                     profile: "honeywell-xenon-1950g".into(),
                     aim: "]C0".into(),
                     data: codes[i % codes.len()].as_bytes().to_vec(),
+                    ignored: None,
                 }
             })
             .collect();

@@ -4,6 +4,7 @@
 mod cmd_codes;
 mod cmd_labels;
 mod cmd_ledger;
+mod cmd_scan;
 mod cmd_scanner;
 mod demo;
 mod session;
@@ -82,10 +83,13 @@ enum Command {
     Labels(cmd_labels::Args),
     /// Find, configure and simulate handheld scanners
     Scanner(cmd_scanner::Args),
+    /// Read a scanner and record every scan in the ledger (a lookup unless a workflow is given)
+    Scan(cmd_scan::ScanArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let acting = cli.acting.is_some();
     let ctx = session::Context::new(cli.db, cli.acting);
     let result = match cli.command {
         Command::Init(args) => cmd_ledger::init(&ctx, args),
@@ -108,6 +112,7 @@ fn main() -> ExitCode {
         Command::Codes(args) => cmd_codes::run(args),
         Command::Labels(args) => cmd_labels::run(args),
         Command::Scanner(args) => cmd_scanner::run(args),
+        Command::Scan(args) => cmd_scan::run(&ctx, args, acting),
     };
     match result {
         Ok(code) => code,

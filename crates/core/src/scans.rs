@@ -17,6 +17,9 @@ pub struct ScanInput {
     /// AIM symbology identifier as received, e.g. "]C0"; empty when the scanner sent none.
     pub aim: String,
     pub data: Vec<u8>,
+    /// Set when the frame must not be acted on (a debounced repeat, an unreadable frame);
+    /// it is still recorded, with this reason.
+    pub ignored: Option<String>,
 }
 
 /// What the ledger made of a scan. `Alarm` is for items that must not be on the shelf.
@@ -26,6 +29,8 @@ pub enum ScanOutcome {
     Found { code: String, status: String },
     Alarm { code: String, status: String },
     Unknown { reason: String },
+    /// Recorded but not acted on: a debounced repeat or an unreadable frame.
+    Ignored { reason: String },
 }
 
 impl ScanOutcome {
@@ -34,6 +39,7 @@ impl ScanOutcome {
             ScanOutcome::Found { .. } => "found",
             ScanOutcome::Alarm { .. } => "alarm",
             ScanOutcome::Unknown { .. } => "unknown",
+            ScanOutcome::Ignored { .. } => "ignored",
         }
     }
 
@@ -122,9 +128,17 @@ fn record_one(
     actor_id: Option<&str>,
     scan: &ScanInput,
 ) -> Result<RecordedScan> {
-    let (outcome, item) = lookup(w.conn, &scan.data);
+    let (outcome, item) = match &scan.ignored {
+        Some(reason) => (
+            ScanOutcome::Ignored {
+                reason: reason.clone(),
+            },
+            None,
+        ),
+        None => lookup(w.conn, &scan.data),
+    };
     let error = match &outcome {
-        ScanOutcome::Unknown { reason } => reason.clone(),
+        ScanOutcome::Unknown { reason } | ScanOutcome::Ignored { reason } => reason.clone(),
         ScanOutcome::Alarm { code, status } => {
             format!("ALARM: {code} is {status} at this site")
         }
