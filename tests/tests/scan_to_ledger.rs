@@ -41,8 +41,17 @@ fn ten_thousand_scans_with_an_unplug_are_each_recorded_exactly_once() {
     let framing = builtin_profile("generic-cdc").unwrap().framing;
 
     let mut child = Command::new(custody_bin())
-        .arg("--db").arg(&db)
-        .args(["scan", "--json", "--debounce-ms", "0", "--profile", "generic-cdc", "--port"])
+        .arg("--db")
+        .arg(&db)
+        .args([
+            "scan",
+            "--json",
+            "--debounce-ms",
+            "0",
+            "--profile",
+            "generic-cdc",
+            "--port",
+        ])
         .arg(&link)
         .env_remove("CUSTODY_AS")
         .stdin(Stdio::null())
@@ -66,7 +75,9 @@ fn ten_thousand_scans_with_an_unplug_are_each_recorded_exactly_once() {
             let _ = err_tx.send(line);
         }
     });
-    wait_line(&err_rx, "the scanner to connect", |l| l.starts_with("connected"));
+    wait_line(&err_rx, "the scanner to connect", |l| {
+        l.starts_with("connected")
+    });
 
     let code = |i: usize| format!("SCAN-{i:05}");
     let mut seen = Vec::new();
@@ -75,7 +86,11 @@ fn ten_thousand_scans_with_an_unplug_are_each_recorded_exactly_once() {
     }
     // Wait until the first half is recorded, then pull the cable and plug it back.
     while seen.len() < TOTAL / 2 {
-        seen.push(out_rx.recv_timeout(Duration::from_secs(60)).expect("first half recorded"));
+        seen.push(
+            out_rx
+                .recv_timeout(Duration::from_secs(60))
+                .expect("first half recorded"),
+        );
     }
     sim.unplug();
     wait_line(&err_rx, "the disconnect", |l| l.contains("disconnected"));
@@ -86,11 +101,18 @@ fn ten_thousand_scans_with_an_unplug_are_each_recorded_exactly_once() {
         sim.write(&framing.wrap(code(i).as_bytes())).unwrap();
     }
     while seen.len() < TOTAL {
-        seen.push(out_rx.recv_timeout(Duration::from_secs(60)).expect("second half recorded"));
+        seen.push(
+            out_rx
+                .recv_timeout(Duration::from_secs(60))
+                .expect("second half recorded"),
+        );
     }
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let status = child.wait().unwrap();
-    assert!(status.success(), "custody scan exits cleanly on SIGTERM: {status:?}");
+    assert!(
+        status.success(),
+        "custody scan exits cleanly on SIGTERM: {status:?}"
+    );
 
     // Every JSON line names a committed event, in order, one per scan.
     let mut seqs = Vec::new();
@@ -102,21 +124,33 @@ fn ten_thousand_scans_with_an_unplug_are_each_recorded_exactly_once() {
         assert_eq!(v["outcome"], "unknown", "{line}");
     }
     let expected: Vec<String> = (0..TOTAL).map(code).collect();
-    assert_eq!(texts, expected, "scans arrive in order, none lost, none doubled");
+    assert_eq!(
+        texts, expected,
+        "scans arrive in order, none lost, none doubled"
+    );
     assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1));
 
     let ledger = Ledger::open(&db).unwrap();
     assert!(ledger.verify().unwrap().is_intact());
     let conn = ledger.connection();
-    let mut stmt = conn.prepare("SELECT payload FROM events WHERE kind = 'scan.recorded'").unwrap();
-    let payloads: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+    let mut stmt = conn
+        .prepare("SELECT payload FROM events WHERE kind = 'scan.recorded'")
+        .unwrap();
+    let payloads: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
     assert_eq!(payloads.len(), TOTAL, "exactly one event per scan");
     let recorded: HashSet<String> = payloads
         .iter()
         .map(|p| {
             let v: serde_json::Value = serde_json::from_str(p).unwrap();
             let hex = v["data_hex"].as_str().unwrap();
-            let bytes: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+            let bytes: Vec<u8> = (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+                .collect();
             String::from_utf8(bytes).unwrap()
         })
         .collect();

@@ -4,6 +4,7 @@
 //! Usage: `cargo run --release -p custody-bench -- <suite>...` where a suite is one of
 //! `ledger`, `all` (and, as they land, `scan`, `codes`, `workflows`, `docs`, `kiosk`).
 
+mod codes;
 mod ledger;
 mod report;
 mod scan;
@@ -12,12 +13,17 @@ use std::process::ExitCode;
 
 type Suite = (&'static str, fn() -> anyhow::Result<()>);
 
-const SUITES: &[Suite] = &[("ledger", ledger::run), ("scan", scan_suite)];
-
-fn scan_suite() -> anyhow::Result<()> {
-    scan::run();
-    Ok(())
-}
+const SUITES: &[Suite] = &[
+    ("ledger", ledger::run),
+    ("scan", || {
+        scan::run();
+        Ok(())
+    }),
+    ("codes", || {
+        codes::run();
+        Ok(())
+    }),
+];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -90,7 +90,11 @@ fn report_line(
     } else {
         let shown = text.map(str::to_string).unwrap_or_else(|| hex(data));
         let seq = seq.map(|s| format!("#{s}")).unwrap_or_else(|| "-".into());
-        writeln!(out, "{seq:>8}  {outcome:<12} {shown}  {}", error.unwrap_or_default())?;
+        writeln!(
+            out,
+            "{seq:>8}  {outcome:<12} {shown}  {}",
+            error.unwrap_or_default()
+        )?;
     }
     out.flush()?;
     Ok(())
@@ -109,7 +113,12 @@ struct Recorder<'a> {
 }
 
 impl Recorder<'_> {
-    fn record(&mut self, aim: &str, data: &[u8], ignored: Option<String>) -> Result<RecordedScan, custody_core::CustodyError> {
+    fn record(
+        &mut self,
+        aim: &str,
+        data: &[u8],
+        ignored: Option<String>,
+    ) -> Result<RecordedScan, custody_core::CustodyError> {
         let input = ScanInput {
             device: self.device.clone(),
             port: self.port.clone(),
@@ -132,7 +141,8 @@ pub fn run(ctx: &Context, args: ScanArgs, acting: bool) -> Result<std::process::
     let profile = pick_profile(&args)?;
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(signal, Arc::clone(&stop)).context("installing signal handlers")?;
+        signal_hook::flag::register(signal, Arc::clone(&stop))
+            .context("installing signal handlers")?;
     }
     let mut config = SessionConfig::new(&args.port, profile.clone());
     config.debounce = Duration::from_millis(args.debounce_ms);
@@ -163,7 +173,11 @@ pub fn run(ctx: &Context, args: ScanArgs, acting: bool) -> Result<std::process::
         if args.count.is_some_and(|c| frames >= c) {
             break;
         }
-        let wait = if draining { Duration::ZERO } else { Duration::from_millis(100) };
+        let wait = if draining {
+            Duration::ZERO
+        } else {
+            Duration::from_millis(100)
+        };
         let Some(event) = session.next_event(wait) else {
             if draining {
                 break;
@@ -186,7 +200,10 @@ pub fn run(ctx: &Context, args: ScanArgs, acting: bool) -> Result<std::process::
                 frames += 1;
             }
             ScanEvent::Duplicate { data, .. } => {
-                let reason = format!("repeat within {} ms of the same code: counted once", args.debounce_ms);
+                let reason = format!(
+                    "repeat within {} ms of the same code: counted once",
+                    args.debounce_ms
+                );
                 let recorded = recorder.record("", &data, Some(reason));
                 report_line(&mut out, args.json, "", &data, &recorded)?;
                 frames += 1;
@@ -197,8 +214,12 @@ pub fn run(ctx: &Context, args: ScanArgs, acting: bool) -> Result<std::process::
                 frames += 1;
             }
             ScanEvent::Connected { path } => eprintln!("connected: {}", path.display()),
-            ScanEvent::Waiting { path, reason } => eprintln!("waiting for {}: {reason}", path.display()),
-            ScanEvent::Disconnected { reason } => eprintln!("scanner disconnected ({reason}); waiting for it to come back"),
+            ScanEvent::Waiting { path, reason } => {
+                eprintln!("waiting for {}: {reason}", path.display())
+            }
+            ScanEvent::Disconnected { reason } => {
+                eprintln!("scanner disconnected ({reason}); waiting for it to come back")
+            }
             ScanEvent::Reconnected { path } => eprintln!("scanner back on {}", path.display()),
             ScanEvent::DeviceReply(text) => eprintln!("scanner said: {text}"),
             ScanEvent::FeedbackFailed { reason, .. } => eprintln!("feedback failed: {reason}"),

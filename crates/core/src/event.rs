@@ -100,6 +100,8 @@ pub fn chain_hash(prev_hash: &[u8; 32], canonical: &[u8]) -> [u8; 32] {
 /// column and the content is the `payload` column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload")]
+// Bodies are built once per append and never stored in bulk, so variant size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum EventBody {
     #[serde(rename = "site.init")]
     SiteInit {

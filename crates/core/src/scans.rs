@@ -26,11 +26,21 @@ pub struct ScanInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum ScanOutcome {
-    Found { code: String, status: String },
-    Alarm { code: String, status: String },
-    Unknown { reason: String },
+    Found {
+        code: String,
+        status: String,
+    },
+    Alarm {
+        code: String,
+        status: String,
+    },
+    Unknown {
+        reason: String,
+    },
     /// Recorded but not acted on: a debounced repeat or an unreadable frame.
-    Ignored { reason: String },
+    Ignored {
+        reason: String,
+    },
 }
 
 impl ScanOutcome {
