@@ -1,35 +1,118 @@
-//! `custody`: the command line over custody-core. It holds no workflow rules of its own.
+//! `custody`: the command line over custody-core. It parses arguments, asks for PINs, prints
+//! results and maps errors to exit codes; every rule it enforces lives in custody-core.
 
 mod cmd_codes;
 mod cmd_labels;
+mod cmd_ledger;
+mod cmd_scan;
 mod cmd_scanner;
+mod demo;
+mod session;
 
 use clap::{Parser, Subcommand};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "custody", version, about = "Barcode chain of custody for weapons depots and evidence rooms")]
-struct Cli {
+#[command(
+    name = "custody",
+    version,
+    about = "Barcode chain of custody for weapons depots and evidence rooms",
+    long_about = "Barcode chain of custody for weapons depots and police evidence rooms.\n\
+        Every action is recorded in a tamper-evident, signed ledger file.\n\n\
+        PINs are never given on the command line: set CUSTODY_PIN (and CUSTODY_NEW_PIN,\n\
+        CUSTODY_RECEIVER_PIN where asked) or type them when prompted."
+)]
+pub struct Cli {
+    /// Ledger file (default: the per-user data folder, custody/custody.db)
+    #[arg(long, global = true, env = "CUSTODY_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Badge of the person acting (their PIN comes from CUSTODY_PIN or a prompt)
+    #[arg(long = "as", global = true, env = "CUSTODY_AS", value_name = "BADGE")]
+    acting: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Create a new site ledger, its signing key and the first administrator
+    Init(cmd_ledger::InitArgs),
+    /// Add people, change roles, unlock badges, change PINs
+    #[command(subcommand)]
+    User(cmd_ledger::UserCommand),
+    /// Register and list storage locations (rooms, racks, shelves)
+    #[command(subcommand)]
+    Location(cmd_ledger::LocationCommand),
+    /// Register one weapon at intake
+    #[command(subcommand)]
+    Weapon(cmd_ledger::WeaponCommand),
+    /// Register one evidence exhibit
+    #[command(subcommand)]
+    Evidence(cmd_ledger::EvidenceCommand),
+    /// Bulk intake from a CSV file (collection campaigns)
+    #[command(subcommand)]
+    Import(cmd_ledger::ImportCommand),
+    /// Move items to a location
+    Move(cmd_ledger::MoveArgs),
+    /// Hand custody of an item to another person (both give badge + PIN)
+    Transfer(cmd_ledger::TransferArgs),
+    /// Check an item out to a lab, court, range or repair shop
+    Checkout(cmd_ledger::CheckoutArgs),
+    /// Check a returned item back in
+    Checkin(cmd_ledger::CheckinArgs),
+    /// List items checked out and not back by their due date
+    Overdue(cmd_ledger::OverdueArgs),
+    /// Look up an item: status, location, holder and full history
+    #[command(subcommand)]
+    Item(cmd_ledger::ItemCommand),
+    /// Check the whole ledger: hash chain, signatures and projections
+    Verify(cmd_ledger::VerifyArgs),
+    /// Rebuild the current-state tables from the events
+    Rebuild,
+    /// Write a signed checkpoint of the ledger head
+    Checkpoint(cmd_ledger::CheckpointArgs),
+    /// Export events or items (JSON lines, CSV)
+    #[command(subcommand)]
+    Export(cmd_ledger::ExportCommand),
+    /// Build a demo ledger with sample weapons and walk through the main workflows
+    Demo(demo::DemoArgs),
     /// Understand scanned codes and read codes from images
     Codes(cmd_codes::Args),
     /// Render Custody labels (PNG, SVG, PDF, ZPL)
     Labels(cmd_labels::Args),
     /// Find, configure and simulate handheld scanners
     Scanner(cmd_scanner::Args),
+    /// Read a scanner and record every scan in the ledger (a lookup unless a workflow is given)
+    Scan(cmd_scan::ScanArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let acting = cli.acting.is_some();
+    let ctx = session::Context::new(cli.db, cli.acting);
     let result = match cli.command {
+        Command::Init(args) => cmd_ledger::init(&ctx, args),
+        Command::User(cmd) => cmd_ledger::user(&ctx, cmd),
+        Command::Location(cmd) => cmd_ledger::location(&ctx, cmd),
+        Command::Weapon(cmd) => cmd_ledger::weapon(&ctx, cmd),
+        Command::Evidence(cmd) => cmd_ledger::evidence(&ctx, cmd),
+        Command::Import(cmd) => cmd_ledger::import(&ctx, cmd),
+        Command::Move(args) => cmd_ledger::move_items(&ctx, args),
+        Command::Transfer(args) => cmd_ledger::transfer(&ctx, args),
+        Command::Checkout(args) => cmd_ledger::checkout(&ctx, args),
+        Command::Checkin(args) => cmd_ledger::checkin(&ctx, args),
+        Command::Overdue(args) => cmd_ledger::overdue(&ctx, args),
+        Command::Item(cmd) => cmd_ledger::item(&ctx, cmd),
+        Command::Verify(args) => cmd_ledger::verify(&ctx, args),
+        Command::Rebuild => cmd_ledger::rebuild(&ctx),
+        Command::Checkpoint(args) => cmd_ledger::checkpoint(&ctx, args),
+        Command::Export(cmd) => cmd_ledger::export(&ctx, cmd),
+        Command::Demo(args) => demo::run(args),
         Command::Codes(args) => cmd_codes::run(args),
         Command::Labels(args) => cmd_labels::run(args),
         Command::Scanner(args) => cmd_scanner::run(args),
+        Command::Scan(args) => cmd_scan::run(&ctx, args, acting),
     };
     match result {
         Ok(code) => code,

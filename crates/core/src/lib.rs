@@ -1,1 +1,27 @@
-//! The Custody core.
+//! The Custody core: domain types, workflow rules, and the append-only, hash-chained, signed
+//! SQLite ledger with its projections.
+//!
+//! This is the only crate that runs SQL. It knows no UI, serial port or PDF: the CLI and the
+//! kiosk call the same functions here and get the same typed errors ([`CustodyError`]).
+
+pub mod auth;
+pub mod domain;
+pub mod error;
+pub mod event;
+pub mod import;
+pub mod keys;
+pub mod ledger;
+mod projection;
+pub mod scans;
+pub mod schema;
+pub mod verify;
+pub mod workflows;
+
+pub use domain::{
+    EvidenceRecord, ItemKind, ItemStatus, LocationRecord, Origin, PersonRecord, Role, WeaponRecord,
+    WeaponType,
+};
+pub use error::{CustodyError, Result};
+pub use ledger::{Actor, Ledger};
+pub use verify::{Problem, VerifyReport};
+pub use workflows::{HistoryEntry, ItemView, LocationView, PersonView, Registered};

@@ -35,6 +35,27 @@ pub enum LineError {
     Reply(MenuReplyError, Vec<u8>),
 }
 
+impl LineError {
+    /// The bytes the error concerns, as received (empty when there were none), so that a
+    /// refused frame can be recorded as evidence too.
+    pub fn bytes(&self) -> &[u8] {
+        use crate::framer::FrameError as F;
+        use crate::ssi::SsiError as S;
+        match self {
+            LineError::Frame(F::JunkBeforePrefix { bytes }) => bytes,
+            LineError::Frame(F::Overlong { head, .. }) => head,
+            LineError::Frame(F::MissingTerminator { partial } | F::Interrupted { partial }) => {
+                partial
+            }
+            LineError::Frame(F::Empty) => &[],
+            LineError::Ssi(S::BadChecksum { bytes, .. } | S::Skipped { bytes }) => bytes,
+            LineError::Ssi(S::BrokenContinuation { partial }) => partial,
+            LineError::Ssi(S::EmptyDecode) => &[],
+            LineError::Reply(_, bytes) => bytes,
+        }
+    }
+}
+
 /// What came off the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LineEvent {

@@ -1,0 +1,234 @@
+//! Suite `ledger`: scan-to-commit latency, bulk import and full verification, each against a
+//! plain anchor doing the same storage or hashing work without the ledger's rules.
+
+use crate::report::{figure, ms, percentile};
+use anyhow::{bail, Context, Result};
+use custody_core::event::{canonical_bytes, chain_hash, EventFields, GENESIS_HASH};
+use custody_core::import::parse_weapon_csv;
+use custody_core::scans::ScanInput;
+use custody_core::{Actor, Ledger, PersonRecord, Role};
+use rusqlite::Connection;
+use std::path::Path;
+use std::time::Instant;
+
+const SUITE: &str = "ledger";
+
+fn new_site(path: &Path) -> Result<(Ledger, Actor)> {
+    let admin = PersonRecord {
+        name: "Bench Admin".into(),
+        service_number: String::new(),
+        badge: "ADM".into(),
+        roles: vec![Role::Administrator, Role::Officer],
+    };
+    Ok(Ledger::create(path, "Bench Depot", admin, "1111")?)
+}
+
+fn campaign_csv(path: &Path, rows: usize) -> Result<()> {
+    let mut csv = String::with_capacity(rows * 60);
+    csv.push_str("serial,manufacturer,model,type,calibre,country,year\n");
+    for i in 0..rows {
+        csv.push_str(&format!(
+            "S{i:08},Zastava Arms,M70,rifle,7.62x39,RS,{}\n",
+            1950 + i % 70
+        ));
+    }
+    std::fs::write(path, csv)?;
+    Ok(())
+}
+
+fn import(ledger: &mut Ledger, actor: &Actor, csv: &Path) -> Result<Vec<String>> {
+    let rows = parse_weapon_csv(std::io::BufReader::new(std::fs::File::open(csv)?))?;
+    let report = ledger.import_weapons(actor, rows, 1000, |_| {})?;
+    if !report.rejected.is_empty() {
+        bail!("bench import rejected {} rows", report.rejected.len());
+    }
+    Ok(report.imported.into_iter().map(|i| i.code).collect())
+}
+
+pub fn run() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    scan_commit(dir.path())?;
+    import_100k(dir.path())?;
+    verify_1m(dir.path())?;
+    Ok(())
+}
+
+/// Same pragmas as the ledger; one ~300-byte row per transaction.
+fn anchor_db(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+         CREATE TABLE t (seq INTEGER PRIMARY KEY, id TEXT, payload TEXT, hash BLOB);",
+    )?;
+    Ok(conn)
+}
+
+fn scan_commit(dir: &Path) -> Result<()> {
+    const SAMPLES: usize = 2000;
+    eprintln!("scan_commit: preparing 2,000 registered weapons");
+    let (mut ledger, actor) = new_site(&dir.join("scan.db"))?;
+    let csv = dir.join("scan.csv");
+    campaign_csv(&csv, 2000)?;
+    let codes = import(&mut ledger, &actor, &csv)?;
+    let anchor = anchor_db(&dir.join("scan-anchor.db"))?;
+    let payload = "x".repeat(300);
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    // Interleaved, so both see the same disk and cache conditions.
+    for i in 0..SAMPLES {
+        let scan = ScanInput {
+            device: "bench".into(),
+            port: "/dev/null".into(),
+            profile: "generic-cdc".into(),
+            aim: "]C0".into(),
+            data: codes[i % codes.len()].as_bytes().to_vec(),
+            ignored: None,
+        };
+        let t = Instant::now();
+        let recorded = ledger.record_scan(Some(&actor), &scan)?;
+        ours.push(ms(t.elapsed()));
+        if !recorded.outcome.is_good() {
+            bail!("bench scan was not found: {:?}", recorded.outcome);
+        }
+        let t = Instant::now();
+        let tx = anchor.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO t (id, payload, hash) VALUES (?1, ?2, ?3)",
+            rusqlite::params![format!("{i:036}"), payload, [0u8; 32].as_slice()],
+        )?;
+        tx.commit()?;
+        theirs.push(ms(t.elapsed()));
+    }
+    ours.sort_by(f64::total_cmp);
+    theirs.sort_by(f64::total_cmp);
+    let anchor_name = "raw rusqlite insert+commit, WAL, synchronous=FULL";
+    for (name, p) in [("scan_commit_p50", 50.0), ("scan_commit_p99", 99.0)] {
+        figure(
+            SUITE,
+            name,
+            "ms",
+            percentile(&ours, p),
+            percentile(&theirs, p),
+            anchor_name,
+        );
+    }
+    Ok(())
+}
+
+fn import_100k(dir: &Path) -> Result<()> {
+    const ROWS: usize = 100_000;
+    let csv = dir.join("import.csv");
+    campaign_csv(&csv, ROWS)?;
+    let (mut ledger, actor) = new_site(&dir.join("import.db"))?;
+    eprintln!("import_100k: importing 100,000 rows");
+    let t = Instant::now();
+    let codes = import(&mut ledger, &actor, &csv)?;
+    let ours = t.elapsed();
+    if codes.len() != ROWS {
+        bail!("imported {} of {ROWS}", codes.len());
+    }
+    let anchor_db = dir.join("import-anchor.db");
+    let t = Instant::now();
+    let out = std::process::Command::new("sqlite3")
+        .arg(&anchor_db)
+        .arg(format!(".import --csv {} weapons", csv.display()))
+        .output()
+        .context(
+            "the sqlite3 command-line program is needed for this anchor (apt-get install sqlite3)",
+        )?;
+    let theirs = t.elapsed();
+    if !out.status.success() {
+        bail!(
+            "sqlite3 .import failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    figure(
+        SUITE,
+        "import_100k",
+        "ms",
+        ms(ours),
+        ms(theirs),
+        "sqlite3 CLI .import of the same CSV into a plain table",
+    );
+    Ok(())
+}
+
+fn verify_1m(dir: &Path) -> Result<()> {
+    const WEAPONS: usize = 100_000;
+    const TOTAL: i64 = 1_000_000;
+    let path = dir.join("verify.db");
+    let (mut ledger, actor) = new_site(&path)?;
+    let csv = dir.join("verify.csv");
+    campaign_csv(&csv, WEAPONS)?;
+    eprintln!("verify_1m: building a ledger of 1,000,000 events (100k weapons, the rest scans)");
+    let codes = import(&mut ledger, &actor, &csv)?;
+    let mut i = 0usize;
+    while ledger.head()?.0 < TOTAL {
+        let left = (TOTAL - ledger.head()?.0) as usize;
+        let batch: Vec<ScanInput> = (0..left.min(20_000))
+            .map(|_| {
+                i += 1;
+                ScanInput {
+                    device: "bench".into(),
+                    port: "/dev/ttyACM0".into(),
+                    profile: "honeywell-xenon-1950g".into(),
+                    aim: "]C0".into(),
+                    data: codes[i % codes.len()].as_bytes().to_vec(),
+                    ignored: None,
+                }
+            })
+            .collect();
+        ledger.record_scans(Some(&actor), &batch)?;
+    }
+    eprintln!("verify_1m: verifying");
+    let t = Instant::now();
+    let report = ledger.verify()?;
+    let ours = t.elapsed();
+    if !report.is_intact() || report.events != TOTAL {
+        bail!("bench ledger did not verify: {:?}", report.problem);
+    }
+    // Anchor: the same canonical bytes, already in memory, through SHA-256 alone.
+    let mut all = Vec::with_capacity(TOTAL as usize);
+    let mut buf = Vec::new();
+    ledger.for_each_event(|e| {
+        canonical_bytes(
+            &EventFields {
+                seq: e.seq,
+                id: &e.id,
+                time: &e.time,
+                actor: e.actor.as_deref(),
+                witness: e.witness.as_deref(),
+                kind: &e.kind,
+                subject: e.subject.as_deref(),
+                payload: &e.payload,
+            },
+            &mut buf,
+        );
+        all.push(buf.clone());
+        Ok::<(), custody_core::CustodyError>(())
+    })?;
+    let t = Instant::now();
+    let mut head = GENESIS_HASH;
+    for bytes in &all {
+        head = chain_hash(&head, bytes);
+    }
+    let theirs = t.elapsed();
+    if hex_string(&head) != report.head_hash {
+        bail!("anchor chain disagrees with verify");
+    }
+    let mb: usize = all.iter().map(Vec::len).sum::<usize>() / (1024 * 1024);
+    eprintln!("verify_1m: {mb} MiB of canonical event bytes");
+    figure(
+        SUITE,
+        "verify_1m",
+        "ms",
+        ms(ours),
+        ms(theirs),
+        "SHA-256 chain over the same canonical bytes in memory",
+    );
+    Ok(())
+}
+
+fn hex_string(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,762 @@
+//! Ledger commands: init, people, locations, intake, moves, custody, check-out/in, lookups,
+//! verify, rebuild and exports. Each one calls a single custody-core function.
+
+use crate::session::{read_pin, Context};
+use anyhow::{bail, Context as _, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use custody_core::import::{parse_weapon_csv, ImportProgress};
+use custody_core::{
+    EvidenceRecord, LocationRecord, Origin, PersonRecord, Role, WeaponRecord, WeaponType,
+};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Name of the site, as printed on certificates (e.g. "MoI Central Depot Belgrade")
+    #[arg(long)]
+    site_name: String,
+    /// Full name of the first administrator
+    #[arg(long)]
+    admin_name: String,
+    /// Badge code of the first administrator (their PIN from CUSTODY_PIN or a prompt)
+    #[arg(long)]
+    admin_badge: String,
+    /// Service number of the first administrator
+    #[arg(long, default_value = "")]
+    admin_service_number: String,
+}
+
+pub fn init(ctx: &Context, args: InitArgs) -> Result<ExitCode> {
+    let pin = read_pin(
+        "CUSTODY_PIN",
+        "Choose the administrator's PIN (4-12 digits)",
+    )?;
+    let admin = PersonRecord {
+        name: args.admin_name,
+        service_number: args.admin_service_number,
+        badge: args.admin_badge,
+        roles: vec![Role::Administrator],
+    };
+    let (ledger, actor) = custody_core::Ledger::create(&ctx.db, &args.site_name, admin, &pin)?;
+    println!("Created ledger {}", ctx.db.display());
+    println!(
+        "Site key: {} (keep a backup of this file; it signs every certificate)",
+        custody_core::keys::key_path_for(&ctx.db).display()
+    );
+    println!("Site id:  {}", ledger.site_id());
+    println!("Administrator: {} (badge {})", actor.name, actor.badge);
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Register a person (administrators only). The new PIN comes from CUSTODY_NEW_PIN or a prompt
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        badge: String,
+        /// officer, custodian, inspector or administrator (repeat or comma-separate for several)
+        #[arg(long, value_delimiter = ',', required = true)]
+        role: Vec<Role>,
+        #[arg(long, default_value = "")]
+        service_number: String,
+    },
+    /// List people, their roles and whether they are locked out
+    List,
+    /// Replace a person's roles (administrators only)
+    Roles {
+        badge: String,
+        #[arg(long, value_delimiter = ',', required = true)]
+        role: Vec<Role>,
+    },
+    /// Lift a lock-out after failed PIN attempts (administrators only)
+    Unlock { badge: String },
+    /// Set a new PIN (your own, or anyone's as administrator); from CUSTODY_NEW_PIN or a prompt
+    Pin { badge: String },
+}
+
+pub fn user(ctx: &Context, cmd: UserCommand) -> Result<ExitCode> {
+    match cmd {
+        UserCommand::List => {
+            let ledger = ctx.open()?;
+            println!(
+                "{:<28} {:<12} {:<14} {:<28} STATUS",
+                "NAME", "BADGE", "LABEL", "ROLES"
+            );
+            for p in ledger.persons()? {
+                let roles: Vec<&str> = p.roles.iter().map(|r| r.as_str()).collect();
+                let status = if !p.active {
+                    "inactive".to_string()
+                } else if p.failed_logins >= custody_core::auth::MAX_FAILURES {
+                    format!("locked ({} failures)", p.failed_logins)
+                } else {
+                    "active".to_string()
+                };
+                println!(
+                    "{:<28} {:<12} {:<14} {:<28} {status}",
+                    p.name,
+                    p.badge,
+                    p.label_code,
+                    roles.join(",")
+                );
+            }
+        }
+        UserCommand::Add {
+            name,
+            badge,
+            role,
+            service_number,
+        } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let pin = read_pin("CUSTODY_NEW_PIN", &format!("New PIN for {name}"))?;
+            let r = ledger.register_person(
+                &actor,
+                PersonRecord {
+                    name: name.clone(),
+                    service_number,
+                    badge: badge.clone(),
+                    roles: role,
+                },
+                &pin,
+            )?;
+            println!(
+                "Registered {name}, badge {badge}, badge label {} (event {})",
+                r.code, r.seq
+            );
+        }
+        UserCommand::Roles { badge, role } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let seq = ledger.set_roles(&actor, &badge, role)?;
+            println!("Roles of {badge} changed (event {seq})");
+        }
+        UserCommand::Unlock { badge } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let seq = ledger.unlock_person(&actor, &badge)?;
+            println!("Badge {badge} unlocked (event {seq})");
+        }
+        UserCommand::Pin { badge } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let pin = read_pin("CUSTODY_NEW_PIN", &format!("New PIN for {badge}"))?;
+            let seq = ledger.set_pin(&actor, &badge, &pin)?;
+            println!("PIN of {badge} changed (event {seq})");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LocationCommand {
+    /// Register a location; prints its Custody code for the shelf label
+    Add {
+        /// Unique name, e.g. "Vault A / Rack 3"
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "")]
+        building: String,
+        #[arg(long, default_value = "")]
+        room: String,
+        #[arg(long, default_value = "")]
+        shelf: String,
+    },
+    /// List locations with their codes
+    List,
+}
+
+pub fn location(ctx: &Context, cmd: LocationCommand) -> Result<ExitCode> {
+    match cmd {
+        LocationCommand::Add {
+            name,
+            building,
+            room,
+            shelf,
+        } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let r = ledger.register_location(
+                &actor,
+                LocationRecord {
+                    name: name.clone(),
+                    building,
+                    room,
+                    shelf,
+                },
+            )?;
+            println!(
+                "Location '{name}' registered with code {} (event {})",
+                r.code, r.seq
+            );
+        }
+        LocationCommand::List => {
+            let ledger = ctx.open()?;
+            for l in ledger.locations()? {
+                println!("{}  {}", l.code, l.name);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct WeaponFields {
+    /// Frame/receiver serial number as marked
+    #[arg(long)]
+    serial: String,
+    #[arg(long)]
+    manufacturer: String,
+    #[arg(long, default_value = "")]
+    model: String,
+    /// pistol, revolver, rifle, carbine, shotgun, submachine_gun, machine_gun, grenade_launcher, other
+    #[arg(long = "type")]
+    weapon_type: Option<WeaponType>,
+    #[arg(long, default_value = "")]
+    calibre: String,
+    /// Country of manufacture
+    #[arg(long, default_value = "")]
+    country: String,
+    /// Year of manufacture
+    #[arg(long)]
+    year: Option<i32>,
+    /// state_stock, seized, voluntary_surrender, found, transferred_in
+    #[arg(long, default_value = "state_stock")]
+    origin: Origin,
+}
+
+impl WeaponFields {
+    fn record(self) -> WeaponRecord {
+        WeaponRecord {
+            serial: self.serial,
+            manufacturer: self.manufacturer,
+            model: self.model,
+            weapon_type: self.weapon_type,
+            calibre: self.calibre,
+            country: self.country,
+            year: self.year,
+            origin: self.origin,
+            ..WeaponRecord::default()
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WeaponCommand {
+    /// Register a weapon; prints its new Custody code. A duplicate manufacturer+serial is refused
+    Add {
+        #[command(flatten)]
+        fields: WeaponFields,
+        /// Location code or name where it is stored
+        #[arg(long)]
+        location: Option<String>,
+    },
+}
+
+pub fn weapon(ctx: &Context, cmd: WeaponCommand) -> Result<ExitCode> {
+    let WeaponCommand::Add { fields, location } = cmd;
+    let (mut ledger, actor) = ctx.login()?;
+    let r = ledger.register_weapon(&actor, fields.record(), location.as_deref())?;
+    println!("Registered weapon {} (event {})", r.code, r.seq);
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EvidenceCommand {
+    /// Register an exhibit; prints its new Custody code
+    Add {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        exhibit: String,
+        #[arg(long)]
+        description: String,
+        /// weapon, ammunition, explosive, other
+        #[arg(long, default_value = "other")]
+        category: String,
+        /// Seal numbers on the package (repeat or comma-separate)
+        #[arg(long, value_delimiter = ',')]
+        seal: Vec<String>,
+        #[arg(long)]
+        legal_hold: bool,
+        #[arg(long)]
+        location: Option<String>,
+    },
+}
+
+pub fn evidence(ctx: &Context, cmd: EvidenceCommand) -> Result<ExitCode> {
+    let EvidenceCommand::Add {
+        case,
+        exhibit,
+        description,
+        category,
+        seal,
+        legal_hold,
+        location,
+    } = cmd;
+    let (mut ledger, actor) = ctx.login()?;
+    let record = EvidenceRecord {
+        case_number: case,
+        exhibit_number: exhibit,
+        description,
+        category,
+        seal_numbers: seal,
+        legal_hold,
+        ..EvidenceRecord::default()
+    };
+    let r = ledger.register_evidence(&actor, record, location.as_deref())?;
+    println!("Registered exhibit {} (event {})", r.code, r.seq);
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import weapons from CSV: serial,manufacturer,model,type,calibre,country,year[,location].
+    /// Exit code 0 if every row went in, 2 if some rows were rejected (listed with line numbers)
+    Weapons {
+        file: PathBuf,
+        /// Rows per transaction; everything reported as committed is on disk
+        #[arg(long, default_value_t = 1000)]
+        batch: usize,
+        /// Write the rejected rows as CSV (line,reason) to this file
+        #[arg(long)]
+        errors: Option<PathBuf>,
+    },
+}
+
+pub fn import(ctx: &Context, cmd: ImportCommand) -> Result<ExitCode> {
+    let ImportCommand::Weapons {
+        file,
+        batch,
+        errors,
+    } = cmd;
+    let input =
+        std::fs::File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
+    let rows = parse_weapon_csv(std::io::BufReader::new(input))?;
+    let total = rows.len();
+    let (mut ledger, actor) = ctx.login()?;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(total as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} rows  {elapsed} elapsed, {eta} left  {msg}",
+            )
+            .expect("template is valid"),
+        );
+        bar
+    });
+    let report = ledger.import_weapons(&actor, rows, batch, |p: ImportProgress| match &bar {
+        Some(bar) => {
+            bar.set_position(p.processed as u64);
+            bar.set_message(format!("{} committed", p.committed));
+        }
+        // Without a terminal, one durable-progress line per batch (scripts and tests read it).
+        None => eprintln!(
+            "committed {} of {} rows (through line {})",
+            p.committed, total, p.last_committed_line
+        ),
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    for r in &report.rejected {
+        eprintln!("line {}: {}", r.line, r.reason);
+    }
+    if let Some(path) = errors {
+        let mut out = std::fs::File::create(&path)?;
+        writeln!(out, "line,reason")?;
+        for r in &report.rejected {
+            writeln!(out, "{},\"{}\"", r.line, r.reason.replace('"', "\"\""))?;
+        }
+    }
+    println!(
+        "Imported {} of {} rows; {} rejected",
+        report.imported.len(),
+        total,
+        report.rejected.len()
+    );
+    Ok(if report.rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+#[derive(Args, Debug)]
+pub struct MoveArgs {
+    /// Custody codes or serials of the items
+    #[arg(required = true)]
+    items: Vec<String>,
+    /// Destination location code or name
+    #[arg(long)]
+    to: String,
+}
+
+pub fn move_items(ctx: &Context, args: MoveArgs) -> Result<ExitCode> {
+    let (mut ledger, actor) = ctx.login()?;
+    let mut failed = 0;
+    for item in &args.items {
+        match ledger.move_item(&actor, item, &args.to) {
+            Ok(seq) => println!("{item}: moved to {} (event {seq})", args.to),
+            Err(e) => {
+                failed += 1;
+                eprintln!("{item}: {e}");
+            }
+        }
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
+
+#[derive(Args, Debug)]
+pub struct TransferArgs {
+    /// Custody code or serial of the item
+    item: String,
+    /// Badge of the person receiving custody (their PIN from CUSTODY_RECEIVER_PIN or a prompt)
+    #[arg(long)]
+    to: String,
+    /// Why custody passes (e.g. "to ballistics lab for examination")
+    #[arg(long)]
+    reason: String,
+}
+
+pub fn transfer(ctx: &Context, args: TransferArgs) -> Result<ExitCode> {
+    let (mut ledger, giver) = ctx.login()?;
+    let pin = read_pin(
+        "CUSTODY_RECEIVER_PIN",
+        &format!("PIN of receiver {}", args.to),
+    )?;
+    let receiver = ledger.authenticate(&args.to, &pin)?;
+    let seq = ledger.transfer_custody(&giver, Some(&receiver), &args.item, &args.reason)?;
+    println!(
+        "Custody of {} passed from {} to {} (event {seq})",
+        args.item, giver.name, receiver.name
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct CheckoutArgs {
+    item: String,
+    /// Who takes it (person and organisation)
+    #[arg(long)]
+    to: String,
+    /// Why: lab, court, range, repair...
+    #[arg(long)]
+    purpose: String,
+    /// Due back, YYYY-MM-DD
+    #[arg(long)]
+    due: chrono::NaiveDate,
+}
+
+pub fn checkout(ctx: &Context, args: CheckoutArgs) -> Result<ExitCode> {
+    let (mut ledger, actor) = ctx.login()?;
+    let seq = ledger.check_out(&actor, &args.item, &args.to, &args.purpose, args.due)?;
+    println!(
+        "{} checked out to {} until {} (event {seq})",
+        args.item, args.to, args.due
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct CheckinArgs {
+    item: String,
+    /// Location it goes back to (default: where it was)
+    #[arg(long)]
+    location: Option<String>,
+    /// Condition on return, seal numbers checked, etc.
+    #[arg(long, default_value = "")]
+    note: String,
+}
+
+pub fn checkin(ctx: &Context, args: CheckinArgs) -> Result<ExitCode> {
+    let (mut ledger, actor) = ctx.login()?;
+    let seq = ledger.check_in(&actor, &args.item, args.location.as_deref(), &args.note)?;
+    println!("{} checked in (event {seq})", args.item);
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct OverdueArgs {
+    /// Print JSON lines instead of a table
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn overdue(ctx: &Context, args: OverdueArgs) -> Result<ExitCode> {
+    let ledger = ctx.open()?;
+    let today = chrono::Utc::now().date_naive();
+    let items = ledger.overdue(today)?;
+    for i in &items {
+        if args.json {
+            println!("{}", serde_json::to_string(i)?);
+        } else {
+            println!(
+                "{}  {} {}  out to {} for {}, due {}",
+                i.code,
+                i.manufacturer,
+                i.serial,
+                i.checked_out_to.as_deref().unwrap_or("?"),
+                i.checkout_purpose.as_deref().unwrap_or("?"),
+                i.due.as_deref().unwrap_or("?")
+            );
+        }
+    }
+    if !args.json {
+        println!("{} overdue", items.len());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ItemCommand {
+    /// Status, location, holder and the full custody history of one item
+    Show {
+        /// Custody code (W-.../E-...) or serial number
+        code_or_serial: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn item(ctx: &Context, cmd: ItemCommand) -> Result<ExitCode> {
+    let ItemCommand::Show {
+        code_or_serial,
+        json,
+    } = cmd;
+    let ledger = ctx.open()?;
+    let (item, history) = ledger.history(&code_or_serial)?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "item": item, "history": history }))?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let code = custody_codes::LabelCode::parse(&item.code)
+        .map(|c| c.display_form())
+        .unwrap_or_else(|_| item.code.clone());
+    println!("{code}  ({})", item.kind);
+    if item.kind == "evidence" {
+        println!(
+            "  case {} exhibit {}: {}",
+            item.case_number, item.exhibit_number, item.description
+        );
+    }
+    if !item.serial.is_empty() {
+        println!(
+            "  {} {} {}  serial {}  calibre {}",
+            item.manufacturer,
+            item.model,
+            item.weapon_type.as_deref().unwrap_or(""),
+            item.serial,
+            item.calibre
+        );
+    }
+    println!("  status:   {}", item.status);
+    println!(
+        "  location: {}",
+        item.location_name.as_deref().unwrap_or("(none)")
+    );
+    println!(
+        "  holder:   {}",
+        item.holder_name.as_deref().unwrap_or("(store)")
+    );
+    if let Some(to) = &item.checked_out_to {
+        println!(
+            "  out to:   {to} for {}, due {}",
+            item.checkout_purpose.as_deref().unwrap_or("?"),
+            item.due.as_deref().unwrap_or("?")
+        );
+    }
+    println!("History:");
+    for h in history {
+        let who = match (&h.actor, &h.witness) {
+            (Some(a), Some(w)) => format!("{a} + {w}"),
+            (Some(a), None) => a.clone(),
+            _ => "-".into(),
+        };
+        println!(
+            "  #{:<6} {}  {:<24} {}",
+            h.seq,
+            &h.time[..19],
+            who,
+            h.summary
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn verify(ctx: &Context, args: VerifyArgs) -> Result<ExitCode> {
+    let ledger = ctx.open()?;
+    let report = ledger.verify()?;
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+    }
+    match &report.problem {
+        None => {
+            if !args.json {
+                println!(
+                    "OK: {} events, {} signed checkpoints, head {}",
+                    report.events, report.checkpoints, report.head_hash
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(p) => {
+            match p.seq {
+                Some(seq) => println!("first bad event: {seq}"),
+                None => println!("first bad event: none (the events are intact)"),
+            }
+            println!("problem: {}", p.what);
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+pub fn rebuild(ctx: &Context) -> Result<ExitCode> {
+    let mut ledger = ctx.open()?;
+    let before = ledger.projection_digests()?;
+    ledger.rebuild()?;
+    let after = ledger.projection_digests()?;
+    for ((table, a), (_, b)) in before.iter().zip(after.iter()) {
+        let note = if a == b {
+            "unchanged"
+        } else {
+            "CHANGED (was out of step with the events)"
+        };
+        println!("{table:<12} {b}  {note}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct CheckpointArgs {
+    #[arg(long, default_value = "on demand")]
+    reason: String,
+}
+
+pub fn checkpoint(ctx: &Context, args: CheckpointArgs) -> Result<ExitCode> {
+    let mut ledger = ctx.open()?;
+    let seq = ledger.checkpoint(&args.reason)?;
+    let (_, head) = ledger.head()?;
+    println!(
+        "Signed checkpoint written as event {seq} (head {})",
+        hex_string(&head)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn hex_string(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum ExportFormat {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// Every event with its hashes, one JSON object per line
+    Events {
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: ExportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Current state of every item
+    Items {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+fn output(path: Option<PathBuf>) -> Result<Box<dyn Write>> {
+    Ok(match path {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(&p).with_context(|| format!("cannot create {}", p.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
+pub fn export(ctx: &Context, cmd: ExportCommand) -> Result<ExitCode> {
+    let ledger = ctx.open()?;
+    match cmd {
+        ExportCommand::Events { format, output: o } => {
+            if !matches!(format, ExportFormat::Jsonl) {
+                bail!("events export only as --format jsonl");
+            }
+            let mut out = output(o)?;
+            ledger.for_each_event(|e| {
+                serde_json::to_writer(&mut out, e)?;
+                out.write_all(b"\n")?;
+                Ok::<(), anyhow::Error>(())
+            })?;
+            out.flush()?;
+        }
+        ExportCommand::Items { format, output: o } => {
+            let mut out = output(o)?;
+            let items = ledger.items()?;
+            match format {
+                ExportFormat::Jsonl => {
+                    for i in items {
+                        serde_json::to_writer(&mut out, &i)?;
+                        out.write_all(b"\n")?;
+                    }
+                }
+                ExportFormat::Csv => {
+                    let mut w = csv::Writer::from_writer(out);
+                    w.write_record([
+                        "code",
+                        "kind",
+                        "serial",
+                        "manufacturer",
+                        "model",
+                        "type",
+                        "calibre",
+                        "status",
+                        "location",
+                        "holder",
+                        "checked_out_to",
+                        "due",
+                        "case_number",
+                        "exhibit_number",
+                    ])?;
+                    for i in items {
+                        w.write_record([
+                            i.code.as_str(),
+                            i.kind.as_str(),
+                            &i.serial,
+                            &i.manufacturer,
+                            &i.model,
+                            i.weapon_type.as_deref().unwrap_or(""),
+                            &i.calibre,
+                            i.status.as_str(),
+                            i.location_name.as_deref().unwrap_or(""),
+                            i.holder_name.as_deref().unwrap_or(""),
+                            i.checked_out_to.as_deref().unwrap_or(""),
+                            i.due.as_deref().unwrap_or(""),
+                            &i.case_number,
+                            &i.exhibit_number,
+                        ])?;
+                    }
+                    w.flush()?;
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

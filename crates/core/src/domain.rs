@@ -1,0 +1,371 @@
+//! The depot's nouns: weapons, evidence items, locations, people and their roles.
+//!
+//! These types travel inside event payloads, so their serde names are part of the ledger format
+//! (docs/ledger-format.md): rename nothing without a migration.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// What a person may do. Each workflow function in core checks one of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Depot storage officer: intake, labelling, moves, stocktakes, destruction batches.
+    Officer,
+    /// Evidence-room custodian: exhibits, transfers, check-out and check-in.
+    Custodian,
+    /// Inspector or commission member: counts, witnesses, signs and prints.
+    Inspector,
+    /// Site administrator: people, roles, keys, backups.
+    Administrator,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Officer,
+        Role::Custodian,
+        Role::Inspector,
+        Role::Administrator,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Officer => "officer",
+            Role::Custodian => "custodian",
+            Role::Inspector => "inspector",
+            Role::Administrator => "administrator",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                format!("unknown role '{s}': use officer, custodian, inspector or administrator")
+            })
+    }
+}
+
+/// Weapon categories as used in ISACS 05.30 marking and record-keeping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WeaponType {
+    Pistol,
+    Revolver,
+    Rifle,
+    Carbine,
+    Shotgun,
+    SubmachineGun,
+    MachineGun,
+    GrenadeLauncher,
+    Other,
+}
+
+impl WeaponType {
+    pub const ALL: [WeaponType; 9] = [
+        WeaponType::Pistol,
+        WeaponType::Revolver,
+        WeaponType::Rifle,
+        WeaponType::Carbine,
+        WeaponType::Shotgun,
+        WeaponType::SubmachineGun,
+        WeaponType::MachineGun,
+        WeaponType::GrenadeLauncher,
+        WeaponType::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WeaponType::Pistol => "pistol",
+            WeaponType::Revolver => "revolver",
+            WeaponType::Rifle => "rifle",
+            WeaponType::Carbine => "carbine",
+            WeaponType::Shotgun => "shotgun",
+            WeaponType::SubmachineGun => "submachine_gun",
+            WeaponType::MachineGun => "machine_gun",
+            WeaponType::GrenadeLauncher => "grenade_launcher",
+            WeaponType::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for WeaponType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for WeaponType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key: String = s
+            .trim()
+            .to_ascii_lowercase()
+            .chars()
+            .map(|c| if c == ' ' || c == '-' { '_' } else { c })
+            .collect();
+        let found = match key.as_str() {
+            "smg" => Some(WeaponType::SubmachineGun),
+            "mg" | "lmg" | "hmg" => Some(WeaponType::MachineGun),
+            "handgun" => Some(WeaponType::Pistol),
+            "assault_rifle" | "sniper_rifle" => Some(WeaponType::Rifle),
+            _ => WeaponType::ALL.into_iter().find(|t| t.as_str() == key),
+        };
+        found.ok_or_else(|| {
+            format!(
+                "unknown weapon type '{s}': use one of pistol, revolver, rifle, carbine, shotgun, \
+                 submachine_gun, machine_gun, grenade_launcher, other"
+            )
+        })
+    }
+}
+
+/// How the item came into state hands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    #[default]
+    StateStock,
+    Seized,
+    VoluntarySurrender,
+    Found,
+    TransferredIn,
+}
+
+impl FromStr for Origin {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
+            "state_stock" => Ok(Origin::StateStock),
+            "seized" => Ok(Origin::Seized),
+            "voluntary_surrender" => Ok(Origin::VoluntarySurrender),
+            "found" => Ok(Origin::Found),
+            "transferred_in" => Ok(Origin::TransferredIn),
+            _ => Err(format!(
+                "unknown origin '{s}': use state_stock, seized, voluntary_surrender, found or transferred_in"
+            )),
+        }
+    }
+}
+
+/// Where an item stands in its life at this site. Destroyed and transferred-out are terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    InStore,
+    CheckedOut,
+    InTransit,
+    AwaitingDestruction,
+    Destroyed,
+    TransferredOut,
+}
+
+impl ItemStatus {
+    pub const ALL: [ItemStatus; 6] = [
+        ItemStatus::InStore,
+        ItemStatus::CheckedOut,
+        ItemStatus::InTransit,
+        ItemStatus::AwaitingDestruction,
+        ItemStatus::Destroyed,
+        ItemStatus::TransferredOut,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemStatus::InStore => "in_store",
+            ItemStatus::CheckedOut => "checked_out",
+            ItemStatus::InTransit => "in_transit",
+            ItemStatus::AwaitingDestruction => "awaiting_destruction",
+            ItemStatus::Destroyed => "destroyed",
+            ItemStatus::TransferredOut => "transferred_out",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ItemStatus> {
+        ItemStatus::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Terminal states: the item has left this site's custody for good.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, ItemStatus::Destroyed | ItemStatus::TransferredOut)
+    }
+}
+
+impl fmt::Display for ItemStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Weapon or evidence item: one record can be both (a seized pistol is an exhibit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Weapon,
+    Evidence,
+}
+
+impl ItemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemKind::Weapon => "weapon",
+            ItemKind::Evidence => "evidence",
+        }
+    }
+}
+
+/// Where a marking sits and whether it can still be read (ISACS 05.30 / ITI record fields).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct MarkingRecord {
+    pub position: String,
+    /// The marking was defaced (ground off, punched) when the weapon arrived.
+    pub defaced: bool,
+    /// A defaced marking was recovered (e.g. by etching); the serial came from that.
+    pub restored: bool,
+}
+
+/// The fields an officer records for a weapon at intake (ISACS 05.30, ITI, EU 2021/555).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct WeaponRecord {
+    /// Frame or receiver serial number as marked.
+    pub serial: String,
+    pub manufacturer: String,
+    pub model: String,
+    pub weapon_type: Option<WeaponType>,
+    pub calibre: String,
+    /// Country of manufacture (ISO 3166 alpha-2 or as marked).
+    pub country: String,
+    pub year: Option<i32>,
+    /// Serials of essential components (barrel, slide, bolt) where marked separately.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub component_serials: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub import_country: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_year: Option<i32>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub import_mark: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub markings: Vec<MarkingRecord>,
+    #[serde(default)]
+    pub origin: Origin,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub legal_status: String,
+    /// SHA-256 digests (hex) of intake photos; the photos themselves live outside the ledger.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photo_digests: Vec<String>,
+    /// A manufacturer UII or GS1 string read from the weapon's own marking, if any.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub marking_code: String,
+}
+
+/// The fields a custodian records for an exhibit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct EvidenceRecord {
+    pub case_number: String,
+    /// Exhibit number; sub-items as "12.3".
+    pub exhibit_number: String,
+    pub description: String,
+    /// weapon, ammunition, explosive, other.
+    pub category: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub seized_by: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub seized_where: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub seized_when: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub package_id: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seal_numbers: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub condition: String,
+    #[serde(default)]
+    pub legal_hold: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub disposal_authority: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub retention_date: String,
+    /// When the exhibit is itself a weapon, its weapon record (one item, both roles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weapon: Option<WeaponRecord>,
+}
+
+/// A place things are kept: site, building, room, rack/shelf/bin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct LocationRecord {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub building: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub room: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub shelf: String,
+}
+
+/// A person as registered (no secrets: the PIN hash is kept outside the event log).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRecord {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub service_number: String,
+    /// The badge code the person scans or types to log in.
+    pub badge: String,
+    pub roles: Vec<Role>,
+}
+
+/// Matching key for serial numbers: case, spaces and dashes do not distinguish serials.
+pub fn serial_key(serial: &str) -> String {
+    serial
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '/' && *c != '.')
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Matching key for manufacturers: case and spacing do not distinguish makers.
+pub fn manufacturer_key(manufacturer: &str) -> String {
+    manufacturer
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serial_keys_ignore_case_spacing_and_dashes() {
+        assert_eq!(serial_key("ab-123 45"), "AB12345");
+        assert_eq!(serial_key(" AB12345 "), "AB12345");
+        assert_ne!(serial_key("AB12345"), serial_key("AB12346"));
+    }
+
+    #[test]
+    fn manufacturer_keys_fold_case_and_spacing() {
+        assert_eq!(manufacturer_key("  zastava   arms "), "ZASTAVA ARMS");
+    }
+
+    #[test]
+    fn weapon_types_accept_field_spellings() {
+        assert_eq!(
+            "Submachine Gun".parse::<WeaponType>(),
+            Ok(WeaponType::SubmachineGun)
+        );
+        assert_eq!("SMG".parse::<WeaponType>(), Ok(WeaponType::SubmachineGun));
+        assert!("bazooka".parse::<WeaponType>().is_err());
+    }
+}

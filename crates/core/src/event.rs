@@ -1,0 +1,336 @@
+//! Ledger events: what each kind carries, and the canonical bytes the hash chain covers.
+//!
+//! The canonical encoding is specified byte by byte in docs/ledger-format.md; the test vectors
+//! there are checked by `tests/ledger_format_vectors.rs`. Change neither without the other.
+
+use crate::domain::{EvidenceRecord, ItemStatus, LocationRecord, PersonRecord, Role, WeaponRecord};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The 16 bytes every canonical event encoding starts with.
+pub const CANONICAL_MAGIC: &[u8; 16] = b"CUSTODY-EVENT-1\n";
+
+/// `prev_hash` of the first event.
+pub const GENESIS_HASH: [u8; 32] = [0u8; 32];
+
+/// One row of the `events` table, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoredEvent {
+    pub seq: i64,
+    pub id: String,
+    pub time: String,
+    pub actor: Option<String>,
+    pub witness: Option<String>,
+    pub kind: String,
+    pub subject: Option<String>,
+    pub payload: String,
+    #[serde(with = "hex_bytes")]
+    pub prev_hash: [u8; 32],
+    #[serde(with = "hex_bytes")]
+    pub hash: [u8; 32],
+}
+
+mod hex_bytes {
+    pub fn serialize<S: serde::Serializer>(bytes: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(bytes))
+    }
+}
+
+/// The fields the hash covers, borrowed so hashing never copies a payload.
+pub struct EventFields<'a> {
+    pub seq: i64,
+    pub id: &'a str,
+    pub time: &'a str,
+    pub actor: Option<&'a str>,
+    pub witness: Option<&'a str>,
+    pub kind: &'a str,
+    pub subject: Option<&'a str>,
+    pub payload: &'a str,
+}
+
+impl StoredEvent {
+    pub fn fields(&self) -> EventFields<'_> {
+        EventFields {
+            seq: self.seq,
+            id: &self.id,
+            time: &self.time,
+            actor: self.actor.as_deref(),
+            witness: self.witness.as_deref(),
+            kind: &self.kind,
+            subject: self.subject.as_deref(),
+            payload: &self.payload,
+        }
+    }
+}
+
+fn push_field(out: &mut Vec<u8>, value: Option<&str>) {
+    // An absent value and an empty string are different facts, so absence has its own marker.
+    match value {
+        None => out.extend_from_slice(&u32::MAX.to_be_bytes()),
+        Some(v) => {
+            out.extend_from_slice(&(v.len() as u32).to_be_bytes());
+            out.extend_from_slice(v.as_bytes());
+        }
+    }
+}
+
+/// Canonical bytes of an event (docs/ledger-format.md, "Canonical encoding").
+pub fn canonical_bytes(e: &EventFields<'_>, out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(CANONICAL_MAGIC);
+    out.extend_from_slice(&e.seq.to_be_bytes());
+    push_field(out, Some(e.id));
+    push_field(out, Some(e.time));
+    push_field(out, e.actor);
+    push_field(out, e.witness);
+    push_field(out, Some(e.kind));
+    push_field(out, e.subject);
+    push_field(out, Some(e.payload));
+}
+
+/// `hash = SHA-256(prev_hash || canonical_bytes(event))`.
+pub fn chain_hash(prev_hash: &[u8; 32], canonical: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(prev_hash);
+    h.update(canonical);
+    h.finalize().into()
+}
+
+/// Everything the ledger records, one variant per event kind. The serde tag is the `kind`
+/// column and the content is the `payload` column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload")]
+// Bodies are built once per append and never stored in bulk, so variant size does not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum EventBody {
+    #[serde(rename = "site.init")]
+    SiteInit {
+        site_id: String,
+        site_name: String,
+        /// Ed25519 public key, hex.
+        public_key: String,
+        key_id: String,
+        format: u32,
+    },
+    #[serde(rename = "person.register")]
+    PersonRegister {
+        person_id: String,
+        label_code: String,
+        #[serde(flatten)]
+        person: PersonRecord,
+    },
+    #[serde(rename = "person.roles")]
+    PersonRoles { person_id: String, roles: Vec<Role> },
+    #[serde(rename = "person.active")]
+    PersonActive { person_id: String, active: bool },
+    /// A PIN was set or changed. The hash itself lives in `credentials`, never in the log.
+    #[serde(rename = "person.pin_set")]
+    PersonPinSet { person_id: String },
+    #[serde(rename = "auth.failed")]
+    AuthFailed {
+        /// Empty when the badge is unknown.
+        person_id: String,
+        badge: String,
+        reason: String,
+    },
+    /// A successful login after failures, or an administrator unlocking: the counter restarts.
+    #[serde(rename = "auth.reset")]
+    AuthReset { person_id: String, by: String },
+    #[serde(rename = "location.register")]
+    LocationRegister {
+        location_id: String,
+        code: String,
+        #[serde(flatten)]
+        location: LocationRecord,
+    },
+    #[serde(rename = "item.register_weapon")]
+    RegisterWeapon {
+        item_id: String,
+        code: String,
+        location_id: Option<String>,
+        weapon: WeaponRecord,
+    },
+    #[serde(rename = "item.register_evidence")]
+    RegisterEvidence {
+        item_id: String,
+        code: String,
+        location_id: Option<String>,
+        evidence: EvidenceRecord,
+    },
+    #[serde(rename = "item.move")]
+    Move {
+        item_id: String,
+        from_location: Option<String>,
+        to_location: String,
+    },
+    /// Custody passes from one person to another; both authenticated (actor and witness).
+    #[serde(rename = "custody.transfer")]
+    Transfer {
+        item_id: String,
+        from_person: Option<String>,
+        to_person: String,
+        reason: String,
+    },
+    #[serde(rename = "item.check_out")]
+    CheckOut {
+        item_id: String,
+        to_whom: String,
+        purpose: String,
+        /// YYYY-MM-DD.
+        due: String,
+    },
+    #[serde(rename = "item.check_in")]
+    CheckIn {
+        item_id: String,
+        location_id: Option<String>,
+        note: String,
+    },
+    /// A terminal or batch status set by a later workflow (destruction, handover).
+    #[serde(rename = "item.status")]
+    Status {
+        item_id: String,
+        status: ItemStatus,
+        reference: String,
+    },
+    /// A scan as it arrived, accepted or refused, so a disputed scan can be investigated.
+    #[serde(rename = "scan.recorded")]
+    ScanRecorded {
+        device: String,
+        port: String,
+        profile: String,
+        aim: String,
+        data_hex: String,
+        outcome: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        item_id: Option<String>,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        error: String,
+    },
+    /// A signed statement of the log head as it stood before this event.
+    #[serde(rename = "checkpoint")]
+    Checkpoint {
+        site_id: String,
+        /// Sequence number of the last event covered.
+        covered_seq: i64,
+        /// Hash of that event, hex.
+        head_hash: String,
+        time: String,
+        key_id: String,
+        reason: String,
+        /// Ed25519 signature over the checkpoint note (docs/ledger-format.md), hex.
+        signature: String,
+    },
+}
+
+impl EventBody {
+    /// Splits the body into the stored `kind` and `payload` columns.
+    pub fn to_columns(&self) -> (String, String) {
+        let value = serde_json::to_value(self).expect("event bodies always serialize");
+        let kind = value["kind"].as_str().unwrap_or_default().to_string();
+        let payload = serde_json::to_string(&value["payload"]).expect("values always serialize");
+        (kind, payload)
+    }
+
+    /// Reads a stored `kind` + `payload` pair back; an unknown kind or bad payload is an error.
+    pub fn from_columns(kind: &str, payload: &str) -> Result<EventBody, String> {
+        // One parse of the stored text, without an intermediate JSON tree (verify reads
+        // millions of these).
+        let kind_json = serde_json::to_string(kind).map_err(|e| e.to_string())?;
+        let wrapped = format!("{{\"kind\":{kind_json},\"payload\":{payload}}}");
+        serde_json::from_str(&wrapped).map_err(|e| {
+            if serde_json::from_str::<serde_json::Value>(payload).is_err() {
+                format!("payload is not JSON: {e}")
+            } else {
+                format!("payload does not fit kind '{kind}': {e}")
+            }
+        })
+    }
+
+    /// The item this event concerns, if it concerns one (used for the item history index).
+    pub fn item_id(&self) -> Option<&str> {
+        match self {
+            EventBody::RegisterWeapon { item_id, .. }
+            | EventBody::RegisterEvidence { item_id, .. }
+            | EventBody::Move { item_id, .. }
+            | EventBody::Transfer { item_id, .. }
+            | EventBody::CheckOut { item_id, .. }
+            | EventBody::CheckIn { item_id, .. }
+            | EventBody::Status { item_id, .. } => Some(item_id),
+            EventBody::ScanRecorded { item_id, .. } => item_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The `subject` column: the main id the event is about.
+    pub fn subject(&self) -> Option<String> {
+        match self {
+            EventBody::SiteInit { site_id, .. } | EventBody::Checkpoint { site_id, .. } => {
+                Some(site_id.clone())
+            }
+            EventBody::PersonRegister { person_id, .. }
+            | EventBody::PersonRoles { person_id, .. }
+            | EventBody::PersonActive { person_id, .. }
+            | EventBody::PersonPinSet { person_id }
+            | EventBody::AuthReset { person_id, .. } => Some(person_id.clone()),
+            EventBody::AuthFailed { person_id, .. } if !person_id.is_empty() => {
+                Some(person_id.clone())
+            }
+            EventBody::LocationRegister { location_id, .. } => Some(location_id.clone()),
+            other => other.item_id().map(str::to_string),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_survive_the_column_round_trip() {
+        let body = EventBody::Move {
+            item_id: "i".into(),
+            from_location: None,
+            to_location: "l".into(),
+        };
+        let (kind, payload) = body.to_columns();
+        assert_eq!(kind, "item.move");
+        // Keys come out sorted, so equal events always store equal payload text.
+        assert_eq!(
+            payload,
+            r#"{"from_location":null,"item_id":"i","to_location":"l"}"#
+        );
+        assert_eq!(EventBody::from_columns(&kind, &payload).unwrap(), body);
+    }
+
+    #[test]
+    fn unknown_kinds_and_broken_payloads_are_errors() {
+        assert!(EventBody::from_columns("item.teleport", "{}").is_err());
+        assert!(EventBody::from_columns("item.move", "{not json").is_err());
+        assert!(EventBody::from_columns("item.move", r#"{"item_id":1}"#).is_err());
+    }
+
+    #[test]
+    fn absent_and_empty_fields_encode_differently() {
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        let base = EventFields {
+            seq: 1,
+            id: "x",
+            time: "t",
+            actor: None,
+            witness: None,
+            kind: "k",
+            subject: None,
+            payload: "{}",
+        };
+        canonical_bytes(&base, &mut a);
+        canonical_bytes(
+            &EventFields {
+                actor: Some(""),
+                ..base
+            },
+            &mut b,
+        );
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,466 @@
+//! The ledger: one SQLite file per site, an append-only hash-chained `events` table and the
+//! projections derived from it, always written together in one `BEGIN IMMEDIATE` transaction.
+
+use crate::domain::{PersonRecord, Role};
+use crate::error::{CustodyError, Result};
+use crate::event::{canonical_bytes, chain_hash, EventBody, EventFields, GENESIS_HASH};
+use crate::keys::{checkpoint_note, key_path_for, SiteKey};
+use crate::projection;
+use crate::schema;
+use chrono::{DateTime, Utc};
+use custody_codes::{LabelCode, LabelKind};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use std::path::{Path, PathBuf};
+
+/// Format version written into `site.init`.
+pub const LEDGER_FORMAT: u32 = 1;
+
+/// A person who proved who they are (badge + PIN) in this process. Only `authenticate` and
+/// `create` make one, so front ends cannot act for someone who did not log in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub(crate) person_id: String,
+    pub name: String,
+    pub badge: String,
+    pub roles: Vec<Role>,
+}
+
+impl Actor {
+    pub fn person_id(&self) -> &str {
+        &self.person_id
+    }
+
+    pub fn has_any(&self, roles: &[Role]) -> bool {
+        self.roles.iter().any(|r| roles.contains(r))
+    }
+
+    /// Refuses with a typed error unless the actor holds one of `roles`.
+    pub fn require(&self, action: &'static str, roles: &[Role]) -> Result<()> {
+        if self.has_any(roles) {
+            Ok(())
+        } else {
+            Err(CustodyError::wrong_role(&self.name, action, roles))
+        }
+    }
+}
+
+/// The clock is injectable so lock-out expiry and due dates can be tested.
+pub type Clock = Box<dyn Fn() -> DateTime<Utc> + Send>;
+
+pub struct Ledger {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+    site_key: Option<SiteKey>,
+    pub(crate) site_id: String,
+    clock: Clock,
+}
+
+/// RFC 3339 UTC with microseconds, the only time format in the ledger.
+pub fn format_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+pub(crate) fn new_label(kind: LabelKind) -> LabelCode {
+    let mut random = [0u8; 8];
+    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut random);
+    LabelCode::from_random(kind, random)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+    )?;
+    Ok(())
+}
+
+/// An open write transaction with the chain head, through which every event is appended.
+pub(crate) struct Writer<'a> {
+    pub(crate) conn: &'a Connection,
+    head_seq: i64,
+    head_hash: [u8; 32],
+    pub(crate) time: String,
+    scratch: Vec<u8>,
+}
+
+impl<'a> Writer<'a> {
+    fn begin(conn: &'a Connection, time: String) -> Result<Writer<'a>> {
+        let head: Option<(i64, Vec<u8>)> = conn
+            .query_row(
+                "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let (head_seq, head_hash) = match head {
+            Some((seq, hash)) => (
+                seq,
+                hash.try_into().map_err(|_| {
+                    CustodyError::Invalid(format!(
+                        "event {seq} has a damaged hash; run `custody verify`"
+                    ))
+                })?,
+            ),
+            None => (0, GENESIS_HASH),
+        };
+        Ok(Writer {
+            conn,
+            head_seq,
+            head_hash,
+            time,
+            scratch: Vec::with_capacity(512),
+        })
+    }
+
+    pub(crate) fn head(&self) -> (i64, [u8; 32]) {
+        (self.head_seq, self.head_hash)
+    }
+
+    /// Appends one event and applies it to the projections. Returns its sequence number.
+    pub(crate) fn append(
+        &mut self,
+        actor: Option<&str>,
+        witness: Option<&str>,
+        body: &EventBody,
+    ) -> Result<i64> {
+        let (kind, payload) = body.to_columns();
+        let subject = body.subject();
+        let id = new_id();
+        let seq = self.head_seq + 1;
+        let fields = EventFields {
+            seq,
+            id: &id,
+            time: &self.time,
+            actor,
+            witness,
+            kind: &kind,
+            subject: subject.as_deref(),
+            payload: &payload,
+        };
+        canonical_bytes(&fields, &mut self.scratch);
+        let hash = chain_hash(&self.head_hash, &self.scratch);
+        self.conn
+            .prepare_cached(
+                "INSERT INTO events (seq, id, time, actor, witness, kind, subject, payload, prev_hash, hash)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+            )?
+            .execute(params![
+                seq,
+                id,
+                self.time,
+                actor,
+                witness,
+                kind,
+                subject,
+                payload,
+                &self.head_hash[..],
+                &hash[..]
+            ])?;
+        projection::apply(self.conn, seq, &self.time, body)?;
+        self.head_seq = seq;
+        self.head_hash = hash;
+        Ok(seq)
+    }
+
+    /// Runs `f` all-or-nothing inside the transaction: on error its events and projection
+    /// changes are rolled back and the chain head restored, and the error is returned.
+    pub(crate) fn attempt<T>(&mut self, f: impl FnOnce(&mut Writer<'a>) -> Result<T>) -> Result<T> {
+        let saved = (self.head_seq, self.head_hash);
+        // Cached statements: bulk import takes a savepoint per row.
+        self.conn.prepare_cached("SAVEPOINT attempt")?.execute([])?;
+        match f(self) {
+            Ok(v) => {
+                self.conn.prepare_cached("RELEASE attempt")?.execute([])?;
+                Ok(v)
+            }
+            Err(e) => {
+                self.conn
+                    .prepare_cached("ROLLBACK TO attempt")?
+                    .execute([])?;
+                self.conn.prepare_cached("RELEASE attempt")?.execute([])?;
+                (self.head_seq, self.head_hash) = saved;
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Ledger {
+    /// Creates a new ledger file, its site key and its first administrator.
+    pub fn create(
+        path: &Path,
+        site_name: &str,
+        admin: PersonRecord,
+        admin_pin: &str,
+    ) -> Result<(Ledger, Actor)> {
+        if path.exists() {
+            return Err(CustodyError::LedgerExists(path.display().to_string()));
+        }
+        if site_name.trim().is_empty() {
+            return Err(CustodyError::Invalid("the site needs a name".into()));
+        }
+        crate::auth::check_pin_policy(admin_pin)?;
+        crate::workflows::check_person(&admin)?;
+        let key_path = key_path_for(path);
+        if key_path.exists() {
+            return Err(CustodyError::SiteKey {
+                path: key_path.display().to_string(),
+                reason: "a key file already exists here; move it away before creating a new site"
+                    .into(),
+            });
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let key = SiteKey::generate();
+        let conn = Connection::open(path)?;
+        configure(&conn)?;
+        let site_id = new_id();
+        let mut ledger = Ledger {
+            conn,
+            path: path.to_path_buf(),
+            site_key: None,
+            site_id: site_id.clone(),
+            clock: Box::new(Utc::now),
+        };
+        let pin_hash = crate::auth::hash_pin(admin_pin)?;
+        let created = ledger.migrate().and_then(|()| {
+            ledger.write(|w| {
+                w.append(
+                    None,
+                    None,
+                    &EventBody::SiteInit {
+                        site_id: site_id.clone(),
+                        site_name: site_name.trim().to_string(),
+                        public_key: hex::encode(key.public().as_bytes()),
+                        key_id: key.key_id(),
+                        format: LEDGER_FORMAT,
+                    },
+                )?;
+                Ok(())
+            })
+        });
+        if let Err(e) = created {
+            drop(ledger);
+            let _ = std::fs::remove_file(path);
+            return Err(e);
+        }
+        key.save(&key_path)?;
+        ledger.site_key = Some(key);
+        let admin_id = ledger.write(|w| {
+            let id = crate::workflows::append_person(w, None, &admin, &pin_hash)?;
+            Ok(id)
+        })?;
+        let actor = Actor {
+            person_id: admin_id.clone(),
+            name: admin.name.clone(),
+            badge: admin.badge.clone(),
+            roles: admin.roles.clone(),
+        };
+        ledger.checkpoint("site created")?;
+        Ok((ledger, actor))
+    }
+
+    /// Opens an existing ledger, migrating it to the current schema if it is older.
+    pub fn open(path: &Path) -> Result<Ledger> {
+        if !path.exists() {
+            return Err(CustodyError::NoLedger(path.display().to_string()));
+        }
+        let conn = Connection::open(path)?;
+        configure(&conn).map_err(|e| match e {
+            CustodyError::Storage(s) => {
+                CustodyError::NotALedger(path.display().to_string(), s.to_string())
+            }
+            other => other,
+        })?;
+        let has_events: bool = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'events'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| CustodyError::NotALedger(path.display().to_string(), e.to_string()))?;
+        if !has_events {
+            return Err(CustodyError::NotALedger(
+                path.display().to_string(),
+                "it has no events table".into(),
+            ));
+        }
+        let mut ledger = Ledger {
+            conn,
+            path: path.to_path_buf(),
+            site_key: None,
+            site_id: String::new(),
+            clock: Box::new(Utc::now),
+        };
+        let version = schema::version(&ledger.conn)?;
+        if version > schema::CURRENT_VERSION {
+            return Err(CustodyError::SchemaTooNew {
+                found: version,
+                known: schema::CURRENT_VERSION,
+            });
+        }
+        if version < schema::CURRENT_VERSION {
+            ledger.migrate()?;
+        }
+        ledger.site_id = ledger
+            .conn
+            .query_row("SELECT site_id FROM site", [], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| {
+                CustodyError::NotALedger(path.display().to_string(), "it has no site".into())
+            })?;
+        let key_path = key_path_for(path);
+        if key_path.exists() {
+            ledger.site_key = Some(SiteKey::load(&key_path)?);
+        }
+        Ok(ledger)
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if schema::migrate_to(&tx, schema::CURRENT_VERSION)? {
+            crate::verify::rebuild_in(&tx)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn site_id(&self) -> &str {
+        &self.site_id
+    }
+
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction; commits only if it returns Ok.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let time = format_time(self.now());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = {
+            let mut w = Writer::begin(&tx, time)?;
+            f(&mut w)?
+        };
+        tx.commit()?;
+        Ok(value)
+    }
+
+    /// Appends a signed checkpoint over the current head. Needs the site key file.
+    pub fn checkpoint(&mut self, reason: &str) -> Result<i64> {
+        let key = self
+            .site_key
+            .as_ref()
+            .ok_or_else(|| CustodyError::SiteKey {
+                path: key_path_for(&self.path).display().to_string(),
+                reason: "missing: checkpoints cannot be signed without it".into(),
+            })?;
+        let site_id = self.site_id.clone();
+        let key_id = key.key_id();
+        let time = format_time(self.now());
+        let signer = |note: &str| hex::encode(key.sign(note.as_bytes()));
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let seq = {
+            let mut w = Writer::begin(&tx, time.clone())?;
+            let (covered_seq, head) = w.head();
+            let head_hash = hex::encode(head);
+            let note = checkpoint_note(&site_id, covered_seq, &head_hash, &time);
+            w.append(
+                None,
+                None,
+                &EventBody::Checkpoint {
+                    site_id,
+                    covered_seq,
+                    head_hash,
+                    time: time.clone(),
+                    key_id,
+                    reason: reason.to_string(),
+                    signature: signer(&note),
+                },
+            )?
+        };
+        tx.commit()?;
+        Ok(seq)
+    }
+
+    /// The public key recorded in the ledger's first event.
+    pub fn public_key_hex(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("SELECT public_key FROM site", [], |r| r.get(0))?)
+    }
+
+    pub fn site_name(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("SELECT name FROM site", [], |r| r.get(0))?)
+    }
+
+    /// Sequence number and hash of the newest event.
+    pub fn head(&self) -> Result<(i64, [u8; 32])> {
+        let tx = self.conn.unchecked_transaction()?;
+        let w = Writer::begin(&tx, String::new())?;
+        Ok(w.head())
+    }
+
+    /// Streams every stored event in order (for exports and outside verifiers).
+    pub fn for_each_event<E: From<CustodyError>>(
+        &self,
+        mut f: impl FnMut(&crate::event::StoredEvent) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT seq, id, time, actor, witness, kind, subject, payload, prev_hash, hash
+                 FROM events ORDER BY seq",
+            )
+            .map_err(CustodyError::from)?;
+        let mut rows = stmt.query([]).map_err(CustodyError::from)?;
+        while let Some(r) = rows.next().map_err(CustodyError::from)? {
+            let blob32 = |i: usize| -> rusqlite::Result<[u8; 32]> {
+                let v: Vec<u8> = r.get(i)?;
+                Ok(v.try_into().unwrap_or([0u8; 32]))
+            };
+            let event = (|| -> rusqlite::Result<crate::event::StoredEvent> {
+                Ok(crate::event::StoredEvent {
+                    seq: r.get(0)?,
+                    id: r.get(1)?,
+                    time: r.get(2)?,
+                    actor: r.get(3)?,
+                    witness: r.get(4)?,
+                    kind: r.get(5)?,
+                    subject: r.get(6)?,
+                    payload: r.get(7)?,
+                    prev_hash: blob32(8)?,
+                    hash: blob32(9)?,
+                })
+            })()
+            .map_err(CustodyError::from)?;
+            f(&event)?;
+        }
+        Ok(())
+    }
+
+    /// Direct read access for tests and tools that inspect the file (never for writes).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}

@@ -1,0 +1,172 @@
+//! Scans as evidence: every frame a scanner delivers is recorded with its device, port,
+//! profile, AIM id and raw bytes, whether it was accepted or refused. With no workflow chosen a
+//! scan is a lookup; workflows (move, stocktake, destruction re-count) build on the same record.
+
+use crate::error::Result;
+use crate::event::EventBody;
+use crate::ledger::{Actor, Ledger, Writer};
+use crate::workflows::{find_item_in, ItemView};
+use serde::Serialize;
+
+/// Where a scan came from and what it carried, exactly as received.
+#[derive(Debug, Clone, Default)]
+pub struct ScanInput {
+    pub device: String,
+    pub port: String,
+    pub profile: String,
+    /// AIM symbology identifier as received, e.g. "]C0"; empty when the scanner sent none.
+    pub aim: String,
+    pub data: Vec<u8>,
+    /// Set when the frame must not be acted on (a debounced repeat, an unreadable frame);
+    /// it is still recorded, with this reason.
+    pub ignored: Option<String>,
+}
+
+/// What the ledger made of a scan. `Alarm` is for items that must not be on the shelf.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ScanOutcome {
+    Found {
+        code: String,
+        status: String,
+    },
+    Alarm {
+        code: String,
+        status: String,
+    },
+    Unknown {
+        reason: String,
+    },
+    /// Recorded but not acted on: a debounced repeat or an unreadable frame.
+    Ignored {
+        reason: String,
+    },
+}
+
+impl ScanOutcome {
+    pub fn label(&self) -> &'static str {
+        match self {
+            ScanOutcome::Found { .. } => "found",
+            ScanOutcome::Alarm { .. } => "alarm",
+            ScanOutcome::Unknown { .. } => "unknown",
+            ScanOutcome::Ignored { .. } => "ignored",
+        }
+    }
+
+    /// Whether the scanner should give its good-read feedback.
+    pub fn is_good(&self) -> bool {
+        matches!(self, ScanOutcome::Found { .. })
+    }
+}
+
+/// A committed scan: its event and outcome. Only after this returns may the scanner beep.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordedScan {
+    pub seq: i64,
+    #[serde(flatten)]
+    pub outcome: ScanOutcome,
+}
+
+fn lookup(conn: &rusqlite::Connection, data: &[u8]) -> (ScanOutcome, Option<ItemView>) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return (
+            ScanOutcome::Unknown {
+                reason: "not text: the scanner sent bytes that are not valid UTF-8".into(),
+            },
+            None,
+        );
+    };
+    let text = text.trim_matches(|c: char| c.is_control() || c == ' ');
+    if text.is_empty() {
+        return (
+            ScanOutcome::Unknown {
+                reason: "empty scan".into(),
+            },
+            None,
+        );
+    }
+    match find_item_in(conn, text) {
+        Ok(item) if item.status.is_terminal() => (
+            ScanOutcome::Alarm {
+                code: item.code.clone(),
+                status: item.status.as_str().into(),
+            },
+            Some(item),
+        ),
+        Ok(item) => (
+            ScanOutcome::Found {
+                code: item.code.clone(),
+                status: item.status.as_str().into(),
+            },
+            Some(item),
+        ),
+        Err(e) => (
+            ScanOutcome::Unknown {
+                reason: e.to_string(),
+            },
+            None,
+        ),
+    }
+}
+
+impl Ledger {
+    /// Records one scan as a lookup and commits it. The outcome is known only after commit.
+    pub fn record_scan(&mut self, actor: Option<&Actor>, scan: &ScanInput) -> Result<RecordedScan> {
+        let mut recorded = self.record_scans(actor, std::slice::from_ref(scan))?;
+        Ok(recorded.remove(0))
+    }
+
+    /// Records a batch of scans in one transaction: a scanner's stored batch (inventory mode)
+    /// uploaded at the end of a round, or a replayed capture. All or none are committed.
+    pub fn record_scans(
+        &mut self,
+        actor: Option<&Actor>,
+        scans: &[ScanInput],
+    ) -> Result<Vec<RecordedScan>> {
+        let actor_id = actor.map(|a| a.person_id().to_string());
+        self.write(|w| {
+            scans
+                .iter()
+                .map(|scan| record_one(w, actor_id.as_deref(), scan))
+                .collect()
+        })
+    }
+}
+
+fn record_one(
+    w: &mut Writer<'_>,
+    actor_id: Option<&str>,
+    scan: &ScanInput,
+) -> Result<RecordedScan> {
+    let (outcome, item) = match &scan.ignored {
+        Some(reason) => (
+            ScanOutcome::Ignored {
+                reason: reason.clone(),
+            },
+            None,
+        ),
+        None => lookup(w.conn, &scan.data),
+    };
+    let error = match &outcome {
+        ScanOutcome::Unknown { reason } | ScanOutcome::Ignored { reason } => reason.clone(),
+        ScanOutcome::Alarm { code, status } => {
+            format!("ALARM: {code} is {status} at this site")
+        }
+        ScanOutcome::Found { .. } => String::new(),
+    };
+    let seq = w.append(
+        actor_id,
+        None,
+        &EventBody::ScanRecorded {
+            device: scan.device.clone(),
+            port: scan.port.clone(),
+            profile: scan.profile.clone(),
+            aim: scan.aim.clone(),
+            data_hex: hex::encode(&scan.data),
+            outcome: outcome.label().into(),
+            item_id: item.map(|i| i.id),
+            error,
+        },
+    )?;
+    Ok(RecordedScan { seq, outcome })
+}

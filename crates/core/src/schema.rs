@@ -1,0 +1,190 @@
+//! Versioned schema migrations. `PRAGMA user_version` holds the version a file is at.
+//!
+//! Projection tables are listed in [`PROJECTION_TABLES`]; they can be dropped and rebuilt from
+//! `events` at any time. `events` and `credentials` are never rebuilt.
+
+use crate::error::{CustodyError, Result};
+use rusqlite::Connection;
+
+/// The append-only log. Triggers make UPDATE and DELETE fail inside SQLite itself.
+const EVENTS: &str = "
+CREATE TABLE events (
+    seq       INTEGER PRIMARY KEY,
+    id        TEXT NOT NULL UNIQUE,
+    time      TEXT NOT NULL,
+    actor     TEXT,
+    witness   TEXT,
+    kind      TEXT NOT NULL,
+    subject   TEXT,
+    payload   TEXT NOT NULL,
+    prev_hash BLOB NOT NULL,
+    hash      BLOB NOT NULL
+);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: record a correcting event instead'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only: record a correcting event instead'); END;
+CREATE TABLE credentials (
+    person_id TEXT PRIMARY KEY,
+    pin_hash  TEXT NOT NULL
+);
+";
+
+/// Projections of schema version 1.
+const PROJECTIONS_V1: &str = "
+CREATE TABLE site (
+    site_id    TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    key_id     TEXT NOT NULL,
+    created    TEXT NOT NULL
+);
+CREATE TABLE persons (
+    id             TEXT PRIMARY KEY,
+    name           TEXT NOT NULL,
+    service_number TEXT NOT NULL,
+    badge          TEXT NOT NULL UNIQUE,
+    label_code     TEXT NOT NULL UNIQUE,
+    roles          TEXT NOT NULL,
+    active         INTEGER NOT NULL,
+    failed_logins  INTEGER NOT NULL,
+    last_failure   TEXT,
+    last_seq       INTEGER NOT NULL
+);
+CREATE TABLE locations (
+    id       TEXT PRIMARY KEY,
+    code     TEXT NOT NULL UNIQUE,
+    name     TEXT NOT NULL UNIQUE,
+    building TEXT NOT NULL,
+    room     TEXT NOT NULL,
+    shelf    TEXT NOT NULL,
+    last_seq INTEGER NOT NULL
+);
+CREATE TABLE items (
+    id               TEXT PRIMARY KEY,
+    code             TEXT NOT NULL UNIQUE,
+    kind             TEXT NOT NULL,
+    serial           TEXT NOT NULL,
+    serial_key       TEXT NOT NULL,
+    manufacturer     TEXT NOT NULL,
+    manufacturer_key TEXT NOT NULL,
+    model            TEXT NOT NULL,
+    weapon_type      TEXT,
+    calibre          TEXT NOT NULL,
+    case_number      TEXT NOT NULL,
+    exhibit_number   TEXT NOT NULL,
+    description      TEXT NOT NULL,
+    legal_hold       INTEGER NOT NULL,
+    record           TEXT NOT NULL,
+    status           TEXT NOT NULL,
+    location_id      TEXT,
+    holder_id        TEXT,
+    checked_out_to   TEXT,
+    checkout_purpose TEXT,
+    due              TEXT,
+    registered_seq   INTEGER NOT NULL,
+    last_seq         INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX items_weapon_identity ON items(manufacturer_key, serial_key)
+    WHERE serial_key <> '';
+CREATE INDEX items_serial ON items(serial_key);
+CREATE INDEX items_location ON items(location_id);
+";
+
+/// Version 2: an index of events per item (fast histories) and signed checkpoints.
+const PROJECTIONS_V2: &str = "
+CREATE TABLE item_events (
+    item_id TEXT NOT NULL,
+    seq     INTEGER NOT NULL,
+    PRIMARY KEY (item_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE checkpoints (
+    seq         INTEGER PRIMARY KEY,
+    covered_seq INTEGER NOT NULL,
+    head_hash   TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    signature   TEXT NOT NULL
+);
+";
+
+/// The version this program writes.
+pub const CURRENT_VERSION: i64 = 2;
+
+/// Projection tables in a fixed order (used by rebuild and the projection digest).
+pub const PROJECTION_TABLES: [&str; 6] = [
+    "site",
+    "persons",
+    "locations",
+    "items",
+    "item_events",
+    "checkpoints",
+];
+
+struct Migration {
+    version: i64,
+    sql: &'static str,
+    /// New projection tables start empty: the ledger replays its events into them.
+    needs_rebuild: bool,
+}
+
+const MIGRATIONS: [Migration; 2] = [
+    Migration {
+        version: 1,
+        sql: "",
+        needs_rebuild: false,
+    },
+    Migration {
+        version: 2,
+        sql: PROJECTIONS_V2,
+        needs_rebuild: true,
+    },
+];
+
+fn version_1_sql() -> String {
+    format!("{EVENTS}{PROJECTIONS_V1}")
+}
+
+/// Creates every projection table (empty) on `conn`, as the current version has them.
+pub fn create_projection_tables(conn: &Connection) -> Result<()> {
+    conn.execute_batch(PROJECTIONS_V1)?;
+    conn.execute_batch(PROJECTIONS_V2)?;
+    Ok(())
+}
+
+/// Drops every projection table (inside the caller's transaction).
+pub fn drop_projection_tables(conn: &Connection) -> Result<()> {
+    for table in PROJECTION_TABLES {
+        conn.execute_batch(&format!("DROP TABLE IF EXISTS {table};"))?;
+    }
+    Ok(())
+}
+
+pub fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings `conn` up to `target`. Returns true when projections must be rebuilt afterwards.
+/// Runs inside the caller's transaction so a failed migration leaves the file as it was.
+pub fn migrate_to(conn: &Connection, target: i64) -> Result<bool> {
+    let found = version(conn)?;
+    if found > CURRENT_VERSION {
+        return Err(CustodyError::SchemaTooNew {
+            found,
+            known: CURRENT_VERSION,
+        });
+    }
+    let mut rebuild = false;
+    for m in MIGRATIONS
+        .iter()
+        .filter(|m| m.version > found && m.version <= target)
+    {
+        if m.version == 1 {
+            conn.execute_batch(&version_1_sql())?;
+        } else {
+            conn.execute_batch(m.sql)?;
+        }
+        rebuild |= m.needs_rebuild && found > 0;
+        conn.execute_batch(&format!("PRAGMA user_version = {}", m.version))?;
+    }
+    Ok(rebuild)
+}

@@ -1,0 +1,329 @@
+//! Verification and rebuild. `verify` recomputes the hash chain, checks every checkpoint
+//! signature, replays all events into fresh projections and compares them with the stored ones.
+
+use crate::error::Result;
+use crate::event::{canonical_bytes, chain_hash, EventBody, EventFields, GENESIS_HASH};
+use crate::keys::{checkpoint_note, parse_public_key, verify_signature};
+use crate::ledger::Ledger;
+use crate::projection;
+use crate::schema::{create_projection_tables, drop_projection_tables};
+use ed25519_dalek::VerifyingKey;
+use rusqlite::Connection;
+use serde::Serialize;
+
+/// What verification found: counts, the head, and the first problem if there is one.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    pub events: i64,
+    pub checkpoints: u64,
+    pub head_hash: String,
+    pub problem: Option<Problem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// The first bad event, when the problem is in the log itself.
+    pub seq: Option<i64>,
+    pub what: String,
+}
+
+impl VerifyReport {
+    pub fn is_intact(&self) -> bool {
+        self.problem.is_none()
+    }
+}
+
+fn problem(seq: i64, what: impl Into<String>) -> Option<Problem> {
+    Some(Problem {
+        seq: Some(seq),
+        what: what.into(),
+    })
+}
+
+/// Walks the chain. `replay` (if given) receives every parsed event in order.
+fn walk_chain(
+    conn: &Connection,
+    mut replay: Option<&Connection>,
+) -> Result<(VerifyReport, Option<VerifyingKey>)> {
+    let mut stmt = conn.prepare(
+        "SELECT seq, id, time, actor, witness, kind, subject, payload, prev_hash, hash
+         FROM events ORDER BY seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut expected_seq = 1i64;
+    let mut running = GENESIS_HASH;
+    let mut scratch = Vec::with_capacity(512);
+    let mut site: Option<(String, VerifyingKey)> = None;
+    let mut checkpoints = 0u64;
+    let report = |problem: Option<Problem>, events: i64, head: [u8; 32], cps: u64| VerifyReport {
+        events,
+        checkpoints: cps,
+        head_hash: hex::encode(head),
+        problem,
+    };
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let fields = EventFields {
+            seq,
+            id: row.get_ref(1)?.as_str().unwrap_or(""),
+            time: row.get_ref(2)?.as_str().unwrap_or(""),
+            actor: row.get_ref(3)?.as_str_or_null().ok().flatten(),
+            witness: row.get_ref(4)?.as_str_or_null().ok().flatten(),
+            kind: row.get_ref(5)?.as_str().unwrap_or(""),
+            subject: row.get_ref(6)?.as_str_or_null().ok().flatten(),
+            payload: row.get_ref(7)?.as_str().unwrap_or(""),
+        };
+        let stored_prev = row.get_ref(8)?.as_blob().unwrap_or(&[]);
+        let stored_hash = row.get_ref(9)?.as_blob().unwrap_or(&[]);
+        let done = seq - 1;
+        if seq != expected_seq {
+            let what = format!(
+                "sequence gap: expected event {expected_seq}, found {seq} (events were removed)"
+            );
+            return Ok((
+                report(problem(expected_seq, what), done, running, checkpoints),
+                None,
+            ));
+        }
+        if stored_prev != running {
+            return Ok((
+                report(
+                    problem(
+                        seq,
+                        "prev_hash does not match the hash of the event before it",
+                    ),
+                    done,
+                    running,
+                    checkpoints,
+                ),
+                None,
+            ));
+        }
+        canonical_bytes(&fields, &mut scratch);
+        let hash = chain_hash(&running, &scratch);
+        if stored_hash != hash {
+            return Ok((
+                report(
+                    problem(
+                        seq,
+                        "contents changed: the stored hash does not match the recomputed hash",
+                    ),
+                    done,
+                    running,
+                    checkpoints,
+                ),
+                None,
+            ));
+        }
+        let body = match EventBody::from_columns(fields.kind, fields.payload) {
+            Ok(b) => b,
+            Err(e) => return Ok((report(problem(seq, e), done, running, checkpoints), None)),
+        };
+        if uuid::Uuid::parse_str(fields.id).is_err()
+            || chrono::DateTime::parse_from_rfc3339(fields.time).is_err()
+        {
+            return Ok((
+                report(
+                    problem(seq, "id or time is not well formed"),
+                    done,
+                    running,
+                    checkpoints,
+                ),
+                None,
+            ));
+        }
+        match (&body, &site) {
+            (
+                EventBody::SiteInit {
+                    site_id,
+                    public_key,
+                    ..
+                },
+                None,
+            ) if seq == 1 => match parse_public_key(public_key) {
+                Some(key) => site = Some((site_id.clone(), key)),
+                None => {
+                    return Ok((
+                        report(
+                            problem(seq, "site public key is not a valid Ed25519 key"),
+                            done,
+                            running,
+                            checkpoints,
+                        ),
+                        None,
+                    ))
+                }
+            },
+            (EventBody::SiteInit { .. }, _) | (_, None) => {
+                return Ok((
+                    report(
+                        problem(
+                            seq,
+                            "the first event, and only the first, must be site.init",
+                        ),
+                        done,
+                        running,
+                        checkpoints,
+                    ),
+                    None,
+                ));
+            }
+            (
+                EventBody::Checkpoint {
+                    site_id,
+                    covered_seq,
+                    head_hash,
+                    time,
+                    signature,
+                    ..
+                },
+                Some((sid, key)),
+            ) => {
+                if *covered_seq != seq - 1 || *head_hash != hex::encode(running) || site_id != sid {
+                    return Ok((
+                        report(
+                            problem(seq, "checkpoint does not describe the log head before it"),
+                            done,
+                            running,
+                            checkpoints,
+                        ),
+                        None,
+                    ));
+                }
+                let note = checkpoint_note(site_id, *covered_seq, head_hash, time);
+                if !verify_signature(key, note.as_bytes(), signature) {
+                    return Ok((
+                        report(
+                            problem(seq, "checkpoint signature is not valid for the site key"),
+                            done,
+                            running,
+                            checkpoints,
+                        ),
+                        None,
+                    ));
+                }
+                checkpoints += 1;
+            }
+            _ => {}
+        }
+        if let Some(target) = replay.as_mut() {
+            if let Err(e) = projection::apply(target, seq, fields.time, &body) {
+                return Ok((
+                    report(
+                        problem(seq, format!("event cannot be applied in order: {e}")),
+                        done,
+                        running,
+                        checkpoints,
+                    ),
+                    None,
+                ));
+            }
+        }
+        running = hash;
+        expected_seq += 1;
+    }
+    let key = site.map(|(_, k)| k);
+    Ok((report(None, expected_seq - 1, running, checkpoints), key))
+}
+
+/// Replays all events into the (empty) projection tables of `conn` (inside a transaction).
+pub(crate) fn rebuild_in(conn: &Connection) -> Result<()> {
+    drop_projection_tables(conn)?;
+    create_projection_tables(conn)?;
+    let mut stmt = conn.prepare("SELECT seq, time, kind, payload FROM events ORDER BY seq")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let time = row.get_ref(1)?.as_str().unwrap_or("");
+        let body = EventBody::from_columns(
+            row.get_ref(2)?.as_str().unwrap_or(""),
+            row.get_ref(3)?.as_str().unwrap_or(""),
+        )
+        .map_err(|e| {
+            crate::error::CustodyError::Invalid(format!("event {seq}: {e}; run `custody verify`"))
+        })?;
+        projection::apply(conn, seq, time, &body)?;
+    }
+    Ok(())
+}
+
+impl Ledger {
+    /// Recomputes the chain and checkpoint signatures, then the projections, and names the
+    /// first problem found.
+    pub fn verify(&self) -> Result<VerifyReport> {
+        let fresh = Connection::open_in_memory()?;
+        create_projection_tables(&fresh)?;
+        fresh.execute_batch("BEGIN")?;
+        let read = self.conn.unchecked_transaction()?;
+        let (mut report, _) = walk_chain(&read, Some(&fresh))?;
+        fresh.execute_batch("COMMIT")?;
+        if report.problem.is_some() {
+            return Ok(report);
+        }
+        let stored = projection::digests(&read)?;
+        let rebuilt = projection::digests(&fresh)?;
+        for ((table, a), (_, b)) in stored.iter().zip(rebuilt.iter()) {
+            if a != b {
+                report.problem = Some(Problem {
+                    seq: first_differing_row(&read, &fresh, table)?,
+                    what: format!(
+                        "projection '{table}' differs from what the events say; run `custody rebuild` after investigating"
+                    ),
+                });
+                break;
+            }
+        }
+        Ok(report)
+    }
+
+    /// Drops and rebuilds every projection from the events, in one transaction.
+    pub fn rebuild(&mut self) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        rebuild_in(&tx)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Per-table digests of the projections (equal digests = byte-identical projections).
+    pub fn projection_digests(&self) -> Result<Vec<(&'static str, String)>> {
+        Ok(projection::digests(&self.conn)?
+            .into_iter()
+            .map(|(t, d)| (t, hex::encode(d)))
+            .collect())
+    }
+}
+
+/// The `last_seq` (or `seq`) of the first row where two projection tables disagree.
+fn first_differing_row(a: &Connection, b: &Connection, table: &str) -> Result<Option<i64>> {
+    let seq_column = match table {
+        "item_events" | "checkpoints" => "seq",
+        "site" => return Ok(Some(1)),
+        _ => "last_seq",
+    };
+    let dump = |c: &Connection| -> Result<Vec<(String, Option<i64>)>> {
+        let mut stmt = c.prepare(&format!(
+            "SELECT *, {seq_column} FROM {table} ORDER BY 1, 2"
+        ))?;
+        let n = stmt.column_count();
+        let rows = stmt.query_map([], |r| {
+            let mut text = String::new();
+            for i in 0..n - 1 {
+                text.push_str(&format!("{:?}|", r.get_ref(i)?));
+            }
+            Ok((text, r.get(n - 1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    };
+    let (left, right) = (dump(a)?, dump(b)?);
+    for i in 0..left.len().max(right.len()) {
+        match (left.get(i), right.get(i)) {
+            (Some(l), Some(r)) if l.0 == r.0 => continue,
+            (Some(l), _) => return Ok(l.1),
+            (None, Some(r)) => return Ok(r.1),
+            (None, None) => break,
+        }
+    }
+    Ok(None)
+}

@@ -1,0 +1,807 @@
+//! The foundation workflows: register people, locations, weapons and exhibits; move; transfer
+//! custody; check out and in. Every rule is checked here, before anything is appended.
+
+use crate::domain::{
+    manufacturer_key, serial_key, EvidenceRecord, ItemStatus, LocationRecord, PersonRecord, Role,
+    WeaponRecord,
+};
+use crate::error::{CustodyError, Result};
+use crate::event::EventBody;
+use crate::ledger::{new_id, new_label, Actor, Ledger, Writer};
+use crate::projection::status_from_column;
+use custody_codes::{LabelCode, LabelKind};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+
+/// Who may register and handle items.
+pub const HANDLERS: [Role; 3] = [Role::Officer, Role::Custodian, Role::Administrator];
+
+/// An item as the projections show it now.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemView {
+    pub id: String,
+    pub code: String,
+    pub kind: String,
+    pub serial: String,
+    pub manufacturer: String,
+    pub model: String,
+    pub weapon_type: Option<String>,
+    pub calibre: String,
+    pub case_number: String,
+    pub exhibit_number: String,
+    pub description: String,
+    pub legal_hold: bool,
+    pub status: ItemStatus,
+    pub location_id: Option<String>,
+    pub location_name: Option<String>,
+    pub holder_id: Option<String>,
+    pub holder_name: Option<String>,
+    pub checked_out_to: Option<String>,
+    pub checkout_purpose: Option<String>,
+    pub due: Option<String>,
+    /// The full intake record (weapon or evidence fields) as JSON.
+    pub record: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonView {
+    pub id: String,
+    pub name: String,
+    pub service_number: String,
+    pub badge: String,
+    pub label_code: String,
+    pub roles: Vec<Role>,
+    pub active: bool,
+    pub failed_logins: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LocationView {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub building: String,
+    pub room: String,
+    pub shelf: String,
+}
+
+/// One line of an item's custody history.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    pub seq: i64,
+    pub time: String,
+    pub kind: String,
+    pub actor: Option<String>,
+    pub witness: Option<String>,
+    /// Plain-language account of the event, with names resolved.
+    pub summary: String,
+}
+
+/// What registering produced: the new item's id, its Custody code and the event.
+#[derive(Debug, Clone, Serialize)]
+pub struct Registered {
+    pub id: String,
+    pub code: String,
+    pub seq: i64,
+}
+
+pub(crate) const ITEM_SELECT: &str = "
+SELECT i.id, i.code, i.kind, i.serial, i.manufacturer, i.model, i.weapon_type, i.calibre,
+       i.case_number, i.exhibit_number, i.description, i.legal_hold, i.status, i.location_id,
+       l.name, i.holder_id, p.name, i.checked_out_to, i.checkout_purpose, i.due, i.record
+FROM items i LEFT JOIN locations l ON l.id = i.location_id LEFT JOIN persons p ON p.id = i.holder_id";
+
+pub(crate) fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemView> {
+    Ok(ItemView {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        kind: r.get(2)?,
+        serial: r.get(3)?,
+        manufacturer: r.get(4)?,
+        model: r.get(5)?,
+        weapon_type: r.get(6)?,
+        calibre: r.get(7)?,
+        case_number: r.get(8)?,
+        exhibit_number: r.get(9)?,
+        description: r.get(10)?,
+        legal_hold: r.get(11)?,
+        status: status_from_column(&r.get::<_, String>(12)?),
+        location_id: r.get(13)?,
+        location_name: r.get(14)?,
+        holder_id: r.get(15)?,
+        holder_name: r.get(16)?,
+        checked_out_to: r.get(17)?,
+        checkout_purpose: r.get(18)?,
+        due: r.get(19)?,
+        record: r.get(20)?,
+    })
+}
+
+pub(crate) fn check_person(p: &PersonRecord) -> Result<()> {
+    if p.name.trim().is_empty() {
+        return Err(CustodyError::Invalid("a person needs a name".into()));
+    }
+    if p.badge.trim().is_empty() || p.badge.chars().any(char::is_control) {
+        return Err(CustodyError::Invalid(
+            "a badge code must be printable text, not empty".into(),
+        ));
+    }
+    if p.roles.is_empty() {
+        return Err(CustodyError::Invalid(
+            "a person needs at least one role".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Appends a person and stores their PIN hash (used by `create` and `register_person`).
+pub(crate) fn append_person(
+    w: &mut Writer<'_>,
+    actor: Option<&str>,
+    person: &PersonRecord,
+    pin_hash: &str,
+) -> Result<String> {
+    let taken: bool = w.conn.query_row(
+        "SELECT count(*) FROM persons WHERE badge = ?1",
+        params![person.badge.trim()],
+        |r| r.get(0),
+    )?;
+    if taken {
+        return Err(CustodyError::DuplicateBadge(
+            person.badge.trim().to_string(),
+        ));
+    }
+    let person_id = new_id();
+    let record = PersonRecord {
+        name: person.name.trim().to_string(),
+        service_number: person.service_number.trim().to_string(),
+        badge: person.badge.trim().to_string(),
+        roles: person.roles.clone(),
+    };
+    w.append(
+        actor,
+        None,
+        &EventBody::PersonRegister {
+            person_id: person_id.clone(),
+            label_code: new_label(LabelKind::Person).to_string(),
+            person: record,
+        },
+    )?;
+    w.conn.execute(
+        "INSERT INTO credentials (person_id, pin_hash) VALUES (?1, ?2)",
+        params![person_id, pin_hash],
+    )?;
+    w.append(
+        actor,
+        None,
+        &EventBody::PersonPinSet {
+            person_id: person_id.clone(),
+        },
+    )?;
+    Ok(person_id)
+}
+
+fn check_weapon(w: &WeaponRecord) -> Result<()> {
+    if w.serial.trim().is_empty() {
+        return Err(CustodyError::Invalid(
+            "serial is empty: record the frame/receiver serial (write DEFACED-<n> if it cannot be read)".into(),
+        ));
+    }
+    if w.manufacturer.trim().is_empty() {
+        return Err(CustodyError::Invalid(
+            "manufacturer is empty: write UNKNOWN if it cannot be determined".into(),
+        ));
+    }
+    if w.serial
+        .chars()
+        .chain(w.manufacturer.chars())
+        .any(char::is_control)
+    {
+        return Err(CustodyError::Invalid(
+            "serial and manufacturer must be printable text".into(),
+        ));
+    }
+    let this_year = chrono::Utc::now()
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap_or(2100);
+    if let Some(y) = w.year {
+        if !(1800..=this_year).contains(&y) {
+            return Err(CustodyError::Invalid(format!(
+                "year of manufacture {y} is not between 1800 and {this_year}"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a weapon whose manufacturer + serial is already registered, naming the item.
+fn check_not_duplicate(conn: &Connection, w: &WeaponRecord) -> Result<()> {
+    let existing: Option<String> = conn
+        .prepare_cached(
+            "SELECT code FROM items WHERE manufacturer_key = ?1 AND serial_key = ?2 LIMIT 1",
+        )?
+        .query_row(
+            params![manufacturer_key(&w.manufacturer), serial_key(&w.serial)],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match existing {
+        Some(existing_code) => Err(CustodyError::DuplicateSerial {
+            manufacturer: w.manufacturer.trim().to_string(),
+            serial: w.serial.trim().to_string(),
+            existing_code,
+        }),
+        None => Ok(()),
+    }
+}
+
+pub(crate) fn location_id_of(conn: &Connection, code_or_name: &str) -> Result<String> {
+    let key = code_or_name.trim();
+    let code = LabelCode::parse(key)
+        .ok()
+        .filter(|c| c.kind() == LabelKind::Location)
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    conn.prepare_cached("SELECT id FROM locations WHERE code = ?1 OR name = ?2 COLLATE NOCASE")?
+        .query_row(params![code, key], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| CustodyError::UnknownLocation(key.to_string()))
+}
+
+/// Registers a weapon inside an open transaction (used by intake and bulk import).
+pub(crate) fn append_weapon(
+    w: &mut Writer<'_>,
+    actor: &Actor,
+    weapon: &WeaponRecord,
+    location_id: Option<String>,
+) -> Result<Registered> {
+    check_weapon(weapon)?;
+    check_not_duplicate(w.conn, weapon)?;
+    let id = new_id();
+    let code = new_label(LabelKind::Weapon).to_string();
+    let seq = w.append(
+        Some(actor.person_id()),
+        None,
+        &EventBody::RegisterWeapon {
+            item_id: id.clone(),
+            code: code.clone(),
+            location_id,
+            weapon: weapon.clone(),
+        },
+    )?;
+    Ok(Registered { id, code, seq })
+}
+
+impl Ledger {
+    pub fn register_person(
+        &mut self,
+        admin: &Actor,
+        person: PersonRecord,
+        pin: &str,
+    ) -> Result<Registered> {
+        admin.require("register people", &[Role::Administrator])?;
+        check_person(&person)?;
+        crate::auth::check_pin_policy(pin)?;
+        let pin_hash = crate::auth::hash_pin(pin)?;
+        let admin_id = admin.person_id().to_string();
+        self.write(|w| {
+            let id = append_person(w, Some(&admin_id), &person, &pin_hash)?;
+            let (seq, _) = w.head();
+            let code =
+                w.conn
+                    .query_row("SELECT label_code FROM persons WHERE id = ?1", [&id], |r| {
+                        r.get(0)
+                    })?;
+            Ok(Registered { id, code, seq })
+        })
+    }
+
+    /// Replaces a person's roles. Only an administrator signs role changes off.
+    pub fn set_roles(&mut self, admin: &Actor, badge: &str, roles: Vec<Role>) -> Result<i64> {
+        admin.require("change roles", &[Role::Administrator])?;
+        if roles.is_empty() {
+            return Err(CustodyError::Invalid(
+                "a person needs at least one role".into(),
+            ));
+        }
+        let person = self.person_by_badge(badge)?;
+        let admin_id = admin.person_id().to_string();
+        self.write(|w| {
+            w.append(
+                Some(&admin_id),
+                None,
+                &EventBody::PersonRoles {
+                    person_id: person.id,
+                    roles,
+                },
+            )
+        })
+    }
+
+    pub fn register_location(
+        &mut self,
+        actor: &Actor,
+        location: LocationRecord,
+    ) -> Result<Registered> {
+        actor.require("register locations", &HANDLERS)?;
+        let name = location.name.trim().to_string();
+        if name.is_empty() {
+            return Err(CustodyError::Invalid("a location needs a name".into()));
+        }
+        let actor_id = actor.person_id().to_string();
+        self.write(|w| {
+            let taken: bool = w.conn.query_row(
+                "SELECT count(*) FROM locations WHERE name = ?1 COLLATE NOCASE",
+                [&name],
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Err(CustodyError::DuplicateLocation(name.clone()));
+            }
+            let id = new_id();
+            let code = new_label(LabelKind::Location).to_string();
+            let seq = w.append(
+                Some(&actor_id),
+                None,
+                &EventBody::LocationRegister {
+                    location_id: id.clone(),
+                    code: code.clone(),
+                    location: LocationRecord { name, ..location },
+                },
+            )?;
+            Ok(Registered { id, code, seq })
+        })
+    }
+
+    pub fn register_weapon(
+        &mut self,
+        actor: &Actor,
+        weapon: WeaponRecord,
+        location: Option<&str>,
+    ) -> Result<Registered> {
+        actor.require("register weapons", &HANDLERS)?;
+        self.write(|w| {
+            let location_id = location.map(|l| location_id_of(w.conn, l)).transpose()?;
+            append_weapon(w, actor, &weapon, location_id)
+        })
+    }
+
+    pub fn register_evidence(
+        &mut self,
+        actor: &Actor,
+        evidence: EvidenceRecord,
+        location: Option<&str>,
+    ) -> Result<Registered> {
+        actor.require("register evidence", &[Role::Custodian, Role::Administrator])?;
+        if evidence.case_number.trim().is_empty() || evidence.exhibit_number.trim().is_empty() {
+            return Err(CustodyError::Invalid(
+                "an exhibit needs its case number and exhibit number".into(),
+            ));
+        }
+        if let Some(weapon) = &evidence.weapon {
+            check_weapon(weapon)?;
+        }
+        self.write(|w| {
+            if let Some(weapon) = &evidence.weapon {
+                check_not_duplicate(w.conn, weapon)?;
+            }
+            let location_id = location.map(|l| location_id_of(w.conn, l)).transpose()?;
+            let id = new_id();
+            let code = new_label(LabelKind::Evidence).to_string();
+            let seq = w.append(
+                Some(actor.person_id()),
+                None,
+                &EventBody::RegisterEvidence {
+                    item_id: id.clone(),
+                    code: code.clone(),
+                    location_id,
+                    evidence: evidence.clone(),
+                },
+            )?;
+            Ok(Registered { id, code, seq })
+        })
+    }
+
+    /// Moves an item to a location. Terminal items raise an alarm instead.
+    pub fn move_item(&mut self, actor: &Actor, item: &str, location: &str) -> Result<i64> {
+        actor.require("move items", &HANDLERS)?;
+        self.write(|w| {
+            let item = find_item_in(w.conn, item)?;
+            refuse_terminal(&item, "moved")?;
+            if item.status == ItemStatus::CheckedOut {
+                return Err(CustodyError::WrongStatus {
+                    code: item.code,
+                    status: item.status,
+                    action: "moved before it is checked in",
+                });
+            }
+            let to = location_id_of(w.conn, location)?;
+            w.append(
+                Some(actor.person_id()),
+                None,
+                &EventBody::Move {
+                    item_id: item.id,
+                    from_location: item.location_id,
+                    to_location: to,
+                },
+            )
+        })
+    }
+
+    /// Passes custody of an item from `giver` to `receiver`; both must have authenticated.
+    pub fn transfer_custody(
+        &mut self,
+        giver: &Actor,
+        receiver: Option<&Actor>,
+        item: &str,
+        reason: &str,
+    ) -> Result<i64> {
+        giver.require("hand over custody", &HANDLERS)?;
+        let receiver = receiver.ok_or(CustodyError::ReceiverNotAuthenticated)?;
+        if receiver.person_id() == giver.person_id() {
+            return Err(CustodyError::SamePerson(
+                "custody cannot be transferred to the same person".into(),
+            ));
+        }
+        receiver.require("receive custody", &HANDLERS)?;
+        if reason.trim().is_empty() {
+            return Err(CustodyError::Invalid(
+                "say why custody is transferred (e.g. 'to lab for examination')".into(),
+            ));
+        }
+        self.write(|w| {
+            let item = find_item_in(w.conn, item)?;
+            refuse_terminal(&item, "transferred")?;
+            w.append(
+                Some(giver.person_id()),
+                Some(receiver.person_id()),
+                &EventBody::Transfer {
+                    item_id: item.id,
+                    from_person: item.holder_id,
+                    to_person: receiver.person_id().to_string(),
+                    reason: reason.trim().to_string(),
+                },
+            )
+        })
+    }
+
+    pub fn check_out(
+        &mut self,
+        actor: &Actor,
+        item: &str,
+        to_whom: &str,
+        purpose: &str,
+        due: chrono::NaiveDate,
+    ) -> Result<i64> {
+        actor.require("check items out", &HANDLERS)?;
+        if to_whom.trim().is_empty() || purpose.trim().is_empty() {
+            return Err(CustodyError::Invalid(
+                "a check-out needs to whom and for what purpose".into(),
+            ));
+        }
+        let today = self.now().date_naive();
+        if due < today {
+            return Err(CustodyError::Invalid(format!(
+                "due date {due} is in the past"
+            )));
+        }
+        self.write(|w| {
+            let item = find_item_in(w.conn, item)?;
+            refuse_terminal(&item, "checked out")?;
+            if item.status != ItemStatus::InStore {
+                return Err(CustodyError::WrongStatus {
+                    code: item.code,
+                    status: item.status,
+                    action: "checked out",
+                });
+            }
+            w.append(
+                Some(actor.person_id()),
+                None,
+                &EventBody::CheckOut {
+                    item_id: item.id,
+                    to_whom: to_whom.trim().to_string(),
+                    purpose: purpose.trim().to_string(),
+                    due: due.to_string(),
+                },
+            )
+        })
+    }
+
+    pub fn check_in(
+        &mut self,
+        actor: &Actor,
+        item: &str,
+        location: Option<&str>,
+        note: &str,
+    ) -> Result<i64> {
+        actor.require("check items in", &HANDLERS)?;
+        self.write(|w| {
+            let item = find_item_in(w.conn, item)?;
+            refuse_terminal(&item, "checked in")?;
+            if item.status != ItemStatus::CheckedOut {
+                return Err(CustodyError::WrongStatus {
+                    code: item.code,
+                    status: item.status,
+                    action: "checked in (it is not checked out)",
+                });
+            }
+            let location_id = location.map(|l| location_id_of(w.conn, l)).transpose()?;
+            w.append(
+                Some(actor.person_id()),
+                None,
+                &EventBody::CheckIn {
+                    item_id: item.id,
+                    location_id,
+                    note: note.trim().to_string(),
+                },
+            )
+        })
+    }
+
+    /// Items checked out whose due date is before `today`.
+    pub fn overdue(&self, today: chrono::NaiveDate) -> Result<Vec<ItemView>> {
+        let sql =
+            format!("{ITEM_SELECT} WHERE i.status = 'checked_out' AND i.due < ?1 ORDER BY i.due");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([today.to_string()], item_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn find_item(&self, code_or_serial: &str) -> Result<ItemView> {
+        find_item_in(&self.conn, code_or_serial)
+    }
+
+    pub fn items(&self) -> Result<Vec<ItemView>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{ITEM_SELECT} ORDER BY i.registered_seq"))?;
+        let rows = stmt.query_map([], item_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn persons(&self) -> Result<Vec<PersonView>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, name, service_number, badge, label_code, roles, active, failed_logins
+             FROM persons ORDER BY name",
+        )?;
+        let rows = stmt.query_map([], person_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn person_by_badge(&self, badge: &str) -> Result<PersonView> {
+        self.conn
+            .query_row(
+                "SELECT id, name, service_number, badge, label_code, roles, active, failed_logins
+                 FROM persons WHERE badge = ?1 OR label_code = upper(replace(?1, '-', ''))",
+                [badge.trim()],
+                person_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| CustodyError::UnknownBadge(badge.trim().to_string()))
+    }
+
+    pub fn locations(&self) -> Result<Vec<LocationView>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, code, name, building, room, shelf FROM locations ORDER BY name")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(LocationView {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+                building: r.get(3)?,
+                room: r.get(4)?,
+                shelf: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every event that concerns the item, oldest first, with names resolved.
+    pub fn history(&self, code_or_serial: &str) -> Result<(ItemView, Vec<HistoryEntry>)> {
+        let item = self.find_item(code_or_serial)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT e.seq, e.time, e.kind, e.payload, a.name, w.name
+             FROM item_events ie JOIN events e ON e.seq = ie.seq
+             LEFT JOIN persons a ON a.id = e.actor LEFT JOIN persons w ON w.id = e.witness
+             WHERE ie.item_id = ?1 ORDER BY e.seq",
+        )?;
+        let rows = stmt.query_map([&item.id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, time, kind, payload, actor, witness) = row?;
+            let summary = match EventBody::from_columns(&kind, &payload) {
+                Ok(body) => self.describe(&body)?,
+                Err(e) => format!("unreadable event: {e}"),
+            };
+            out.push(HistoryEntry {
+                seq,
+                time,
+                kind,
+                actor,
+                witness,
+                summary,
+            });
+        }
+        Ok((item, out))
+    }
+
+    fn name_of(&self, table: &str, id: Option<&str>) -> Result<String> {
+        let Some(id) = id else {
+            return Ok("(store)".into());
+        };
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT name FROM {table} WHERE id = ?1"),
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_else(|| id.to_string()))
+    }
+
+    /// One line in plain English for an item event.
+    fn describe(&self, body: &EventBody) -> Result<String> {
+        Ok(match body {
+            EventBody::RegisterWeapon {
+                weapon,
+                location_id,
+                ..
+            } => format!(
+                "registered: {} {} serial {} at {}",
+                weapon.manufacturer,
+                weapon.model,
+                weapon.serial,
+                self.name_of("locations", location_id.as_deref())?
+            ),
+            EventBody::RegisterEvidence {
+                evidence,
+                location_id,
+                ..
+            } => format!(
+                "exhibit registered: case {} item {} ({}) at {}",
+                evidence.case_number,
+                evidence.exhibit_number,
+                evidence.description,
+                self.name_of("locations", location_id.as_deref())?
+            ),
+            EventBody::Move {
+                from_location,
+                to_location,
+                ..
+            } => format!(
+                "moved from {} to {}",
+                self.name_of("locations", from_location.as_deref())?,
+                self.name_of("locations", Some(to_location))?
+            ),
+            EventBody::Transfer {
+                from_person,
+                to_person,
+                reason,
+                ..
+            } => format!(
+                "custody from {} to {}: {reason}",
+                self.name_of("persons", from_person.as_deref())?,
+                self.name_of("persons", Some(to_person))?
+            ),
+            EventBody::CheckOut {
+                to_whom,
+                purpose,
+                due,
+                ..
+            } => format!("checked out to {to_whom} for {purpose}, due back {due}"),
+            EventBody::CheckIn {
+                location_id, note, ..
+            } => format!(
+                "checked in at {}{}",
+                self.name_of("locations", location_id.as_deref())?,
+                if note.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {note}")
+                }
+            ),
+            EventBody::Status {
+                status, reference, ..
+            } => format!("status {status} ({reference})"),
+            EventBody::ScanRecorded { outcome, port, .. } => {
+                format!("scanned on {port}: {outcome}")
+            }
+            other => other.to_columns().0,
+        })
+    }
+
+    /// Sets an item's status as a later workflow decides (destruction, handover). Internal:
+    /// the workflow that calls it owns the rules.
+    #[allow(dead_code)] // the destruction and handover workflows call it
+    pub(crate) fn append_status(
+        w: &mut Writer<'_>,
+        actor: &str,
+        item_id: &str,
+        status: ItemStatus,
+        reference: &str,
+    ) -> Result<i64> {
+        w.append(
+            Some(actor),
+            None,
+            &EventBody::Status {
+                item_id: item_id.to_string(),
+                status,
+                reference: reference.to_string(),
+            },
+        )
+    }
+}
+
+fn person_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonView> {
+    Ok(PersonView {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        service_number: r.get(2)?,
+        badge: r.get(3)?,
+        label_code: r.get(4)?,
+        roles: crate::auth::parse_roles(&r.get::<_, String>(5)?),
+        active: r.get(6)?,
+        failed_logins: r.get(7)?,
+    })
+}
+
+pub(crate) fn refuse_terminal(item: &ItemView, action: &'static str) -> Result<()> {
+    if item.status.is_terminal() {
+        return Err(CustodyError::TerminalItem {
+            code: item.code.clone(),
+            status: item.status,
+            action,
+        });
+    }
+    Ok(())
+}
+
+/// Finds an item by Custody code (W/E label) or by serial (any manufacturer, if unique).
+pub(crate) fn find_item_in(conn: &Connection, code_or_serial: &str) -> Result<ItemView> {
+    let key = code_or_serial.trim();
+    if let Ok(code) = LabelCode::parse(key) {
+        if matches!(code.kind(), LabelKind::Weapon | LabelKind::Evidence) {
+            let found = conn
+                .prepare_cached(&format!("{ITEM_SELECT} WHERE i.code = ?1"))?
+                .query_row([code.as_str()], item_from_row)
+                .optional()?;
+            if let Some(item) = found {
+                return Ok(item);
+            }
+        }
+    }
+    if serial_key(key).is_empty() {
+        return Err(CustodyError::UnknownItem(key.to_string()));
+    }
+    let mut stmt =
+        conn.prepare_cached(&format!("{ITEM_SELECT} WHERE i.serial_key = ?1 LIMIT 5"))?;
+    let mut matches: Vec<ItemView> = stmt
+        .query_map([serial_key(key)], item_from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    match matches.len() {
+        0 => Err(CustodyError::UnknownItem(key.to_string())),
+        1 => Ok(matches.remove(0)),
+        _ => Err(CustodyError::AmbiguousItem(
+            key.to_string(),
+            matches
+                .iter()
+                .map(|m| format!("{} {}", m.code, m.manufacturer))
+                .collect::<Vec<_>>()
+                .join(", "),
+        )),
+    }
+}

@@ -1,0 +1,484 @@
+//! Scenarios from the depot floor against the ledger: tampering, refusals, lock-outs,
+//! migrations, a full disk, rebuilds.
+
+mod common;
+
+use common::{event_count, site, weapon};
+use custody_core::event::{canonical_bytes, chain_hash, EventFields};
+use custody_core::{CustodyError, Ledger, Role};
+use rusqlite::{params, Connection};
+
+fn raw(ledger: &Ledger) -> Connection {
+    Connection::open(ledger.path()).unwrap()
+}
+
+#[test]
+fn sqlite_itself_rejects_update_and_delete_of_events() {
+    let s = site();
+    let conn = raw(&s.ledger);
+    let update = conn.execute("UPDATE events SET payload = '{}' WHERE seq = 5", []);
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = conn.execute("DELETE FROM events WHERE seq = 5", []);
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    assert!(s.ledger.verify().unwrap().is_intact());
+}
+
+#[test]
+fn a_row_changed_behind_the_ledgers_back_is_named_by_verify() {
+    let s = site();
+    let before = s.ledger.verify().unwrap();
+    assert!(before.is_intact(), "{:?}", before.problem);
+    let conn = raw(&s.ledger);
+    let (seq, payload): (i64, String) = conn
+        .query_row(
+            "SELECT seq, payload FROM events WHERE kind = 'item.register_weapon' AND payload LIKE '%A101%'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    conn.execute_batch("DROP TRIGGER events_no_update").unwrap();
+    conn.execute(
+        "UPDATE events SET payload = ?1 WHERE seq = ?2",
+        params![payload.replace("A101", "A999"), seq],
+    )
+    .unwrap();
+    let report = s.ledger.verify().unwrap();
+    let problem = report.problem.expect("tampering must be found");
+    assert_eq!(problem.seq, Some(seq));
+    assert!(problem.what.contains("hash"), "{}", problem.what);
+}
+
+#[test]
+fn a_deleted_event_is_named_as_a_gap() {
+    let s = site();
+    let conn = raw(&s.ledger);
+    conn.execute_batch("DROP TRIGGER events_no_delete; DELETE FROM events WHERE seq = 7")
+        .unwrap();
+    let problem = s.ledger.verify().unwrap().problem.unwrap();
+    assert_eq!(problem.seq, Some(7));
+    assert!(problem.what.contains("gap"));
+}
+
+#[test]
+fn a_projection_edited_directly_is_caught_and_rebuild_repairs_it() {
+    let mut s = site();
+    let digests = s.ledger.projection_digests().unwrap();
+    let code = s.weapons[0].clone();
+    let registered_seq: i64 = raw(&s.ledger)
+        .query_row("SELECT last_seq FROM items WHERE code = ?1", [&code], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    raw(&s.ledger)
+        .execute(
+            "UPDATE items SET status = 'destroyed' WHERE code = ?1",
+            [&code],
+        )
+        .unwrap();
+    let problem = s.ledger.verify().unwrap().problem.unwrap();
+    assert!(
+        problem.what.contains("projection 'items'"),
+        "{}",
+        problem.what
+    );
+    assert_eq!(problem.seq, Some(registered_seq));
+    s.ledger.rebuild().unwrap();
+    assert_eq!(s.ledger.projection_digests().unwrap(), digests);
+    assert!(s.ledger.verify().unwrap().is_intact());
+}
+
+#[test]
+fn rebuilding_an_intact_ledger_gives_identical_projections() {
+    let mut s = site();
+    s.ledger
+        .move_item(&s.officer, &s.weapons[1], "Vault B")
+        .unwrap();
+    let before = s.ledger.projection_digests().unwrap();
+    s.ledger.rebuild().unwrap();
+    assert_eq!(s.ledger.projection_digests().unwrap(), before);
+}
+
+/// An intruder with write access but without the site key rewrites a serial and recomputes
+/// every later hash. The chain then looks consistent; the signed checkpoint does not.
+#[test]
+fn a_recomputed_chain_is_caught_by_the_signed_checkpoint() {
+    let mut s = site();
+    s.ledger.checkpoint("end of shift").unwrap();
+    let conn = raw(&s.ledger);
+    conn.execute_batch("DROP TRIGGER events_no_update").unwrap();
+    let target: i64 = conn
+        .query_row(
+            "SELECT seq FROM events WHERE kind = 'item.register_weapon' AND payload LIKE '%A100%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    type Row = (
+        i64,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+        String,
+        Vec<u8>,
+    );
+    let rows: Vec<Row> = conn
+        .prepare("SELECT seq, id, time, actor, witness, kind, subject, payload, prev_hash FROM events WHERE seq >= ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([target], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut prev: [u8; 32] = rows[0].8.clone().try_into().unwrap();
+    let mut buf = Vec::new();
+    for (seq, id, time, actor, witness, kind, subject, mut payload, _) in rows {
+        if seq == target {
+            payload = payload.replace("A100", "B666");
+        }
+        if kind == "checkpoint" {
+            let mut v: serde_json::Value = serde_json::from_str(&payload).unwrap();
+            v["head_hash"] = serde_json::Value::String(hex::encode(prev));
+            payload = v.to_string();
+        }
+        let fields = EventFields {
+            seq,
+            id: &id,
+            time: &time,
+            actor: actor.as_deref(),
+            witness: witness.as_deref(),
+            kind: &kind,
+            subject: subject.as_deref(),
+            payload: &payload,
+        };
+        canonical_bytes(&fields, &mut buf);
+        let hash = chain_hash(&prev, &buf);
+        conn.execute(
+            "UPDATE events SET payload = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4",
+            params![payload, &prev[..], &hash[..], seq],
+        )
+        .unwrap();
+        prev = hash;
+    }
+    let problem = s.ledger.verify().unwrap().problem.unwrap();
+    assert!(problem.what.contains("signature"), "{}", problem.what);
+}
+
+#[test]
+fn a_duplicate_serial_is_refused_naming_the_existing_item_and_nothing_changes() {
+    let mut s = site();
+    let before = (
+        event_count(&s.ledger),
+        s.ledger.projection_digests().unwrap(),
+    );
+    let err = s
+        .ledger
+        .register_weapon(&s.officer, weapon(" a-100 ", "ZASTAVA"), None)
+        .unwrap_err();
+    match err {
+        CustodyError::DuplicateSerial { existing_code, .. } => {
+            assert_eq!(existing_code, s.weapons[0])
+        }
+        other => panic!("expected a duplicate, got {other}"),
+    }
+    assert_eq!(
+        (
+            event_count(&s.ledger),
+            s.ledger.projection_digests().unwrap()
+        ),
+        before
+    );
+    // The same serial from another manufacturer is a different weapon.
+    s.ledger
+        .register_weapon(&s.officer, weapon("A100", "Izhmash"), None)
+        .unwrap();
+}
+
+#[test]
+fn a_wrong_pin_is_refused_and_recorded_as_a_failed_login_only() {
+    let mut s = site();
+    let items_before = s.ledger.items().unwrap().len();
+    let seq_before = event_count(&s.ledger);
+    let err = s.ledger.authenticate("OFF", "9999").unwrap_err();
+    assert!(
+        matches!(err, CustodyError::WrongPin { remaining: 4, .. }),
+        "{err}"
+    );
+    assert_eq!(event_count(&s.ledger), seq_before + 1);
+    let kind: String = raw(&s.ledger)
+        .query_row(
+            "SELECT kind FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kind, "auth.failed");
+    assert_eq!(s.ledger.items().unwrap().len(), items_before);
+    let unknown = s.ledger.authenticate("NOBODY", "1234").unwrap_err();
+    assert!(matches!(unknown, CustodyError::UnknownBadge(_)));
+}
+
+#[test]
+fn five_wrong_pins_lock_the_badge_until_it_expires_or_an_admin_unlocks() {
+    let mut s = site();
+    let start = chrono::Utc::now();
+    s.ledger.set_clock(Box::new(move || start));
+    for _ in 0..4 {
+        assert!(matches!(
+            s.ledger.authenticate("OFF", "0000"),
+            Err(CustodyError::WrongPin { .. })
+        ));
+    }
+    assert!(matches!(
+        s.ledger.authenticate("OFF", "0000"),
+        Err(CustodyError::LockedOut { .. })
+    ));
+    // Even the right PIN is refused while locked, and the attempt is recorded.
+    let before = event_count(&s.ledger);
+    assert!(matches!(
+        s.ledger.authenticate("OFF", "2222"),
+        Err(CustodyError::LockedOut { .. })
+    ));
+    assert_eq!(event_count(&s.ledger), before + 1);
+    // Sixteen minutes later the lock has expired.
+    s.ledger
+        .set_clock(Box::new(move || start + chrono::Duration::minutes(16)));
+    let officer = s.ledger.authenticate("OFF", "2222").unwrap();
+    assert_eq!(officer.badge, "OFF");
+    assert_eq!(s.ledger.person_by_badge("OFF").unwrap().failed_logins, 0);
+    // Locked again; this time an administrator lifts it.
+    for _ in 0..5 {
+        let _ = s.ledger.authenticate("OFF", "0000");
+    }
+    assert!(matches!(
+        s.ledger.authenticate("OFF", "2222"),
+        Err(CustodyError::LockedOut { .. })
+    ));
+    let officer = s.officer.clone();
+    assert!(matches!(
+        s.ledger.unlock_person(&officer, "OFF"),
+        Err(CustodyError::WrongRole { .. })
+    ));
+    let admin = s.admin.clone();
+    s.ledger.unlock_person(&admin, "OFF").unwrap();
+    s.ledger.authenticate("OFF", "2222").unwrap();
+    assert!(s.ledger.verify().unwrap().is_intact());
+}
+
+#[test]
+fn custody_cannot_pass_to_someone_who_did_not_authenticate() {
+    let mut s = site();
+    let before = (
+        event_count(&s.ledger),
+        s.ledger.projection_digests().unwrap(),
+    );
+    let officer = s.officer.clone();
+    let err = s
+        .ledger
+        .transfer_custody(&officer, None, &s.weapons[0], "to lab")
+        .unwrap_err();
+    assert!(matches!(err, CustodyError::ReceiverNotAuthenticated));
+    let err = s
+        .ledger
+        .transfer_custody(&officer, Some(&officer), &s.weapons[0], "to lab")
+        .unwrap_err();
+    assert!(matches!(err, CustodyError::SamePerson(_)));
+    let inspector = s.inspector.clone();
+    let err = s
+        .ledger
+        .transfer_custody(&officer, Some(&inspector), &s.weapons[0], "to lab")
+        .unwrap_err();
+    assert!(matches!(err, CustodyError::WrongRole { .. }));
+    assert_eq!(
+        (
+            event_count(&s.ledger),
+            s.ledger.projection_digests().unwrap()
+        ),
+        before
+    );
+    let custodian = s.custodian.clone();
+    s.ledger
+        .transfer_custody(&officer, Some(&custodian), &s.weapons[0], "to lab")
+        .unwrap();
+    let item = s.ledger.find_item(&s.weapons[0]).unwrap();
+    assert_eq!(item.holder_name.as_deref(), Some("Cora Custodian"));
+}
+
+#[test]
+fn an_inspector_may_not_register_weapons_or_people() {
+    let mut s = site();
+    let inspector = s.inspector.clone();
+    let before = event_count(&s.ledger);
+    let err = s
+        .ledger
+        .register_weapon(&inspector, weapon("Z1", "Zastava"), None)
+        .unwrap_err();
+    assert!(matches!(err, CustodyError::WrongRole { .. }), "{err}");
+    let err = s
+        .ledger
+        .register_person(&inspector, common::person("X", "X1", Role::Officer), "1234")
+        .unwrap_err();
+    assert!(matches!(err, CustodyError::WrongRole { .. }));
+    assert_eq!(event_count(&s.ledger), before);
+}
+
+#[test]
+fn check_out_and_in_with_an_overdue_list() {
+    let mut s = site();
+    let start = chrono::Utc::now();
+    s.ledger.set_clock(Box::new(move || start));
+    let custodian = s.custodian.clone();
+    let due = (start + chrono::Duration::days(3)).date_naive();
+    s.ledger
+        .check_out(
+            &custodian,
+            &s.weapons[2],
+            "Ballistics lab",
+            "test firing",
+            due,
+        )
+        .unwrap();
+    let err = s
+        .ledger
+        .check_out(&custodian, &s.weapons[2], "Court", "trial", due)
+        .unwrap_err();
+    assert!(matches!(err, CustodyError::WrongStatus { .. }));
+    let err = s
+        .ledger
+        .move_item(&custodian, &s.weapons[2], "Vault B")
+        .unwrap_err();
+    assert!(matches!(err, CustodyError::WrongStatus { .. }));
+    assert!(s.ledger.overdue(start.date_naive()).unwrap().is_empty());
+    let late = (start + chrono::Duration::days(4)).date_naive();
+    assert_eq!(s.ledger.overdue(late).unwrap()[0].code, s.weapons[2]);
+    s.ledger
+        .check_in(&custodian, &s.weapons[2], Some("Vault B"), "seal intact")
+        .unwrap();
+    let item = s.ledger.find_item(&s.weapons[2]).unwrap();
+    assert_eq!(item.location_name.as_deref(), Some("Vault B"));
+    assert!(s.ledger.overdue(late).unwrap().is_empty());
+    let (_, history) = s.ledger.history(&s.weapons[2]).unwrap();
+    let kinds: Vec<&str> = history.iter().map(|h| h.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        ["item.register_weapon", "item.check_out", "item.check_in"]
+    );
+}
+
+#[test]
+fn a_full_disk_records_nothing_and_the_ledger_stays_whole() {
+    let mut s = site();
+    let before = (
+        event_count(&s.ledger),
+        s.ledger.projection_digests().unwrap(),
+    );
+    let pages: i64 = s
+        .ledger
+        .connection()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    s.ledger
+        .connection()
+        .execute_batch(&format!("PRAGMA max_page_count = {pages}"))
+        .unwrap();
+    let officer = s.officer.clone();
+    let mut refused = 0;
+    for i in 0..200 {
+        match s
+            .ledger
+            .register_weapon(&officer, weapon(&format!("FULL{i:04}"), "Zastava"), None)
+        {
+            Err(CustodyError::DiskFull) => {
+                refused += 1;
+                break;
+            }
+            Err(other) => panic!("expected a full disk, got {other}"),
+            Ok(_) => {}
+        }
+    }
+    assert_eq!(refused, 1, "the disk never filled up");
+    let after_full = event_count(&s.ledger);
+    assert!(after_full >= before.0);
+    s.ledger
+        .connection()
+        .execute_batch("PRAGMA max_page_count = 1073741823")
+        .unwrap();
+    assert!(s.ledger.verify().unwrap().is_intact());
+    // Every weapon that was acknowledged is there; the refused one is not.
+    let items = s.ledger.items().unwrap();
+    assert_eq!(items.len() as i64, 3 + (after_full - before.0));
+    s.ledger
+        .register_weapon(&officer, weapon("AFTER", "Zastava"), None)
+        .unwrap();
+}
+
+#[test]
+fn migration_from_an_empty_file_and_from_schema_1() {
+    let s = site();
+    let version: i64 = raw(&s.ledger)
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, custody_core::schema::CURRENT_VERSION);
+    let digests = s.ledger.projection_digests().unwrap();
+    let path = s.ledger.path().to_path_buf();
+    drop(s.ledger);
+    // What a version-1 file looked like: no item history index, no checkpoint table.
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE item_events; DROP TABLE checkpoints; PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+    let ledger = Ledger::open(&path).unwrap();
+    let version: i64 = ledger
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 2);
+    assert_eq!(ledger.projection_digests().unwrap(), digests);
+    assert!(ledger.verify().unwrap().is_intact());
+    assert_eq!(ledger.history(&s.weapons[0]).unwrap().1.len(), 1);
+}
+
+#[test]
+fn a_file_from_a_newer_program_or_not_a_ledger_is_refused_clearly() {
+    let s = site();
+    let path = s.ledger.path().to_path_buf();
+    drop(s.ledger);
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 99")
+        .unwrap();
+    assert!(matches!(
+        Ledger::open(&path),
+        Err(CustodyError::SchemaTooNew { found: 99, .. })
+    ));
+    let junk = s.dir.path().join("junk.db");
+    std::fs::write(&junk, b"this is not sqlite at all, just text").unwrap();
+    assert!(matches!(
+        Ledger::open(&junk),
+        Err(CustodyError::NotALedger(..))
+    ));
+    assert!(matches!(
+        Ledger::open(&s.dir.path().join("missing.db")),
+        Err(CustodyError::NoLedger(_))
+    ));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_site_key_file_is_private_and_never_overwritten() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = site();
+    let key = custody_core::keys::key_path_for(s.ledger.path());
+    let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let again = Ledger::create(
+        s.ledger.path(),
+        "Again",
+        common::person("B", "B", Role::Administrator),
+        "1234",
+    );
+    assert!(matches!(again, Err(CustodyError::LedgerExists(_))));
+}
