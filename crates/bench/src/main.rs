@@ -15,10 +15,7 @@ type Suite = (&'static str, fn() -> anyhow::Result<()>);
 
 const SUITES: &[Suite] = &[
     ("ledger", ledger::run),
-    ("scan", || {
-        scan::run();
-        Ok(())
-    }),
+    ("scan", scan::run),
     ("codes", || {
         codes::run();
         Ok(())

@@ -2,31 +2,109 @@
 //! and pty-to-event latency of a ScannerSession against a raw read of the same pty.
 //! Prints one JSON line per figure on stdout; progress goes to stderr.
 
+use crate::report::{ms, percentile};
 use custody_scan::framer::{Framer, Framing};
 use custody_scan::profile;
 use custody_scan::session::{ScanEvent, ScannerSession, SessionConfig};
 use custody_scan::sim::PtySimulator;
-use serde_json::json;
 use std::hint::black_box;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-pub fn run() {
+pub fn run() -> anyhow::Result<()> {
     framer_throughput();
     pty_latency();
+    pty_scan_commit()
 }
 
-fn report(name: &str, unit: &str, ours: f64, anchor: f64, anchor_name: &str) {
-    let ratio = if anchor > 0.0 {
-        ours / anchor
-    } else {
-        f64::NAN
+/// From the scanner's bytes on a real pty to a committed, acknowledged ledger event, against a
+/// raw read of the same bytes plus a raw SQLite insert+commit with the same durability.
+fn pty_scan_commit() -> anyhow::Result<()> {
+    use custody_core::scans::ScanInput;
+    use custody_scan::session::Outcome;
+    const N: usize = 500;
+    eprintln!("scan: pty scan-to-commit latency over {N} scans ...");
+    let dir = tempfile::tempdir()?;
+    let admin = custody_core::PersonRecord {
+        name: "Bench".into(),
+        service_number: String::new(),
+        badge: "ADM".into(),
+        roles: vec![custody_core::Role::Administrator],
     };
-    println!(
-        "{}",
-        json!({"suite": "scan", "name": name, "unit": unit, "ours": ours, "anchor": anchor,
-               "anchor_name": anchor_name, "ratio": ratio})
-    );
+    let (mut ledger, actor) =
+        custody_core::Ledger::create(&dir.path().join("pty.db"), "Bench", admin, "1111")?;
+    let prof = profile::builtin_profile("honeywell-xenon-1950g")?;
+    let framing = prof.framing.clone();
+    let scan = |i: usize| framing.wrap(format!("]C0CUS-{i:06}").as_bytes());
+    let link = dir.path().join("scanner");
+    let mut sim = PtySimulator::create(Some(&link))?;
+    let session = ScannerSession::start(SessionConfig::new(&link, prof.clone()))?;
+    while !matches!(
+        session.next_event(Duration::from_secs(5)),
+        Some(ScanEvent::Connected { .. }) | None
+    ) {}
+    let mut ours = Vec::with_capacity(N);
+    for i in 0..N {
+        let t = Instant::now();
+        sim.write(&scan(i))?;
+        let s = loop {
+            match session.next_event(Duration::from_secs(5)) {
+                Some(ScanEvent::Scan(s)) => break s,
+                Some(_) => continue,
+                None => anyhow::bail!("no scan event within 5 s"),
+            }
+        };
+        let input = ScanInput {
+            device: "bench".into(),
+            port: link.display().to_string(),
+            profile: prof.name.clone(),
+            aim: s.line.aim.map(|a| a.to_string()).unwrap_or_default(),
+            data: s.line.data.clone(),
+            ignored: None,
+        };
+        ledger.record_scan(Some(&actor), &input)?;
+        session.acknowledge(s.id, Outcome::Refused)?;
+        ours.push(ms(t.elapsed()));
+    }
+    session.shutdown();
+    drop(sim);
+
+    let anchor_db = rusqlite::Connection::open(dir.path().join("anchor.db"))?;
+    anchor_db.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+         CREATE TABLE t (seq INTEGER PRIMARY KEY, data BLOB);",
+    )?;
+    let mut sim = PtySimulator::create(None)?;
+    let mut port = std::fs::OpenOptions::new().read(true).open(sim.device())?;
+    let mut buf = [0u8; 256];
+    let mut anchor = Vec::with_capacity(N);
+    for i in 0..N {
+        let bytes = scan(i);
+        let t = Instant::now();
+        sim.write(&bytes)?;
+        let mut got = 0;
+        while got < bytes.len() {
+            got += port.read(&mut buf[got..])?;
+        }
+        let tx = anchor_db.unchecked_transaction()?;
+        tx.execute("INSERT INTO t (data) VALUES (?1)", [&buf[..got]])?;
+        tx.commit()?;
+        anchor.push(ms(t.elapsed()));
+    }
+    ours.sort_by(f64::total_cmp);
+    anchor.sort_by(f64::total_cmp);
+    let name = "raw pty read + raw SQLite insert+commit, WAL, synchronous=FULL";
+    for (label, p) in [("pty_scan_commit_p50", 50.0), ("pty_scan_commit_p99", 99.0)] {
+        crate::report::figure(
+            "scan",
+            label,
+            "ms",
+            percentile(&ours, p),
+            percentile(&anchor, p),
+            name,
+        );
+    }
+    Ok(())
 }
 
 fn sample_stream() -> Vec<u8> {
@@ -75,21 +153,14 @@ fn framer_throughput() {
     });
     let (anchor, lines) = best_of(5, || bytes.split(|b| *b == b'\n').count());
     eprintln!("scan: {frames} frames, {lines} split pieces");
-    report(
+    crate::report::figure(
+        "scan",
         "framer_throughput",
         "MB/s",
         mb / ours.as_secs_f64(),
         mb / anchor.as_secs_f64(),
         "memchr-style scan of the same bytes for the terminator",
     );
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let idx = ((sorted.len() - 1) as f64 * p).round() as usize;
-    sorted[idx]
 }
 
 fn pty_latency() {
@@ -160,18 +231,20 @@ fn pty_latency() {
     ours.sort_by(f64::total_cmp);
     anchor.sort_by(f64::total_cmp);
     let name = "raw read of the same bytes from the pty slave";
-    report(
+    crate::report::figure(
+        "scan",
         "pty_frame_p50",
         "ms",
-        percentile(&ours, 0.5),
-        percentile(&anchor, 0.5),
+        percentile(&ours, 50.0),
+        percentile(&anchor, 50.0),
         name,
     );
-    report(
+    crate::report::figure(
+        "scan",
         "pty_frame_p99",
         "ms",
-        percentile(&ours, 0.99),
-        percentile(&anchor, 0.99),
+        percentile(&ours, 99.0),
+        percentile(&anchor, 99.0),
         name,
     );
 }
