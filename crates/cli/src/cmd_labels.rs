@@ -63,6 +63,23 @@ enum LabelsCommand {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Print ledger labels on A4 sheets: given items, every location, or every person's badge.
+    Print {
+        /// Custody codes or serials of items to label
+        items: Vec<String>,
+        /// Labels for every registered location (shelf and rack labels)
+        #[arg(long)]
+        locations: bool,
+        /// Badge labels for every person
+        #[arg(long)]
+        badges: bool,
+        #[arg(long, default_value_t = 8)]
+        rows: u32,
+        #[arg(long, default_value_t = 3)]
+        cols: u32,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Print the command sheet (done, cancel, undo last, next) as one A4 PDF.
     Commands {
         #[arg(short, long)]
@@ -74,7 +91,7 @@ fn write(path: &PathBuf, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
-pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+pub fn run(ctx: &crate::session::Context, args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         LabelsCommand::Render {
             code,
@@ -124,6 +141,53 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             };
             write(&output, &render_sheet_pdf(&labels, &layout)?)?;
             eprintln!("{} labels written to {}", labels.len(), output.display());
+        }
+        LabelsCommand::Print {
+            items,
+            locations,
+            badges,
+            rows,
+            cols,
+            output,
+        } => {
+            let ledger = ctx.open()?;
+            let mut labels: Vec<(String, String)> = Vec::new();
+            for wanted in &items {
+                let item = ledger.find_item(wanted)?;
+                let text = if item.kind == "evidence" {
+                    format!("Case {} / {}", item.case_number, item.exhibit_number)
+                } else {
+                    format!("{} {} {}", item.manufacturer, item.model, item.serial)
+                };
+                labels.push((item.code, text));
+            }
+            if locations {
+                labels.extend(ledger.locations()?.into_iter().map(|l| (l.code, l.name)));
+            }
+            if badges {
+                labels.extend(
+                    ledger
+                        .persons()?
+                        .into_iter()
+                        .map(|p| (p.label_code, p.name)),
+                );
+            }
+            if labels.is_empty() {
+                anyhow::bail!("nothing to print: name items, or add --locations or --badges");
+            }
+            let specs = labels
+                .into_iter()
+                .map(|(code, text)| {
+                    let code =
+                        LabelCode::parse(&code).with_context(|| format!("stored code '{code}'"))?;
+                    Ok(LabelSpec::new(code, text))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            write(
+                &output,
+                &render_sheet_pdf(&specs, &SheetLayout::a4(rows, cols))?,
+            )?;
+            eprintln!("{} labels written to {}", specs.len(), output.display());
         }
         LabelsCommand::Commands { output } => write(&output, &render_command_sheet_pdf()?)?,
     }

@@ -110,7 +110,7 @@ fn main() -> ExitCode {
         Command::Export(cmd) => cmd_ledger::export(&ctx, cmd),
         Command::Demo(args) => demo::run(args),
         Command::Codes(args) => cmd_codes::run(args),
-        Command::Labels(args) => cmd_labels::run(args),
+        Command::Labels(args) => cmd_labels::run(&ctx, args),
         Command::Scanner(args) => cmd_scanner::run(args),
         Command::Scan(args) => cmd_scan::run(&ctx, args, acting),
     };
