@@ -170,18 +170,11 @@ impl Ledger {
 
     /// An administrator lifts a lock-out.
     pub fn unlock_person(&mut self, admin: &Actor, badge: &str) -> Result<i64> {
-        admin.require("unlock a badge", &[Role::Administrator])?;
-        let person = self.person_by_badge(badge)?;
-        let admin_id = admin.person_id().to_string();
-        self.write(|w| {
-            w.append(
-                Some(&admin_id),
-                None,
-                &EventBody::AuthReset {
-                    person_id: person.id.clone(),
-                    by: "administrator".into(),
-                },
-            )
+        self.append_admin_event(admin, "unlock a badge", badge, |person_id| {
+            EventBody::AuthReset {
+                person_id,
+                by: "administrator".into(),
+            }
         })
     }
 

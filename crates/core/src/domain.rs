@@ -325,23 +325,9 @@ pub struct PersonRecord {
     pub roles: Vec<Role>,
 }
 
-/// Matching key for serial numbers: case, spaces and dashes do not distinguish serials.
-pub fn serial_key(serial: &str) -> String {
-    serial
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-' && *c != '/' && *c != '.')
-        .flat_map(char::to_uppercase)
-        .collect()
-}
-
-/// Matching key for manufacturers: case and spacing do not distinguish makers.
-pub fn manufacturer_key(manufacturer: &str) -> String {
-    manufacturer
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_uppercase()
-}
+/// Matching keys for duplicate detection: one rule, owned by custody-codes, for typed serials,
+/// scanned serials and imported ones (case, spacing, dashes and Cyrillic look-alikes fold).
+pub use custody_codes::{normalize_manufacturer as manufacturer_key, normalize_serial as serial_key};
 
 #[cfg(test)]
 mod tests {
@@ -350,6 +336,8 @@ mod tests {
     #[test]
     fn serial_keys_ignore_case_spacing_and_dashes() {
         assert_eq!(serial_key("ab-123 45"), "AB12345");
+        // Cyrillic А and В typed on a Serbian keyboard match the Latin marking.
+        assert_eq!(serial_key("\u{410}\u{412}12345"), "AB12345");
         assert_eq!(serial_key(" AB12345 "), "AB12345");
         assert_ne!(serial_key("AB12345"), serial_key("AB12346"));
     }
@@ -357,6 +345,7 @@ mod tests {
     #[test]
     fn manufacturer_keys_fold_case_and_spacing() {
         assert_eq!(manufacturer_key("  zastava   arms "), "ZASTAVA ARMS");
+        assert_eq!(manufacturer_key("Zastava Arms d.o.o."), "ZASTAVA ARMS DOO");
     }
 
     #[test]

@@ -15,15 +15,48 @@ pub(crate) fn roles_text(roles: &[Role]) -> String {
     sorted.join(",")
 }
 
-fn weapon_columns(w: &WeaponRecord) -> (String, String, String, String, String, Option<&str>) {
-    (
-        w.serial.trim().to_string(),
+/// A new row of `items`: weapons and exhibits share one table (an exhibit may be a weapon).
+struct ItemRow<'a> {
+    id: &'a str,
+    code: &'a str,
+    kind: &'static str,
+    weapon: &'a WeaponRecord,
+    case_number: &'a str,
+    exhibit_number: &'a str,
+    description: &'a str,
+    legal_hold: bool,
+    record: String,
+    location_id: Option<&'a str>,
+}
+
+fn insert_item(conn: &Connection, row: &ItemRow<'_>, seq: i64) -> Result<()> {
+    let w = row.weapon;
+    conn.prepare_cached(
+        "INSERT INTO items (id, code, kind, serial, serial_key, manufacturer, manufacturer_key,
+         model, weapon_type, calibre, case_number, exhibit_number, description, legal_hold,
+         record, status, location_id, registered_seq, last_seq)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,'in_store',?16,?17,?17)",
+    )?
+    .execute(params![
+        row.id,
+        row.code,
+        row.kind,
+        w.serial.trim(),
         serial_key(&w.serial),
-        w.manufacturer.trim().to_string(),
+        w.manufacturer.trim(),
         manufacturer_key(&w.manufacturer),
-        w.model.trim().to_string(),
+        w.model.trim(),
         w.weapon_type.map(|t| t.as_str()),
-    )
+        w.calibre.trim(),
+        row.case_number,
+        row.exhibit_number,
+        row.description,
+        row.legal_hold,
+        row.record,
+        row.location_id,
+        seq
+    ])?;
+    Ok(())
 }
 
 /// Applies one event to the projections. `time` is the event's time column.
@@ -109,63 +142,43 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             code,
             location_id,
             weapon,
-        } => {
-            let (serial, skey, mfr, mkey, model, wtype) = weapon_columns(weapon);
-            conn.prepare_cached(
-                "INSERT INTO items (id, code, kind, serial, serial_key, manufacturer, manufacturer_key,
-                 model, weapon_type, calibre, case_number, exhibit_number, description, legal_hold,
-                 record, status, location_id, registered_seq, last_seq)
-                 VALUES (?1,?2,'weapon',?3,?4,?5,?6,?7,?8,?9,'','','',0,?10,'in_store',?11,?12,?12)",
-            )?
-            .execute(params![
-                item_id,
+        } => insert_item(
+            conn,
+            &ItemRow {
+                id: item_id,
                 code,
-                serial,
-                skey,
-                mfr,
-                mkey,
-                model,
-                wtype,
-                weapon.calibre.trim(),
-                serde_json::to_string(weapon).expect("records serialize"),
-                location_id,
-                seq
-            ])?;
-        }
+                kind: "weapon",
+                weapon,
+                case_number: "",
+                exhibit_number: "",
+                description: "",
+                legal_hold: false,
+                record: serde_json::to_string(weapon).expect("records serialize"),
+                location_id: location_id.as_deref(),
+            },
+            seq,
+        )?,
         EventBody::RegisterEvidence {
             item_id,
             code,
             location_id,
             evidence,
-        } => {
-            let empty = WeaponRecord::default();
-            let weapon = evidence.weapon.as_ref().unwrap_or(&empty);
-            let (serial, skey, mfr, mkey, model, wtype) = weapon_columns(weapon);
-            conn.prepare_cached(
-                "INSERT INTO items (id, code, kind, serial, serial_key, manufacturer, manufacturer_key,
-                 model, weapon_type, calibre, case_number, exhibit_number, description, legal_hold,
-                 record, status, location_id, registered_seq, last_seq)
-                 VALUES (?1,?2,'evidence',?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,'in_store',?15,?16,?16)",
-            )?
-            .execute(params![
-                item_id,
+        } => insert_item(
+            conn,
+            &ItemRow {
+                id: item_id,
                 code,
-                serial,
-                skey,
-                mfr,
-                mkey,
-                model,
-                wtype,
-                weapon.calibre.trim(),
-                evidence.case_number.trim(),
-                evidence.exhibit_number.trim(),
-                evidence.description.trim(),
-                evidence.legal_hold,
-                serde_json::to_string(evidence).expect("records serialize"),
-                location_id,
-                seq
-            ])?;
-        }
+                kind: "evidence",
+                weapon: evidence.weapon.as_ref().unwrap_or(&WeaponRecord::default()),
+                case_number: evidence.case_number.trim(),
+                exhibit_number: evidence.exhibit_number.trim(),
+                description: evidence.description.trim(),
+                legal_hold: evidence.legal_hold,
+                record: serde_json::to_string(evidence).expect("records serialize"),
+                location_id: location_id.as_deref(),
+            },
+            seq,
+        )?,
         EventBody::Move {
             item_id,
             to_location,

@@ -300,24 +300,28 @@ impl Ledger {
 
     /// Replaces a person's roles. Only an administrator signs role changes off.
     pub fn set_roles(&mut self, admin: &Actor, badge: &str, roles: Vec<Role>) -> Result<i64> {
-        admin.require("change roles", &[Role::Administrator])?;
         if roles.is_empty() {
             return Err(CustodyError::Invalid(
                 "a person needs at least one role".into(),
             ));
         }
+        self.append_admin_event(admin, "change roles", badge, |person_id| {
+            EventBody::PersonRoles { person_id, roles }
+        })
+    }
+
+    /// An administrator's event about one person, found by badge.
+    pub(crate) fn append_admin_event(
+        &mut self,
+        admin: &Actor,
+        action: &'static str,
+        badge: &str,
+        body: impl FnOnce(String) -> EventBody,
+    ) -> Result<i64> {
+        admin.require(action, &[Role::Administrator])?;
         let person = self.person_by_badge(badge)?;
         let admin_id = admin.person_id().to_string();
-        self.write(|w| {
-            w.append(
-                Some(&admin_id),
-                None,
-                &EventBody::PersonRoles {
-                    person_id: person.id,
-                    roles,
-                },
-            )
-        })
+        self.write(|w| w.append(Some(&admin_id), None, &body(person.id)))
     }
 
     pub fn register_location(
