@@ -432,3 +432,26 @@ fn an_archivist_finds_pdf_a_3b_metadata_and_the_sealed_list_as_attachments() {
     let back: DestructionCertificate = serde_json::from_str(&json).expect("JSON parses");
     assert_eq!(back, cert);
 }
+
+#[test]
+fn absurdly_long_text_pasted_into_a_field_still_prints_quickly() {
+    let mut cert = certificate(3);
+    cert.place = "Kragujevac ".repeat(5_000);
+    cert.items[0].serial = "9".repeat(20_000);
+    cert.witnesses[1].name = "Ж".repeat(10_000);
+    let seal = Seal::sign(cert.seal_fields().expect("fields"), &site_key()).expect("sign");
+    let opts = RenderOptions {
+        language: Language::English,
+        utc_offset_minutes: i32::MAX,
+    };
+    let started = std::time::Instant::now();
+    let pdf = cert.to_pdf(&seal, &opts).expect("renders");
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
+    let path = write("certificate-long-text.pdf", &pdf);
+    qpdf_check(&path);
+    verify_pdf(&pdf, &trusted()).expect("still verifies");
+}
