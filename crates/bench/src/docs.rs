@@ -95,28 +95,8 @@ pub fn run() {
     );
 }
 
-/// One JSON line, keys in the order the bench report reads them.
 fn line(name: &str, unit: &str, ours: f64, anchor: f64, anchor_name: &str) {
-    let ratio = if anchor > 0.0 {
-        ours / anchor
-    } else {
-        f64::NAN
-    };
-    let num = |v: f64| serde_json::Value::from(round(v)); // NaN becomes null
-    let text = |v: &str| serde_json::Value::from(v);
-    println!(
-        "{{\"suite\":\"docs\",\"name\":{},\"unit\":{},\"ours\":{},\"anchor\":{},\"anchor_name\":{},\"ratio\":{}}}",
-        text(name),
-        text(unit),
-        num(ours),
-        num(anchor),
-        text(anchor_name),
-        num(ratio)
-    );
-}
-
-fn round(v: f64) -> f64 {
-    (v * 1000.0).round() / 1000.0
+    crate::report::figure("docs", name, unit, ours, anchor, anchor_name);
 }
 
 fn best_ms(mut f: impl FnMut()) -> f64 {

@@ -32,8 +32,11 @@ impl RenderOptions {
     }
 
     fn offset(&self) -> FixedOffset {
-        FixedOffset::east_opt(self.utc_offset_minutes * 60)
-            .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset is valid"))
+        // An impossible offset (beyond ±24 h) prints UTC rather than failing the document.
+        self.utc_offset_minutes
+            .checked_mul(60)
+            .and_then(FixedOffset::east_opt)
+            .unwrap_or(FixedOffset::east_opt(0).expect("zero offset is valid"))
     }
 
     fn time(&self, t: DateTime<Utc>) -> String {

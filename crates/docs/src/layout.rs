@@ -132,7 +132,9 @@ impl Metrics {
         if shrunk >= 5.0 {
             return (shrunk, text.to_string());
         }
-        let mut cut: String = text.to_string();
+        // Start from the share of characters that can fit, so huge input stays linear.
+        let keep = (text.chars().count() as f32 * width / (natural * 5.0 / size)).ceil() as usize;
+        let mut cut: String = text.chars().take(keep + 1).collect();
         while !cut.is_empty() && self.width(face, 5.0, &format!("{cut}…")) > width {
             cut.pop();
         }
@@ -157,13 +159,15 @@ impl Metrics {
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
                 }
+                let mut line_w = 0.0;
                 for ch in word.chars() {
-                    line.push(ch);
-                    if self.width(face, size, &line) > width && line.chars().count() > 1 {
-                        line.pop();
+                    let w = self.width(face, size, ch.encode_utf8(&mut [0u8; 4]));
+                    if line_w + w > width && !line.is_empty() {
                         lines.push(std::mem::take(&mut line));
-                        line.push(ch);
+                        line_w = 0.0;
                     }
+                    line.push(ch);
+                    line_w += w;
                 }
             }
             lines.push(line);

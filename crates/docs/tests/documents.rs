@@ -373,3 +373,85 @@ fn a_photo_without_a_seal_or_a_broken_file_gives_a_clear_error() {
     let err = verify_pdf(b"%PDF-1.7 nothing here", &trusted()).expect_err("no seal");
     assert!(matches!(err, DocumentError::NoSealInPdf), "{err:?}");
 }
+
+#[test]
+fn an_archivist_finds_pdf_a_3b_metadata_and_the_sealed_list_as_attachments() {
+    let (cert, seal) = sealed_certificate(40);
+    let pdf = cert
+        .to_pdf(&seal, &RenderOptions::new(Language::Macedonian))
+        .expect("renders");
+    let path = write("certificate-archive-mk.pdf", &pdf);
+    let p = path.to_str().expect("utf-8 path");
+
+    let info = String::from_utf8_lossy(&tool("pdfinfo", &[p]).stdout).into_owned();
+    assert!(
+        info.contains(&format!("Subject:         {}", seal.text())),
+        "{info}"
+    );
+    assert!(
+        info.contains("Потврда за уништување на оружје DC-2025-0042"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Page size:       595.28 x 841.89 pts (A4)"),
+        "{info}"
+    );
+    let meta = String::from_utf8_lossy(&tool("pdfinfo", &["-meta", p]).stdout).into_owned();
+    assert!(
+        meta.contains("<pdfaid:part>3</pdfaid:part>"),
+        "PDF/A part missing"
+    );
+    assert!(meta.contains("<pdfaid:conformance>B</pdfaid:conformance>"));
+    let fonts = String::from_utf8_lossy(&tool("pdffonts", &[p]).stdout).into_owned();
+    assert!(fonts.contains("DejaVuSans"));
+    assert!(
+        fonts.lines().skip(2).all(|l| l.contains(" yes yes yes ")),
+        "every font embedded:\n{fonts}"
+    );
+
+    // poppler's own PDF parser extracts the same sealed list verify_pdf reads from raw bytes.
+    let dir = out_dir().join("attachments-mk");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let out = tool(
+        "pdfdetach",
+        &["-saveall", "-o", dir.to_str().expect("utf-8"), p],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list = std::fs::read(dir.join(LIST_FILE)).expect("sealed list attached");
+    let canonical = canonical_item_list(&cert.items).expect("canonical");
+    let header = format!("CUSTODY-LIST:1:{}\n", canonical.len());
+    assert_eq!(&list[..header.len()], header.as_bytes());
+    assert_eq!(&list[header.len()..], canonical.as_slice());
+    let seal_file = std::fs::read_to_string(dir.join(SEAL_FILE)).expect("seal attached");
+    assert_eq!(seal_file.trim_end(), seal.text());
+    let json = std::fs::read_to_string(dir.join(JSON_FILE)).expect("JSON attached");
+    let back: DestructionCertificate = serde_json::from_str(&json).expect("JSON parses");
+    assert_eq!(back, cert);
+}
+
+#[test]
+fn absurdly_long_text_pasted_into_a_field_still_prints_quickly() {
+    let mut cert = certificate(3);
+    cert.place = "Kragujevac ".repeat(5_000);
+    cert.items[0].serial = "9".repeat(20_000);
+    cert.witnesses[1].name = "Ж".repeat(10_000);
+    let seal = Seal::sign(cert.seal_fields().expect("fields"), &site_key()).expect("sign");
+    let opts = RenderOptions {
+        language: Language::English,
+        utc_offset_minutes: i32::MAX,
+    };
+    let started = std::time::Instant::now();
+    let pdf = cert.to_pdf(&seal, &opts).expect("renders");
+    assert!(
+        started.elapsed().as_secs() < 60,
+        "took {:?}",
+        started.elapsed()
+    );
+    let path = write("certificate-long-text.pdf", &pdf);
+    qpdf_check(&path);
+    verify_pdf(&pdf, &trusted()).expect("still verifies");
+}
