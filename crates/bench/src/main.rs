@@ -5,6 +5,7 @@
 //! `ledger`, `all` (and, as they land, `scan`, `codes`, `workflows`, `docs`, `kiosk`).
 
 mod codes;
+mod docs;
 mod ledger;
 mod report;
 mod scan;
@@ -18,6 +19,10 @@ const SUITES: &[Suite] = &[
     ("scan", scan::run),
     ("codes", || {
         codes::run();
+        Ok(())
+    }),
+    ("docs", || {
+        docs::run();
         Ok(())
     }),
 ];
