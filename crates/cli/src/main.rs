@@ -4,6 +4,7 @@
 mod cmd_codes;
 mod cmd_labels;
 mod cmd_ledger;
+mod cmd_report;
 mod cmd_scan;
 mod cmd_scanner;
 mod demo;
@@ -83,6 +84,9 @@ enum Command {
     Labels(cmd_labels::Args),
     /// Find, configure and simulate handheld scanners
     Scanner(cmd_scanner::Args),
+    /// Produce documents from the ledger: item histories (PDF, CSV, JSON)
+    #[command(subcommand)]
+    Report(cmd_report::ReportCommand),
     /// Read a scanner and record every scan in the ledger (a lookup unless a workflow is given)
     Scan(cmd_scan::ScanArgs),
 }
@@ -112,6 +116,7 @@ fn main() -> ExitCode {
         Command::Codes(args) => cmd_codes::run(args),
         Command::Labels(args) => cmd_labels::run(&ctx, args),
         Command::Scanner(args) => cmd_scanner::run(args),
+        Command::Report(cmd) => cmd_report::run(&ctx, cmd),
         Command::Scan(args) => cmd_scan::run(&ctx, args, acting),
     };
     match result {

@@ -327,7 +327,9 @@ pub struct PersonRecord {
 
 /// Matching keys for duplicate detection: one rule, owned by custody-codes, for typed serials,
 /// scanned serials and imported ones (case, spacing, dashes and Cyrillic look-alikes fold).
-pub use custody_codes::{normalize_manufacturer as manufacturer_key, normalize_serial as serial_key};
+pub use custody_codes::{
+    normalize_manufacturer as manufacturer_key, normalize_serial as serial_key,
+};
 
 #[cfg(test)]
 mod tests {

@@ -401,6 +401,22 @@ impl Ledger {
         Ok(seq)
     }
 
+    /// The newest signed checkpoint: the sequence it covers and that event's hash (hex).
+    pub fn latest_checkpoint(&self) -> Result<(i64, String)> {
+        self.conn
+            .query_row(
+                "SELECT covered_seq, head_hash FROM checkpoints ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| {
+                CustodyError::Invalid(
+                    "the ledger has no checkpoint yet; run `custody checkpoint`".into(),
+                )
+            })
+    }
+
     /// The public key recorded in the ledger's first event.
     pub fn public_key_hex(&self) -> Result<String> {
         Ok(self

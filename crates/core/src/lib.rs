@@ -8,6 +8,7 @@ pub mod auth;
 pub mod domain;
 pub mod error;
 pub mod event;
+pub mod history;
 pub mod import;
 pub mod keys;
 pub mod ledger;

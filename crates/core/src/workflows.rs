@@ -75,6 +75,8 @@ pub struct HistoryEntry {
     pub witness: Option<String>,
     /// Plain-language account of the event, with names resolved.
     pub summary: String,
+    #[serde(flatten)]
+    pub movement: crate::history::Movement,
 }
 
 /// What registering produced: the new item's id, its Custody code and the event.
@@ -626,9 +628,9 @@ impl Ledger {
         let mut out = Vec::new();
         for row in rows {
             let (seq, time, kind, payload, actor, witness) = row?;
-            let summary = match EventBody::from_columns(&kind, &payload) {
-                Ok(body) => self.describe(&body)?,
-                Err(e) => format!("unreadable event: {e}"),
+            let (summary, movement) = match EventBody::from_columns(&kind, &payload) {
+                Ok(body) => (self.describe(&body)?, self.movement(&body)?),
+                Err(e) => (format!("unreadable event: {e}"), Default::default()),
             };
             out.push(HistoryEntry {
                 seq,
@@ -637,12 +639,13 @@ impl Ledger {
                 actor,
                 witness,
                 summary,
+                movement,
             });
         }
         Ok((item, out))
     }
 
-    fn name_of(&self, table: &str, id: Option<&str>) -> Result<String> {
+    pub(crate) fn name_of(&self, table: &str, id: Option<&str>) -> Result<String> {
         let Some(id) = id else {
             return Ok("(store)".into());
         };
