@@ -7,6 +7,7 @@ mod cmd_ledger;
 mod cmd_report;
 mod cmd_scan;
 mod cmd_scanner;
+mod cmd_verify_document;
 mod demo;
 mod session;
 
@@ -87,6 +88,8 @@ enum Command {
     /// Produce documents from the ledger: item histories (PDF, CSV, JSON)
     #[command(subcommand)]
     Report(cmd_report::ReportCommand),
+    /// Check a certificate, manifest or report offline: from the PDF, a photo of a page, or the QR text
+    VerifyDocument(cmd_verify_document::VerifyDocumentArgs),
     /// Read a scanner and record every scan in the ledger (a lookup unless a workflow is given)
     Scan(cmd_scan::ScanArgs),
 }
@@ -117,6 +120,7 @@ fn main() -> ExitCode {
         Command::Labels(args) => cmd_labels::run(&ctx, args),
         Command::Scanner(args) => cmd_scanner::run(args),
         Command::Report(cmd) => cmd_report::run(&ctx, cmd),
+        Command::VerifyDocument(args) => cmd_verify_document::run(&ctx, args),
         Command::Scan(args) => cmd_scan::run(&ctx, args, acting),
     };
     match result {

@@ -417,6 +417,11 @@ impl Ledger {
             })
     }
 
+    /// Public keys (hex) whose signatures this site accepts on documents: its own for now.
+    pub fn trusted_public_keys(&self) -> Result<Vec<String>> {
+        Ok(vec![self.public_key_hex()?])
+    }
+
     /// The public key recorded in the ledger's first event.
     pub fn public_key_hex(&self) -> Result<String> {
         Ok(self
