@@ -40,10 +40,11 @@ fn problem(seq: i64, what: impl Into<String>) -> Option<Problem> {
     })
 }
 
-/// Walks the chain. `replay` (if given) receives every parsed event in order.
+/// Walks the chain. `replay` receives every parsed event in order once its hash checked out;
+/// when it returns false, the walk stops there (the replay found the problem).
 fn walk_chain(
     conn: &Connection,
-    mut replay: Option<&Connection>,
+    mut replay: impl FnMut(i64, &str, EventBody) -> bool,
 ) -> Result<(VerifyReport, Option<VerifyingKey>)> {
     let mut stmt = conn.prepare(
         "SELECT seq, id, time, actor, witness, kind, subject, payload, prev_hash, hash
@@ -206,18 +207,8 @@ fn walk_chain(
             }
             _ => {}
         }
-        if let Some(target) = replay.as_mut() {
-            if let Err(e) = projection::apply(target, seq, fields.time, &body) {
-                return Ok((
-                    report(
-                        problem(seq, format!("event cannot be applied in order: {e}")),
-                        done,
-                        running,
-                        checkpoints,
-                    ),
-                    None,
-                ));
-            }
+        if !replay(seq, fields.time, body) {
+            break;
         }
         running = hash;
         expected_seq += 1;
@@ -251,17 +242,54 @@ impl Ledger {
     /// Recomputes the chain and checkpoint signatures, then the projections, and names the
     /// first problem found.
     pub fn verify(&self) -> Result<VerifyReport> {
-        let fresh = Connection::open_in_memory()?;
-        create_projection_tables(&fresh)?;
-        fresh.execute_batch("BEGIN")?;
+        // Two cores, two halves: this thread reads and hashes the chain while a worker replays
+        // the events into fresh in-memory projections and digests them.
+        type Batch = Vec<(i64, String, EventBody)>;
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(16);
+        type Digests = Vec<(&'static str, [u8; 32])>;
+        let worker =
+            std::thread::spawn(move || -> Result<(Connection, Option<Problem>, Digests)> {
+                let fresh = Connection::open_in_memory()?;
+                create_projection_tables(&fresh)?;
+                fresh.execute_batch("BEGIN")?;
+                for batch in receiver {
+                    for (seq, time, body) in batch {
+                        if let Err(e) = projection::apply(&fresh, seq, &time, &body) {
+                            let what = format!("event cannot be applied in order: {e}");
+                            return Ok((fresh, problem(seq, what), Vec::new()));
+                        }
+                    }
+                }
+                fresh.execute_batch("COMMIT")?;
+                let digests = projection::digests(&fresh)?;
+                Ok((fresh, None, digests))
+            });
         let read = self.conn.unchecked_transaction()?;
-        let (mut report, _) = walk_chain(&read, Some(&fresh))?;
-        fresh.execute_batch("COMMIT")?;
-        if report.problem.is_some() {
-            return Ok(report);
+        let mut batch: Batch = Vec::with_capacity(4096);
+        let (mut report, _) = walk_chain(&read, |seq, time, body| {
+            batch.push((seq, time.to_string(), body));
+            if batch.len() < 4096 {
+                return true;
+            }
+            sender.send(std::mem::take(&mut batch)).is_ok()
+        })?;
+        // A closed channel means the worker stopped at a problem; it reports it below.
+        let _ = sender.send(batch);
+        drop(sender);
+        let stored = match report.problem {
+            None => Some(projection::digests(&read)?),
+            Some(_) => None,
+        };
+        let (fresh, replay_problem, rebuilt) = worker.join().map_err(|_| {
+            crate::error::CustodyError::Invalid("the verify worker failed".into())
+        })??;
+        // The replay only ever saw events whose hashes were good, so its problem comes first.
+        if replay_problem.is_some() {
+            report.problem = replay_problem;
         }
-        let stored = projection::digests(&read)?;
-        let rebuilt = projection::digests(&fresh)?;
+        let Some(stored) = stored.filter(|_| report.problem.is_none()) else {
+            return Ok(report);
+        };
         for ((table, a), (_, b)) in stored.iter().zip(rebuilt.iter()) {
             if a != b {
                 report.problem = Some(Problem {
