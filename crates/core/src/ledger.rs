@@ -178,7 +178,9 @@ impl<'a> Writer<'a> {
                 Ok(v)
             }
             Err(e) => {
-                self.conn.prepare_cached("ROLLBACK TO attempt")?.execute([])?;
+                self.conn
+                    .prepare_cached("ROLLBACK TO attempt")?
+                    .execute([])?;
                 self.conn.prepare_cached("RELEASE attempt")?.execute([])?;
                 (self.head_seq, self.head_hash) = saved;
                 Err(e)
