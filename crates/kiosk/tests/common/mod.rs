@@ -51,10 +51,10 @@ pub fn type_into(app: &AppWindow, label: &str, text: &str) {
 
 /// What a message box (or any text element with an accessible value) says now.
 pub fn reads(app: &AppWindow, label: &str) -> String {
-    find(app, label, AccessibleRole::Text)
-        .accessible_value()
-        .map(|s| s.to_string())
-        .unwrap_or_default()
+    ElementHandle::find_by_accessible_label(app, label)
+        .find_map(|e| e.accessible_value())
+        .unwrap_or_else(|| panic!("nothing labelled '{label}' with a value on screen"))
+        .to_string()
 }
 
 /// Enters a PIN on the touch keypad, digit by digit.
