@@ -773,7 +773,9 @@ impl Kiosk {
                 } else if is_location {
                     msg1("scan-found", &text)
                 } else {
-                    msg1("scan-unknown", reason)
+                    // Core's reason is English prose; the screen says it in the chosen language.
+                    let _ = reason;
+                    msg1("unknown-item", &shown)
                 };
                 self.push_scan(app, shown, "unknown", m);
                 Outcome::Refused
