@@ -1,0 +1,155 @@
+//! `custody-kiosk --demo`: a throw-away site with a few hundred weapons, some exhibits,
+//! locations and people whose PINs are shown on the login screen, plus a simulated serial
+//! scanner on a pty that a real `ScannerSession` reads, so the whole scan path runs.
+
+use custody_core::import::parse_weapon_csv;
+use custody_core::{EvidenceRecord, Ledger, LocationRecord, PersonRecord, Role};
+use std::path::{Path, PathBuf};
+
+/// A person the demo login screen lists, with the PIN to type.
+#[derive(Debug, Clone)]
+pub struct DemoPersonInfo {
+    pub name: String,
+    pub badge: String,
+    pub pin: String,
+    pub role: Role,
+}
+
+/// What the demo site holds, for the demo panel's simulated scans.
+#[derive(Debug, Clone)]
+pub struct DemoSite {
+    pub ledger_path: PathBuf,
+    pub people: Vec<DemoPersonInfo>,
+    pub weapon_codes: Vec<String>,
+    pub location_codes: Vec<String>,
+}
+
+const MAKERS: [(&str, &str, &str, &str, &str); 6] = [
+    ("Zastava Arms", "M70", "rifle", "7.62x39", "RS"),
+    ("Zastava Arms", "M57", "pistol", "7.62x25", "RS"),
+    ("Crvena Zastava", "M84", "machine_gun", "7.62x54R", "RS"),
+    ("Izhmash", "AKM", "rifle", "7.62x39", "RU"),
+    ("Tokarev", "TT-33", "pistol", "7.62x25", "RU"),
+    ("Beretta", "92FS", "pistol", "9x19", "IT"),
+];
+
+const LOCATIONS: [&str; 5] = [
+    "Vault A / Rack 1",
+    "Vault A / Rack 2",
+    "Vault B / Rack 1",
+    "Evidence room 1",
+    "Armoury counter",
+];
+
+const PEOPLE: [(&str, &str, Role, &str); 4] = [
+    ("Ana Marković", "ADM1", Role::Administrator, "1111"),
+    ("Marko Petrović", "OFF1", Role::Officer, "2222"),
+    ("Elena Popescu", "CUS1", Role::Custodian, "3333"),
+    ("Arben Hoxha", "OFF2", Role::Officer, "4444"),
+];
+
+fn campaign_csv(n: usize) -> String {
+    let mut csv = String::from("serial,manufacturer,model,type,calibre,country,year,location\n");
+    for i in 0..n {
+        let (maker, model, kind, calibre, country) = MAKERS[i % MAKERS.len()];
+        let shelf = LOCATIONS[i % 3];
+        csv.push_str(&format!(
+            "{}{:06},{maker},{model},{kind},{calibre},{country},{},{shelf}\n",
+            &model[..1],
+            200_000 + i * 13,
+            1960 + (i % 60)
+        ));
+    }
+    csv
+}
+
+/// Builds the demo site in `dir` (which must not hold a ledger yet) with `weapons` weapons.
+pub fn seed(dir: &Path, weapons: usize) -> custody_core::Result<DemoSite> {
+    let db = dir.join("demo-site.db");
+    let (admin_name, admin_badge, admin_role, admin_pin) = PEOPLE[0];
+    let admin_record = PersonRecord {
+        name: admin_name.into(),
+        service_number: "A-001".into(),
+        badge: admin_badge.into(),
+        roles: vec![admin_role],
+    };
+    let (mut ledger, admin) = Ledger::create(&db, "MoI Demo Depot", admin_record, admin_pin)?;
+    for (name, badge, role, pin) in &PEOPLE[1..] {
+        let p = PersonRecord {
+            name: (*name).into(),
+            service_number: String::new(),
+            badge: (*badge).into(),
+            roles: vec![*role],
+        };
+        ledger.register_person(&admin, p, pin)?;
+    }
+    let officer = ledger.authenticate("OFF1", "2222")?;
+    let mut location_codes = Vec::new();
+    for name in LOCATIONS {
+        let r = ledger.register_location(
+            &officer,
+            LocationRecord {
+                name: name.into(),
+                ..Default::default()
+            },
+        )?;
+        location_codes.push(r.code);
+    }
+    let rows = parse_weapon_csv(campaign_csv(weapons).as_bytes())?;
+    let report = ledger.import_weapons(&officer, rows, 100, |_| {})?;
+    let weapon_codes: Vec<String> = report.imported.iter().map(|i| i.code.clone()).collect();
+
+    let custodian = ledger.authenticate("CUS1", "3333")?;
+    for (n, (desc, seal)) in [
+        ("Pistol in sealed bag", "SEAL-778812"),
+        ("Ammunition, 9x19, 48 rounds", "SEAL-778813"),
+        ("Mobile phone", "SEAL-778814"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        ledger.register_evidence(
+            &custodian,
+            EvidenceRecord {
+                case_number: "KT-2026-0412".into(),
+                exhibit_number: (n + 1).to_string(),
+                description: desc.into(),
+                category: if n == 1 { "ammunition" } else { "other" }.into(),
+                seal_numbers: vec![seal.into()],
+                ..Default::default()
+            },
+            Some("Evidence room 1"),
+        )?;
+    }
+    // Two check-outs made three weeks ago, due back last week: the home screen's overdue list.
+    let now = chrono::Utc::now();
+    let then = now - chrono::Duration::days(21);
+    ledger.set_clock(Box::new(move || then));
+    for (code, whom) in weapon_codes.iter().skip(3).take(2).zip([
+        "Ballistics lab, Dr. Ilić",
+        "Basic Court Belgrade, Judge Savić",
+    ]) {
+        let due = (then + chrono::Duration::days(14)).date_naive();
+        ledger.check_out(&custodian, code, whom, "examination", due)?;
+    }
+    ledger.set_clock(Box::new(chrono::Utc::now));
+    // One on time.
+    if let Some(code) = weapon_codes.get(5) {
+        let due = (now + chrono::Duration::days(10)).date_naive();
+        ledger.check_out(&custodian, code, "Shooting range", "proficiency test", due)?;
+    }
+    Ok(DemoSite {
+        ledger_path: db,
+        people: PEOPLE
+            .iter()
+            .map(|(name, badge, role, pin)| DemoPersonInfo {
+                name: (*name).into(),
+                badge: (*badge).into(),
+                pin: (*pin).into(),
+                role: *role,
+            })
+            .collect(),
+        weapon_codes,
+        location_codes,
+    })
+}

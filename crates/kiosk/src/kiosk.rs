@@ -1,0 +1,1097 @@
+//! The kiosk's view model: holds the open ledger and who is signed in, answers the screens'
+//! callbacks by calling custody-core, and routes every scan (serial or keyboard wedge) through
+//! a core commit before any feedback. No SQL and no workflow rule lives here.
+
+use crate::messages::{display_code, msg, msg1, msg2, msg3, printable, problem};
+use crate::scanner::{DemoScanner, LinkState, ScannerLink};
+use crate::{
+    AlertRow, AppWindow, CheckoutState, DemoPerson, DemoState, HistoryRow, HomeState, IntakeState,
+    ItemLine, LoginState, MoveState, Msg, ScanRow, ScanState, ScannerRow, SearchState,
+    SettingsState, StatusCount,
+};
+use custody_codes::{LabelCode, LabelKind};
+use custody_core::scans::{ScanInput, ScanOutcome};
+use custody_core::{Actor, CustodyError, ItemStatus, ItemView, Ledger, WeaponRecord};
+use custody_scan::session::ScanEvent;
+use custody_scan::wedge::{BurstDetector, BurstThresholds, Key, WedgeEvent};
+use custody_scan::Outcome;
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+const RECENT_SCANS: usize = 20;
+const FLASH: Duration = Duration::from_millis(700);
+
+/// How the kiosk was started.
+#[derive(Debug, Clone)]
+pub struct KioskOptions {
+    pub idle_logout: Duration,
+    pub fullscreen: bool,
+    /// People listed on the login screen (demo mode only).
+    pub demo_people: Vec<crate::demo::DemoPersonInfo>,
+}
+
+impl Default for KioskOptions {
+    fn default() -> Self {
+        KioskOptions {
+            idle_logout: Duration::from_secs(5 * 60),
+            fullscreen: false,
+            demo_people: Vec::new(),
+        }
+    }
+}
+
+/// Where a scan came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScanSource {
+    Serial,
+    Wedge,
+    Typed,
+}
+
+/// The view model behind every screen.
+pub struct Kiosk {
+    ledger: Ledger,
+    actor: Option<Actor>,
+    options: KioskOptions,
+    recent: VecDeque<ScanRow>,
+    move_items: Vec<ItemView>,
+    session_alarms: Vec<(String, String)>,
+    last_activity: Instant,
+    flash_until: Option<Instant>,
+    wedge: BurstDetector,
+    wedge_seen: String,
+    pub scanners: Vec<ScannerLink>,
+    pub demo: Option<DemoScanner>,
+    pub demo_codes: (Vec<String>, Vec<String>),
+}
+
+fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
+    ModelRc::new(VecModel::from(rows))
+}
+
+fn now_hms() -> SharedString {
+    chrono::Local::now().format("%H:%M:%S").to_string().into()
+}
+
+fn is_location_code(text: &str) -> bool {
+    LabelCode::parse(text).is_ok_and(|c| c.kind() == LabelKind::Location)
+}
+
+fn item_summary(item: &ItemView) -> String {
+    if item.kind == "evidence" && item.manufacturer.is_empty() {
+        format!(
+            "{} / {} {}",
+            item.case_number, item.exhibit_number, item.description
+        )
+    } else {
+        format!("{} {} {}", item.manufacturer, item.model, item.serial)
+    }
+}
+
+impl Kiosk {
+    pub fn new(ledger: Ledger, options: KioskOptions) -> Kiosk {
+        Kiosk {
+            ledger,
+            actor: None,
+            options,
+            recent: VecDeque::new(),
+            move_items: Vec::new(),
+            session_alarms: Vec::new(),
+            last_activity: Instant::now(),
+            flash_until: None,
+            wedge: BurstDetector::new(BurstThresholds::default()),
+            wedge_seen: String::new(),
+            scanners: Vec::new(),
+            demo: None,
+            demo_codes: (Vec::new(), Vec::new()),
+        }
+    }
+
+    pub fn actor(&self) -> Option<&Actor> {
+        self.actor.as_ref()
+    }
+
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// Shows a core error where the person is looking, and on the banner if the ledger itself
+    /// is in trouble. Core rolled the transaction back, so nothing half-done remains.
+    fn report(&self, app: &AppWindow, e: &CustodyError) -> Msg {
+        let p = problem(e);
+        if p.banner {
+            app.set_banner(p.msg.clone());
+        }
+        p.msg
+    }
+
+    pub fn touch(&mut self) {
+        self.last_activity = Instant::now();
+    }
+
+    // ---- login -------------------------------------------------------------------------
+
+    pub fn login(&mut self, app: &AppWindow, badge: &str, pin: &str) {
+        self.touch();
+        let st = app.global::<LoginState>();
+        st.set_pin("".into());
+        if badge.trim().is_empty() {
+            st.set_message(msg("enter-badge"));
+            return;
+        }
+        if pin.is_empty() {
+            st.set_message(msg("enter-pin"));
+            return;
+        }
+        match self.ledger.authenticate(badge, pin) {
+            Ok(actor) => {
+                app.set_user_name(actor.name.clone().into());
+                self.actor = Some(actor);
+                st.set_badge("".into());
+                st.set_message(msg(""));
+                self.navigate(app, "home");
+            }
+            Err(e) => st.set_message(self.report(app, &e)),
+        }
+    }
+
+    pub fn logout(&mut self, app: &AppWindow, reason: Option<Msg>) {
+        self.actor = None;
+        self.move_items.clear();
+        app.set_user_name("".into());
+        clear_forms(app);
+        let st = app.global::<LoginState>();
+        st.set_pin("".into());
+        st.set_badge("".into());
+        st.set_message(reason.unwrap_or_default());
+        app.set_screen("login".into());
+    }
+
+    pub fn navigate(&mut self, app: &AppWindow, screen: &str) {
+        self.touch();
+        if self.actor.is_none() {
+            app.set_screen("login".into());
+            return;
+        }
+        app.set_screen(screen.into());
+        match screen {
+            "home" => self.refresh_home(app),
+            "settings" => self.refresh_settings(app),
+            "move" => self.refresh_move(app),
+            _ => {}
+        }
+    }
+
+    // ---- home --------------------------------------------------------------------------
+
+    pub fn refresh_home(&mut self, app: &AppWindow) {
+        let st = app.global::<HomeState>();
+        let items = match self.ledger.items() {
+            Ok(items) => items,
+            Err(e) => {
+                self.report(app, &e);
+                return;
+            }
+        };
+        let counts = ItemStatus::ALL
+            .iter()
+            .map(|s| StatusCount {
+                status: s.as_str().into(),
+                count: items.iter().filter(|i| i.status == *s).count() as i32,
+            })
+            .collect();
+        st.set_counts(model(counts));
+        st.set_total(items.len() as i32);
+        let mut alerts = Vec::new();
+        for (code, status) in self.session_alarms.iter().rev() {
+            alerts.push(AlertRow {
+                message: msg2("alarm-scan", display_code(code), status),
+                severe: true,
+            });
+        }
+        match self.ledger.overdue(chrono::Local::now().date_naive()) {
+            Ok(overdue) => {
+                for i in overdue {
+                    alerts.push(AlertRow {
+                        message: msg3(
+                            "overdue",
+                            display_code(&i.code),
+                            i.due.clone().unwrap_or_default(),
+                            i.checked_out_to.clone().unwrap_or_default(),
+                        ),
+                        severe: false,
+                    });
+                }
+            }
+            Err(e) => {
+                self.report(app, &e);
+            }
+        }
+        for s in &self.scanners {
+            if s.state != LinkState::Connected {
+                alerts.push(AlertRow {
+                    message: msg1("scanner-status", s.path.display()),
+                    severe: false,
+                });
+            }
+        }
+        st.set_alerts(model(alerts));
+    }
+
+    // ---- intake ------------------------------------------------------------------------
+
+    pub fn register_weapon(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<IntakeState>();
+        let Some(actor) = self.actor.clone() else {
+            return self.logout(app, None);
+        };
+        let fail = |m: Msg| {
+            st.set_message_good(false);
+            st.set_message(m);
+        };
+        if st.get_serial().trim().is_empty() || st.get_manufacturer().trim().is_empty() {
+            return fail(msg("need-serial"));
+        }
+        let year = st.get_year();
+        let year = match year.trim() {
+            "" => None,
+            y => match y.parse::<i32>() {
+                Ok(y) => Some(y),
+                Err(_) => return fail(msg("bad-year")),
+            },
+        };
+        let weapon = WeaponRecord {
+            serial: st.get_serial().trim().into(),
+            manufacturer: st.get_manufacturer().trim().into(),
+            model: st.get_model().trim().into(),
+            weapon_type: st.get_weapon_type().parse().ok(),
+            calibre: st.get_calibre().trim().into(),
+            country: st.get_country().trim().into(),
+            year,
+            ..Default::default()
+        };
+        let location = st.get_location().trim().to_string();
+        let location = (!location.is_empty()).then_some(location);
+        match self
+            .ledger
+            .register_weapon(&actor, weapon, location.as_deref())
+        {
+            Ok(r) => {
+                st.set_message_good(true);
+                st.set_message(msg1("registered", display_code(&r.code)));
+                st.set_serial("".into());
+                st.set_model("".into());
+                st.set_year("".into());
+            }
+            Err(e) => fail(self.report(app, &e)),
+        }
+    }
+
+    // ---- move and transfer -------------------------------------------------------------
+
+    fn refresh_move(&self, app: &AppWindow) {
+        let rows = self
+            .move_items
+            .iter()
+            .map(|i| ItemLine {
+                code: display_code(&i.code).into(),
+                summary: item_summary(i).into(),
+            })
+            .collect();
+        app.global::<MoveState>().set_items(model(rows));
+    }
+
+    /// Adds an item to the list to move; true when it was added.
+    pub fn move_add(&mut self, app: &AppWindow, text: &str) -> bool {
+        self.touch();
+        let st = app.global::<MoveState>();
+        let text = text.trim();
+        if text.is_empty() {
+            return false;
+        }
+        if is_location_code(text) {
+            self.move_to(app, text);
+            return true;
+        }
+        let added = match self.ledger.find_item(text) {
+            Ok(item) if item.status.is_terminal() => {
+                st.set_message_good(false);
+                st.set_message(msg2(
+                    "alarm",
+                    display_code(&item.code),
+                    item.status.as_str(),
+                ));
+                false
+            }
+            Ok(item) => {
+                st.set_message_good(true);
+                st.set_message(msg1("item-added", display_code(&item.code)));
+                if !self.move_items.iter().any(|i| i.id == item.id) {
+                    self.move_items.push(item);
+                }
+                st.set_item_entry("".into());
+                true
+            }
+            Err(e) => {
+                st.set_message_good(false);
+                st.set_message(self.report(app, &e));
+                false
+            }
+        };
+        self.refresh_move(app);
+        added
+    }
+
+    /// Moves every listed item to `location`; returns how many moved.
+    pub fn move_to(&mut self, app: &AppWindow, location: &str) -> usize {
+        self.touch();
+        let st = app.global::<MoveState>();
+        let Some(actor) = self.actor.clone() else {
+            self.logout(app, None);
+            return 0;
+        };
+        let location = location.trim();
+        if self.move_items.is_empty() {
+            st.set_message_good(false);
+            st.set_message(msg("need-items"));
+            return 0;
+        }
+        if location.is_empty() {
+            st.set_message_good(false);
+            st.set_message(msg("need-location"));
+            return 0;
+        }
+        let mut moved = 0;
+        let mut refused = Vec::new();
+        let mut last_error = None;
+        let items = std::mem::take(&mut self.move_items);
+        for (n, item) in items.iter().enumerate() {
+            match self.ledger.move_item(&actor, &item.code, location) {
+                Ok(_) => moved += 1,
+                Err(CustodyError::UnknownLocation(l)) => {
+                    // No such place: nothing more moves, and the rest of the list stays.
+                    self.move_items = refused
+                        .into_iter()
+                        .chain(items[n..].iter().cloned())
+                        .collect();
+                    st.set_message_good(false);
+                    st.set_message(msg1("unknown-location", l));
+                    self.refresh_move(app);
+                    return moved;
+                }
+                Err(e) => {
+                    last_error = Some(self.report(app, &e));
+                    refused.push(item.clone());
+                }
+            }
+        }
+        let name = self
+            .ledger
+            .locations()
+            .ok()
+            .and_then(|ls| {
+                ls.into_iter().find(|l| {
+                    l.name.eq_ignore_ascii_case(location)
+                        || l.code == location.replace('-', "").to_uppercase()
+                })
+            })
+            .map(|l| l.name)
+            .unwrap_or_else(|| location.to_string());
+        if refused.is_empty() {
+            st.set_message_good(true);
+            st.set_message(msg2("moved", moved, name));
+            st.set_location("".into());
+        } else {
+            st.set_message_good(false);
+            st.set_message(if moved == 0 {
+                last_error.unwrap_or_default()
+            } else {
+                msg2("move-partial", moved, refused.len())
+            });
+            self.move_items = refused;
+        }
+        self.refresh_move(app);
+        moved
+    }
+
+    pub fn move_clear(&mut self, app: &AppWindow) {
+        self.touch();
+        self.move_items.clear();
+        app.global::<MoveState>().set_message(msg(""));
+        self.refresh_move(app);
+    }
+
+    /// Passes custody of every listed item to the receiver, who signs in on the spot.
+    pub fn transfer(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<MoveState>();
+        let Some(giver) = self.actor.clone() else {
+            return self.logout(app, None);
+        };
+        let fail = |m: Msg| {
+            st.set_message_good(false);
+            st.set_message(m);
+        };
+        if self.move_items.is_empty() {
+            return fail(msg("need-items"));
+        }
+        if st.get_reason().trim().is_empty() {
+            return fail(msg("need-reason"));
+        }
+        let (badge, pin) = (st.get_receiver_badge(), st.get_receiver_pin());
+        st.set_receiver_pin("".into());
+        if badge.trim().is_empty() || pin.is_empty() {
+            return fail(msg("receiver-auth"));
+        }
+        let receiver = match self.ledger.authenticate(&badge, &pin) {
+            Ok(r) => r,
+            Err(e) => return fail(self.report(app, &e)),
+        };
+        let reason = st.get_reason().to_string();
+        let mut remaining = Vec::new();
+        let mut last = None;
+        let mut passed = Vec::new();
+        for item in std::mem::take(&mut self.move_items) {
+            match self
+                .ledger
+                .transfer_custody(&giver, Some(&receiver), &item.code, &reason)
+            {
+                Ok(_) => passed.push(display_code(&item.code)),
+                Err(e) => {
+                    last = Some(self.report(app, &e));
+                    remaining.push(item);
+                }
+            }
+        }
+        self.move_items = remaining;
+        match last {
+            None => {
+                st.set_message_good(true);
+                st.set_message(msg2("transferred", passed.join(", "), &receiver.name));
+                st.set_reason("".into());
+                st.set_receiver_badge("".into());
+            }
+            Some(m) => fail(m),
+        }
+        self.refresh_move(app);
+    }
+
+    // ---- check out / in ----------------------------------------------------------------
+
+    pub fn check_out(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<CheckoutState>();
+        let Some(actor) = self.actor.clone() else {
+            return self.logout(app, None);
+        };
+        let fail = |m: Msg| {
+            st.set_message_good(false);
+            st.set_message(m);
+        };
+        let item = st.get_item().trim().to_string();
+        if item.is_empty()
+            || st.get_to_whom().trim().is_empty()
+            || st.get_purpose().trim().is_empty()
+        {
+            return fail(msg("need-checkout"));
+        }
+        let days = match st.get_days().trim().parse::<i64>() {
+            Ok(d) if (0..=365).contains(&d) => d,
+            _ => return fail(msg("bad-days")),
+        };
+        let due = chrono::Local::now().date_naive() + chrono::Duration::days(days);
+        match self
+            .ledger
+            .check_out(&actor, &item, &st.get_to_whom(), &st.get_purpose(), due)
+        {
+            Ok(_) => {
+                st.set_message_good(true);
+                st.set_message(msg2("checked-out", display_code(&item), due));
+            }
+            Err(e) => fail(self.report(app, &e)),
+        }
+    }
+
+    pub fn check_in(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<CheckoutState>();
+        let Some(actor) = self.actor.clone() else {
+            return self.logout(app, None);
+        };
+        let item = st.get_item().trim().to_string();
+        if item.is_empty() {
+            st.set_message_good(false);
+            st.set_message(msg("need-checkout"));
+            return;
+        }
+        let location = st.get_return_location().trim().to_string();
+        let location = (!location.is_empty()).then_some(location);
+        match self
+            .ledger
+            .check_in(&actor, &item, location.as_deref(), &st.get_note())
+        {
+            Ok(_) => {
+                st.set_message_good(true);
+                st.set_message(msg1("checked-in", display_code(&item)));
+            }
+            Err(e) => {
+                st.set_message_good(false);
+                st.set_message(self.report(app, &e));
+            }
+        }
+    }
+
+    // ---- search ------------------------------------------------------------------------
+
+    pub fn search(&mut self, app: &AppWindow, query: &str) {
+        self.touch();
+        let st = app.global::<SearchState>();
+        let query = query.trim();
+        st.set_query(query.into());
+        if query.is_empty() {
+            return;
+        }
+        match self.ledger.history(query) {
+            Ok((item, history)) => {
+                st.set_message(msg(""));
+                st.set_title(
+                    format!("{}  {}", display_code(&item.code), item_summary(&item)).into(),
+                );
+                st.set_status(item.status.as_str().into());
+                let mut details = Vec::new();
+                if let Some(l) = &item.location_name {
+                    details.push(l.clone());
+                }
+                if let Some(h) = &item.holder_name {
+                    details.push(h.clone());
+                }
+                if let Some(t) = &item.checked_out_to {
+                    details.push(format!("{t} ({})", item.due.clone().unwrap_or_default()));
+                }
+                if !item.calibre.is_empty() {
+                    details.push(item.calibre.clone());
+                }
+                st.set_details(details.join(" · ").into());
+                let rows = history
+                    .into_iter()
+                    .map(|h| HistoryRow {
+                        seq: h.seq.to_string().into(),
+                        time: h.time.get(..16).unwrap_or(&h.time).replace('T', " ").into(),
+                        kind: h.kind.into(),
+                        actor: h.actor.unwrap_or_default().into(),
+                        summary: h.summary.into(),
+                    })
+                    .collect();
+                st.set_history(model(rows));
+            }
+            Err(e) => {
+                st.set_title("".into());
+                st.set_history(model(Vec::new()));
+                st.set_message(match e {
+                    CustodyError::UnknownItem(_) => msg1("no-results", query),
+                    other => self.report(app, &other),
+                });
+            }
+        }
+    }
+
+    // ---- settings ----------------------------------------------------------------------
+
+    pub fn refresh_settings(&self, app: &AppWindow) {
+        let st = app.global::<SettingsState>();
+        let rows = self
+            .scanners
+            .iter()
+            .map(|s| ScannerRow {
+                path: s.path.display().to_string().into(),
+                profile: format!(
+                    "{} {} ({})",
+                    s.profile.vendor, s.profile.model, s.profile.name
+                )
+                .into(),
+                status: s.status_key().into(),
+                detail: match &s.state {
+                    LinkState::Connected => String::new(),
+                    LinkState::Waiting(r) | LinkState::Disconnected(r) => r.clone(),
+                }
+                .into(),
+            })
+            .collect();
+        st.set_scanners(model(rows));
+        st.set_fullscreen(self.options.fullscreen);
+        st.set_idle_minutes((self.options.idle_logout.as_secs() / 60) as i32);
+        st.set_ledger_path(self.ledger.path().display().to_string().into());
+    }
+
+    pub fn refresh_scanner_status(&self, app: &AppWindow) {
+        let st = app.global::<ScanState>();
+        let connected = self
+            .scanners
+            .iter()
+            .filter(|s| s.state == LinkState::Connected);
+        let names: Vec<String> = connected
+            .map(|s| format!("{} ({})", s.profile.model, s.path.display()))
+            .collect();
+        if names.is_empty() {
+            st.set_scanner_ok(false);
+            st.set_scanner(msg("scanner-missing"));
+        } else {
+            st.set_scanner_ok(true);
+            st.set_scanner(msg1("scanner-status", names.join(", ")));
+        }
+    }
+
+    // ---- scans -------------------------------------------------------------------------
+
+    fn push_scan(&mut self, app: &AppWindow, code: String, outcome: &str, message: Msg) {
+        self.recent.push_front(ScanRow {
+            time: now_hms(),
+            code: code.into(),
+            outcome: outcome.into(),
+            message,
+        });
+        self.recent.truncate(RECENT_SCANS);
+        let st = app.global::<ScanState>();
+        st.set_recent(model(self.recent.iter().cloned().collect()));
+        let good = matches!(outcome, "found" | "moved" | "added");
+        st.set_flash(if good { 1 } else { 2 });
+        self.flash_until = Some(Instant::now() + FLASH);
+    }
+
+    /// One scan from any source: committed through core first, then routed to the current
+    /// screen, then shown. Returns the feedback the scanner should give.
+    pub fn handle_scan(&mut self, app: &AppWindow, input: ScanInput) -> Outcome {
+        self.touch();
+        let shown = printable(&input.data);
+        let text = String::from_utf8(input.data.clone())
+            .map(|t| t.trim().to_string())
+            .unwrap_or_default();
+        let recorded = match self.ledger.record_scan(self.actor.as_ref(), &input) {
+            Ok(r) => r,
+            Err(e) => {
+                let m = self.report(app, &e);
+                self.push_scan(app, shown, "error", m);
+                return Outcome::Refused;
+            }
+        };
+        let screen = app.get_screen();
+        if self.actor.is_none() || screen == "login" {
+            // A badge at the sign-in screen: it fills the badge field.
+            if !text.is_empty() {
+                app.global::<LoginState>().set_badge(text.clone().into());
+                self.push_scan(app, shown, "added", msg("enter-pin"));
+                return Outcome::Accepted;
+            }
+            self.push_scan(app, shown, "unknown", msg("scan-garbled"));
+            return Outcome::Refused;
+        }
+        let is_location = !text.is_empty()
+            && (is_location_code(&text)
+                || self
+                    .ledger
+                    .locations()
+                    .is_ok_and(|ls| ls.iter().any(|l| l.name.eq_ignore_ascii_case(&text))));
+        match (screen.as_str(), &recorded.outcome) {
+            ("move", ScanOutcome::Found { code, .. }) => {
+                let ok = self.move_add(app, code);
+                let row = if ok { "added" } else { "refused" };
+                let m = app.global::<MoveState>().get_message();
+                self.push_scan(app, display_code(code), row, m);
+                return if ok {
+                    Outcome::Accepted
+                } else {
+                    Outcome::Refused
+                };
+            }
+            ("move", ScanOutcome::Unknown { .. }) if is_location => {
+                let moved = self.move_to(app, &text);
+                let m = app.global::<MoveState>().get_message();
+                let row = if moved > 0 { "moved" } else { "refused" };
+                self.push_scan(app, display_code(&text), row, m);
+                return if moved > 0 {
+                    Outcome::Accepted
+                } else {
+                    Outcome::Refused
+                };
+            }
+            ("intake", ScanOutcome::Unknown { .. }) if !text.is_empty() => {
+                let st = app.global::<IntakeState>();
+                if is_location {
+                    st.set_location(text.clone().into());
+                } else {
+                    st.set_serial(text.clone().into());
+                }
+                self.push_scan(app, shown, "added", msg(""));
+                return Outcome::Accepted;
+            }
+            ("checkout", ScanOutcome::Unknown { .. }) if is_location => {
+                app.global::<CheckoutState>()
+                    .set_return_location(text.clone().into());
+                self.push_scan(app, display_code(&text), "added", msg(""));
+                return Outcome::Accepted;
+            }
+            ("checkout", ScanOutcome::Found { code, .. }) => {
+                app.global::<CheckoutState>()
+                    .set_item(display_code(code).into());
+            }
+            ("search", ScanOutcome::Found { code, .. } | ScanOutcome::Alarm { code, .. }) => {
+                let code = code.clone();
+                self.search(app, &code);
+            }
+            _ => {}
+        }
+        match recorded.outcome {
+            ScanOutcome::Found { code, status } => {
+                self.push_scan(
+                    app,
+                    display_code(&code),
+                    "found",
+                    msg2("scan-found", display_code(&code), status),
+                );
+                Outcome::Accepted
+            }
+            ScanOutcome::Alarm { code, status } => {
+                self.session_alarms.push((code.clone(), status.clone()));
+                self.push_scan(
+                    app,
+                    display_code(&code),
+                    "alarm",
+                    msg2("alarm", display_code(&code), status),
+                );
+                if screen == "home" {
+                    self.refresh_home(app);
+                }
+                Outcome::Refused
+            }
+            ScanOutcome::Unknown { reason } => {
+                let m = if text.is_empty() {
+                    msg("scan-garbled")
+                } else if is_location {
+                    msg1("scan-found", &text)
+                } else {
+                    // Core's reason is English prose; the screen says it in the chosen language.
+                    let _ = reason;
+                    msg1("unknown-item", &shown)
+                };
+                self.push_scan(app, shown, "unknown", m);
+                Outcome::Refused
+            }
+        }
+    }
+
+    /// Scanner-session events: scans are committed and acknowledged; state changes shown.
+    pub fn poll_scanners(&mut self, app: &AppWindow) {
+        let mut changed = false;
+        for idx in 0..self.scanners.len() {
+            let events = self.scanners[idx].drain();
+            for ev in events {
+                match ev {
+                    ScanEvent::Scan(scan) => {
+                        let link = &self.scanners[idx];
+                        let input = ScanInput {
+                            device: if link.simulated {
+                                "demo simulator"
+                            } else {
+                                "serial"
+                            }
+                            .into(),
+                            port: link.path.display().to_string(),
+                            profile: link.profile.name.clone(),
+                            aim: scan.line.aim.map(|a| a.to_wire()).unwrap_or_default(),
+                            data: scan.line.data.clone(),
+                        };
+                        let outcome = self.handle_scan(app, input);
+                        // Only now, after the commit, does the scanner beep.
+                        self.scanners[idx].acknowledge(scan.id, outcome);
+                    }
+                    ScanEvent::LineError(e) => {
+                        let m = msg("scan-garbled");
+                        self.push_scan(app, printable(e.to_string().as_bytes()), "error", m);
+                    }
+                    _ => changed = true,
+                }
+            }
+        }
+        if changed {
+            self.refresh_scanner_status(app);
+            if app.get_screen() == "settings" {
+                self.refresh_settings(app);
+            }
+        }
+    }
+
+    /// The keyboard-wedge scan field changed: new characters go to the burst detector with the
+    /// time they arrived, so a scanner's burst is told apart from a person typing.
+    pub fn wedge_edited(&mut self, text: &str) {
+        self.touch();
+        let now = Instant::now();
+        let new: String = match text.strip_prefix(self.wedge_seen.as_str()) {
+            Some(rest) => rest.to_string(),
+            None => {
+                // Edited in the middle or deleted: start over with what is there.
+                self.wedge = BurstDetector::new(BurstThresholds::default());
+                text.to_string()
+            }
+        };
+        for c in new.chars() {
+            let _ = self.wedge.push(Key::Char(c), now);
+        }
+        self.wedge_seen = text.to_string();
+    }
+
+    /// Enter in the scan field: a scan (burst) or a typed code; both are looked up.
+    pub fn wedge_accepted(&mut self, app: &AppWindow, text: &str) -> Option<Outcome> {
+        if self.wedge_seen != text {
+            self.wedge_edited(text);
+        }
+        let events = self.wedge.push(Key::Enter, Instant::now());
+        self.wedge_seen.clear();
+        app.global::<ScanState>().set_wedge_text("".into());
+        let mut last = None;
+        for ev in events {
+            let (text, source) = match ev {
+                WedgeEvent::Scan(t) => (t, ScanSource::Wedge),
+                WedgeEvent::Typed { text, enter: true } => (text, ScanSource::Typed),
+                WedgeEvent::Typed { enter: false, .. } => continue,
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            let input = ScanInput {
+                device: match source {
+                    ScanSource::Wedge => "keyboard wedge",
+                    _ => "keyboard (typed)",
+                }
+                .into(),
+                port: String::new(),
+                profile: String::new(),
+                aim: String::new(),
+                data: text.into_bytes(),
+            };
+            last = Some(self.handle_scan(app, input));
+        }
+        last
+    }
+
+    /// Once a second or so: end the flash, sign out an idle session.
+    pub fn tick(&mut self, app: &AppWindow) {
+        if self.flash_until.is_some_and(|t| Instant::now() >= t) {
+            self.flash_until = None;
+            app.global::<ScanState>().set_flash(0);
+        }
+        if self.actor.is_some() && self.last_activity.elapsed() >= self.options.idle_logout {
+            self.logout(app, Some(msg("logged-out-idle")));
+        }
+    }
+
+    /// The demo panel's buttons: bytes into the simulated scanner's pty.
+    pub fn demo_fire(&mut self, app: &AppWindow, what: &str) {
+        self.touch();
+        let pick = |codes: &Vec<String>, n: usize| {
+            codes
+                .get(n % codes.len().max(1))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let n = self.recent.len() * 7;
+        let data: Vec<u8> = match what {
+            "weapon" => pick(&self.demo_codes.0, n).into_bytes(),
+            "location" => pick(&self.demo_codes.1, n).into_bytes(),
+            "unknown" => format!("W{:010}", 1000 + n).into_bytes(),
+            "garbage" => vec![0xFF, 0xFE, 0x1B, b'[', b'?', 0x80, 0x00, b'x'],
+            "unplug" => {
+                if let Some(d) = &mut self.demo {
+                    if let Err(e) = d.toggle_plug() {
+                        app.set_banner(msg1("other", e));
+                    }
+                }
+                return;
+            }
+            _ => return,
+        };
+        if let Some(d) = &mut self.demo {
+            if let Err(e) = d.scan(&data) {
+                app.set_banner(msg1("other", format!("demo scanner: {e}")));
+            }
+        }
+    }
+}
+
+fn clear_forms(app: &AppWindow) {
+    let i = app.global::<IntakeState>();
+    for set in [
+        IntakeState::set_serial,
+        IntakeState::set_manufacturer,
+        IntakeState::set_model,
+        IntakeState::set_calibre,
+        IntakeState::set_country,
+        IntakeState::set_year,
+        IntakeState::set_location,
+    ] {
+        set(&i, SharedString::new());
+    }
+    i.set_message(msg(""));
+    let m = app.global::<MoveState>();
+    m.set_items(model(Vec::new()));
+    m.set_message(msg(""));
+    m.set_receiver_badge("".into());
+    m.set_receiver_pin("".into());
+    let c = app.global::<CheckoutState>();
+    c.set_item("".into());
+    c.set_message(msg(""));
+    let s = app.global::<SearchState>();
+    s.set_query("".into());
+    s.set_title("".into());
+    s.set_history(model(Vec::new()));
+}
+
+/// Creates the window, wires every callback to the view model and starts the timers. The
+/// returned handle keeps the view model alive as long as the window.
+pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint::PlatformError> {
+    let app = AppWindow::new()?;
+    let people: Vec<DemoPerson> = kiosk
+        .options
+        .demo_people
+        .iter()
+        .map(|p| DemoPerson {
+            name: p.name.clone().into(),
+            badge: p.badge.clone().into(),
+            pin: p.pin.clone().into(),
+            role: p.role.as_str().into(),
+        })
+        .collect();
+    let site = kiosk.ledger.site_name().unwrap_or_default();
+    app.set_site_name(site.clone().into());
+    let login = app.global::<LoginState>();
+    login.set_site_name(site.into());
+    login.set_demo_people(model(people));
+    app.global::<DemoState>().set_enabled(kiosk.demo.is_some());
+    let kiosk = Rc::new(RefCell::new(kiosk));
+    kiosk.borrow().refresh_scanner_status(&app);
+    kiosk.borrow().refresh_settings(&app);
+
+    // Each callback holds a weak window handle and the shared view model.
+    macro_rules! on {
+        ($global:ty, $setter:ident, |$k:ident, $a:ident $(, $arg:ident)*| $body:expr) => {{
+            let weak = app.as_weak();
+            let kiosk = kiosk.clone();
+            app.global::<$global>().$setter(move |$($arg),*| {
+                if let Some($a) = weak.upgrade() {
+                    // A re-entrant call (a callback fired while the view model is busy) is
+                    // dropped rather than panicking on the RefCell.
+                    if let Ok(mut $k) = kiosk.try_borrow_mut() {
+                        $body;
+                    }
+                }
+            });
+        }};
+    }
+    on!(LoginState, on_login, |k, a, badge, pin| k
+        .login(&a, &badge, &pin));
+    on!(LoginState, on_backspace, |k, a| {
+        k.touch();
+        let st = a.global::<LoginState>();
+        let mut pin = st.get_pin().to_string();
+        pin.pop();
+        st.set_pin(pin.into());
+    });
+    on!(HomeState, on_refresh, |k, a| k.refresh_home(&a));
+    on!(IntakeState, on_register, |k, a| k.register_weapon(&a));
+    on!(IntakeState, on_clear, |k, a| {
+        k.touch();
+        clear_forms(&a);
+    });
+    on!(MoveState, on_add_item, |k, a, t| k.move_add(&a, &t));
+    on!(MoveState, on_move_to, |k, a, t| k.move_to(&a, &t));
+    on!(MoveState, on_clear, |k, a| k.move_clear(&a));
+    on!(MoveState, on_transfer, |k, a| k.transfer(&a));
+    on!(CheckoutState, on_check_out, |k, a| k.check_out(&a));
+    on!(CheckoutState, on_check_in, |k, a| k.check_in(&a));
+    on!(SearchState, on_search, |k, a, q| k.search(&a, &q));
+    on!(SettingsState, on_choose_language, |k, a, code| {
+        k.touch();
+        if !crate::select_language(&code) {
+            a.set_banner(msg1("other", format!("language {code} is not available")));
+        }
+    });
+    on!(SettingsState, on_rescan, |k, a| {
+        k.touch();
+        k.refresh_settings(&a);
+    });
+    on!(ScanState, on_wedge_edited, |k, a, t| {
+        let _ = &a;
+        k.wedge_edited(&t)
+    });
+    on!(ScanState, on_wedge_accepted, |k, a, t| k
+        .wedge_accepted(&a, &t));
+    on!(DemoState, on_fire, |k, a, what| k.demo_fire(&a, &what));
+    on!(crate::Activity, on_touched, |k, a| {
+        let _ = &a;
+        k.touch()
+    });
+    {
+        let weak = app.as_weak();
+        let kiosk = kiosk.clone();
+        app.on_navigate(move |screen| {
+            if let (Some(a), Ok(mut k)) = (weak.upgrade(), kiosk.try_borrow_mut()) {
+                k.navigate(&a, &screen);
+            }
+        });
+    }
+    {
+        let weak = app.as_weak();
+        let kiosk = kiosk.clone();
+        app.on_logout(move || {
+            if let (Some(a), Ok(mut k)) = (weak.upgrade(), kiosk.try_borrow_mut()) {
+                k.logout(&a, None);
+            }
+        });
+    }
+    {
+        let weak = app.as_weak();
+        app.on_dismiss_banner(move || {
+            if let Some(a) = weak.upgrade() {
+                a.set_banner(Msg::default());
+            }
+        });
+    }
+    Ok((app, kiosk))
+}
+
+/// Starts the timers that poll the scanners (every 30 ms) and check idleness (every second).
+/// Keep the returned timers alive while the window runs.
+pub fn start_timers(app: &AppWindow, kiosk: &Rc<RefCell<Kiosk>>) -> Vec<slint::Timer> {
+    let poll = slint::Timer::default();
+    {
+        let weak = app.as_weak();
+        let kiosk = kiosk.clone();
+        poll.start(
+            slint::TimerMode::Repeated,
+            Duration::from_millis(30),
+            move || {
+                if let (Some(a), Ok(mut k)) = (weak.upgrade(), kiosk.try_borrow_mut()) {
+                    k.poll_scanners(&a);
+                }
+            },
+        );
+    }
+    let tick = slint::Timer::default();
+    {
+        let weak = app.as_weak();
+        let kiosk = kiosk.clone();
+        tick.start(
+            slint::TimerMode::Repeated,
+            Duration::from_millis(250),
+            move || {
+                if let (Some(a), Ok(mut k)) = (weak.upgrade(), kiosk.try_borrow_mut()) {
+                    k.tick(&a);
+                }
+            },
+        );
+    }
+    vec![poll, tick]
+}

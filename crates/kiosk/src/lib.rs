@@ -1,0 +1,31 @@
+//! custody-kiosk: the touch-screen kiosk. It is the only crate that knows Slint.
+//!
+//! The .slint files under `ui/` are declarative screens whose only contract with Rust is the
+//! properties and callbacks of their globals (`LoginState`, `MoveState`, ...). The view model
+//! ([`kiosk::Kiosk`]) calls custody-core for every read and every rule and maps its typed errors
+//! to message codes that the UI translates. No SQL and no workflow rule lives here.
+
+slint::include_modules!();
+
+pub mod demo;
+pub mod kiosk;
+pub mod messages;
+pub mod scanner;
+
+pub use kiosk::{build_app, Kiosk, KioskOptions};
+
+/// Languages the kiosk offers, as (bundled translation folder, name in that language).
+pub const LANGUAGES: [(&str, &str); 6] = [
+    ("en", "English"),
+    ("sr@latin", "Srpski"),
+    ("sr", "Српски"),
+    ("sq", "Shqip"),
+    ("mk", "Македонски"),
+    ("ro", "Română"),
+];
+
+/// Switches every @tr string of the running UI. Unknown codes keep the current language.
+pub fn select_language(code: &str) -> bool {
+    let code = if code == "en" { "" } else { code };
+    slint::select_bundled_translation(code).is_ok()
+}

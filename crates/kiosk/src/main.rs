@@ -1,0 +1,155 @@
+//! `custody-kiosk`: the touch-screen kiosk.
+//!
+//!   custody-kiosk --demo [--fullscreen]          a throw-away demo site with a simulated scanner
+//!   custody-kiosk --db site.db [--scanner /dev/ttyACM0 --profile NAME] [--fullscreen]
+//!
+//! Other options: --idle-minutes N (automatic sign-out, default 5), --lang CODE
+//! (en, sr@latin, sr, sq, mk, ro), --demo-weapons N.
+
+use custody_kiosk::kiosk::start_timers;
+use custody_kiosk::scanner::{detect, profile_or_generic, DemoScanner, ScannerLink};
+use custody_kiosk::{build_app, demo, select_language, Kiosk, KioskOptions};
+use slint::ComponentHandle;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+struct Args {
+    demo: bool,
+    fullscreen: bool,
+    db: Option<PathBuf>,
+    scanner: Option<PathBuf>,
+    profile: Option<String>,
+    idle_minutes: u64,
+    lang: Option<String>,
+    demo_weapons: usize,
+}
+
+const USAGE: &str = "usage: custody-kiosk (--demo | --db LEDGER) [--fullscreen] [--scanner PORT] \
+[--profile NAME] [--idle-minutes N] [--lang en|sr@latin|sr|sq|mk|ro] [--demo-weapons N]";
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        demo: false,
+        fullscreen: false,
+        db: None,
+        scanner: None,
+        profile: None,
+        idle_minutes: 5,
+        lang: None,
+        demo_weapons: 300,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
+        match a.as_str() {
+            "--demo" => args.demo = true,
+            "--fullscreen" => args.fullscreen = true,
+            "--db" => args.db = Some(value("--db")?.into()),
+            "--scanner" => args.scanner = Some(value("--scanner")?.into()),
+            "--profile" => args.profile = Some(value("--profile")?),
+            "--lang" => args.lang = Some(value("--lang")?),
+            "--idle-minutes" => {
+                args.idle_minutes = value("--idle-minutes")?
+                    .parse()
+                    .map_err(|_| "--idle-minutes needs a whole number".to_string())?
+            }
+            "--demo-weapons" => {
+                args.demo_weapons = value("--demo-weapons")?
+                    .parse()
+                    .map_err(|_| "--demo-weapons needs a whole number".to_string())?
+            }
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown option '{other}'")),
+        }
+    }
+    if !args.demo && args.db.is_none() {
+        return Err("say which ledger to open with --db, or try --demo".into());
+    }
+    Ok(args)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("custody-kiosk: {e}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("custody-kiosk: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> Result<(), String> {
+    // The demo folder lives as long as the window and is removed afterwards.
+    let temp = tempfile::tempdir().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+    let mut options = KioskOptions {
+        idle_logout: Duration::from_secs(args.idle_minutes.max(1) * 60),
+        fullscreen: args.fullscreen,
+        demo_people: Vec::new(),
+    };
+    let (ledger_path, demo_site) = if args.demo {
+        eprintln!("Building the demo site ({} weapons)...", args.demo_weapons);
+        let site = demo::seed(temp.path(), args.demo_weapons).map_err(|e| e.to_string())?;
+        options.demo_people = site.people.clone();
+        (site.ledger_path.clone(), Some(site))
+    } else {
+        (args.db.clone().unwrap_or_default(), None)
+    };
+    let ledger = custody_core::Ledger::open(&ledger_path).map_err(|e| e.to_string())?;
+    let mut kiosk = Kiosk::new(ledger, options);
+
+    if let Some(site) = &demo_site {
+        let link = temp.path().join("demo-scanner");
+        let sim = DemoScanner::create(&link)
+            .map_err(|e| format!("cannot create the simulated scanner: {e}"))?;
+        let profile =
+            profile_or_generic(None).ok_or("the built-in scanner profiles are missing")?;
+        match ScannerLink::start(sim.host_path(), profile, true) {
+            Ok(l) => kiosk.scanners.push(l),
+            Err(e) => eprintln!("demo scanner not started: {e}"),
+        }
+        kiosk.demo = Some(sim);
+        kiosk.demo_codes = (site.weapon_codes.clone(), site.location_codes.clone());
+    }
+    let ports = match &args.scanner {
+        Some(p) => profile_or_generic(args.profile.as_deref())
+            .map(|prof| vec![(p.clone(), prof)])
+            .unwrap_or_default(),
+        None if args.demo => Vec::new(),
+        None => detect(),
+    };
+    for (path, profile) in ports {
+        // A missing or failing scanner is shown on screen, never fatal.
+        match ScannerLink::start(&path, profile, false) {
+            Ok(l) => kiosk.scanners.push(l),
+            Err(e) => eprintln!("scanner {} not started: {e}", path.display()),
+        }
+    }
+
+    let (app, kiosk) = build_app(kiosk).map_err(|e| format!("cannot open the window: {e}"))?;
+    if let Some(lang) = &args.lang {
+        if !select_language(lang) {
+            eprintln!("language '{lang}' is not available; using English");
+        }
+    }
+    let _timers = start_timers(&app, &kiosk);
+    app.window().set_fullscreen(args.fullscreen);
+    app.show()
+        .map_err(|e| format!("cannot show the window: {e}"))?;
+    app.invoke_focus_scan_field();
+    slint::run_event_loop().map_err(|e| format!("the window failed: {e}"))?;
+    drop(app);
+    drop(kiosk);
+    drop(temp);
+    Ok(())
+}

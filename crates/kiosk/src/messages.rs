@@ -1,0 +1,114 @@
+//! Maps what core says (typed errors, scan outcomes) to message codes and arguments. The UI
+//! (ui/messages.slint) turns each code into a translated sentence, so Rust formats no prose.
+
+use crate::Msg;
+use custody_core::CustodyError;
+
+pub fn msg(code: &str) -> Msg {
+    Msg {
+        code: code.into(),
+        ..Default::default()
+    }
+}
+
+pub fn msg1(code: &str, a: impl std::fmt::Display) -> Msg {
+    Msg {
+        code: code.into(),
+        a: a.to_string().into(),
+        ..Default::default()
+    }
+}
+
+pub fn msg2(code: &str, a: impl std::fmt::Display, b: impl std::fmt::Display) -> Msg {
+    Msg {
+        code: code.into(),
+        a: a.to_string().into(),
+        b: b.to_string().into(),
+        ..Default::default()
+    }
+}
+
+pub fn msg3(
+    code: &str,
+    a: impl std::fmt::Display,
+    b: impl std::fmt::Display,
+    c: impl std::fmt::Display,
+) -> Msg {
+    Msg {
+        code: code.into(),
+        a: a.to_string().into(),
+        b: b.to_string().into(),
+        c: c.to_string().into(),
+    }
+}
+
+/// A core error as the person at the kiosk should read it.
+pub struct Problem {
+    pub msg: Msg,
+    /// The ledger itself is in trouble (disk full, busy, storage): show the banner too.
+    pub banner: bool,
+}
+
+pub fn problem(e: &CustodyError) -> Problem {
+    use CustodyError as E;
+    let (msg, banner) = match e {
+        E::WrongPin { remaining, .. } => (msg1("wrong-pin", remaining), false),
+        E::LockedOut { minutes, .. } => (msg1("locked-out", minutes), false),
+        E::UnknownBadge(b) => (msg1("unknown-badge", b), false),
+        E::Inactive(b) => (msg1("inactive", b), false),
+        E::WrongRole { person, action, .. } => (msg2("wrong-role", person, action), false),
+        E::DuplicateSerial {
+            manufacturer,
+            serial,
+            existing_code,
+        } => (
+            msg2(
+                "duplicate",
+                display_code(existing_code),
+                format!("{manufacturer} {serial}"),
+            ),
+            false,
+        ),
+        E::UnknownItem(c) => (msg1("unknown-item", c), false),
+        E::AmbiguousItem(c, _) => (msg1("ambiguous", c), false),
+        E::UnknownLocation(l) => (msg1("unknown-location", l), false),
+        E::TerminalItem { code, status, .. } => {
+            (msg2("alarm", display_code(code), status.as_str()), false)
+        }
+        E::WrongStatus { code, status, .. } => (
+            msg2("wrong-status", display_code(code), status.as_str()),
+            false,
+        ),
+        E::ReceiverNotAuthenticated => (msg("receiver-auth"), false),
+        E::SamePerson(_) => (msg("same-person"), false),
+        E::DiskFull => (msg("disk-full"), true),
+        E::Busy => (msg("busy"), true),
+        E::Storage(err) => (msg1("storage", err), true),
+        E::Io(err) => (msg1("storage", err), true),
+        // Core's own sentence (English) for the rest: they are rare at a kiosk.
+        E::Invalid(text) => (msg1("invalid", text), false),
+        other => (msg1("other", other), true),
+    };
+    Problem { msg, banner }
+}
+
+/// A Custody code in its printed form (W-XXXXX-XXXXX-X); anything else unchanged.
+pub fn display_code(code: &str) -> String {
+    custody_codes::LabelCode::parse(code)
+        .map(|c| c.display_form())
+        .unwrap_or_else(|_| code.to_string())
+}
+
+/// Scanned bytes as one line of text for the screen: control bytes and invalid UTF-8 escaped.
+pub fn printable(data: &[u8]) -> String {
+    let text = String::from_utf8_lossy(data);
+    let mut out = String::new();
+    for c in text.trim().chars().take(60) {
+        if c.is_control() {
+            out.push_str(&format!("\\x{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,0 +1,180 @@
+//! Renders every screen to PNG through Slint's software renderer (a custom platform with a
+//! `MinimalSoftwareWindow`, no display needed), in English and, for some screens, in Serbian
+//! Cyrillic and Albanian. The files land in crates/kiosk/tests/screenshots/ for a person to
+//! look at; the test checks that each one was drawn and that the translation took effect.
+
+mod common;
+use custody_core::scans::ScanInput;
+use custody_kiosk::scanner::{profile_or_generic, DemoScanner, ScannerLink};
+use custody_kiosk::{select_language, AppWindow, IntakeState, Kiosk};
+use i_slint_backend_testing::ElementHandle;
+use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
+use slint::platform::{Platform, WindowAdapter};
+use slint::Rgb8Pixel;
+use slint::{ComponentHandle, PhysicalSize};
+use std::cell::RefCell;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+const W: u32 = 1280;
+const H: u32 = 800;
+
+struct ScreenshotPlatform {
+    window: Rc<MinimalSoftwareWindow>,
+    start: Instant,
+}
+
+impl Platform for ScreenshotPlatform {
+    fn create_window_adapter(&self) -> Result<Rc<dyn WindowAdapter>, slint::PlatformError> {
+        Ok(self.window.clone())
+    }
+    fn duration_since_start(&self) -> Duration {
+        self.start.elapsed()
+    }
+}
+
+fn out_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+/// Draws the window and writes `name.png`; returns how many distinct colours it has.
+fn shoot(window: &MinimalSoftwareWindow, name: &str) -> usize {
+    // Let animations (the scan flash) settle before drawing.
+    slint::platform::update_timers_and_animations();
+    window.request_redraw();
+    let mut pixels = vec![Rgb8Pixel::new(0, 0, 0); (W * H) as usize];
+    let drawn = window.draw_if_needed(|renderer| {
+        renderer.render(&mut pixels, W as usize);
+    });
+    assert!(drawn, "{name}: nothing was drawn");
+    let bytes: Vec<u8> = pixels.iter().flat_map(|p| [p.r, p.g, p.b]).collect();
+    let file = std::fs::File::create(out_dir().join(format!("{name}.png"))).expect("png file");
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), W, H);
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.write_header()
+        .and_then(|mut w| w.write_image_data(&bytes))
+        .expect("png written");
+    let mut colours: Vec<[u8; 3]> = pixels.iter().map(|p| [p.r, p.g, p.b]).collect();
+    colours.sort_unstable();
+    colours.dedup();
+    colours.len()
+}
+
+fn has_text(app: &AppWindow, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(app, label)
+        .next()
+        .is_some()
+}
+
+fn scan(kiosk: &Rc<RefCell<Kiosk>>, app: &AppWindow, data: &str) {
+    let input = ScanInput {
+        device: "screenshot".into(),
+        data: data.as_bytes().to_vec(),
+        ..Default::default()
+    };
+    kiosk.borrow_mut().handle_scan(app, input);
+}
+
+#[test]
+fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albanian() {
+    let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
+    slint::platform::set_platform(Box::new(ScreenshotPlatform {
+        window: window.clone(),
+        start: Instant::now(),
+    }))
+    .expect("platform");
+    window.set_size(PhysicalSize::new(W, H));
+
+    let d = common::depot(40);
+    let (app, kiosk) = (&d.app, &d.kiosk);
+    // A simulated serial scanner on a pty, read by a real session, as in --demo.
+    let scanner_dir = tempfile::tempdir().unwrap();
+    let sim = DemoScanner::create(&scanner_dir.path().join("scanner")).unwrap();
+    let link =
+        ScannerLink::start(sim.host_path(), profile_or_generic(None).unwrap(), true).unwrap();
+    kiosk.borrow_mut().scanners.push(link);
+    kiosk.borrow_mut().demo = Some(sim);
+    app.global::<custody_kiosk::DemoState>().set_enabled(true);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        kiosk.borrow_mut().poll_scanners(app);
+        if kiosk.borrow().scanners[0].state == custody_kiosk::scanner::LinkState::Connected {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    app.show().unwrap();
+    let mut shots = Vec::new();
+
+    // Sign-in with the demo people and a wrong PIN.
+    kiosk.borrow_mut().login(app, "OFF1", "9999");
+    shots.push(("en-login", shoot(&window, "en-login")));
+
+    kiosk.borrow_mut().login(app, "OFF1", "2222");
+    scan(kiosk, app, &d.site.weapon_codes[7]);
+    scan(kiosk, app, "W0000000000");
+    scan(kiosk, app, "\u{1b}garbage");
+    kiosk.borrow_mut().refresh_home(app);
+    shots.push(("en-home", shoot(&window, "en-home")));
+
+    kiosk.borrow_mut().navigate(app, "intake");
+    let intake = app.global::<IntakeState>();
+    intake.set_serial("M200000".into());
+    intake.set_manufacturer("Zastava Arms".into());
+    intake.set_model("M70".into());
+    intake.set_calibre("7.62x39".into());
+    intake.set_country("RS".into());
+    intake.set_year("1961".into());
+    intake.set_weapon_type("rifle".into());
+    intake.set_location("Vault A / Rack 1".into());
+    kiosk.borrow_mut().register_weapon(app);
+    shots.push(("en-intake-duplicate", shoot(&window, "en-intake-duplicate")));
+
+    kiosk.borrow_mut().navigate(app, "move");
+    for code in d.site.weapon_codes.iter().take(3) {
+        scan(kiosk, app, code);
+    }
+    shots.push(("en-move", shoot(&window, "en-move")));
+
+    kiosk.borrow_mut().navigate(app, "checkout");
+    let checkout = app.global::<custody_kiosk::CheckoutState>();
+    checkout.set_item(d.site.weapon_codes[10].clone().into());
+    checkout.set_to_whom("Ballistics lab, Dr. Ilić".into());
+    checkout.set_purpose("test firing".into());
+    kiosk.borrow_mut().check_out(app);
+    shots.push(("en-checkout", shoot(&window, "en-checkout")));
+
+    kiosk.borrow_mut().navigate(app, "search");
+    kiosk.borrow_mut().search(app, &d.site.weapon_codes[3]);
+    shots.push(("en-search-history", shoot(&window, "en-search-history")));
+
+    kiosk.borrow_mut().navigate(app, "settings");
+    shots.push(("en-settings", shoot(&window, "en-settings")));
+
+    // Serbian Cyrillic: sign-in and home.
+    assert!(select_language("sr"), "Serbian Cyrillic is bundled");
+    kiosk.borrow_mut().navigate(app, "home");
+    shots.push(("sr-home", shoot(&window, "sr-Cyrl-home")));
+    assert!(has_text(app, "Почетна"), "the navigation reads in Cyrillic");
+    kiosk.borrow_mut().logout(app, None);
+    kiosk.borrow_mut().login(app, "OFF1", "9999");
+    shots.push(("sr-login", shoot(&window, "sr-Cyrl-login")));
+
+    // Albanian: sign-in and intake.
+    assert!(select_language("sq"), "Albanian is bundled");
+    shots.push(("sq-login", shoot(&window, "sq-login")));
+    assert!(has_text(app, "Hyr"), "the sign-in button reads in Albanian");
+    kiosk.borrow_mut().login(app, "OFF1", "2222");
+    kiosk.borrow_mut().navigate(app, "intake");
+    shots.push(("sq-intake", shoot(&window, "sq-intake")));
+
+    assert!(select_language("en"));
+    for (name, colours) in shots {
+        // A blank or single-colour frame means the screen did not draw.
+        assert!(colours > 50, "{name}: only {colours} colours");
+    }
+}

@@ -1,0 +1,255 @@
+//! Field scenarios driven through the real screens with Slint's testing backend: elements are
+//! found by accessible label, fields typed into, buttons tapped, exactly as an officer would.
+
+mod common;
+use common::{depot, key_in, reads, sign_in, tap, type_into};
+use custody_core::scans::ScanInput;
+use custody_kiosk::messages::display_code;
+use custody_scan::Outcome;
+
+fn init() {
+    i_slint_backend_testing::init_no_event_loop();
+}
+
+#[test]
+fn an_officer_mistypes_the_pin_is_told_the_attempts_left_then_signs_in() {
+    init();
+    let d = depot(6);
+    assert_eq!(d.app.get_screen(), "login");
+    type_into(&d.app, "Badge", "OFF1");
+    key_in(&d.app, "9999");
+    tap(&d.app, "Sign in");
+    let said = reads(&d.app, "Login message");
+    assert!(
+        said.contains("Wrong PIN") && said.contains("4 attempts left"),
+        "{said}"
+    );
+    assert_eq!(d.app.get_screen(), "login");
+
+    key_in(&d.app, "2222");
+    tap(&d.app, "Sign in");
+    assert_eq!(d.app.get_screen(), "home");
+    assert_eq!(d.app.get_user_name(), "Marko Petrović");
+    // The home screen counts what is in store.
+    let in_store: i32 = reads(&d.app, "in store").parse().unwrap();
+    assert!(in_store >= 3, "in store: {in_store}");
+}
+
+#[test]
+fn a_badge_is_locked_after_five_wrong_pins_and_the_screen_says_so() {
+    init();
+    let d = depot(3);
+    for _ in 0..5 {
+        sign_in(&d.app, "CUS1", "0000");
+    }
+    sign_in(&d.app, "CUS1", "3333");
+    let said = reads(&d.app, "Login message");
+    assert!(said.contains("locked"), "{said}");
+    assert_eq!(
+        d.app.get_screen(),
+        "login",
+        "a locked badge must not get in"
+    );
+}
+
+#[test]
+fn an_unknown_badge_is_refused_by_name() {
+    init();
+    let d = depot(3);
+    sign_in(&d.app, "NOBODY7", "1234");
+    assert!(reads(&d.app, "Login message").contains("NOBODY7"));
+}
+
+#[test]
+fn an_officer_registers_a_weapon_and_a_duplicate_serial_is_refused_with_the_existing_code() {
+    init();
+    let d = depot(3);
+    sign_in(&d.app, "OFF1", "2222");
+    tap(&d.app, "Intake");
+    assert_eq!(d.app.get_screen(), "intake");
+    type_into(&d.app, "Serial number", "ZA-778899");
+    type_into(&d.app, "Manufacturer", "Zastava Arms");
+    type_into(&d.app, "Model", "M70AB2");
+    type_into(&d.app, "Calibre", "7.62x39");
+    type_into(&d.app, "Country of manufacture", "RS");
+    type_into(&d.app, "Year of manufacture", "1984");
+    tap(&d.app, "Rifle");
+    type_into(&d.app, "Location", "Vault A / Rack 2");
+    tap(&d.app, "Register weapon");
+    let said = reads(&d.app, "Intake message");
+    assert!(said.starts_with("Registered as W-"), "{said}");
+    let item = d.kiosk.borrow().ledger().find_item("ZA-778899").unwrap();
+    assert_eq!(item.location_name.as_deref(), Some("Vault A / Rack 2"));
+    assert_eq!(item.weapon_type.as_deref(), Some("rifle"));
+    assert!(said.contains(&display_code(&item.code)));
+
+    // The same weapon again, serial typed differently: refused, and the first code is named.
+    type_into(&d.app, "Serial number", "za778899");
+    type_into(&d.app, "Manufacturer", "ZASTAVA ARMS");
+    tap(&d.app, "Register weapon");
+    let said = reads(&d.app, "Intake message");
+    assert!(said.starts_with("Already registered"), "{said}");
+    assert!(said.contains(&display_code(&item.code)), "{said}");
+    assert_eq!(d.kiosk.borrow().ledger().items().unwrap().len(), 3 + 3 + 1);
+}
+
+#[test]
+fn intake_without_a_serial_or_with_a_bad_year_says_what_is_missing() {
+    init();
+    let d = depot(3);
+    sign_in(&d.app, "OFF1", "2222");
+    tap(&d.app, "Intake");
+    tap(&d.app, "Register weapon");
+    assert!(reads(&d.app, "Intake message").contains("serial number"));
+    type_into(&d.app, "Serial number", "X1");
+    type_into(&d.app, "Manufacturer", "Beretta");
+    type_into(&d.app, "Year of manufacture", "nineteen");
+    tap(&d.app, "Register weapon");
+    assert!(reads(&d.app, "Intake message").contains("1984"));
+}
+
+#[test]
+fn an_officer_moves_two_rifles_to_another_rack_then_hands_one_over_to_the_custodian() {
+    init();
+    let d = depot(6);
+    let (a, b) = (
+        d.site.weapon_codes[0].clone(),
+        d.site.weapon_codes[1].clone(),
+    );
+    sign_in(&d.app, "OFF1", "2222");
+    tap(&d.app, "Move");
+    tap(&d.app, "Move items here");
+    assert!(reads(&d.app, "Move message").contains("Scan the items first"));
+    type_into(&d.app, "Item code or serial", &a);
+    tap(&d.app, "Add item");
+    type_into(&d.app, "Item code or serial", &display_code(&b));
+    tap(&d.app, "Add item");
+    assert_eq!(reads(&d.app, "Items to move"), "2");
+    type_into(&d.app, "Destination location", "Armoury counter");
+    tap(&d.app, "Move items here");
+    assert_eq!(
+        reads(&d.app, "Move message"),
+        "2 items moved to Armoury counter."
+    );
+    for code in [&a, &b] {
+        let item = d.kiosk.borrow().ledger().find_item(code).unwrap();
+        assert_eq!(item.location_name.as_deref(), Some("Armoury counter"));
+    }
+
+    // Hand-over: the receiver's wrong PIN is refused, the right one passes custody.
+    type_into(&d.app, "Item code or serial", &a);
+    tap(&d.app, "Add item");
+    type_into(&d.app, "Receiver's badge", "CUS1");
+    type_into(&d.app, "Receiver's PIN", "1234");
+    type_into(&d.app, "Reason", "to the lab for examination");
+    tap(&d.app, "Transfer custody");
+    assert!(reads(&d.app, "Move message").contains("Wrong PIN"));
+    type_into(&d.app, "Receiver's PIN", "3333");
+    tap(&d.app, "Transfer custody");
+    let said = reads(&d.app, "Move message");
+    assert!(said.contains("passed to Elena Popescu"), "{said}");
+    let item = d.kiosk.borrow().ledger().find_item(&a).unwrap();
+    assert_eq!(item.holder_name.as_deref(), Some("Elena Popescu"));
+}
+
+#[test]
+fn moving_to_a_place_that_does_not_exist_keeps_the_list_and_moves_nothing() {
+    init();
+    let d = depot(3);
+    let a = d.site.weapon_codes[0].clone();
+    let before = d
+        .kiosk
+        .borrow()
+        .ledger()
+        .find_item(&a)
+        .unwrap()
+        .location_name;
+    sign_in(&d.app, "OFF1", "2222");
+    tap(&d.app, "Move");
+    type_into(&d.app, "Item code or serial", &a);
+    tap(&d.app, "Add item");
+    type_into(&d.app, "Destination location", "Vault Z");
+    tap(&d.app, "Move items here");
+    assert!(reads(&d.app, "Move message").contains("No location"));
+    assert_eq!(reads(&d.app, "Items to move"), "1");
+    let after = d
+        .kiosk
+        .borrow()
+        .ledger()
+        .find_item(&a)
+        .unwrap()
+        .location_name;
+    assert_eq!(before, after);
+}
+
+#[test]
+fn on_the_move_screen_scanning_items_then_a_location_label_moves_them_and_only_then_beeps() {
+    init();
+    let d = depot(4);
+    sign_in(&d.app, "OFF1", "2222");
+    tap(&d.app, "Move");
+    let scan = |data: &str| ScanInput {
+        device: "test".into(),
+        data: data.as_bytes().to_vec(),
+        ..Default::default()
+    };
+    let mut k = d.kiosk.borrow_mut();
+    let (w, loc) = (
+        d.site.weapon_codes[2].clone(),
+        d.site.location_codes[2].clone(),
+    );
+    assert_eq!(k.handle_scan(&d.app, scan(&w)), Outcome::Accepted);
+    assert_eq!(k.handle_scan(&d.app, scan(&loc)), Outcome::Accepted);
+    let item = k.ledger().find_item(&w).unwrap();
+    assert_eq!(item.location_name.as_deref(), Some("Vault B / Rack 1"));
+    // An unknown code and garbage bytes are refused (bad-read feedback), never a crash.
+    assert_eq!(k.handle_scan(&d.app, scan("W0000000000")), Outcome::Refused);
+    let garbage = ScanInput {
+        data: vec![0xFF, 0x00, 0xFE],
+        ..Default::default()
+    };
+    assert_eq!(k.handle_scan(&d.app, garbage), Outcome::Refused);
+    drop(k);
+    assert_eq!(reads(&d.app, "Recent scans"), "bad");
+}
+
+#[test]
+fn a_badge_scanned_at_the_sign_in_screen_fills_the_badge_field() {
+    init();
+    let d = depot(3);
+    let input = ScanInput {
+        device: "test".into(),
+        data: b"OFF1\r\n".to_vec(),
+        ..Default::default()
+    };
+    let outcome = d.kiosk.borrow_mut().handle_scan(&d.app, input);
+    assert_eq!(outcome, Outcome::Accepted);
+    use slint::ComponentHandle;
+    let login = d.app.global::<custody_kiosk::LoginState>();
+    assert_eq!(login.get_badge(), "OFF1");
+    key_in(&d.app, "2222");
+    tap(&d.app, "Sign in");
+    assert_eq!(d.app.get_screen(), "home");
+}
+
+#[test]
+fn the_kiosk_signs_out_after_the_idle_time_and_says_why() {
+    init();
+    let dir = tempfile::tempdir().unwrap();
+    let site = custody_kiosk::demo::seed(dir.path(), 2).unwrap();
+    let ledger = custody_core::Ledger::open(&site.ledger_path).unwrap();
+    let options = custody_kiosk::KioskOptions {
+        idle_logout: std::time::Duration::from_millis(200),
+        ..Default::default()
+    };
+    let (app, kiosk) =
+        custody_kiosk::build_app(custody_kiosk::Kiosk::new(ledger, options)).unwrap();
+    sign_in(&app, "OFF1", "2222");
+    assert_eq!(app.get_screen(), "home");
+    kiosk.borrow_mut().tick(&app);
+    assert_eq!(app.get_screen(), "home", "not idle yet");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    kiosk.borrow_mut().tick(&app);
+    assert_eq!(app.get_screen(), "login");
+    assert!(reads(&app, "Login message").contains("without activity"));
+}
