@@ -7,5 +7,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 mapfile -t kiosk < kiosk-packages.txt
-bash apt-install-missing.sh poppler-utils qpdf sqlite3 python3 python3-pip socat xvfb imagemagick "${kiosk[@]}"
+bash apt-install-missing.sh poppler-utils qpdf sqlite3 socat xvfb imagemagick "${kiosk[@]}"
 python3 -c "import cryptography" 2>/dev/null || python3 -m pip install --quiet cryptography
