@@ -27,7 +27,10 @@ fn campaign_csv(path: &Path, rows: usize) -> Result<()> {
     let mut csv = String::with_capacity(rows * 60);
     csv.push_str("serial,manufacturer,model,type,calibre,country,year\n");
     for i in 0..rows {
-        csv.push_str(&format!("S{i:08},Zastava Arms,M70,rifle,7.62x39,RS,{}\n", 1950 + i % 70));
+        csv.push_str(&format!(
+            "S{i:08},Zastava Arms,M70,rifle,7.62x39,RS,{}\n",
+            1950 + i % 70
+        ));
     }
     std::fs::write(path, csv)?;
     Ok(())
@@ -98,7 +101,14 @@ fn scan_commit(dir: &Path) -> Result<()> {
     theirs.sort_by(f64::total_cmp);
     let anchor_name = "raw rusqlite insert+commit, WAL, synchronous=FULL";
     for (name, p) in [("scan_commit_p50", 50.0), ("scan_commit_p99", 99.0)] {
-        figure(SUITE, name, "ms", percentile(&ours, p), percentile(&theirs, p), anchor_name);
+        figure(
+            SUITE,
+            name,
+            "ms",
+            percentile(&ours, p),
+            percentile(&theirs, p),
+            anchor_name,
+        );
     }
     Ok(())
 }
@@ -121,12 +131,24 @@ fn import_100k(dir: &Path) -> Result<()> {
         .arg(&anchor_db)
         .arg(format!(".import --csv {} weapons", csv.display()))
         .output()
-        .context("the sqlite3 command-line program is needed for this anchor (apt-get install sqlite3)")?;
+        .context(
+            "the sqlite3 command-line program is needed for this anchor (apt-get install sqlite3)",
+        )?;
     let theirs = t.elapsed();
     if !out.status.success() {
-        bail!("sqlite3 .import failed: {}", String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "sqlite3 .import failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
-    figure(SUITE, "import_100k", "ms", ms(ours), ms(theirs), "sqlite3 CLI .import of the same CSV into a plain table");
+    figure(
+        SUITE,
+        "import_100k",
+        "ms",
+        ms(ours),
+        ms(theirs),
+        "sqlite3 CLI .import of the same CSV into a plain table",
+    );
     Ok(())
 }
 
@@ -194,7 +216,14 @@ fn verify_1m(dir: &Path) -> Result<()> {
     }
     let mb: usize = all.iter().map(Vec::len).sum::<usize>() / (1024 * 1024);
     eprintln!("verify_1m: {mb} MiB of canonical event bytes");
-    figure(SUITE, "verify_1m", "ms", ms(ours), ms(theirs), "SHA-256 chain over the same canonical bytes in memory");
+    figure(
+        SUITE,
+        "verify_1m",
+        "ms",
+        ms(ours),
+        ms(theirs),
+        "SHA-256 chain over the same canonical bytes in memory",
+    );
     Ok(())
 }
 

@@ -2,7 +2,11 @@
 
 /// Prints `{"suite","name","unit","ours","anchor","anchor_name","ratio"}` on stdout.
 pub fn figure(suite: &str, name: &str, unit: &str, ours: f64, anchor: f64, anchor_name: &str) {
-    let ratio = if anchor > 0.0 { ours / anchor } else { f64::NAN };
+    let ratio = if anchor > 0.0 {
+        ours / anchor
+    } else {
+        f64::NAN
+    };
     println!(
         "{}",
         serde_json::json!({
