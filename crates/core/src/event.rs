@@ -101,6 +101,9 @@ pub fn chain_hash(prev_hash: &[u8; 32], canonical: &[u8]) -> [u8; 32] {
 
 /// Everything the ledger records, one variant per event kind. The serde tag is the `kind`
 /// column and the content is the `payload` column.
+// Bodies are built, appended and dropped one at a time; boxing the large variants would buy
+// nothing but noise in every match.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload")]
 pub enum EventBody {

@@ -249,6 +249,16 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             for l in location_ids {
                 insert.execute(params![stocktake_id, l])?;
             }
+            // The expected list is what the register said when the count opened: items on a
+            // shelf in scope. Later moves (including resolutions) do not rewrite it.
+            conn.prepare_cached(
+                "INSERT INTO stocktake_expected (stocktake_id, item_id, code, location_id)
+                 SELECT ?1, id, code, location_id FROM items
+                 WHERE status IN ('in_store', 'awaiting_destruction')
+                   AND (?2 OR location_id IN
+                        (SELECT location_id FROM stocktake_locations WHERE stocktake_id = ?1))",
+            )?
+            .execute(params![stocktake_id, location_ids.is_empty()])?;
         }
         EventBody::StocktakeScan {
             stocktake_id,

@@ -128,6 +128,13 @@ CREATE TABLE stocktake_locations (
     location_id  TEXT NOT NULL,
     PRIMARY KEY (stocktake_id, location_id)
 ) WITHOUT ROWID;
+CREATE TABLE stocktake_expected (
+    stocktake_id TEXT NOT NULL,
+    item_id      TEXT NOT NULL,
+    code         TEXT NOT NULL,
+    location_id  TEXT,
+    PRIMARY KEY (stocktake_id, item_id)
+) WITHOUT ROWID;
 CREATE TABLE stocktake_scans (
     stocktake_id TEXT NOT NULL,
     seq          INTEGER NOT NULL,
@@ -217,7 +224,7 @@ CREATE TABLE trusted_keys (
 pub const CURRENT_VERSION: i64 = 3;
 
 /// Projection tables in a fixed order (used by rebuild and the projection digest).
-pub const PROJECTION_TABLES: [&str; 16] = [
+pub const PROJECTION_TABLES: [&str; 17] = [
     "site",
     "persons",
     "locations",
@@ -226,6 +233,7 @@ pub const PROJECTION_TABLES: [&str; 16] = [
     "checkpoints",
     "stocktakes",
     "stocktake_locations",
+    "stocktake_expected",
     "stocktake_scans",
     "stocktake_resolutions",
     "destruction_batches",

@@ -224,29 +224,19 @@ fn tally(conn: &Connection, id: &str, seq: i64, last: ScanNote) -> Result<Stockt
 
 /// Sets the scans against the register. Two queries, then hash sets: no per-item queries.
 pub(crate) fn reconcile_in(conn: &Connection, stocktake_id: &str) -> Result<Reconciliation> {
-    let (code, whole_site): (String, bool) = conn.query_row(
-        "SELECT code, whole_site FROM stocktakes WHERE id = ?1",
+    let code: String = conn.query_row(
+        "SELECT code FROM stocktakes WHERE id = ?1",
         [stocktake_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| r.get(0),
     )?;
-    // Expected: items physically on the shelves in scope (checked-out and in-transit items
-    // are away by record; terminal items have left).
+    // Expected: the items on a shelf in scope when the count opened (snapshot taken by the
+    // projection of `stocktake.open`).
     let mut expected: HashMap<String, (String, Option<String>)> = HashMap::new();
     {
-        let sql = if whole_site {
-            "SELECT id, code, location_id FROM items
-             WHERE status IN ('in_store', 'awaiting_destruction')"
-        } else {
-            "SELECT id, code, location_id FROM items
-             WHERE status IN ('in_store', 'awaiting_destruction')
-               AND location_id IN (SELECT location_id FROM stocktake_locations WHERE stocktake_id = ?1)"
-        };
-        let mut stmt = conn.prepare(sql)?;
-        let mut rows = if whole_site {
-            stmt.query([])?
-        } else {
-            stmt.query([stocktake_id])?
-        };
+        let mut stmt = conn.prepare(
+            "SELECT item_id, code, location_id FROM stocktake_expected WHERE stocktake_id = ?1",
+        )?;
+        let mut rows = stmt.query([stocktake_id])?;
         while let Some(r) = rows.next()? {
             expected.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
         }
@@ -283,7 +273,6 @@ pub(crate) fn reconcile_in(conn: &Connection, stocktake_id: &str) -> Result<Reco
         let item_id: Option<String> = r.get(1)?;
         let at: Option<String> = r.get(2)?;
         let status: Option<String> = r.get(3)?;
-        let location: Option<String> = r.get(4)?;
         let location_name: Option<String> = r.get(5)?;
         counted_codes.insert(scanned.clone());
         let Some(item_id) = item_id else {
@@ -313,9 +302,10 @@ pub(crate) fn reconcile_in(conn: &Connection, stocktake_id: &str) -> Result<Reco
             continue;
         }
         let registered_at = location_name.unwrap_or_else(|| "no location".into());
-        if expected.contains_key(&item_id) {
+        if let Some((_, expected_at)) = expected.get(&item_id) {
+            let expected_at = expected_at.clone();
             found.insert(item_id);
-            if at.is_some() && at != location {
+            if at.is_some() && at != expected_at {
                 flag(
                     DiscrepancyKind::Misplaced,
                     &scanned,
@@ -326,7 +316,7 @@ pub(crate) fn reconcile_in(conn: &Connection, stocktake_id: &str) -> Result<Reco
             flag(
                 DiscrepancyKind::Misplaced,
                 &scanned,
-                format!("registered at {registered_at}, outside this count"),
+                format!("not expected here: registered at {registered_at}"),
             );
         } else {
             flag(
