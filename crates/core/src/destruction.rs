@@ -419,7 +419,6 @@ impl Ledger {
         }
         let mut ids: Vec<String> = Vec::new();
         for w in witnesses {
-            w.require("witness a destruction", &WITNESSES)?;
             if w.person_id() == operator.person_id() {
                 return Err(CustodyError::SamePerson(format!(
                     "{} operates the destruction and cannot also witness it",
@@ -433,6 +432,9 @@ impl Ledger {
                 )));
             }
             ids.push(w.person_id().to_string());
+        }
+        for w in witnesses {
+            w.require("witness a destruction", &WITNESSES)?;
         }
         let b = batch_row(&self.conn, batch)?;
         match b.state.as_str() {
