@@ -7,12 +7,17 @@
 mod ledger;
 mod report;
 mod scan;
+mod workflows;
 
 use std::process::ExitCode;
 
 type Suite = (&'static str, fn() -> anyhow::Result<()>);
 
-const SUITES: &[Suite] = &[("ledger", ledger::run), ("scan", scan_suite)];
+const SUITES: &[Suite] = &[
+    ("ledger", ledger::run),
+    ("scan", scan_suite),
+    ("workflows", workflows::run),
+];
 
 fn scan_suite() -> anyhow::Result<()> {
     scan::run();
