@@ -9,6 +9,7 @@ mod docs;
 mod ledger;
 mod report;
 mod scan;
+mod workflows;
 
 use std::process::ExitCode;
 
@@ -25,6 +26,7 @@ const SUITES: &[Suite] = &[
         docs::run();
         Ok(())
     }),
+    ("workflows", workflows::run),
 ];
 
 fn main() -> ExitCode {

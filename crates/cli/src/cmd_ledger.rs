@@ -76,6 +76,11 @@ pub enum UserCommand {
     Unlock { badge: String },
     /// Set a new PIN (your own, or anyone's as administrator); from CUSTODY_NEW_PIN or a prompt
     Pin { badge: String },
+    /// Deactivate a person who left or lost their badge (administrators only); their badge
+    /// can no longer log in, their past records stay
+    Deactivate { badge: String },
+    /// Reactivate a deactivated person (administrators only)
+    Reactivate { badge: String },
 }
 
 pub fn user(ctx: &Context, cmd: UserCommand) -> Result<ExitCode> {
@@ -136,6 +141,16 @@ pub fn user(ctx: &Context, cmd: UserCommand) -> Result<ExitCode> {
             let (mut ledger, actor) = ctx.login()?;
             let seq = ledger.unlock_person(&actor, &badge)?;
             println!("Badge {badge} unlocked (event {seq})");
+        }
+        UserCommand::Deactivate { badge } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let seq = ledger.set_person_active(&actor, &badge, false)?;
+            println!("Badge {badge} deactivated (event {seq})");
+        }
+        UserCommand::Reactivate { badge } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let seq = ledger.set_person_active(&actor, &badge, true)?;
+            println!("Badge {badge} reactivated (event {seq})");
         }
         UserCommand::Pin { badge } => {
             let (mut ledger, actor) = ctx.login()?;
@@ -277,6 +292,9 @@ pub enum EvidenceCommand {
         seal: Vec<String>,
         #[arg(long)]
         legal_hold: bool,
+        /// Reference of the decision that allows disposal (needed before destruction)
+        #[arg(long, default_value = "")]
+        disposal_authority: String,
         #[arg(long)]
         location: Option<String>,
     },
@@ -290,6 +308,7 @@ pub fn evidence(ctx: &Context, cmd: EvidenceCommand) -> Result<ExitCode> {
         category,
         seal,
         legal_hold,
+        disposal_authority,
         location,
     } = cmd;
     let (mut ledger, actor) = ctx.login()?;
@@ -300,6 +319,7 @@ pub fn evidence(ctx: &Context, cmd: EvidenceCommand) -> Result<ExitCode> {
         category,
         seal_numbers: seal,
         legal_hold,
+        disposal_authority,
         ..EvidenceRecord::default()
     };
     let r = ledger.register_evidence(&actor, record, location.as_deref())?;

@@ -8,6 +8,7 @@ mod cmd_report;
 mod cmd_scan;
 mod cmd_scanner;
 mod cmd_verify_document;
+mod cmd_workflows;
 mod demo;
 mod session;
 
@@ -23,7 +24,9 @@ use std::process::ExitCode;
     long_about = "Barcode chain of custody for weapons depots and police evidence rooms.\n\
         Every action is recorded in a tamper-evident, signed ledger file.\n\n\
         PINs are never given on the command line: set CUSTODY_PIN (and CUSTODY_NEW_PIN,\n\
-        CUSTODY_RECEIVER_PIN where asked) or type them when prompted."
+        CUSTODY_RECEIVER_PIN where asked) or type them when prompted. Witnesses and\n\
+        co-signers (--witness BADGE) give theirs in CUSTODY_WITNESS_PINS, comma-separated\n\
+        in the order of the --witness flags."
 )]
 pub struct Cli {
     /// Ledger file (default: the per-user data folder, custody/custody.db)
@@ -77,6 +80,18 @@ enum Command {
     /// Export events or items (JSON lines, CSV)
     #[command(subcommand)]
     Export(cmd_ledger::ExportCommand),
+    /// Count a location or the whole site (blind count), reconcile, resolve, close
+    #[command(subcommand)]
+    Stocktake(cmd_workflows::StocktakeCommand),
+    /// Destruction batches: create, add, freeze, re-count, record, execute before witnesses
+    #[command(subcommand)]
+    Destruction(cmd_workflows::DestructionCommand),
+    /// Hand items over to another site or agency with a signed bundle, and receive them
+    #[command(subcommand)]
+    Handover(cmd_workflows::HandoverCommand),
+    /// This site's public key, and the keys of other sites it trusts
+    #[command(subcommand)]
+    Keys(cmd_workflows::KeysCommand),
     /// Build a demo ledger with sample weapons and walk through the main workflows
     Demo(demo::DemoArgs),
     /// Understand scanned codes and read codes from images
@@ -115,6 +130,10 @@ fn main() -> ExitCode {
         Command::Rebuild => cmd_ledger::rebuild(&ctx),
         Command::Checkpoint(args) => cmd_ledger::checkpoint(&ctx, args),
         Command::Export(cmd) => cmd_ledger::export(&ctx, cmd),
+        Command::Stocktake(cmd) => cmd_workflows::stocktake(&ctx, cmd),
+        Command::Destruction(cmd) => cmd_workflows::destruction(&ctx, cmd),
+        Command::Handover(cmd) => cmd_workflows::handover(&ctx, cmd),
+        Command::Keys(cmd) => cmd_workflows::keys(&ctx, cmd),
         Command::Demo(args) => demo::run(args),
         Command::Codes(args) => cmd_codes::run(args),
         Command::Labels(args) => cmd_labels::run(&ctx, args),

@@ -325,6 +325,173 @@ pub struct PersonRecord {
     pub roles: Vec<Role>,
 }
 
+/// How a stocktake discrepancy was settled. Each needs its own event before the count closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// The missing item turned up after the count (in a box, on a trolley, at the armourer).
+    FoundLater,
+    /// The item was moved to where it was counted (or to a named location): a move event follows.
+    Moved,
+    /// Reported lost or stolen; the reference is the report or case number.
+    ReportedLost,
+    /// The record was wrong and a compensating event corrected it; the reference names it.
+    DataErrorCorrected,
+}
+
+impl Resolution {
+    pub const ALL: [Resolution; 4] = [
+        Resolution::FoundLater,
+        Resolution::Moved,
+        Resolution::ReportedLost,
+        Resolution::DataErrorCorrected,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::FoundLater => "found_later",
+            Resolution::Moved => "moved",
+            Resolution::ReportedLost => "reported_lost",
+            Resolution::DataErrorCorrected => "data_error_corrected",
+        }
+    }
+}
+
+impl FromStr for Resolution {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        Resolution::ALL
+            .into_iter()
+            .find(|r| r.as_str() == key)
+            .ok_or_else(|| {
+                format!(
+                    "unknown resolution '{s}': use found_later, moved, reported_lost or data_error_corrected"
+                )
+            })
+    }
+}
+
+/// The counts a closed stocktake was signed with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StocktakeSummary {
+    pub expected: u64,
+    pub scans: u64,
+    pub found: u64,
+    pub missing: u64,
+    pub misplaced: u64,
+    pub unknown: u64,
+    pub duplicates: u64,
+    pub alarms: u64,
+    pub resolved: u64,
+    /// SHA-256 (hex) over the sorted distinct counted codes, one per line.
+    pub counted_digest: String,
+}
+
+/// How weapons are made unusable (ISACS 05.50 methods).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DestructionMethod {
+    Cutting,
+    Crushing,
+    Shredding,
+    Smelting,
+    Detonation,
+}
+
+impl DestructionMethod {
+    pub const ALL: [DestructionMethod; 5] = [
+        DestructionMethod::Cutting,
+        DestructionMethod::Crushing,
+        DestructionMethod::Shredding,
+        DestructionMethod::Smelting,
+        DestructionMethod::Detonation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DestructionMethod::Cutting => "cutting",
+            DestructionMethod::Crushing => "crushing",
+            DestructionMethod::Shredding => "shredding",
+            DestructionMethod::Smelting => "smelting",
+            DestructionMethod::Detonation => "detonation",
+        }
+    }
+}
+
+impl FromStr for DestructionMethod {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key = s.trim().to_ascii_lowercase();
+        DestructionMethod::ALL
+            .into_iter()
+            .find(|m| m.as_str() == key)
+            .ok_or_else(|| {
+                format!(
+                    "unknown method '{s}': use cutting, crushing, shredding, smelting or detonation"
+                )
+            })
+    }
+}
+
+/// What the destruction commission records at the site, before execution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DestructionRecord {
+    pub method: DestructionMethod,
+    pub equipment: String,
+    pub place: String,
+    /// YYYY-MM-DD.
+    pub date: String,
+    /// Scrap weight in kilograms, as weighed (decimal text, e.g. "412.5").
+    pub scrap_weight_kg: String,
+    /// SHA-256 digests (hex) of photos taken at the site; the photos live outside the ledger.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photo_digests: Vec<String>,
+}
+
+/// Who sends, who receives, on what basis and how: the head of a handover manifest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoverDetails {
+    /// Sending organisation and person.
+    pub sender: String,
+    /// Receiving organisation and person.
+    pub receiver: String,
+    /// Law, order or decision the handover rests on.
+    pub legal_basis: String,
+    /// Vehicle, escort, route.
+    pub transport: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub containers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seals: Vec<String>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+/// One item as it travels in a handover bundle: its record and a digest of its history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BundleItem {
+    /// The item's id at the sending site.
+    pub item_id: String,
+    /// The Custody code on its label; the receiving site keeps it.
+    pub code: String,
+    pub kind: ItemKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weapon: Option<WeaponRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EvidenceRecord>,
+    /// SHA-256 (hex) over the hashes of the item's events at the sender, in order.
+    pub history_digest: String,
+}
+
+/// An item that passed custody at the receiving site: its new local id and the sender's id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceivedItem {
+    pub code: String,
+    pub item_id: String,
+    pub origin_item_id: String,
+}
+
 /// Matching keys for duplicate detection: one rule, owned by custody-codes, for typed serials,
 /// scanned serials and imported ones (case, spacing, dashes and Cyrillic look-alikes fold).
 pub use custody_codes::{

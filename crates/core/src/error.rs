@@ -70,6 +70,74 @@ pub enum CustodyError {
     ReceiverNotAuthenticated,
     #[error("{0}")]
     SamePerson(String),
+    #[error("no stocktake '{0}': check the stocktake code (custody stocktake list)")]
+    UnknownStocktake(String),
+    #[error("stocktake {0} is already closed; open a new one to count again")]
+    StocktakeClosed(String),
+    #[error("stocktake {code} has {count} unresolved discrepancies; an inspector records a resolution for each (custody stocktake reconcile / resolve) before the count can be closed")]
+    UnresolvedDiscrepancies { code: String, count: usize },
+    #[error("stocktake {code} has no open discrepancy '{discrepancy}'; list them with custody stocktake reconcile")]
+    UnknownDiscrepancy { code: String, discrepancy: String },
+    #[error("no destruction batch '{0}': check the batch code (custody destruction show)")]
+    UnknownBatch(String),
+    #[error("destruction batch {0} is frozen; its list can no longer change")]
+    BatchFrozen(String),
+    #[error(
+        "destruction batch {0} is not frozen yet; freeze it first (custody destruction freeze)"
+    )]
+    BatchNotFrozen(String),
+    #[error("destruction batch {0} has not been re-counted at the destruction site; scan every item (custody destruction recount) first")]
+    BatchNotRecounted(String),
+    #[error("destruction batch {0} has no method, equipment and place recorded; record them first (custody destruction record)")]
+    DestructionNotRecorded(String),
+    #[error("destruction batch {0} was already executed")]
+    BatchExecuted(String),
+    #[error("item {code} is already in destruction batch {batch}")]
+    ItemInBatch { code: String, batch: String },
+    #[error("exhibit {code} is on legal hold and cannot be destroyed; the hold must be lifted by the court or prosecutor first")]
+    LegalHold { code: String },
+    #[error(
+        "exhibit {code} has no disposal authority recorded; it cannot be destroyed without one"
+    )]
+    NoDisposalAuthority { code: String },
+    #[error("re-count of batch {batch} does not match the frozen list: {} missing ({}), {} extra ({}); find the missing items, put the extra ones aside, and count again", missing.len(), missing.join(", "), extra.len(), extra.join(", "))]
+    RecountMismatch {
+        batch: String,
+        missing: Vec<String>,
+        extra: Vec<String>,
+    },
+    #[error("destruction needs at least {needed} witnesses, each with their own badge and PIN; {got} given")]
+    NotEnoughWitnesses { needed: usize, got: usize },
+    #[error("no handover manifest '{0}': check the manifest code (custody handover list)")]
+    UnknownManifest(String),
+    #[error("handover {code} is {state}; it cannot be {action}")]
+    ManifestState {
+        code: String,
+        state: String,
+        action: &'static str,
+    },
+    #[error("the bundle file is not a readable Custody bundle: {0}")]
+    BundleMalformed(String),
+    #[error("the bundle's signature does not match its contents: the file was changed after it was signed. Do not accept it; ask the sender for a new copy")]
+    BundleBadSignature,
+    #[error("the bundle is signed by key {key_id}, which this site does not trust; an administrator must first import the sender's public key (custody keys trust)")]
+    BundleUntrustedKey { key_id: String },
+    #[error("the bundle's contents do not match its digests: {0}")]
+    BundleDigestMismatch(String),
+    #[error("handover {manifest} was already imported here; nothing was changed")]
+    BundleAlreadyImported { manifest: String },
+    #[error("the receipt is for handover {manifest} of another site, not this one")]
+    ReceiptWrongSite { manifest: String },
+    #[error("public key: {0}")]
+    BadPublicKey(String),
+    #[error("key {0} is already trusted")]
+    KeyAlreadyTrusted(String),
+    #[error(
+        "{0} is the last active administrator; register or reactivate another administrator first"
+    )]
+    LastAdministrator(String),
+    #[error("item code {0} is already registered at this site; the item cannot be received twice")]
+    DuplicateItemCode(String),
     #[error("ledger storage error: {0}")]
     Storage(rusqlite::Error),
     #[error("file error: {0}")]

@@ -3,7 +3,10 @@
 //! The canonical encoding is specified byte by byte in docs/ledger-format.md; the test vectors
 //! there are checked by `tests/ledger_format_vectors.rs`. Change neither without the other.
 
-use crate::domain::{EvidenceRecord, ItemStatus, LocationRecord, PersonRecord, Role, WeaponRecord};
+use crate::domain::{
+    BundleItem, DestructionRecord, EvidenceRecord, HandoverDetails, ItemStatus, LocationRecord,
+    PersonRecord, ReceivedItem, Resolution, Role, StocktakeSummary, WeaponRecord,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -98,10 +101,11 @@ pub fn chain_hash(prev_hash: &[u8; 32], canonical: &[u8]) -> [u8; 32] {
 
 /// Everything the ledger records, one variant per event kind. The serde tag is the `kind`
 /// column and the content is the `payload` column.
+// Bodies are built, appended and dropped one at a time; boxing the large variants would buy
+// nothing but noise in every match.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "payload")]
-// Bodies are built once per append and never stored in bulk, so variant size does not matter.
-#[allow(clippy::large_enum_variant)]
 pub enum EventBody {
     #[serde(rename = "site.init")]
     SiteInit {
@@ -206,6 +210,144 @@ pub enum EventBody {
         #[serde(default, skip_serializing_if = "String::is_empty")]
         error: String,
     },
+    /// An administrator trusts another site's public key (for handover bundles and receipts).
+    #[serde(rename = "key.trust")]
+    KeyTrust {
+        key_id: String,
+        public_key: String,
+        name: String,
+    },
+    /// A count opens for some locations, or the whole site when `location_ids` is empty.
+    #[serde(rename = "stocktake.open")]
+    StocktakeOpen {
+        stocktake_id: String,
+        code: String,
+        location_ids: Vec<String>,
+        note: String,
+    },
+    /// One scan during a count, as it came (`scanned`), with the item it matched if any.
+    #[serde(rename = "stocktake.scan")]
+    StocktakeScan {
+        stocktake_id: String,
+        scanned: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        item_id: Option<String>,
+        /// The location label the counter scanned before this item, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_location: Option<String>,
+    },
+    /// How one discrepancy (`missing:<code>`, `misplaced:<code>`, ...) was settled.
+    #[serde(rename = "stocktake.resolve")]
+    StocktakeResolve {
+        stocktake_id: String,
+        discrepancy: String,
+        resolution: Resolution,
+        reference: String,
+        note: String,
+    },
+    /// The count is closed: actor is the counter, witness the co-signer.
+    #[serde(rename = "stocktake.close")]
+    StocktakeClose {
+        stocktake_id: String,
+        summary: StocktakeSummary,
+    },
+    #[serde(rename = "destruction.create")]
+    DestructionCreate {
+        batch_id: String,
+        code: String,
+        authority: String,
+        decision_reference: String,
+        note: String,
+    },
+    #[serde(rename = "destruction.add")]
+    DestructionAdd { batch_id: String, item_id: String },
+    /// The batch list is fixed; its items await destruction. `digest` is over the sorted codes.
+    #[serde(rename = "destruction.freeze")]
+    DestructionFreeze {
+        batch_id: String,
+        items: u64,
+        digest: String,
+    },
+    /// The frozen batch was counted again by scan at the destruction site and matched.
+    #[serde(rename = "destruction.recount")]
+    DestructionRecount {
+        batch_id: String,
+        counted: u64,
+        digest: String,
+    },
+    #[serde(rename = "destruction.record")]
+    DestructionRecordSet {
+        batch_id: String,
+        record: DestructionRecord,
+    },
+    /// Actor is the operator; `witnesses` lists every witness (the witness column the first).
+    #[serde(rename = "destruction.execute")]
+    DestructionExecute {
+        batch_id: String,
+        operator: String,
+        items: u64,
+        digest: String,
+        witnesses: Vec<String>,
+    },
+    /// Items leave for another site or agency; they are in transit until a receipt returns.
+    #[serde(rename = "handover.dispatch")]
+    HandoverDispatch {
+        manifest_id: String,
+        code: String,
+        details: HandoverDetails,
+        item_ids: Vec<String>,
+        items_digest: String,
+    },
+    /// A verified bundle from another site was imported; its items are expected here.
+    #[serde(rename = "handover.import")]
+    HandoverImport {
+        manifest_id: String,
+        code: String,
+        sender_site_id: String,
+        sender_site_name: String,
+        sender_key_id: String,
+        bundle_sha256: String,
+        details: HandoverDetails,
+        checkpoint_seq: i64,
+        checkpoint_head: String,
+        items_digest: String,
+        items: Vec<BundleItem>,
+    },
+    /// One scan on arrival; `item_id` is the sender's id of the matching bundle item.
+    #[serde(rename = "handover.receive_scan")]
+    HandoverReceiveScan {
+        manifest_id: String,
+        scanned: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        item_id: Option<String>,
+    },
+    /// A difference between bundle and count (`missing` or `extra`), logged before signing.
+    #[serde(rename = "handover.discrepancy")]
+    HandoverDiscrepancy {
+        manifest_id: String,
+        discrepancy: String,
+        code: String,
+    },
+    /// The receiver signs for the counted items (actor receiver, witness optional).
+    #[serde(rename = "handover.accept")]
+    HandoverAccept {
+        manifest_id: String,
+        received: Vec<ReceivedItem>,
+        missing: u64,
+        extra: u64,
+        received_digest: String,
+    },
+    /// The receiving site's signed receipt came back: received items are transferred out.
+    #[serde(rename = "handover.receipt")]
+    HandoverReceipt {
+        manifest_id: String,
+        receiver_site_id: String,
+        receiver_key_id: String,
+        receipt_sha256: String,
+        received: Vec<String>,
+        missing: Vec<String>,
+        extra: Vec<String>,
+    },
     /// A signed statement of the log head as it stood before this event.
     #[serde(rename = "checkpoint")]
     Checkpoint {
@@ -255,8 +397,11 @@ impl EventBody {
             | EventBody::Transfer { item_id, .. }
             | EventBody::CheckOut { item_id, .. }
             | EventBody::CheckIn { item_id, .. }
-            | EventBody::Status { item_id, .. } => Some(item_id),
-            EventBody::ScanRecorded { item_id, .. } => item_id.as_deref(),
+            | EventBody::Status { item_id, .. }
+            | EventBody::DestructionAdd { item_id, .. } => Some(item_id),
+            EventBody::ScanRecorded { item_id, .. } | EventBody::StocktakeScan { item_id, .. } => {
+                item_id.as_deref()
+            }
             _ => None,
         }
     }
@@ -276,6 +421,23 @@ impl EventBody {
                 Some(person_id.clone())
             }
             EventBody::LocationRegister { location_id, .. } => Some(location_id.clone()),
+            EventBody::KeyTrust { key_id, .. } => Some(key_id.clone()),
+            EventBody::StocktakeOpen { stocktake_id, .. }
+            | EventBody::StocktakeScan { stocktake_id, .. }
+            | EventBody::StocktakeResolve { stocktake_id, .. }
+            | EventBody::StocktakeClose { stocktake_id, .. } => Some(stocktake_id.clone()),
+            EventBody::DestructionCreate { batch_id, .. }
+            | EventBody::DestructionAdd { batch_id, .. }
+            | EventBody::DestructionFreeze { batch_id, .. }
+            | EventBody::DestructionRecount { batch_id, .. }
+            | EventBody::DestructionRecordSet { batch_id, .. }
+            | EventBody::DestructionExecute { batch_id, .. } => Some(batch_id.clone()),
+            EventBody::HandoverDispatch { manifest_id, .. }
+            | EventBody::HandoverImport { manifest_id, .. }
+            | EventBody::HandoverReceiveScan { manifest_id, .. }
+            | EventBody::HandoverDiscrepancy { manifest_id, .. }
+            | EventBody::HandoverAccept { manifest_id, .. }
+            | EventBody::HandoverReceipt { manifest_id, .. } => Some(manifest_id.clone()),
             other => other.item_id().map(str::to_string),
         }
     }

@@ -364,26 +364,42 @@ impl Ledger {
 
     /// Appends a signed checkpoint over the current head. Needs the site key file.
     pub fn checkpoint(&mut self, reason: &str) -> Result<i64> {
-        let key = self
-            .site_key
-            .as_ref()
-            .ok_or_else(|| CustodyError::SiteKey {
-                path: key_path_for(&self.path).display().to_string(),
-                reason: "missing: checkpoints cannot be signed without it".into(),
-            })?;
-        let site_id = self.site_id.clone();
-        let key_id = key.key_id();
+        Ok(self.write_checkpointed(reason, |_| Ok(()))?.1)
+    }
+
+    fn missing_key(&self) -> CustodyError {
+        CustodyError::SiteKey {
+            path: key_path_for(&self.path).display().to_string(),
+            reason: "missing: checkpoints and bundles cannot be signed without it".into(),
+        }
+    }
+
+    /// Like [`Ledger::write`], then a signed checkpoint over the new head in the same
+    /// transaction: a closed count or an executed batch is never committed unsigned.
+    /// Returns `f`'s value and the checkpoint's sequence number.
+    pub(crate) fn write_checkpointed<T>(
+        &mut self,
+        reason: &str,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
+    ) -> Result<(T, i64)> {
+        if self.site_key.is_none() {
+            return Err(self.missing_key());
+        }
         let time = format_time(self.now());
-        let signer = |note: &str| hex::encode(key.sign(note.as_bytes()));
+        let site_id = self.site_id.clone();
+        let key = self.site_key.as_ref().ok_or(CustodyError::Invalid(
+            "site key vanished while signing".into(),
+        ))?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let seq = {
+        let out = {
             let mut w = Writer::begin(&tx, time.clone())?;
+            let value = f(&mut w)?;
             let (covered_seq, head) = w.head();
             let head_hash = hex::encode(head);
             let note = checkpoint_note(&site_id, covered_seq, &head_hash, &time);
-            w.append(
+            let seq = w.append(
                 None,
                 None,
                 &EventBody::Checkpoint {
@@ -391,14 +407,31 @@ impl Ledger {
                     covered_seq,
                     head_hash,
                     time: time.clone(),
-                    key_id,
+                    key_id: key.key_id(),
                     reason: reason.to_string(),
-                    signature: signer(&note),
+                    signature: hex::encode(key.sign(note.as_bytes())),
                 },
-            )?
+            )?;
+            (value, seq)
         };
         tx.commit()?;
-        Ok(seq)
+        Ok(out)
+    }
+
+    /// Signs `message` with the site key. The private key never leaves core; callers get
+    /// signatures over bytes core itself composed (bundles, receipts).
+    pub(crate) fn sign(&self, message: &[u8]) -> Result<[u8; 64]> {
+        match &self.site_key {
+            Some(key) => Ok(key.sign(message)),
+            None => Err(self.missing_key()),
+        }
+    }
+
+    /// Key id of the site key (first 8 bytes of SHA-256 of the public key, hex).
+    pub fn key_id(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("SELECT key_id FROM site", [], |r| r.get(0))?)
     }
 
     /// The newest signed checkpoint: the sequence it covers and that event's hash (hex).
@@ -417,9 +450,12 @@ impl Ledger {
             })
     }
 
-    /// Public keys (hex) whose signatures this site accepts on documents: its own for now.
+    /// Public keys (hex) whose signatures this site accepts on documents: its own, and every
+    /// key an administrator imported as trusted (`custody keys trust`).
     pub fn trusted_public_keys(&self) -> Result<Vec<String>> {
-        Ok(vec![self.public_key_hex()?])
+        let mut keys = vec![self.public_key_hex()?];
+        keys.extend(self.trusted_keys()?.into_iter().map(|k| k.public_key));
+        Ok(keys)
     }
 
     /// The public key recorded in the ledger's first event.

@@ -5,9 +5,12 @@
 //! kiosk call the same functions here and get the same typed errors ([`CustodyError`]).
 
 pub mod auth;
+pub mod bundle;
+pub mod destruction;
 pub mod domain;
 pub mod error;
 pub mod event;
+pub mod handover;
 pub mod history;
 pub mod import;
 pub mod keys;
@@ -15,11 +18,13 @@ pub mod ledger;
 mod projection;
 pub mod scans;
 pub mod schema;
+pub mod stocktake;
 pub mod verify;
 pub mod workflows;
 
 pub use domain::{
-    EvidenceRecord, ItemKind, ItemStatus, LocationRecord, Origin, PersonRecord, Role, WeaponRecord,
+    DestructionMethod, DestructionRecord, EvidenceRecord, HandoverDetails, ItemKind, ItemStatus,
+    LocationRecord, Origin, PersonRecord, Resolution, Role, StocktakeSummary, WeaponRecord,
     WeaponType,
 };
 pub use error::{CustodyError, Result};

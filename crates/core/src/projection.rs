@@ -5,7 +5,7 @@ use crate::domain::{manufacturer_key, serial_key, ItemStatus, Role, WeaponRecord
 use crate::error::Result;
 use crate::event::EventBody;
 use crate::schema::PROJECTION_TABLES;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 pub(crate) fn roles_text(roles: &[Role]) -> String {
@@ -228,6 +228,333 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             .execute(params![item_id, status.as_str(), seq, clears_location])?;
         }
         EventBody::ScanRecorded { .. } => {}
+        EventBody::KeyTrust {
+            key_id,
+            public_key,
+            name,
+        } => {
+            conn.prepare_cached(
+                "INSERT INTO trusted_keys (key_id, public_key, name, trusted_seq) VALUES (?1,?2,?3,?4)",
+            )?
+            .execute(params![key_id, public_key, name, seq])?;
+        }
+        EventBody::StocktakeOpen {
+            stocktake_id,
+            code,
+            location_ids,
+            note,
+        } => {
+            conn.prepare_cached(
+                "INSERT INTO stocktakes (id, code, whole_site, note, state, opened_by, opened_seq,
+                 scans, distinct_codes, closed_seq, summary, last_seq)
+                 VALUES (?1,?2,?3,?4,'open',NULL,?5,0,0,NULL,NULL,?5)",
+            )?
+            .execute(params![
+                stocktake_id,
+                code,
+                location_ids.is_empty(),
+                note,
+                seq
+            ])?;
+            let mut insert = conn.prepare_cached(
+                "INSERT OR IGNORE INTO stocktake_locations (stocktake_id, location_id) VALUES (?1,?2)",
+            )?;
+            for l in location_ids {
+                insert.execute(params![stocktake_id, l])?;
+            }
+            // The expected list is what the register said when the count opened: items on a
+            // shelf in scope. Later moves (including resolutions) do not rewrite it.
+            conn.prepare_cached(
+                "INSERT INTO stocktake_expected (stocktake_id, item_id, code, location_id)
+                 SELECT ?1, id, code, location_id FROM items
+                 WHERE status IN ('in_store', 'awaiting_destruction')
+                   AND (?2 OR location_id IN
+                        (SELECT location_id FROM stocktake_locations WHERE stocktake_id = ?1))",
+            )?
+            .execute(params![stocktake_id, location_ids.is_empty()])?;
+        }
+        EventBody::StocktakeScan {
+            stocktake_id,
+            scanned,
+            item_id,
+            at_location,
+        } => {
+            // Distinct counting keys on what was matched: the item's code, or the raw text.
+            let key = match item_id {
+                Some(id) => conn
+                    .prepare_cached("SELECT code FROM items WHERE id = ?1")?
+                    .query_row([id], |r| r.get::<_, String>(0))
+                    .optional()?
+                    .unwrap_or_else(|| scanned.clone()),
+                None => scanned.clone(),
+            };
+            conn.prepare_cached(
+                "UPDATE stocktakes SET scans = scans + 1, last_seq = ?3,
+                 distinct_codes = distinct_codes + NOT EXISTS
+                    (SELECT 1 FROM stocktake_scans WHERE stocktake_id = ?1 AND code = ?2)
+                 WHERE id = ?1",
+            )?
+            .execute(params![stocktake_id, key, seq])?;
+            conn.prepare_cached(
+                "INSERT INTO stocktake_scans (stocktake_id, seq, code, item_id, at_location)
+                 VALUES (?1,?2,?3,?4,?5)",
+            )?
+            .execute(params![stocktake_id, seq, key, item_id, at_location])?;
+        }
+        EventBody::StocktakeResolve {
+            stocktake_id,
+            discrepancy,
+            resolution,
+            reference,
+            note,
+        } => {
+            conn.prepare_cached(
+                "INSERT INTO stocktake_resolutions (stocktake_id, discrepancy, seq, resolution,
+                 reference, note) VALUES (?1,?2,?3,?4,?5,?6)",
+            )?
+            .execute(params![
+                stocktake_id,
+                discrepancy,
+                seq,
+                resolution.as_str(),
+                reference,
+                note
+            ])?;
+            conn.prepare_cached("UPDATE stocktakes SET last_seq = ?2 WHERE id = ?1")?
+                .execute(params![stocktake_id, seq])?;
+        }
+        EventBody::StocktakeClose {
+            stocktake_id,
+            summary,
+        } => {
+            conn.prepare_cached(
+                "UPDATE stocktakes SET state = 'closed', closed_seq = ?2, summary = ?3, last_seq = ?2
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                stocktake_id,
+                seq,
+                serde_json::to_string(summary).expect("summaries serialize")
+            ])?;
+        }
+        EventBody::DestructionCreate {
+            batch_id,
+            code,
+            authority,
+            decision_reference,
+            note,
+        } => {
+            conn.prepare_cached(
+                "INSERT INTO destruction_batches (id, code, authority, decision_reference, note, state,
+                 created_seq, item_count, last_seq) VALUES (?1,?2,?3,?4,?5,'open',?6,0,?6)",
+            )?
+            .execute(params![batch_id, code, authority, decision_reference, note, seq])?;
+        }
+        EventBody::DestructionAdd { batch_id, item_id } => {
+            conn.prepare_cached(
+                "INSERT INTO destruction_items (batch_id, item_id, code, added_seq)
+                 SELECT ?1, id, code, ?3 FROM items WHERE id = ?2",
+            )?
+            .execute(params![batch_id, item_id, seq])?;
+            conn.prepare_cached(
+                "UPDATE destruction_batches SET item_count = item_count + 1, last_seq = ?2 WHERE id = ?1",
+            )?
+            .execute(params![batch_id, seq])?;
+        }
+        EventBody::DestructionFreeze {
+            batch_id, digest, ..
+        } => {
+            conn.prepare_cached(
+                "UPDATE destruction_batches SET state = 'frozen', digest = ?2, frozen_seq = ?3,
+                 last_seq = ?3 WHERE id = ?1",
+            )?
+            .execute(params![batch_id, digest, seq])?;
+            batch_items_status(conn, batch_id, seq, ItemStatus::AwaitingDestruction)?;
+        }
+        EventBody::DestructionRecount { batch_id, .. } => {
+            conn.prepare_cached(
+                "UPDATE destruction_batches SET state = 'recounted', recount_seq = ?2, last_seq = ?2
+                 WHERE id = ?1",
+            )?
+            .execute(params![batch_id, seq])?;
+        }
+        EventBody::DestructionRecordSet { batch_id, record } => {
+            conn.prepare_cached(
+                "UPDATE destruction_batches SET record = ?2, last_seq = ?3 WHERE id = ?1",
+            )?
+            .execute(params![
+                batch_id,
+                serde_json::to_string(record).expect("records serialize"),
+                seq
+            ])?;
+        }
+        EventBody::DestructionExecute {
+            batch_id,
+            operator,
+            witnesses,
+            ..
+        } => {
+            conn.prepare_cached(
+                "UPDATE destruction_batches SET state = 'executed', executed_seq = ?2,
+                 operator = ?3, witnesses = ?4, last_seq = ?2 WHERE id = ?1",
+            )?
+            .execute(params![batch_id, seq, operator, witnesses.join(",")])?;
+            batch_items_status(conn, batch_id, seq, ItemStatus::Destroyed)?;
+        }
+        EventBody::HandoverDispatch {
+            manifest_id,
+            code,
+            details,
+            item_ids,
+            items_digest,
+        } => {
+            conn.prepare_cached(
+                "INSERT INTO handovers (id, code, direction, state, details, items, items_digest,
+                 created_seq, last_seq) VALUES (?1,?2,'out','dispatched',?3,?4,?5,?6,?6)",
+            )?
+            .execute(params![
+                manifest_id,
+                code,
+                serde_json::to_string(details).expect("details serialize"),
+                item_ids.len() as i64,
+                items_digest,
+                seq
+            ])?;
+            let mut add = conn.prepare_cached(
+                "INSERT INTO handover_items (manifest_id, item_id, code, state)
+                 SELECT ?1, id, code, 'dispatched' FROM items WHERE id = ?2",
+            )?;
+            let mut status = conn.prepare_cached(
+                "UPDATE items SET status = 'in_transit', last_seq = ?2 WHERE id = ?1",
+            )?;
+            let mut index =
+                conn.prepare_cached("INSERT INTO item_events (item_id, seq) VALUES (?1, ?2)")?;
+            for id in item_ids {
+                add.execute(params![manifest_id, id])?;
+                status.execute(params![id, seq])?;
+                index.execute(params![id, seq])?;
+            }
+        }
+        EventBody::HandoverImport {
+            manifest_id,
+            code,
+            sender_site_id,
+            sender_key_id,
+            bundle_sha256,
+            details,
+            items_digest,
+            items,
+            ..
+        } => {
+            conn.prepare_cached(
+                "INSERT INTO handovers (id, code, direction, state, peer_site_id, peer_key_id, details,
+                 items, items_digest, bundle_sha256, created_seq, last_seq)
+                 VALUES (?1,?2,'in','imported',?3,?4,?5,?6,?7,?8,?9,?9)",
+            )?
+            .execute(params![
+                manifest_id,
+                code,
+                sender_site_id,
+                sender_key_id,
+                serde_json::to_string(details).expect("details serialize"),
+                items.len() as i64,
+                items_digest,
+                bundle_sha256,
+                seq
+            ])?;
+            let mut add = conn.prepare_cached(
+                "INSERT INTO handover_items (manifest_id, item_id, code, state, record, history_digest)
+                 VALUES (?1,?2,?3,'expected',?4,?5)",
+            )?;
+            for item in items {
+                add.execute(params![
+                    manifest_id,
+                    item.item_id,
+                    item.code,
+                    serde_json::to_string(item).expect("items serialize"),
+                    item.history_digest
+                ])?;
+            }
+        }
+        EventBody::HandoverReceiveScan {
+            manifest_id,
+            scanned,
+            item_id,
+        } => {
+            conn.prepare_cached(
+                "INSERT INTO handover_scans (manifest_id, seq, code, item_id) VALUES (?1,?2,?3,?4)",
+            )?
+            .execute(params![manifest_id, seq, scanned, item_id])?;
+            conn.prepare_cached("UPDATE handovers SET last_seq = ?2 WHERE id = ?1")?
+                .execute(params![manifest_id, seq])?;
+        }
+        EventBody::HandoverDiscrepancy { manifest_id, .. } => {
+            conn.prepare_cached("UPDATE handovers SET last_seq = ?2 WHERE id = ?1")?
+                .execute(params![manifest_id, seq])?;
+        }
+        EventBody::HandoverAccept {
+            manifest_id,
+            received,
+            ..
+        } => {
+            conn.prepare_cached(
+                "UPDATE handovers SET state = 'accepted', accepted_seq = ?2, last_seq = ?2 WHERE id = ?1",
+            )?
+            .execute(params![manifest_id, seq])?;
+            conn.prepare_cached(
+                "UPDATE handover_items SET state = 'missing' WHERE manifest_id = ?1",
+            )?
+            .execute(params![manifest_id])?;
+            let mut mark = conn.prepare_cached(
+                "UPDATE handover_items SET state = 'received', local_item_id = ?3
+                 WHERE manifest_id = ?1 AND item_id = ?2",
+            )?;
+            let mut index =
+                conn.prepare_cached("INSERT INTO item_events (item_id, seq) VALUES (?1, ?2)")?;
+            for r in received {
+                mark.execute(params![manifest_id, r.origin_item_id, r.item_id])?;
+                index.execute(params![r.item_id, seq])?;
+            }
+        }
+        EventBody::HandoverReceipt {
+            manifest_id,
+            receiver_site_id,
+            receiver_key_id,
+            receipt_sha256,
+            received,
+            missing,
+            ..
+        } => {
+            conn.prepare_cached(
+                "UPDATE handovers SET state = 'receipted', peer_site_id = ?2, peer_key_id = ?3,
+                 bundle_sha256 = ?4, receipt_seq = ?5, last_seq = ?5 WHERE id = ?1",
+            )?
+            .execute(params![
+                manifest_id,
+                receiver_site_id,
+                receiver_key_id,
+                receipt_sha256,
+                seq
+            ])?;
+            let mut item_state = conn.prepare_cached(
+                "UPDATE handover_items SET state = ?3 WHERE manifest_id = ?1 AND item_id = ?2",
+            )?;
+            let mut gone = conn.prepare_cached(
+                "UPDATE items SET status = 'transferred_out', location_id = NULL, last_seq = ?2
+                 WHERE id = ?1",
+            )?;
+            let mut index =
+                conn.prepare_cached("INSERT INTO item_events (item_id, seq) VALUES (?1, ?2)")?;
+            for id in received {
+                item_state.execute(params![manifest_id, id, "received"])?;
+                gone.execute(params![id, seq])?;
+                index.execute(params![id, seq])?;
+            }
+            for id in missing {
+                item_state.execute(params![manifest_id, id, "missing"])?;
+                index.execute(params![id, seq])?;
+            }
+        }
         EventBody::Checkpoint {
             covered_seq,
             head_hash,
@@ -246,6 +573,33 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
         conn.prepare_cached("INSERT INTO item_events (item_id, seq) VALUES (?1, ?2)")?
             .execute(params![item_id, seq])?;
     }
+    Ok(())
+}
+
+/// Sets the status of every item of a destruction batch and indexes the event in their
+/// histories: one event stands for the whole batch.
+fn batch_items_status(
+    conn: &Connection,
+    batch_id: &str,
+    seq: i64,
+    status: ItemStatus,
+) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE items SET status = ?2, last_seq = ?3,
+         location_id = CASE WHEN ?4 THEN NULL ELSE location_id END
+         WHERE id IN (SELECT item_id FROM destruction_items WHERE batch_id = ?1)",
+    )?
+    .execute(params![
+        batch_id,
+        status.as_str(),
+        seq,
+        status.is_terminal()
+    ])?;
+    conn.prepare_cached(
+        "INSERT INTO item_events (item_id, seq)
+         SELECT item_id, ?2 FROM destruction_items WHERE batch_id = ?1",
+    )?
+    .execute(params![batch_id, seq])?;
     Ok(())
 }
 

@@ -107,17 +107,141 @@ CREATE TABLE checkpoints (
 );
 ";
 
+/// Version 3: stocktakes, destruction batches, handovers and trusted site keys.
+const PROJECTIONS_V3: &str = "
+CREATE TABLE stocktakes (
+    id             TEXT PRIMARY KEY,
+    code           TEXT NOT NULL UNIQUE,
+    whole_site     INTEGER NOT NULL,
+    note           TEXT NOT NULL,
+    state          TEXT NOT NULL,
+    opened_by      TEXT,
+    opened_seq     INTEGER NOT NULL,
+    scans          INTEGER NOT NULL,
+    distinct_codes INTEGER NOT NULL,
+    closed_seq     INTEGER,
+    summary        TEXT,
+    last_seq       INTEGER NOT NULL
+);
+CREATE TABLE stocktake_locations (
+    stocktake_id TEXT NOT NULL,
+    location_id  TEXT NOT NULL,
+    PRIMARY KEY (stocktake_id, location_id)
+) WITHOUT ROWID;
+CREATE TABLE stocktake_expected (
+    stocktake_id TEXT NOT NULL,
+    item_id      TEXT NOT NULL,
+    code         TEXT NOT NULL,
+    location_id  TEXT,
+    PRIMARY KEY (stocktake_id, item_id)
+) WITHOUT ROWID;
+CREATE TABLE stocktake_scans (
+    stocktake_id TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    code         TEXT NOT NULL,
+    item_id      TEXT,
+    at_location  TEXT,
+    PRIMARY KEY (stocktake_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX stocktake_scans_code ON stocktake_scans(stocktake_id, code);
+CREATE TABLE stocktake_resolutions (
+    stocktake_id TEXT NOT NULL,
+    discrepancy  TEXT NOT NULL,
+    seq          INTEGER NOT NULL,
+    resolution   TEXT NOT NULL,
+    reference    TEXT NOT NULL,
+    note         TEXT NOT NULL,
+    PRIMARY KEY (stocktake_id, discrepancy)
+) WITHOUT ROWID;
+CREATE TABLE destruction_batches (
+    id                 TEXT PRIMARY KEY,
+    code               TEXT NOT NULL UNIQUE,
+    authority          TEXT NOT NULL,
+    decision_reference TEXT NOT NULL,
+    note               TEXT NOT NULL,
+    state              TEXT NOT NULL,
+    created_seq        INTEGER NOT NULL,
+    item_count         INTEGER NOT NULL,
+    digest             TEXT,
+    frozen_seq         INTEGER,
+    recount_seq        INTEGER,
+    record             TEXT,
+    executed_seq       INTEGER,
+    operator           TEXT,
+    witnesses          TEXT,
+    last_seq           INTEGER NOT NULL
+);
+CREATE TABLE destruction_items (
+    batch_id  TEXT NOT NULL,
+    item_id   TEXT NOT NULL UNIQUE,
+    code      TEXT NOT NULL,
+    added_seq INTEGER NOT NULL,
+    PRIMARY KEY (batch_id, item_id)
+) WITHOUT ROWID;
+CREATE TABLE handovers (
+    id            TEXT PRIMARY KEY,
+    code          TEXT NOT NULL,
+    direction     TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    peer_site_id  TEXT,
+    peer_key_id   TEXT,
+    details       TEXT NOT NULL,
+    items         INTEGER NOT NULL,
+    items_digest  TEXT NOT NULL,
+    bundle_sha256 TEXT,
+    created_seq   INTEGER NOT NULL,
+    accepted_seq  INTEGER,
+    receipt_seq   INTEGER,
+    last_seq      INTEGER NOT NULL
+);
+CREATE TABLE handover_items (
+    manifest_id    TEXT NOT NULL,
+    item_id        TEXT NOT NULL,
+    code           TEXT NOT NULL,
+    state          TEXT NOT NULL,
+    local_item_id  TEXT,
+    record         TEXT,
+    history_digest TEXT,
+    PRIMARY KEY (manifest_id, item_id)
+) WITHOUT ROWID;
+CREATE INDEX handover_items_code ON handover_items(manifest_id, code);
+CREATE TABLE handover_scans (
+    manifest_id TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    code        TEXT NOT NULL,
+    item_id     TEXT,
+    PRIMARY KEY (manifest_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE trusted_keys (
+    key_id      TEXT PRIMARY KEY,
+    public_key  TEXT NOT NULL UNIQUE,
+    name        TEXT NOT NULL,
+    trusted_seq INTEGER NOT NULL
+);
+";
+
 /// The version this program writes.
-pub const CURRENT_VERSION: i64 = 2;
+pub const CURRENT_VERSION: i64 = 3;
 
 /// Projection tables in a fixed order (used by rebuild and the projection digest).
-pub const PROJECTION_TABLES: [&str; 6] = [
+pub const PROJECTION_TABLES: [&str; 17] = [
     "site",
     "persons",
     "locations",
     "items",
     "item_events",
     "checkpoints",
+    "stocktakes",
+    "stocktake_locations",
+    "stocktake_expected",
+    "stocktake_scans",
+    "stocktake_resolutions",
+    "destruction_batches",
+    "destruction_items",
+    "handovers",
+    "handover_items",
+    "handover_scans",
+    "trusted_keys",
 ];
 
 struct Migration {
@@ -127,7 +251,7 @@ struct Migration {
     needs_rebuild: bool,
 }
 
-const MIGRATIONS: [Migration; 2] = [
+const MIGRATIONS: [Migration; 3] = [
     Migration {
         version: 1,
         sql: "",
@@ -136,6 +260,11 @@ const MIGRATIONS: [Migration; 2] = [
     Migration {
         version: 2,
         sql: PROJECTIONS_V2,
+        needs_rebuild: true,
+    },
+    Migration {
+        version: 3,
+        sql: PROJECTIONS_V3,
         needs_rebuild: true,
     },
 ];
@@ -148,6 +277,7 @@ fn version_1_sql() -> String {
 pub fn create_projection_tables(conn: &Connection) -> Result<()> {
     conn.execute_batch(PROJECTIONS_V1)?;
     conn.execute_batch(PROJECTIONS_V2)?;
+    conn.execute_batch(PROJECTIONS_V3)?;
     Ok(())
 }
 

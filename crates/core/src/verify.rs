@@ -326,7 +326,15 @@ impl Ledger {
 /// The `last_seq` (or `seq`) of the first row where two projection tables disagree.
 fn first_differing_row(a: &Connection, b: &Connection, table: &str) -> Result<Option<i64>> {
     let seq_column = match table {
-        "item_events" | "checkpoints" => "seq",
+        "item_events"
+        | "checkpoints"
+        | "stocktake_scans"
+        | "stocktake_resolutions"
+        | "handover_scans" => "seq",
+        "destruction_items" => "added_seq",
+        "trusted_keys" => "trusted_seq",
+        // Rows without a sequence column of their own: the table is named, the row is not.
+        "stocktake_locations" | "stocktake_expected" | "handover_items" => return Ok(None),
         "site" => return Ok(Some(1)),
         _ => "last_seq",
     };

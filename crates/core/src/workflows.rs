@@ -219,7 +219,7 @@ fn check_weapon(w: &WeaponRecord) -> Result<()> {
 }
 
 /// Refuses a weapon whose manufacturer + serial is already registered, naming the item.
-fn check_not_duplicate(conn: &Connection, w: &WeaponRecord) -> Result<()> {
+pub(crate) fn check_not_duplicate(conn: &Connection, w: &WeaponRecord) -> Result<()> {
     let existing: Option<String> = conn
         .prepare_cached(
             "SELECT code FROM items WHERE manufacturer_key = ?1 AND serial_key = ?2 LIMIT 1",
@@ -324,6 +324,49 @@ impl Ledger {
         let person = self.person_by_badge(badge)?;
         let admin_id = admin.person_id().to_string();
         self.write(|w| w.append(Some(&admin_id), None, &body(person.id)))
+    }
+
+    /// Deactivates or reactivates a person (administrators only). A deactivated badge can no
+    /// longer log in; the person's past events stay theirs. The last active administrator
+    /// cannot be deactivated, so the site never locks itself out.
+    pub fn set_person_active(&mut self, admin: &Actor, badge: &str, active: bool) -> Result<i64> {
+        admin.require(
+            if active {
+                "reactivate people"
+            } else {
+                "deactivate people"
+            },
+            &[Role::Administrator],
+        )?;
+        let person = self.person_by_badge(badge)?;
+        if person.active == active {
+            return Err(CustodyError::Invalid(format!(
+                "{} is already {}",
+                person.name,
+                if active { "active" } else { "deactivated" }
+            )));
+        }
+        if !active && person.roles.contains(&Role::Administrator) {
+            let admins: i64 = self.conn.query_row(
+                "SELECT count(*) FROM persons WHERE active = 1 AND (',' || roles || ',') LIKE '%,administrator,%'",
+                [],
+                |r| r.get(0),
+            )?;
+            if admins <= 1 {
+                return Err(CustodyError::LastAdministrator(person.name));
+            }
+        }
+        let admin_id = admin.person_id().to_string();
+        self.write(|w| {
+            w.append(
+                Some(&admin_id),
+                None,
+                &EventBody::PersonActive {
+                    person_id: person.id,
+                    active,
+                },
+            )
+        })
     }
 
     pub fn register_location(
@@ -730,27 +773,6 @@ impl Ledger {
             other => other.to_columns().0,
         })
     }
-
-    /// Sets an item's status as a later workflow decides (destruction, handover). Internal:
-    /// the workflow that calls it owns the rules.
-    #[allow(dead_code)] // the destruction and handover workflows call it
-    pub(crate) fn append_status(
-        w: &mut Writer<'_>,
-        actor: &str,
-        item_id: &str,
-        status: ItemStatus,
-        reference: &str,
-    ) -> Result<i64> {
-        w.append(
-            Some(actor),
-            None,
-            &EventBody::Status {
-                item_id: item_id.to_string(),
-                status,
-                reference: reference.to_string(),
-            },
-        )
-    }
 }
 
 fn person_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonView> {
@@ -775,6 +797,14 @@ pub(crate) fn refuse_terminal(item: &ItemView, action: &'static str) -> Result<(
         });
     }
     Ok(())
+}
+
+/// An item by its id (ids come from the ledger itself, so a miss means a damaged projection).
+pub(crate) fn find_item_by_id(conn: &Connection, item_id: &str) -> Result<ItemView> {
+    conn.prepare_cached(&format!("{ITEM_SELECT} WHERE i.id = ?1"))?
+        .query_row([item_id], item_from_row)
+        .optional()?
+        .ok_or_else(|| CustodyError::UnknownItem(item_id.to_string()))
 }
 
 /// Finds an item by Custody code (W/E label) or by serial (any manufacturer, if unique).

@@ -415,6 +415,39 @@ fn a_full_disk_records_nothing_and_the_ledger_stays_whole() {
         .unwrap();
 }
 
+/// What schema 3 added: a file from before it has none of these tables.
+const V3_TABLES: &str =
+    "DROP TABLE stocktakes; DROP TABLE stocktake_locations; DROP TABLE stocktake_expected;
+    DROP TABLE stocktake_scans; DROP TABLE stocktake_resolutions; DROP TABLE destruction_batches;
+    DROP TABLE destruction_items; DROP TABLE handovers; DROP TABLE handover_items;
+    DROP TABLE handover_scans; DROP TABLE trusted_keys;";
+
+#[test]
+fn a_schema_2_file_with_a_deactivated_person_migrates_to_3_with_identical_projections() {
+    let mut s = site();
+    s.ledger.set_person_active(&s.admin, "INS", false).unwrap();
+    let digests = s.ledger.projection_digests().unwrap();
+    let path = s.ledger.path().to_path_buf();
+    drop(s.ledger);
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(&format!("{V3_TABLES} PRAGMA user_version = 2;"))
+        .unwrap();
+    drop(conn);
+    let mut ledger = Ledger::open(&path).unwrap();
+    let version: i64 = ledger
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 3);
+    assert_eq!(ledger.projection_digests().unwrap(), digests);
+    assert!(ledger.verify().unwrap().is_intact());
+    // The deactivation survived the migration: the inspector can no longer log in.
+    assert!(matches!(
+        ledger.authenticate("INS", "4444"),
+        Err(CustodyError::Inactive(_))
+    ));
+}
+
 #[test]
 fn migration_from_an_empty_file_and_from_schema_1() {
     let s = site();
@@ -427,15 +460,17 @@ fn migration_from_an_empty_file_and_from_schema_1() {
     drop(s.ledger);
     // What a version-1 file looked like: no item history index, no checkpoint table.
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch("DROP TABLE item_events; DROP TABLE checkpoints; PRAGMA user_version = 1;")
-        .unwrap();
+    conn.execute_batch(&format!(
+        "DROP TABLE item_events; DROP TABLE checkpoints; {V3_TABLES} PRAGMA user_version = 1;"
+    ))
+    .unwrap();
     drop(conn);
     let ledger = Ledger::open(&path).unwrap();
     let version: i64 = ledger
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, custody_core::schema::CURRENT_VERSION);
     assert_eq!(ledger.projection_digests().unwrap(), digests);
     assert!(ledger.verify().unwrap().is_intact());
     assert_eq!(ledger.history(&s.weapons[0]).unwrap().1.len(), 1);

@@ -1,0 +1,792 @@
+//! Stocktakes, destruction and handovers from the depot floor, against the ledger. Every
+//! refusal is checked for its typed error and for leaving the ledger exactly as it was.
+
+mod common;
+
+use common::{event_count, person, site, weapon, Site};
+use custody_core::scans::{ScanInput, ScanOutcome};
+use custody_core::stocktake::{DiscrepancyKind, ScanNote};
+use custody_core::{
+    Actor, CustodyError, DestructionMethod, DestructionRecord, EvidenceRecord, HandoverDetails,
+    ItemStatus, Ledger, Resolution, Role,
+};
+use sha2::{Digest, Sha256};
+
+/// Head and projection digests: what must not move when something is refused.
+fn snapshot(l: &Ledger) -> (i64, Vec<(&'static str, String)>) {
+    (event_count(l), l.projection_digests().unwrap())
+}
+
+fn assert_intact_and_rebuildable(l: &mut Ledger) {
+    let report = l.verify().unwrap();
+    assert!(report.is_intact(), "{:?}", report.problem);
+    let before = l.projection_digests().unwrap();
+    l.rebuild().unwrap();
+    assert_eq!(l.projection_digests().unwrap(), before);
+}
+
+fn record() -> DestructionRecord {
+    DestructionRecord {
+        method: DestructionMethod::Cutting,
+        equipment: "Hydraulic shear HS-400".into(),
+        place: "Smederevo steel works".into(),
+        date: "2026-03-02".into(),
+        scrap_weight_kg: "11.4".into(),
+        photo_digests: vec!["ab".repeat(32)],
+    }
+}
+
+fn second_inspector(s: &mut Site) -> Actor {
+    s.ledger
+        .register_person(
+            &s.admin,
+            person("Vesna Witness", "WIT", Role::Inspector),
+            "6666",
+        )
+        .unwrap();
+    s.ledger.authenticate("WIT", "6666").unwrap()
+}
+
+#[test]
+fn an_officer_counts_vault_a_blind_and_closes_only_after_every_discrepancy_is_resolved() {
+    let mut s = site();
+    let elsewhere = s
+        .ledger
+        .register_weapon(
+            &s.officer,
+            weapon("B200", "Crvena Zastava"),
+            Some("Vault B"),
+        )
+        .unwrap()
+        .code;
+    let (w0, w1, w2) = (
+        s.weapons[0].clone(),
+        s.weapons[1].clone(),
+        s.weapons[2].clone(),
+    );
+    let st = s
+        .ledger
+        .stocktake_open(&s.officer, &["Vault A".into()], "quarterly count")
+        .unwrap();
+    assert!(!st.whole_site);
+    assert_eq!(st.locations, vec!["Vault A".to_string()]);
+
+    // The officer scans: w0 twice, the weapon registered in Vault B, a code nobody knows, w2.
+    // w1 is not on the shelf.
+    let notes: Vec<ScanNote> = [w0.as_str(), &w0, &elsewhere, "GARBAGE-123", &w2]
+        .iter()
+        .map(|c| {
+            s.ledger
+                .stocktake_scan(&s.officer, &st.code, c, None)
+                .unwrap()
+                .last
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        vec![
+            ScanNote::Counted,
+            ScanNote::CountedAgain,
+            ScanNote::Counted,
+            ScanNote::Unknown,
+            ScanNote::Counted
+        ]
+    );
+    let status = s.ledger.stocktake(&st.code).unwrap();
+    assert_eq!((status.scans, status.distinct_codes), (5, 4));
+
+    // Blind: the counter cannot see the expected list.
+    assert!(matches!(
+        s.ledger.stocktake_reconcile(&s.officer, &st.code),
+        Err(CustodyError::WrongRole { .. })
+    ));
+
+    // Closing with four open discrepancies is refused and changes nothing.
+    let before = snapshot(&s.ledger);
+    let err = s
+        .ledger
+        .stocktake_close(&s.officer, &s.inspector, &st.code)
+        .unwrap_err();
+    assert!(
+        matches!(err, CustodyError::UnresolvedDiscrepancies { count: 4, .. }),
+        "{err}"
+    );
+    assert_eq!(snapshot(&s.ledger), before);
+
+    let rec = s
+        .ledger
+        .stocktake_reconcile(&s.inspector, &st.code)
+        .unwrap();
+    assert_eq!((rec.expected, rec.scans, rec.found), (3, 5, 2));
+    let mut keys: Vec<String> = rec.discrepancies.iter().map(|d| d.key.clone()).collect();
+    keys.sort();
+    let mut want = vec![
+        format!("duplicate:{w0}"),
+        format!("misplaced:{elsewhere}"),
+        "unknown:GARBAGE-123".to_string(),
+        format!("missing:{w1}"),
+    ];
+    want.sort();
+    assert_eq!(keys, want);
+
+    // An officer may not resolve; a loss needs its report number.
+    assert!(matches!(
+        s.ledger.stocktake_resolve(
+            &s.officer,
+            &st.code,
+            &format!("missing:{w1}"),
+            Resolution::FoundLater,
+            "",
+            "",
+            None
+        ),
+        Err(CustodyError::WrongRole { .. })
+    ));
+    assert!(matches!(
+        s.ledger.stocktake_resolve(
+            &s.inspector,
+            &st.code,
+            &format!("missing:{w1}"),
+            Resolution::ReportedLost,
+            "",
+            "",
+            None
+        ),
+        Err(CustodyError::Invalid(_))
+    ));
+    let insp = s.inspector.clone();
+    for (key, res, reference, to) in [
+        (
+            format!("missing:{w1}"),
+            Resolution::ReportedLost,
+            "Police report 17/2026",
+            None,
+        ),
+        (
+            format!("duplicate:{w0}"),
+            Resolution::DataErrorCorrected,
+            "same rifle scanned twice",
+            None,
+        ),
+        (
+            format!("misplaced:{elsewhere}"),
+            Resolution::Moved,
+            "",
+            Some("Vault A"),
+        ),
+        (
+            "unknown:GARBAGE-123".to_string(),
+            Resolution::DataErrorCorrected,
+            "torn delivery label",
+            None,
+        ),
+    ] {
+        s.ledger
+            .stocktake_resolve(&insp, &st.code, &key, res, reference, "", to)
+            .unwrap();
+    }
+    // The misplaced rifle was moved to where it was counted, by a move event.
+    let moved = s.ledger.find_item(&elsewhere).unwrap();
+    assert_eq!(moved.location_name.as_deref(), Some("Vault A"));
+    // A discrepancy cannot be resolved twice.
+    assert!(matches!(
+        s.ledger.stocktake_resolve(
+            &insp,
+            &st.code,
+            &format!("missing:{w1}"),
+            Resolution::FoundLater,
+            "",
+            "",
+            None
+        ),
+        Err(CustodyError::UnknownDiscrepancy { .. })
+    ));
+
+    // The counter cannot co-sign their own count.
+    let before = snapshot(&s.ledger);
+    assert!(matches!(
+        s.ledger.stocktake_close(&s.officer, &s.officer, &st.code),
+        Err(CustodyError::SamePerson(_))
+    ));
+    assert_eq!(snapshot(&s.ledger), before);
+
+    let checkpoints_before = s.ledger.verify().unwrap().checkpoints;
+    let (summary, _) = s
+        .ledger
+        .stocktake_close(&s.officer, &s.inspector, &st.code)
+        .unwrap();
+    assert_eq!(
+        (
+            summary.expected,
+            summary.found,
+            summary.missing,
+            summary.misplaced
+        ),
+        (3, 2, 1, 1)
+    );
+    assert_eq!(
+        (summary.unknown, summary.duplicates, summary.resolved),
+        (1, 1, 4)
+    );
+    // The closing event carries both signatures (actor and witness columns).
+    let (actor, witness): (String, String) = s
+        .ledger
+        .connection()
+        .query_row(
+            "SELECT actor, witness FROM events WHERE kind = 'stocktake.close'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (actor.as_str(), witness.as_str()),
+        (s.officer.person_id(), s.inspector.person_id())
+    );
+    assert_eq!(
+        s.ledger.verify().unwrap().checkpoints,
+        checkpoints_before + 1
+    );
+    // Closed is closed.
+    assert!(matches!(
+        s.ledger.stocktake_scan(&s.officer, &st.code, &w1, None),
+        Err(CustodyError::StocktakeClosed(_))
+    ));
+    assert_intact_and_rebuildable(&mut s.ledger);
+}
+
+#[test]
+fn a_partial_stocktake_resumes_after_the_kiosk_restarts() {
+    let mut s = site();
+    let st = s.ledger.stocktake_open(&s.officer, &[], "").unwrap();
+    assert!(st.whole_site);
+    for c in &s.weapons[..2] {
+        s.ledger
+            .stocktake_scan(&s.officer, &st.code, c, None)
+            .unwrap();
+    }
+    let path = s.ledger.path().to_path_buf();
+    drop(s.ledger);
+    let mut ledger = Ledger::open(&path).unwrap();
+    let officer = ledger.authenticate("OFF", "2222").unwrap();
+    let open = ledger.stocktakes().unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!((open[0].state.as_str(), open[0].scans), ("open", 2));
+    let t = ledger
+        .stocktake_scan(&officer, &st.code, &s.weapons[2], None)
+        .unwrap();
+    assert_eq!((t.scans, t.distinct_codes), (3, 3));
+    let inspector = ledger.authenticate("INS", "4444").unwrap();
+    let rec = ledger.stocktake_reconcile(&inspector, &st.code).unwrap();
+    assert_eq!((rec.expected, rec.found, rec.unresolved()), (3, 3, 0));
+    ledger
+        .stocktake_close(&officer, &inspector, &st.code)
+        .unwrap();
+    assert_intact_and_rebuildable(&mut ledger);
+}
+
+fn sorted_codes_digest(codes: &[String]) -> String {
+    let mut sorted = codes.to_vec();
+    sorted.sort();
+    let text: String = sorted.iter().map(|c| format!("{c}\n")).collect();
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+#[test]
+fn a_batch_is_frozen_recounted_recorded_and_destroyed_before_two_witnesses() {
+    let mut s = site();
+    let witness2 = second_inspector(&mut s);
+    let (w0, w1, w2) = (
+        s.weapons[0].clone(),
+        s.weapons[1].clone(),
+        s.weapons[2].clone(),
+    );
+    let b = s
+        .ledger
+        .destruction_create(&s.officer, "Ministry of Interior", "DEC-2026/114", "")
+        .unwrap();
+    s.ledger
+        .destruction_add(&s.officer, &b.code, &[w0.clone(), w1.clone()])
+        .unwrap();
+    // Executing an unfrozen batch is refused.
+    let before = snapshot(&s.ledger);
+    assert!(matches!(
+        s.ledger
+            .destruction_execute(&s.officer, &[&s.inspector, &witness2], &b.code),
+        Err(CustodyError::BatchNotFrozen(_))
+    ));
+    assert_eq!(snapshot(&s.ledger), before);
+
+    let frozen = s.ledger.destruction_freeze(&s.officer, &b.code).unwrap();
+    assert_eq!(frozen.items, 2);
+    assert_eq!(
+        frozen.digest.as_deref(),
+        Some(sorted_codes_digest(&[w0.clone(), w1.clone()]).as_str())
+    );
+    assert_eq!(
+        s.ledger.find_item(&w0).unwrap().status,
+        ItemStatus::AwaitingDestruction
+    );
+    // Frozen means frozen.
+    assert!(matches!(
+        s.ledger
+            .destruction_add(&s.officer, &b.code, std::slice::from_ref(&w2)),
+        Err(CustodyError::BatchFrozen(_))
+    ));
+    // Not re-counted yet.
+    assert!(matches!(
+        s.ledger
+            .destruction_execute(&s.officer, &[&s.inspector, &witness2], &b.code),
+        Err(CustodyError::BatchNotRecounted(_))
+    ));
+
+    // Re-count mismatches: one missing, then one extra. Nothing is recorded.
+    let before = snapshot(&s.ledger);
+    match s
+        .ledger
+        .destruction_recount(&s.inspector, &b.code, std::slice::from_ref(&w0))
+    {
+        Err(CustodyError::RecountMismatch { missing, extra, .. }) => {
+            assert_eq!((missing, extra.len()), (vec![w1.clone()], 0));
+        }
+        other => panic!("expected a re-count mismatch, got {other:?}"),
+    }
+    match s
+        .ledger
+        .destruction_recount(&s.inspector, &b.code, &[w0.clone(), w1.clone(), w2.clone()])
+    {
+        Err(CustodyError::RecountMismatch { missing, extra, .. }) => {
+            assert_eq!((missing.len(), extra), (0, vec![w2.clone()]));
+        }
+        other => panic!("expected a re-count mismatch, got {other:?}"),
+    }
+    assert_eq!(snapshot(&s.ledger), before);
+    s.ledger
+        .destruction_recount(&s.inspector, &b.code, &[w1.clone(), w0.clone(), w0.clone()])
+        .unwrap();
+    assert!(matches!(
+        s.ledger
+            .destruction_execute(&s.officer, &[&s.inspector, &witness2], &b.code),
+        Err(CustodyError::DestructionNotRecorded(_))
+    ));
+    s.ledger
+        .destruction_record(&s.inspector, &b.code, record())
+        .unwrap();
+
+    // Witness rules: two at least, distinct from each other and from the operator, and
+    // holding the inspector (commission) or administrator role.
+    let before = snapshot(&s.ledger);
+    assert!(matches!(
+        s.ledger
+            .destruction_execute(&s.officer, &[&s.inspector], &b.code),
+        Err(CustodyError::NotEnoughWitnesses { needed: 2, got: 1 })
+    ));
+    assert!(matches!(
+        s.ledger
+            .destruction_execute(&s.admin, &[&s.inspector, &s.admin], &b.code),
+        Err(CustodyError::SamePerson(_))
+    ));
+    assert!(matches!(
+        s.ledger
+            .destruction_execute(&s.officer, &[&s.inspector, &s.inspector], &b.code),
+        Err(CustodyError::SamePerson(_))
+    ));
+    assert!(matches!(
+        s.ledger
+            .destruction_execute(&s.officer, &[&s.inspector, &s.custodian], &b.code),
+        Err(CustodyError::WrongRole { .. })
+    ));
+    assert!(matches!(
+        s.ledger
+            .destruction_execute(&s.inspector, &[&s.admin, &witness2], &b.code),
+        Err(CustodyError::WrongRole { .. })
+    ));
+    assert_eq!(snapshot(&s.ledger), before);
+
+    let checkpoints = s.ledger.verify().unwrap().checkpoints;
+    s.ledger
+        .destruction_execute(&s.officer, &[&s.inspector, &witness2], &b.code)
+        .unwrap();
+    assert_eq!(s.ledger.verify().unwrap().checkpoints, checkpoints + 1);
+    let shown = s.ledger.destruction_batch(&b.code).unwrap();
+    assert_eq!(shown.state, "executed");
+    assert_eq!(
+        shown.witnesses,
+        vec![
+            s.inspector.person_id().to_string(),
+            witness2.person_id().to_string()
+        ]
+    );
+    for c in [&w0, &w1] {
+        let item = s.ledger.find_item(c).unwrap();
+        assert_eq!(
+            (item.status, item.location_id),
+            (ItemStatus::Destroyed, None)
+        );
+    }
+    assert_eq!(s.ledger.find_item(&w2).unwrap().status, ItemStatus::InStore);
+    assert_intact_and_rebuildable(&mut s.ledger);
+}
+
+fn destroy(s: &mut Site, codes: &[String]) -> Actor {
+    let witness2 = second_inspector(s);
+    let b = s
+        .ledger
+        .destruction_create(&s.officer, "Ministry of Interior", "DEC-1", "")
+        .unwrap();
+    s.ledger
+        .destruction_add(&s.officer, &b.code, codes)
+        .unwrap();
+    s.ledger.destruction_freeze(&s.officer, &b.code).unwrap();
+    s.ledger
+        .destruction_recount(&s.inspector, &b.code, codes)
+        .unwrap();
+    s.ledger
+        .destruction_record(&s.officer, &b.code, record())
+        .unwrap();
+    s.ledger
+        .destruction_execute(&s.officer, &[&s.inspector, &witness2], &b.code)
+        .unwrap();
+    witness2
+}
+
+#[test]
+fn an_officer_scans_a_destroyed_rifle_and_the_alarm_sounds_everywhere() {
+    let mut s = site();
+    let rifle = s.weapons[0].clone();
+    destroy(&mut s, std::slice::from_ref(&rifle));
+    // A plain scan raises the alarm (and is recorded as evidence).
+    let scan = s
+        .ledger
+        .record_scan(
+            Some(&s.officer),
+            &ScanInput {
+                device: "test".into(),
+                data: rifle.as_bytes().to_vec(),
+                ..ScanInput::default()
+            },
+        )
+        .unwrap();
+    assert!(matches!(scan.outcome, ScanOutcome::Alarm { .. }));
+    // Putting it in another batch, moving it or dispatching it is refused with the alarm,
+    // and nothing changes.
+    let b2 = s
+        .ledger
+        .destruction_create(&s.officer, "Ministry of Interior", "DEC-2", "")
+        .unwrap();
+    let before = snapshot(&s.ledger);
+    assert!(matches!(
+        s.ledger
+            .destruction_add(&s.officer, &b2.code, std::slice::from_ref(&rifle)),
+        Err(CustodyError::TerminalItem {
+            status: ItemStatus::Destroyed,
+            ..
+        })
+    ));
+    assert!(matches!(
+        s.ledger.move_item(&s.officer, &rifle, "Vault B"),
+        Err(CustodyError::TerminalItem { .. })
+    ));
+    assert!(matches!(
+        s.ledger
+            .handover_dispatch(&s.officer, &details(), std::slice::from_ref(&rifle)),
+        Err(CustodyError::TerminalItem { .. })
+    ));
+    assert_eq!(snapshot(&s.ledger), before);
+    // In a count it is recorded, flagged as an alarm, and blocks the close until resolved.
+    let st = s.ledger.stocktake_open(&s.officer, &[], "").unwrap();
+    let t = s
+        .ledger
+        .stocktake_scan(&s.officer, &st.code, &rifle, None)
+        .unwrap();
+    assert_eq!(t.last, ScanNote::Alarm);
+    let rec = s
+        .ledger
+        .stocktake_reconcile(&s.inspector, &st.code)
+        .unwrap();
+    assert_eq!(rec.count(DiscrepancyKind::Alarm), 1);
+    assert_intact_and_rebuildable(&mut s.ledger);
+}
+
+#[test]
+fn exhibits_on_legal_hold_or_without_disposal_authority_and_busy_items_stay_out_of_batches() {
+    let mut s = site();
+    let exhibit = |hold: bool, authority: &str, n: &str| EvidenceRecord {
+        case_number: "KT-44/2025".into(),
+        exhibit_number: n.into(),
+        description: "pistol in sealed bag".into(),
+        category: "weapon".into(),
+        legal_hold: hold,
+        disposal_authority: authority.into(),
+        ..EvidenceRecord::default()
+    };
+    let held = s
+        .ledger
+        .register_evidence(&s.custodian, exhibit(true, "Court order 9/2026", "1"), None)
+        .unwrap()
+        .code;
+    let no_authority = s
+        .ledger
+        .register_evidence(&s.custodian, exhibit(false, "", "2"), None)
+        .unwrap()
+        .code;
+    let releasable = s
+        .ledger
+        .register_evidence(
+            &s.custodian,
+            exhibit(false, "Court order 9/2026", "3"),
+            None,
+        )
+        .unwrap()
+        .code;
+    let out = s.weapons[1].clone();
+    s.ledger
+        .check_out(
+            &s.officer,
+            &out,
+            "Ballistics lab",
+            "examination",
+            chrono::Utc::now().date_naive(),
+        )
+        .unwrap();
+    let b1 = s
+        .ledger
+        .destruction_create(&s.custodian, "Basic Court Skopje", "K-12/26", "")
+        .unwrap();
+    let b2 = s
+        .ledger
+        .destruction_create(&s.custodian, "Basic Court Skopje", "K-13/26", "")
+        .unwrap();
+    s.ledger
+        .destruction_add(&s.custodian, &b1.code, std::slice::from_ref(&releasable))
+        .unwrap();
+    let before = snapshot(&s.ledger);
+    assert!(matches!(
+        s.ledger
+            .destruction_add(&s.custodian, &b2.code, std::slice::from_ref(&held)),
+        Err(CustodyError::LegalHold { .. })
+    ));
+    assert!(matches!(
+        s.ledger
+            .destruction_add(&s.custodian, &b2.code, std::slice::from_ref(&no_authority)),
+        Err(CustodyError::NoDisposalAuthority { .. })
+    ));
+    assert!(matches!(
+        s.ledger
+            .destruction_add(&s.custodian, &b2.code, std::slice::from_ref(&out)),
+        Err(CustodyError::WrongStatus {
+            status: ItemStatus::CheckedOut,
+            ..
+        })
+    ));
+    assert!(matches!(
+        s.ledger
+            .destruction_add(&s.custodian, &b2.code, std::slice::from_ref(&releasable)),
+        Err(CustodyError::ItemInBatch { .. })
+    ));
+    // A list with one bad item adds none of them.
+    assert!(s
+        .ledger
+        .destruction_add(
+            &s.custodian,
+            &b2.code,
+            &[s.weapons[2].clone(), held.clone()]
+        )
+        .is_err());
+    // An inspector does not prepare batches.
+    assert!(matches!(
+        s.ledger.destruction_create(&s.inspector, "MoI", "D-1", ""),
+        Err(CustodyError::WrongRole { .. })
+    ));
+    assert_eq!(snapshot(&s.ledger), before);
+}
+
+fn details() -> HandoverDetails {
+    HandoverDetails {
+        sender: "MoI Depot Belgrade, Oleg Officer".into(),
+        receiver: "Forensic Centre Novi Sad, Rada Receiver".into(),
+        legal_basis: "Order 55/2026".into(),
+        transport: "Van BG-123-AA, escort of two".into(),
+        containers: vec!["C-1".into()],
+        seals: vec!["S-0001".into(), "S-0002".into()],
+        note: String::new(),
+    }
+}
+
+#[test]
+fn two_sites_exchange_a_signed_handover_and_a_receipt() {
+    let mut a = site();
+    let mut b = site();
+    let codes: Vec<String> = ["H1", "H2", "H3"]
+        .iter()
+        .map(|n| {
+            a.ledger
+                .register_weapon(&a.officer, weapon(n, "Kalashnikov"), Some("Vault A"))
+                .unwrap()
+                .code
+        })
+        .collect();
+    // Only administrators trust keys.
+    assert!(matches!(
+        b.ledger
+            .trust_key(&b.officer, &a.ledger.public_key_hex().unwrap(), "Depot A"),
+        Err(CustodyError::WrongRole { .. })
+    ));
+    assert!(matches!(
+        a.ledger.handover_dispatch(&a.inspector, &details(), &codes),
+        Err(CustodyError::WrongRole { .. })
+    ));
+    let h = a
+        .ledger
+        .handover_dispatch(&a.officer, &details(), &codes)
+        .unwrap();
+    assert_eq!(h.items_digest, sorted_codes_digest(&codes));
+    assert_eq!(
+        a.ledger.find_item(&codes[0]).unwrap().status,
+        ItemStatus::InTransit
+    );
+    let bundle = a.ledger.handover_export(&a.officer, &h.code).unwrap();
+
+    // B does not know A's key yet.
+    let before = snapshot(&b.ledger);
+    assert!(matches!(
+        b.ledger.handover_import(&b.officer, &bundle),
+        Err(CustodyError::BundleUntrustedKey { .. })
+    ));
+    assert_eq!(snapshot(&b.ledger), before);
+    b.ledger
+        .trust_key(&b.admin, &a.ledger.public_key_hex().unwrap(), "Depot A")
+        .unwrap();
+    // One byte changed anywhere in the body: refused.
+    let at = bundle.windows(2).position(|w| w == b"H2").unwrap();
+    let mut tampered = bundle.clone();
+    tampered[at + 1] = b'9';
+    let before = snapshot(&b.ledger);
+    assert!(matches!(
+        b.ledger.handover_import(&b.officer, &tampered),
+        Err(CustodyError::BundleBadSignature)
+    ));
+    assert!(matches!(
+        b.ledger
+            .handover_import(&b.officer, &bundle[..bundle.len() / 2]),
+        Err(CustodyError::BundleMalformed(_))
+    ));
+    assert_eq!(snapshot(&b.ledger), before);
+
+    let imported = b.ledger.handover_import(&b.officer, &bundle).unwrap();
+    assert_eq!((imported.direction.as_str(), imported.items), ("in", 3));
+    let before = snapshot(&b.ledger);
+    assert!(matches!(
+        b.ledger.handover_import(&b.officer, &bundle),
+        Err(CustodyError::BundleAlreadyImported { .. })
+    ));
+    assert_eq!(snapshot(&b.ledger), before);
+
+    // On arrival H1 and H2 are scanned, H3 is not in the van, and a stray label turns up.
+    let t = b
+        .ledger
+        .handover_receive(
+            &b.officer,
+            &h.code,
+            &[codes[0].clone(), codes[1].clone(), "STRAY-9".into()],
+        )
+        .unwrap();
+    assert_eq!((t.counted, t.expected, t.on_list), (2, 3, false));
+    let accepted = b
+        .ledger
+        .handover_accept(&b.officer, Some(&b.inspector), &h.code, Some("Vault B"))
+        .unwrap();
+    let mut both = vec![codes[0].clone(), codes[1].clone()];
+    both.sort();
+    assert_eq!(accepted.received, both);
+    assert_eq!(
+        (accepted.missing.clone(), accepted.extra.clone()),
+        (vec![codes[2].clone()], vec!["STRAY-9".to_string()])
+    );
+    let discrepancies: i64 = b
+        .ledger
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM events WHERE kind = 'handover.discrepancy' AND seq < ?1",
+            [accepted.seq],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        discrepancies, 2,
+        "missing and extra are logged before the signature"
+    );
+    let arrived = b.ledger.find_item(&codes[0]).unwrap();
+    assert_eq!(
+        (
+            arrived.code.as_str(),
+            arrived.status,
+            arrived.location_name.as_deref()
+        ),
+        (codes[0].as_str(), ItemStatus::InStore, Some("Vault B"))
+    );
+    assert!(arrived.record.contains("\"origin\":\"transferred_in\""));
+    assert!(matches!(
+        b.ledger.find_item(&codes[2]),
+        Err(CustodyError::UnknownItem(_))
+    ));
+    let receipt = b.ledger.handover_receipt(&b.officer, &h.code).unwrap();
+
+    // A must trust B's key before it believes the receipt.
+    let before = snapshot(&a.ledger);
+    assert!(matches!(
+        a.ledger.handover_import_receipt(&a.officer, &receipt),
+        Err(CustodyError::BundleUntrustedKey { .. })
+    ));
+    assert_eq!(snapshot(&a.ledger), before);
+    a.ledger
+        .trust_key(&a.admin, &b.ledger.public_key_hex().unwrap(), "Depot B")
+        .unwrap();
+    let done = a
+        .ledger
+        .handover_import_receipt(&a.officer, &receipt)
+        .unwrap();
+    assert_eq!(done.state, "receipted");
+    assert_eq!(
+        a.ledger.find_item(&codes[0]).unwrap().status,
+        ItemStatus::TransferredOut
+    );
+    assert_eq!(
+        a.ledger.find_item(&codes[1]).unwrap().status,
+        ItemStatus::TransferredOut
+    );
+    assert_eq!(
+        a.ledger.find_item(&codes[2]).unwrap().status,
+        ItemStatus::InTransit
+    );
+    let before = snapshot(&a.ledger);
+    assert!(matches!(
+        a.ledger.handover_import_receipt(&a.officer, &receipt),
+        Err(CustodyError::BundleAlreadyImported { .. })
+    ));
+    assert_eq!(snapshot(&a.ledger), before);
+    assert_intact_and_rebuildable(&mut a.ledger);
+    assert_intact_and_rebuildable(&mut b.ledger);
+}
+
+#[test]
+fn an_administrator_deactivates_a_departed_officer_but_never_the_last_administrator() {
+    let mut s = site();
+    assert!(matches!(
+        s.ledger.set_person_active(&s.officer, "CUS", false),
+        Err(CustodyError::WrongRole { .. })
+    ));
+    s.ledger.set_person_active(&s.admin, "OFF", false).unwrap();
+    assert!(matches!(
+        s.ledger.authenticate("OFF", "2222"),
+        Err(CustodyError::Inactive(_))
+    ));
+    let before = snapshot(&s.ledger);
+    assert!(matches!(
+        s.ledger.set_person_active(&s.admin, "ADM", false),
+        Err(CustodyError::LastAdministrator(_))
+    ));
+    assert_eq!(snapshot(&s.ledger), before);
+    s.ledger.set_person_active(&s.admin, "OFF", true).unwrap();
+    assert!(s.ledger.authenticate("OFF", "2222").is_ok());
+    assert_intact_and_rebuildable(&mut s.ledger);
+}
