@@ -767,6 +767,10 @@ impl Kiosk {
                 }
                 Outcome::Refused
             }
+            ScanOutcome::Ignored { .. } => {
+                self.push_scan(app, shown, "unknown", msg("scan-garbled"));
+                Outcome::Refused
+            }
             ScanOutcome::Unknown { reason } => {
                 let m = if text.is_empty() {
                     msg("scan-garbled")
@@ -803,12 +807,26 @@ impl Kiosk {
                             profile: link.profile.name.clone(),
                             aim: scan.line.aim.map(|a| a.to_wire()).unwrap_or_default(),
                             data: scan.line.data.clone(),
+                            ignored: None,
                         };
                         let outcome = self.handle_scan(app, input);
                         // Only now, after the commit, does the scanner beep.
                         self.scanners[idx].acknowledge(scan.id, outcome);
                     }
                     ScanEvent::LineError(e) => {
+                        // Unreadable frames are evidence too: recorded, never acted on.
+                        let link = &self.scanners[idx];
+                        let input = ScanInput {
+                            device: "serial".into(),
+                            port: link.path.display().to_string(),
+                            profile: link.profile.name.clone(),
+                            aim: String::new(),
+                            data: e.bytes().to_vec(),
+                            ignored: Some(e.to_string()),
+                        };
+                        if let Err(err) = self.ledger.record_scan(self.actor.as_ref(), &input) {
+                            self.report(app, &err);
+                        }
                         let m = msg("scan-garbled");
                         self.push_scan(app, printable(e.to_string().as_bytes()), "error", m);
                     }
@@ -871,6 +889,7 @@ impl Kiosk {
                 profile: String::new(),
                 aim: String::new(),
                 data: text.into_bytes(),
+                ignored: None,
             };
             last = Some(self.handle_scan(app, input));
         }
