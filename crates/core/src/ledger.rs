@@ -60,14 +60,31 @@ pub fn format_time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
+thread_local! {
+    // One CSPRNG per thread, seeded from the OS once: bulk intake draws two values per row and a
+    // system call for each showed up in profiles.
+    static RNG: std::cell::RefCell<rand_chacha::ChaCha20Rng> = std::cell::RefCell::new(
+        <rand_chacha::ChaCha20Rng as rand_core::SeedableRng>::from_rng(rand_core::OsRng)
+            .expect("the operating system's random source is available"),
+    );
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut out = [0u8; N];
+    RNG.with(|rng| rand_core::RngCore::fill_bytes(&mut *rng.borrow_mut(), &mut out));
+    out
+}
+
+/// A UUIDv7: milliseconds since the epoch, then random bits.
 pub(crate) fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
+    let millis = Utc::now().timestamp_millis().max(0) as u64;
+    uuid::Builder::from_unix_timestamp_millis(millis, &random_bytes::<10>())
+        .into_uuid()
+        .to_string()
 }
 
 pub(crate) fn new_label(kind: LabelKind) -> LabelCode {
-    let mut random = [0u8; 8];
-    rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut random);
-    LabelCode::from_random(kind, random)
+    LabelCode::from_random(kind, random_bytes::<8>())
 }
 
 fn configure(conn: &Connection) -> Result<()> {
