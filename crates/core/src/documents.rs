@@ -15,7 +15,7 @@ use crate::event::EventBody;
 use crate::ledger::{Actor, Ledger};
 use crate::stocktake::{reconcile_in, DiscrepancyKind, RECONCILERS};
 use crate::workflows::{find_item_by_id, ItemView};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -345,11 +345,12 @@ impl Ledger {
             DocumentKind::DestructionCertificate.issuers(),
         )?;
         let view: BatchView = self.destruction_batch(batch)?;
-        let (Some(executed_seq), Some(record), Some(operator), "executed") = (
+        let executed = view.state == "executed";
+        let (Some(executed_seq), Some(record), Some(operator), true) = (
             view.executed_seq,
             view.record.clone(),
             view.operator.clone(),
-            view.state.as_str(),
+            executed,
         ) else {
             return Err(CustodyError::BatchNotExecuted {
                 code: view.code,
