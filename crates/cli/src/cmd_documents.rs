@@ -16,8 +16,8 @@ use custody_core::{Actor, Ledger};
 use custody_docs::export::{items_csv, stocktake_csv, to_json, CsvOptions};
 use custody_docs::{
     CheckpointRef, ContainerSeal, DestructionCertificate, DestructionMethod, Discrepancy,
-    DuplicateScan, HandoverManifest, ItemLine, KeyId, Party, RenderOptions, ScrapDisposal, Seal,
-    SealFields, Signatory, StocktakeCounters, StocktakeFinding, StocktakeReport, UnknownScan,
+    DuplicateScan, HandoverManifest, ItemLine, KeyId, Label, Party, RenderOptions, ScrapDisposal,
+    Seal, SealFields, Signatory, StocktakeCounters, StocktakeFinding, StocktakeReport, UnknownScan,
 };
 
 fn line(i: &DocumentItem) -> ItemLine {
@@ -49,6 +49,7 @@ fn signatory(p: &DocumentPerson, organisation: &str) -> Signatory {
 
 fn actor_person(a: &Actor) -> DocumentPerson {
     DocumentPerson {
+        id: a.person_id().to_string(),
         name: a.name.clone(),
         service_number: String::new(),
         roles: a.roles.clone(),
@@ -138,6 +139,29 @@ fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
+/// The issuing person signs as responsible official, unless they already sign the certificate
+/// as operator or witness: one person must not appear in two roles, so the line is then left
+/// for the official to fill in by hand.
+fn responsible_official(
+    actor: &Actor,
+    d: &custody_core::documents::DestructionDocument,
+    site_name: &str,
+) -> Signatory {
+    let issuer = actor_person(actor);
+    let signs_already = std::iter::once(&d.operator)
+        .chain(&d.witnesses)
+        .any(|p| p.id == issuer.id);
+    if signs_already {
+        Signatory {
+            name: String::new(),
+            role: String::new(),
+            organisation: site_name.to_string(),
+        }
+    } else {
+        signatory(&issuer, site_name)
+    }
+}
+
 pub fn certificate(ctx: &Context, batch: &str, common: &Common) -> Result<()> {
     let (mut ledger, actor) = ctx.login()?;
     let d = ledger.destruction_document(&actor, batch)?;
@@ -170,7 +194,7 @@ pub fn certificate(ctx: &Context, batch: &str, common: &Common) -> Result<()> {
             delivered_to: d.record.place.clone(),
         },
         operator: signatory(&d.operator, &site_name),
-        responsible_official: signatory(&actor_person(&actor), &site_name),
+        responsible_official: responsible_official(&actor, &d, &site_name),
         witnesses: d
             .witnesses
             .iter()
@@ -339,12 +363,19 @@ pub fn stocktake(ctx: &Context, stocktake: &str, common: &Common) -> Result<()> 
     let (mut ledger, actor) = ctx.login()?;
     let s = ledger.stocktake_document(&actor, stocktake)?;
     let site_name = ledger.site_name()?;
+    // The function column names each signatory's part in this count, in the document's language.
+    let language = common.lang.language();
+    let part = |p: &DocumentPerson, label: Label| Signatory {
+        name: p.name.clone(),
+        role: language.t(label),
+        organisation: site_name.clone(),
+    };
     let mut signatories = vec![
-        signatory(&s.counter, &site_name),
-        signatory(&s.cosigner, &site_name),
+        part(&s.counter, Label::CountedBy),
+        part(&s.cosigner, Label::CoSignedBy),
     ];
-    if actor.name != s.counter.name && actor.name != s.cosigner.name {
-        signatories.push(signatory(&actor_person(&actor), &site_name));
+    if actor.person_id() != s.counter.id && actor.person_id() != s.cosigner.id {
+        signatories.push(part(&actor_person(&actor), Label::IssuedBy));
     }
     // Alarms (destroyed or transferred items that turned up) are printed and sealed with the
     // misplaced items: the seal format has five lists.

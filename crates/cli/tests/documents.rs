@@ -420,6 +420,9 @@ fn a_commission_destroys_two_rifles_and_the_prosecutor_verifies_the_certificate_
             "{serial} not in the certificate text"
         );
     }
+    // The issuing inspector witnessed the destruction, so the official's line is left blank
+    // rather than naming one person in two roles.
+    assert_eq!(body.matches("Ivo Inspector").count(), 1, "{body}");
     assert!(
         !body.contains(s.serials[2].as_str()),
         "the third rifle was not destroyed"

@@ -78,6 +78,8 @@ fn hex_32<S: serde::Serializer>(b: &[u8; 32], s: S) -> std::result::Result<S::Ok
 /// A person as a document names them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DocumentPerson {
+    /// The person's id in this ledger.
+    pub id: String,
     pub name: String,
     pub service_number: String,
     pub roles: Vec<Role>,
@@ -265,6 +267,7 @@ fn person(conn: &Connection, person_id: &str) -> Result<DocumentPerson> {
         .query_row([person_id], |r| {
             let roles: String = r.get(2)?;
             Ok(DocumentPerson {
+                id: person_id.to_string(),
                 name: r.get(0)?,
                 service_number: r.get(1)?,
                 roles: crate::auth::parse_roles(&roles),
