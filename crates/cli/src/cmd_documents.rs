@@ -10,14 +10,16 @@ use crate::session::Context;
 use anyhow::{anyhow, Context as _, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use custody_core::documents::{
-    DocumentCheckpoint, DocumentIssue, DocumentItem, DocumentKind, DocumentPerson, StocktakeLine,
+    DocumentCheckpoint, DocumentIssue, DocumentItem, DocumentKind, DocumentPerson, Settled,
+    StocktakeLine,
 };
-use custody_core::{Actor, Ledger};
+use custody_core::{Actor, Ledger, Resolution, Role};
 use custody_docs::export::{items_csv, stocktake_csv, to_json, CsvOptions};
 use custody_docs::{
     CheckpointRef, ContainerSeal, DestructionCertificate, DestructionMethod, Discrepancy,
-    DuplicateScan, HandoverManifest, ItemLine, KeyId, Label, Party, RenderOptions, ScrapDisposal,
-    Seal, SealFields, Signatory, StocktakeCounters, StocktakeFinding, StocktakeReport, UnknownScan,
+    DuplicateScan, HandoverManifest, ItemLine, KeyId, Label, Language, Party, RenderOptions,
+    ScrapDisposal, Seal, SealFields, Signatory, StocktakeCounters, StocktakeFinding,
+    StocktakeReport, UnknownScan,
 };
 
 fn line(i: &DocumentItem) -> ItemLine {
@@ -31,20 +33,48 @@ fn line(i: &DocumentItem) -> ItemLine {
     }
 }
 
-fn roles(p: &DocumentPerson) -> String {
+/// A person's ledger roles in the document's language.
+fn roles(p: &DocumentPerson, language: Language) -> String {
     p.roles
         .iter()
-        .map(|r| r.as_str())
+        .map(|r| {
+            language.t(match r {
+                Role::Officer => Label::RoleOfficer,
+                Role::Custodian => Label::RoleCustodian,
+                Role::Inspector => Label::RoleInspector,
+                Role::Administrator => Label::RoleAdministrator,
+            })
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-fn signatory(p: &DocumentPerson, organisation: &str) -> Signatory {
+fn signatory(p: &DocumentPerson, organisation: &str, language: Language) -> Signatory {
     Signatory {
         name: p.name.clone(),
-        role: roles(p),
+        role: roles(p, language),
         organisation: organisation.to_string(),
     }
+}
+
+/// `resolution (reference): note` in the document's language (reference and note as typed).
+fn settled(s: &Option<Settled>, language: Language) -> String {
+    let Some(s) = s else {
+        return String::new();
+    };
+    let mut text = language.t(match s.resolution {
+        Resolution::FoundLater => Label::ResolutionFoundLater,
+        Resolution::Moved => Label::ResolutionMoved,
+        Resolution::ReportedLost => Label::ResolutionReportedLost,
+        Resolution::DataErrorCorrected => Label::ResolutionDataErrorCorrected,
+    });
+    if !s.reference.is_empty() {
+        text.push_str(&format!(" ({})", s.reference));
+    }
+    if !s.note.is_empty() {
+        text.push_str(&format!(": {}", s.note));
+    }
+    text
 }
 
 fn actor_person(a: &Actor) -> DocumentPerson {
@@ -146,6 +176,7 @@ fn responsible_official(
     actor: &Actor,
     d: &custody_core::documents::DestructionDocument,
     site_name: &str,
+    language: Language,
 ) -> Signatory {
     let issuer = actor_person(actor);
     let signs_already = std::iter::once(&d.operator)
@@ -158,13 +189,14 @@ fn responsible_official(
             organisation: site_name.to_string(),
         }
     } else {
-        signatory(&issuer, site_name)
+        signatory(&issuer, site_name, language)
     }
 }
 
 pub fn certificate(ctx: &Context, batch: &str, common: &Common) -> Result<()> {
     let (mut ledger, actor) = ctx.login()?;
     let d = ledger.destruction_document(&actor, batch)?;
+    let language = common.lang.language();
     let site_name = ledger.site_name()?;
     let date = NaiveDate::parse_from_str(&d.record.date, "%Y-%m-%d")
         .with_context(|| format!("batch {} has an unreadable destruction date", d.code))?;
@@ -193,12 +225,12 @@ pub fn certificate(ctx: &Context, batch: &str, common: &Common) -> Result<()> {
             // destination: the remains are printed as left at the place of destruction.
             delivered_to: d.record.place.clone(),
         },
-        operator: signatory(&d.operator, &site_name),
-        responsible_official: responsible_official(&actor, &d, &site_name),
+        operator: signatory(&d.operator, &site_name, language),
+        responsible_official: responsible_official(&actor, &d, &site_name, language),
         witnesses: d
             .witnesses
             .iter()
-            .map(|w| signatory(w, &site_name))
+            .map(|w| signatory(w, &site_name, language))
             .collect(),
         items: d.items.iter().map(line).collect(),
         photo_digests: d.record.photo_digests.clone(),
@@ -239,12 +271,13 @@ pub fn certificate(ctx: &Context, batch: &str, common: &Common) -> Result<()> {
 pub fn manifest(ctx: &Context, manifest: &str, common: &Common) -> Result<()> {
     let (mut ledger, actor) = ctx.login()?;
     let m = ledger.handover_document(&actor, manifest)?;
+    let language = common.lang.language();
     let cp =
         ledger.document_checkpoint(m.last_seq, &format!("handover manifest {} issued", m.code))?;
     let outgoing = m.direction == "out";
     let person = |p: &Option<DocumentPerson>| {
         p.as_ref()
-            .map(|p| (p.name.clone(), roles(p)))
+            .map(|p| (p.name.clone(), roles(p, language)))
             .unwrap_or_default()
     };
     let (sender_person, sender_role) = if outgoing {
@@ -346,15 +379,16 @@ pub fn manifest(ctx: &Context, manifest: &str, common: &Common) -> Result<()> {
     Ok(())
 }
 
-fn finding(l: &StocktakeLine, alarm: bool) -> StocktakeFinding {
+fn finding(l: &StocktakeLine, alarm: bool, language: Language) -> StocktakeFinding {
+    let resolution = settled(&l.settled, language);
     StocktakeFinding {
         item: line(&l.item),
         expected_location: l.expected_location.clone(),
         found_location: l.counted_location.clone(),
         resolution: if alarm {
-            format!("ALARM, destroyed or transferred item: {}", l.resolution)
+            format!("{}. {resolution}", language.t(Label::Alarm))
         } else {
-            l.resolution.clone()
+            resolution
         },
     }
 }
@@ -382,8 +416,8 @@ pub fn stocktake(ctx: &Context, stocktake: &str, common: &Common) -> Result<()> 
     let misplaced: Vec<StocktakeFinding> = s
         .misplaced
         .iter()
-        .map(|l| finding(l, false))
-        .chain(s.alarms.iter().map(|l| finding(l, true)))
+        .map(|l| finding(l, false, language))
+        .chain(s.alarms.iter().map(|l| finding(l, true, language)))
         .collect();
     let doc = StocktakeReport {
         stocktake_id: document_id(&s.code),
@@ -406,7 +440,11 @@ pub fn stocktake(ctx: &Context, stocktake: &str, common: &Common) -> Result<()> 
             duplicates: s.summary.duplicates as u32,
         },
         found: s.found.iter().map(|l| line(&l.item)).collect(),
-        missing: s.missing.iter().map(|l| finding(l, false)).collect(),
+        missing: s
+            .missing
+            .iter()
+            .map(|l| finding(l, false, language))
+            .collect(),
         misplaced,
         unknown: s
             .unknown
@@ -414,7 +452,7 @@ pub fn stocktake(ctx: &Context, stocktake: &str, common: &Common) -> Result<()> 
             .map(|u| UnknownScan {
                 scanned_code: u.scanned.clone(),
                 location: u.counted_location.clone(),
-                resolution: u.resolution.clone(),
+                resolution: settled(&u.settled, language),
             })
             .collect(),
         duplicates: s
@@ -423,7 +461,7 @@ pub fn stocktake(ctx: &Context, stocktake: &str, common: &Common) -> Result<()> 
             .map(|l| DuplicateScan {
                 item: line(&l.item),
                 times_scanned: l.times_scanned as u32,
-                resolution: l.resolution.clone(),
+                resolution: settled(&l.settled, language),
             })
             .collect(),
         signatories,

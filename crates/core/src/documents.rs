@@ -9,7 +9,9 @@
 //! does, so a signature over one can never pass for another.
 
 use crate::destruction::BatchView;
-use crate::domain::{BundleItem, DestructionRecord, HandoverDetails, Role, StocktakeSummary};
+use crate::domain::{
+    BundleItem, DestructionRecord, HandoverDetails, Resolution, Role, StocktakeSummary,
+};
 use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::ledger::{Actor, Ledger};
@@ -194,8 +196,17 @@ pub struct StocktakeLine {
     pub expected_location: String,
     pub counted_location: String,
     pub times_scanned: u64,
-    /// How the discrepancy was settled: `resolution (reference): note`; empty for found items.
-    pub resolution: String,
+    /// How the discrepancy was settled; None for found items.
+    pub settled: Option<Settled>,
+}
+
+/// A recorded resolution of a stocktake discrepancy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Settled {
+    pub resolution: Resolution,
+    /// Loss report number, correcting event, ...
+    pub reference: String,
+    pub note: String,
 }
 
 /// A scanned code that matched no item.
@@ -203,7 +214,7 @@ pub struct StocktakeLine {
 pub struct UnknownCode {
     pub scanned: String,
     pub counted_location: String,
-    pub resolution: String,
+    pub settled: Option<Settled>,
 }
 
 /// Everything a stocktake report prints, for a closed count.
@@ -308,24 +319,33 @@ fn checkpoint_covering(conn: &Connection, seq: i64) -> Result<Option<DocumentChe
     .transpose()
 }
 
-fn resolution_texts(conn: &Connection, stocktake_id: &str) -> Result<HashMap<String, String>> {
+fn resolutions(conn: &Connection, stocktake_id: &str) -> Result<HashMap<String, Settled>> {
     let mut stmt = conn.prepare(
         "SELECT discrepancy, resolution, reference, note FROM stocktake_resolutions
          WHERE stocktake_id = ?1",
     )?;
-    let rows = stmt.query_map([stocktake_id], |r| {
-        let (key, resolution, reference, note): (String, String, String, String) =
-            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let mut text = resolution.replace('_', " ");
-        if !reference.is_empty() {
-            text.push_str(&format!(" ({reference})"));
-        }
-        if !note.is_empty() {
-            text.push_str(&format!(": {note}"));
-        }
-        Ok((key, text))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let rows: Vec<(String, String, String, String)> = stmt
+        .query_map([stocktake_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(key, resolution, reference, note)| {
+            let resolution = resolution.parse::<Resolution>().map_err(|e| {
+                CustodyError::Invalid(format!(
+                    "stocktake resolution of {key}: {e}; run `custody verify`"
+                ))
+            })?;
+            Ok((
+                key,
+                Settled {
+                    resolution,
+                    reference,
+                    note,
+                },
+            ))
+        })
+        .collect()
 }
 
 fn location_name(conn: &Connection, id: Option<&str>) -> Result<String> {
@@ -552,7 +572,7 @@ impl Ledger {
         };
         let read = conn.unchecked_transaction()?;
         let rec = reconcile_in(&read, &view.id)?;
-        let resolutions = resolution_texts(&read, &view.id)?;
+        let resolutions = resolutions(&read, &view.id)?;
         // Expected items with where they were registered when the count opened.
         let expected: HashMap<String, (String, Option<String>)> = read
             .prepare(
@@ -579,7 +599,7 @@ impl Ledger {
                 }
             }
         }
-        let line = |code: &str, resolution: String| -> Result<StocktakeLine> {
+        let line = |code: &str, settled: Option<Settled>| -> Result<StocktakeLine> {
             let (times, scanned_id, at) = scanned.get(code).cloned().unwrap_or((0, None, None));
             let item_id = scanned_id.or_else(|| {
                 expected
@@ -607,7 +627,7 @@ impl Ledger {
                 expected_location,
                 counted_location: location_name(&read, at.as_deref())?,
                 times_scanned: times,
-                resolution,
+                settled,
             })
         };
         let mut found = Vec::new();
@@ -618,23 +638,23 @@ impl Ledger {
             .collect();
         found_codes.sort_unstable();
         for code in found_codes {
-            found.push(line(code, String::new())?);
+            found.push(line(code, None)?);
         }
         let (mut missing, mut misplaced, mut alarms, mut unknown, mut duplicates) =
             (vec![], vec![], vec![], vec![], vec![]);
         for d in &rec.discrepancies {
-            let resolution = resolutions.get(&d.key).cloned().unwrap_or_default();
+            let settled = resolutions.get(&d.key).cloned();
             match d.kind {
-                DiscrepancyKind::Missing => missing.push(line(&d.code, resolution)?),
-                DiscrepancyKind::Misplaced => misplaced.push(line(&d.code, resolution)?),
-                DiscrepancyKind::Alarm => alarms.push(line(&d.code, resolution)?),
-                DiscrepancyKind::Duplicate => duplicates.push(line(&d.code, resolution)?),
+                DiscrepancyKind::Missing => missing.push(line(&d.code, settled)?),
+                DiscrepancyKind::Misplaced => misplaced.push(line(&d.code, settled)?),
+                DiscrepancyKind::Alarm => alarms.push(line(&d.code, settled)?),
+                DiscrepancyKind::Duplicate => duplicates.push(line(&d.code, settled)?),
                 DiscrepancyKind::Unknown => {
                     let at = scanned.get(&d.code).and_then(|s| s.2.clone());
                     unknown.push(UnknownCode {
                         scanned: d.code.clone(),
                         counted_location: location_name(&read, at.as_deref())?,
-                        resolution,
+                        settled,
                     });
                 }
             }
