@@ -42,19 +42,40 @@ pub enum Format {
 pub struct Common {
     /// Language of the document: en, sr-Latn, sr-Cyrl, sq (Albanian), mk (Macedonian)
     #[arg(long, value_enum, default_value = "en")]
-    lang: Lang,
+    pub lang: Lang,
     #[arg(long, value_enum, default_value = "pdf")]
-    format: Format,
+    pub format: Format,
     /// The site's offset from UTC in minutes, for printed times (e.g. 60 for CET)
     #[arg(long, default_value_t = 60, allow_hyphen_values = true)]
-    utc_offset_minutes: i32,
+    pub utc_offset_minutes: i32,
     /// Where to write the document
     #[arg(short, long)]
-    output: PathBuf,
+    pub output: PathBuf,
 }
 
 #[derive(Subcommand, Debug)]
 pub enum ReportCommand {
+    /// Destruction certificate of an executed batch, sealed with the site key (needs --as)
+    Certificate {
+        /// Batch code (B-...)
+        batch: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Handover manifest, sealed with the site key (needs --as)
+    Manifest {
+        /// Manifest code (M-...)
+        manifest: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Report of a closed stocktake, sealed with the site key (needs --as inspector or administrator)
+    Stocktake {
+        /// Stocktake code (S-...)
+        stocktake: String,
+        #[command(flatten)]
+        common: Common,
+    },
     /// The full custody history of one item (a signed checkpoint is written first, and printed)
     History {
         /// Custody code or serial
@@ -80,6 +101,15 @@ fn checkpoint_ref(seq: i64, head_hex: &str) -> Result<CheckpointRef> {
 
 pub fn run(ctx: &Context, cmd: ReportCommand) -> Result<ExitCode> {
     match cmd {
+        ReportCommand::Certificate { batch, common } => {
+            crate::cmd_documents::certificate(ctx, &batch, &common)?
+        }
+        ReportCommand::Manifest { manifest, common } => {
+            crate::cmd_documents::manifest(ctx, &manifest, &common)?
+        }
+        ReportCommand::Stocktake { stocktake, common } => {
+            crate::cmd_documents::stocktake(ctx, &stocktake, &common)?
+        }
         ReportCommand::History { item, common } => {
             let mut ledger = ctx.open()?;
             ledger.checkpoint("item history issued")?;

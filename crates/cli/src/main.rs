@@ -2,6 +2,7 @@
 //! results and maps errors to exit codes; every rule it enforces lives in custody-core.
 
 mod cmd_codes;
+mod cmd_documents;
 mod cmd_labels;
 mod cmd_ledger;
 mod cmd_report;

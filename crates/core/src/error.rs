@@ -92,6 +92,12 @@ pub enum CustodyError {
     DestructionNotRecorded(String),
     #[error("destruction batch {0} was already executed")]
     BatchExecuted(String),
+    #[error("destruction batch {code} is {state}, not executed: a destruction certificate is issued only after the destruction was executed before witnesses (custody destruction execute)")]
+    BatchNotExecuted { code: String, state: String },
+    #[error("stocktake {0} is still open: its report is issued once the counter and a co-signer have closed it (custody stocktake close)")]
+    StocktakeNotClosed(String),
+    #[error("the site key signs only document seals it can log; refused: {0}")]
+    DocumentRefused(String),
     #[error("item {code} is already in destruction batch {batch}")]
     ItemInBatch { code: String, batch: String },
     #[error("exhibit {code} is on legal hold and cannot be destroyed; the hold must be lifted by the court or prosecutor first")]

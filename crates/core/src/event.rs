@@ -348,6 +348,21 @@ pub enum EventBody {
         missing: Vec<String>,
         extra: Vec<String>,
     },
+    /// A sealed document (certificate, manifest, stocktake report) was issued: the site key
+    /// signed `message` (the seal text up to its signature, docs/ledger-format.md).
+    #[serde(rename = "document.issued")]
+    DocumentIssued {
+        document_id: String,
+        /// `destruction_certificate`, `handover_manifest` or `stocktake_report`.
+        document_kind: String,
+        /// The batch, manifest or stocktake id the document is about.
+        subject_id: String,
+        /// SHA-256 (hex) of `message`.
+        message_sha256: String,
+        message: String,
+        /// Ed25519 signature over `message` by the site key, hex.
+        signature: String,
+    },
     /// A signed statement of the log head as it stood before this event.
     #[serde(rename = "checkpoint")]
     Checkpoint {
@@ -443,6 +458,7 @@ impl EventBody {
             | EventBody::HandoverDiscrepancy { manifest_id, .. }
             | EventBody::HandoverAccept { manifest_id, .. }
             | EventBody::HandoverReceipt { manifest_id, .. } => Some(manifest_id.clone()),
+            EventBody::DocumentIssued { subject_id, .. } => Some(subject_id.clone()),
             other => other.item_id().map(str::to_string),
         }
     }

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod bundle;
 pub mod destruction;
+pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod event;

@@ -228,6 +228,8 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             .execute(params![item_id, status.as_str(), seq, clears_location])?;
         }
         EventBody::ScanRecorded { .. } => {}
+        // Issuing a document changes no current state; the event is the record.
+        EventBody::DocumentIssued { .. } => {}
         EventBody::KeyTrust {
             key_id,
             public_key,

@@ -10,6 +10,7 @@ use crate::schema::{create_projection_tables, drop_projection_tables};
 use ed25519_dalek::VerifyingKey;
 use rusqlite::Connection;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 /// What verification found: counts, the head, and the first problem if there is one.
 #[derive(Debug, Clone, Serialize)]
@@ -204,6 +205,28 @@ fn walk_chain(
                     ));
                 }
                 checkpoints += 1;
+            }
+            (
+                EventBody::DocumentIssued {
+                    message,
+                    message_sha256,
+                    signature,
+                    ..
+                },
+                Some((_, key)),
+            ) => {
+                let digest_ok = hex::encode(Sha256::digest(message.as_bytes())) == *message_sha256;
+                if !digest_ok || !verify_signature(key, message.as_bytes(), signature) {
+                    return Ok((
+                        report(
+                            problem(seq, "document seal signature is not valid for the site key"),
+                            done,
+                            running,
+                            checkpoints,
+                        ),
+                        None,
+                    ));
+                }
             }
             _ => {}
         }

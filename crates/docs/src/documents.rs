@@ -178,7 +178,12 @@ impl HandoverManifest {
                 (i + 1).to_string(),
                 c.container_id.clone(),
                 c.seal_numbers.join(", "),
-                c.item_count.to_string(),
+                // 0: the count per container was not recorded.
+                if c.item_count == 0 {
+                    "—".to_string()
+                } else {
+                    c.item_count.to_string()
+                },
             ]
         });
         flow.table(&l.t(Label::Containers), &l.t(Label::Continued), &cols, rows);
@@ -674,8 +679,19 @@ fn who(s: &Signatory) -> Vec<String> {
     vec![s.name.clone(), s.role.clone(), s.organisation.clone()]
 }
 
+/// `organisation — person (role)`, leaving out what was not recorded.
 fn party(p: &Party) -> String {
-    format!("{} — {} ({})", p.organisation, p.person, p.role)
+    let mut out = p.organisation.clone();
+    if !p.person.is_empty() {
+        if !out.is_empty() {
+            out.push_str(" — ");
+        }
+        out.push_str(&p.person);
+    }
+    if !p.role.is_empty() {
+        out.push_str(&format!(" ({})", p.role));
+    }
+    out
 }
 
 fn party_lines(p: &Party) -> Vec<String> {

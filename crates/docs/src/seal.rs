@@ -103,6 +103,15 @@ pub struct SealFields {
     pub checkpoint: CheckpointRef,
 }
 
+impl SealFields {
+    /// The exact bytes a seal signs (SEAL.md, "Signed message"): the seal text from the first
+    /// `C` up to and including the `.` before the signature. Refuses fields no seal may carry.
+    pub fn signing_bytes(&self, key_id: KeyId) -> Result<Vec<u8>, SealError> {
+        check_fields(self)?;
+        Ok(signed_part(self, key_id).into_bytes())
+    }
+}
+
 /// A signed seal, either just made or parsed from a QR code, a PDF or typed text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Seal {
@@ -118,6 +127,25 @@ impl Seal {
         let key_id = KeyId::of(&key.verifying_key());
         let body = signed_part(&fields, key_id);
         let signature = key.sign(body.as_bytes()).to_bytes();
+        let text = format!("{body}{}", hex::base32(&signature));
+        Ok(Seal {
+            fields,
+            key_id,
+            signature,
+            text,
+        })
+    }
+
+    /// Builds a seal from a signature made elsewhere (e.g. by a ledger that keeps its key to
+    /// itself) over [`SealFields::signing_bytes`]. The signature is not checked here: verify
+    /// the result with [`Seal::verify`] against the signer's public key.
+    pub fn from_signature(
+        fields: SealFields,
+        key_id: KeyId,
+        signature: [u8; 64],
+    ) -> Result<Seal, SealError> {
+        check_fields(&fields)?;
+        let body = signed_part(&fields, key_id);
         let text = format!("{body}{}", hex::base32(&signature));
         Ok(Seal {
             fields,

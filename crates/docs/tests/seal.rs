@@ -190,3 +190,30 @@ fn a_serial_with_a_tab_cannot_be_sealed() {
     let err = item_list_digest(&list).expect_err("tab in serial");
     assert!(err.to_string().contains("control character"), "{err}");
 }
+
+#[test]
+fn a_ledger_that_keeps_its_key_signs_the_signing_bytes_and_rebuilds_the_published_vector() {
+    // The ledger signs outside this crate: it gets the bytes, returns 64 signature bytes.
+    let spec = spec();
+    let secret: [u8; 32] = unhex(&value(&spec, "secret key"))
+        .try_into()
+        .expect("32 bytes");
+    let key = ed25519_dalek::SigningKey::from_bytes(&secret);
+    let published = value(&spec, "seal ");
+    let fields = Seal::parse(&published).expect("the vector parses").fields;
+    let key_id = KeyId::of(&key.verifying_key());
+
+    let message = fields.signing_bytes(key_id).expect("valid fields");
+    assert!(published.as_bytes().starts_with(&message));
+    assert_eq!(message.last(), Some(&b'.'));
+    let signature = ed25519_dalek::Signer::sign(&key, &message).to_bytes();
+    let seal = Seal::from_signature(fields.clone(), key_id, signature).expect("seal");
+    assert_eq!(seal.text(), published);
+    seal.verify(&[(key_id, key.verifying_key())])
+        .expect("the rebuilt seal verifies");
+
+    // A signature over anything else gives a seal that does not verify.
+    let wrong = ed25519_dalek::Signer::sign(&key, b"CUSTODY-SEAL:1:other").to_bytes();
+    let forged = Seal::from_signature(fields, key_id, wrong).expect("well-formed");
+    assert!(forged.verify(&[(key_id, key.verifying_key())]).is_err());
+}

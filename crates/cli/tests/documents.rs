@@ -1,0 +1,856 @@
+//! Sealed documents issued from a real ledger through the `custody` binary: a commission's
+//! destruction certificate, a handover manifest on both sides of the road, and an inspector's
+//! stocktake report; each checked the way a prosecutor's office or a second depot would:
+//! from the PDF, from a scanned page, from the QR text, with poppler and qpdf.
+//!
+//! Pages are rendered to crates/cli/tests/out/ (gitignored) for a person to look at.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_custody");
+
+fn run(db: &Path, args: &[&str], pin: &str, witness_pins: Option<&str>) -> Output {
+    let mut c = Command::new(BIN);
+    c.arg("--db")
+        .arg(db)
+        .args(args)
+        .env("CUSTODY_PIN", pin)
+        .env("CUSTODY_NEW_PIN", "5555")
+        .env_remove("CUSTODY_AS")
+        .env_remove("CUSTODY_WITNESS_PINS")
+        .stdin(Stdio::null());
+    if let Some(p) = witness_pins {
+        c.env("CUSTODY_WITNESS_PINS", p);
+    }
+    c.output().expect("the custody binary runs")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn ok(o: Output) -> String {
+    assert!(o.status.success(), "command failed: {}", text(&o));
+    text(&o)
+}
+
+fn fails(o: Output, needle: &str) -> String {
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(needle),
+        "expected '{needle}' in: {}",
+        text(&o)
+    );
+    text(&o)
+}
+
+fn word_after(out: &str, prefix: &str) -> String {
+    let at = out
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no '{prefix}' in {out}"))
+        + prefix.len();
+    out[at..]
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// The poppler and qpdf tools the checks use; missing ones fail the test with what to install.
+fn tool(name: &str) -> Command {
+    let found = Command::new(name)
+        .arg("--help")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    assert!(
+        found,
+        "{name} is not installed: install poppler-utils and qpdf (apt-get install poppler-utils qpdf)"
+    );
+    Command::new(name)
+}
+
+fn out_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/out");
+    std::fs::create_dir_all(&dir).expect("tests/out");
+    dir
+}
+
+fn pages(pdf: &Path) -> usize {
+    let info = tool("pdfinfo").arg(pdf).output().expect("pdfinfo");
+    String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo names the page count")
+}
+
+/// Renders page `page` to `<stem>-<page>.png` in tests/out and returns the path.
+fn render(pdf: &Path, page: usize, stem: &str) -> PathBuf {
+    let prefix = out_dir().join(format!("{stem}-p{page}"));
+    let o = tool("pdftoppm")
+        .args(["-png", "-r", "110", "-singlefile"])
+        .args(["-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg(&prefix)
+        .output()
+        .expect("pdftoppm");
+    assert!(o.status.success(), "{}", text(&o));
+    prefix.with_extension("png")
+}
+
+fn first_and_last_pages(pdf: &Path, stem: &str) -> Vec<PathBuf> {
+    let n = pages(pdf);
+    let mut out = vec![render(pdf, 1, stem)];
+    if n > 1 {
+        out.push(render(pdf, n, stem));
+    }
+    out
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    let o = tool("pdftotext")
+        .args(["-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext");
+    assert!(o.status.success(), "{}", text(&o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn qpdf_check(pdf: &Path) {
+    let o = tool("qpdf").arg("--check").arg(pdf).output().expect("qpdf");
+    assert!(o.status.success(), "qpdf --check failed: {}", text(&o));
+}
+
+struct Site {
+    dir: tempfile::TempDir,
+    db: PathBuf,
+    weapons: Vec<String>,
+    serials: Vec<String>,
+}
+
+impl Site {
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+/// A depot with an administrator (ADM/1111), an officer (OFF/5555), two inspectors
+/// (INS/5555, WIT/5555), two vaults and three rifles in Vault A.
+fn depot(name: &str, serial_prefix: &str) -> Site {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("site.db");
+    ok(run(
+        &db,
+        &[
+            "init",
+            "--site-name",
+            name,
+            "--admin-name",
+            "Ana Admin",
+            "--admin-badge",
+            "ADM",
+        ],
+        "1111",
+        None,
+    ));
+    for (person, badge, role) in [
+        ("Oleg Officer", "OFF", "officer"),
+        ("Ivo Inspector", "INS", "inspector"),
+        ("Vesna Witness", "WIT", "inspector"),
+    ] {
+        ok(run(
+            &db,
+            &[
+                "--as", "ADM", "user", "add", "--name", person, "--badge", badge, "--role", role,
+            ],
+            "1111",
+            None,
+        ));
+    }
+    for vault in ["Vault A", "Vault B"] {
+        ok(run(
+            &db,
+            &["--as", "OFF", "location", "add", "--name", vault],
+            "5555",
+            None,
+        ));
+    }
+    let serials: Vec<String> = (1..=3)
+        .map(|i| format!("{serial_prefix}-7{i}0{i}"))
+        .collect();
+    let weapons = serials
+        .iter()
+        .map(|serial| {
+            let out = ok(run(
+                &db,
+                &[
+                    "--as",
+                    "OFF",
+                    "weapon",
+                    "add",
+                    "--serial",
+                    serial,
+                    "--manufacturer",
+                    "Zastava",
+                    "--model",
+                    "M70",
+                    "--type",
+                    "rifle",
+                    "--location",
+                    "Vault A",
+                ],
+                "5555",
+                None,
+            ));
+            word_after(&out, "Registered weapon ")
+        })
+        .collect();
+    Site {
+        dir,
+        db,
+        weapons,
+        serials,
+    }
+}
+
+/// Creates, fills (first two rifles), freezes, re-counts and records a batch; returns its code.
+fn prepared_batch(s: &Site) -> String {
+    let db = &s.db;
+    let out = ok(run(
+        db,
+        &[
+            "--as",
+            "OFF",
+            "destruction",
+            "create",
+            "--authority",
+            "Ministry of Interior",
+            "--decision",
+            "DEC-2026/7",
+        ],
+        "5555",
+        None,
+    ));
+    let batch = word_after(&out, "Destruction batch ");
+    ok(run(
+        db,
+        &[
+            "--as",
+            "OFF",
+            "destruction",
+            "add",
+            &batch,
+            &s.weapons[0],
+            &s.weapons[1],
+        ],
+        "5555",
+        None,
+    ));
+    ok(run(
+        db,
+        &["--as", "OFF", "destruction", "freeze", &batch],
+        "5555",
+        None,
+    ));
+    ok(run(
+        db,
+        &[
+            "--as",
+            "INS",
+            "destruction",
+            "recount",
+            &batch,
+            &s.weapons[1],
+            &s.weapons[0],
+        ],
+        "5555",
+        None,
+    ));
+    let photo = s.file("photo.jpg");
+    std::fs::write(&photo, b"press photo").expect("photo");
+    ok(run(
+        db,
+        &[
+            "--as",
+            "INS",
+            "destruction",
+            "record",
+            &batch,
+            "--method",
+            "crushing",
+            "--equipment",
+            "Press P-90",
+            "--place",
+            "Zenica steel plant",
+            "--date",
+            "2026-03-02",
+            "--scrap-weight",
+            "7,5",
+            "--photo",
+            photo.to_str().expect("utf-8 path"),
+        ],
+        "5555",
+        None,
+    ));
+    batch
+}
+
+fn seal_line(out: &str) -> String {
+    word_after(out, "Seal: ")
+}
+
+#[test]
+fn a_commission_destroys_two_rifles_and_the_prosecutor_verifies_the_certificate_every_way() {
+    let s = depot("Depot South", "ZS");
+    let db = &s.db;
+    let batch = prepared_batch(&s);
+    let cert = s.file("certificate.pdf");
+    let cert_arg = cert.to_str().expect("utf-8 path");
+
+    // Before the destruction is executed there is no certificate, and nothing is logged.
+    fails(
+        run(
+            db,
+            &[
+                "--as",
+                "INS",
+                "report",
+                "certificate",
+                &batch,
+                "-o",
+                cert_arg,
+            ],
+            "5555",
+            None,
+        ),
+        "not executed",
+    );
+    assert!(!cert.exists());
+
+    ok(run(
+        db,
+        &[
+            "--as",
+            "OFF",
+            "destruction",
+            "execute",
+            &batch,
+            "--witness",
+            "INS",
+            "--witness",
+            "WIT",
+        ],
+        "5555",
+        Some("5555,5555"),
+    ));
+    // The commission's inspector issues the certificate in Serbian Cyrillic.
+    let out = ok(run(
+        db,
+        &[
+            "--as",
+            "INS",
+            "report",
+            "certificate",
+            &batch,
+            "--lang",
+            "sr-Cyrl",
+            "-o",
+            cert_arg,
+        ],
+        "5555",
+        None,
+    ));
+    let seal = seal_line(&out);
+    assert!(seal.starts_with("CUSTODY-SEAL:1:D."), "{out}");
+
+    // Issuing is itself in the log, signed, and the ledger still verifies.
+    let ledger = custody_core::Ledger::open(db).expect("ledger");
+    let (kind, actor, message): (String, String, String) = ledger
+        .connection()
+        .query_row(
+            "SELECT e.kind, p.name, json_extract(e.payload, '$.message') FROM events e
+             JOIN persons p ON p.id = e.actor WHERE e.kind = 'document.issued'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("one document.issued event");
+    assert_eq!(
+        (kind.as_str(), actor.as_str()),
+        ("document.issued", "Ivo Inspector")
+    );
+    assert!(
+        seal.starts_with(&message),
+        "logged {message}, sealed {seal}"
+    );
+    assert!(ok(run(db, &["verify"], "", None)).starts_with("OK:"));
+
+    // The PDF itself verifies, list included.
+    let verified = ok(run(db, &["verify-document", cert_arg], "", None));
+    assert!(
+        verified.contains("VERIFIED") && verified.contains("(2 lines)"),
+        "{verified}"
+    );
+
+    // A scanned first page verifies from its printed QR code, which reads back the seal.
+    let rendered = first_and_last_pages(&cert, "certificate");
+    let png = std::fs::read(&rendered[0]).expect("png");
+    assert_eq!(custody_docs::read_qr(&png).expect("QR on page 1"), seal);
+    ok(run(
+        db,
+        &["verify-document", rendered[0].to_str().expect("path")],
+        "",
+        None,
+    ));
+
+    // The archive copy is a sound PDF and its text layer holds every destroyed serial.
+    qpdf_check(&cert);
+    let body = pdf_text(&cert);
+    for serial in &s.serials[..2] {
+        assert!(
+            body.contains(serial.as_str()),
+            "{serial} not in the certificate text"
+        );
+    }
+    // The issuing inspector witnessed the destruction, so the official's line is left blank
+    // rather than naming one person in two roles.
+    assert_eq!(body.matches("Ivo Inspector").count(), 1, "{body}");
+    assert!(
+        !body.contains(s.serials[2].as_str()),
+        "the third rifle was not destroyed"
+    );
+    for name in [
+        "Ivo Inspector",
+        "Vesna Witness",
+        "Oleg Officer",
+        "DEC-2026/7",
+    ] {
+        assert!(body.contains(name), "{name} not on the certificate");
+    }
+
+    // One character changed in the seal text: refused with the reason.
+    let mut forged = seal.clone().into_bytes();
+    let at = forged.len() - 10;
+    forged[at] = if forged[at] == b'A' { b'B' } else { b'A' };
+    let forged = String::from_utf8(forged).expect("ascii");
+    let out = fails(
+        run(db, &["verify-document", "--qr", &forged], "", None),
+        "NOT VERIFIED",
+    );
+    assert!(out.contains("signature") || out.contains("base32"), "{out}");
+
+    // A registry re-keys the list from the JSON export with one serial mistyped: the recheck
+    // against the seal fails, while the list as exported passes.
+    let json_path = s.file("certificate.json");
+    ok(run(
+        db,
+        &[
+            "--as",
+            "INS",
+            "report",
+            "certificate",
+            &batch,
+            "--format",
+            "json",
+            "-o",
+            json_path.to_str().expect("path"),
+        ],
+        "5555",
+        None,
+    ));
+    let exported: custody_docs::DestructionCertificate =
+        serde_json::from_slice(&std::fs::read(&json_path).expect("json"))
+            .expect("certificate json");
+    let public = custody_core::keys::parse_public_key(&ledger.public_key_hex().expect("key"))
+        .expect("site key");
+    let keys = [(custody_docs::KeyId::of(&public), public)];
+    let check = |items: &[custody_docs::ItemLine]| {
+        custody_docs::verify_qr_text(&seal, &keys).and_then(|v| v.recheck_items(items))
+    };
+    check(&exported.items).expect("the exported list is the sealed list");
+    let mut retyped = exported.items.clone();
+    retyped[1].serial.push('8');
+    let err = check(&retyped).expect_err("a changed serial must not pass");
+    assert!(err.to_string().contains("hash"), "{err}");
+
+    // A second depot that has not trusted Depot South refuses the certificate, then accepts it.
+    let other = depot("Depot North", "ZN");
+    fails(
+        run(&other.db, &["verify-document", cert_arg], "", None),
+        "NOT VERIFIED",
+    );
+    let public_file = s.file("south.pub");
+    ok(run(
+        db,
+        &["keys", "export", "-o", public_file.to_str().expect("path")],
+        "",
+        None,
+    ));
+    ok(run(
+        &other.db,
+        &[
+            "--as",
+            "ADM",
+            "keys",
+            "trust",
+            public_file.to_str().expect("path"),
+        ],
+        "1111",
+        None,
+    ));
+    let verified = ok(run(&other.db, &["verify-document", cert_arg], "", None));
+    assert!(verified.contains("VERIFIED"), "{verified}");
+}
+
+#[test]
+fn a_manifest_travels_with_three_rifles_and_both_depots_issue_it() {
+    let a = depot("Depot Alpha", "ZA");
+    let b = depot("Depot Bravo", "ZB");
+    let out = ok(run(
+        &a.db,
+        &[
+            "--as",
+            "OFF",
+            "handover",
+            "dispatch",
+            "--sender",
+            "Depot Alpha",
+            "--receiver",
+            "Depot Bravo",
+            "--legal-basis",
+            "Order 12/2026",
+            "--transport",
+            "Van BG-001, escort of two",
+            "--container",
+            "C-1",
+            "--seal",
+            "S-77,S-78",
+            &a.weapons[0],
+            &a.weapons[1],
+            &a.weapons[2],
+        ],
+        "5555",
+        None,
+    ));
+    let manifest = word_after(&out, "Handover ");
+    let sent = a.file("manifest-sent.pdf");
+    let out = ok(run(
+        &a.db,
+        &[
+            "--as",
+            "OFF",
+            "report",
+            "manifest",
+            &manifest,
+            "-o",
+            sent.to_str().expect("path"),
+        ],
+        "5555",
+        None,
+    ));
+    assert!(seal_line(&out).starts_with("CUSTODY-SEAL:1:H."), "{out}");
+    let verified = ok(run(
+        &a.db,
+        &["verify-document", sent.to_str().expect("p")],
+        "",
+        None,
+    ));
+    assert!(verified.contains("(3 lines)"), "{verified}");
+    qpdf_check(&sent);
+    let body = pdf_text(&sent);
+    for needle in
+        a.serials
+            .iter()
+            .map(String::as_str)
+            .chain(["Order 12/2026", "S-77", "Oleg Officer"])
+    {
+        assert!(
+            body.contains(needle),
+            "{needle} not on the dispatched manifest"
+        );
+    }
+    first_and_last_pages(&sent, "manifest-sent");
+
+    // The bundle goes to Bravo; two rifles arrive.
+    let bundle = a.file("bundle.cust");
+    let key = a.file("alpha.pub");
+    ok(run(
+        &a.db,
+        &[
+            "--as",
+            "OFF",
+            "handover",
+            "export",
+            &manifest,
+            "-o",
+            bundle.to_str().expect("p"),
+        ],
+        "5555",
+        None,
+    ));
+    ok(run(
+        &a.db,
+        &["keys", "export", "-o", key.to_str().expect("p")],
+        "",
+        None,
+    ));
+    ok(run(
+        &b.db,
+        &["--as", "ADM", "keys", "trust", key.to_str().expect("p")],
+        "1111",
+        None,
+    ));
+    ok(run(
+        &b.db,
+        &[
+            "--as",
+            "OFF",
+            "handover",
+            "import",
+            bundle.to_str().expect("p"),
+        ],
+        "5555",
+        None,
+    ));
+    ok(run(
+        &b.db,
+        &[
+            "--as",
+            "OFF",
+            "handover",
+            "receive",
+            &manifest,
+            &a.weapons[0],
+            &a.weapons[1],
+        ],
+        "5555",
+        None,
+    ));
+    ok(run(
+        &b.db,
+        &[
+            "--as",
+            "OFF",
+            "handover",
+            "close",
+            &manifest,
+            "--location",
+            "Vault B",
+            "--witness",
+            "INS",
+        ],
+        "5555",
+        Some("5555"),
+    ));
+    let received = b.file("manifest-received.pdf");
+    ok(run(
+        &b.db,
+        &[
+            "--as",
+            "OFF",
+            "report",
+            "manifest",
+            &manifest,
+            "--lang",
+            "sq",
+            "-o",
+            received.to_str().expect("p"),
+        ],
+        "5555",
+        None,
+    ));
+    let verified = ok(run(
+        &b.db,
+        &["verify-document", received.to_str().expect("p")],
+        "",
+        None,
+    ));
+    assert!(verified.contains("VERIFIED"), "{verified}");
+    qpdf_check(&received);
+    let body = pdf_text(&received);
+    // The missing rifle is in the discrepancy section.
+    assert!(
+        body.contains("missing: on the manifest"),
+        "no discrepancy line in:\n{body}"
+    );
+    assert!(body.contains(a.weapons[2].as_str()));
+    first_and_last_pages(&received, "manifest-received");
+    // The counting officer's site (Alpha) has not trusted Bravo: Bravo's copy is refused there.
+    fails(
+        run(
+            &a.db,
+            &["verify-document", received.to_str().expect("p")],
+            "",
+            None,
+        ),
+        "NOT VERIFIED",
+    );
+}
+
+#[test]
+fn an_inspector_issues_the_stocktake_report_that_the_counter_may_not_see() {
+    let s = depot("Depot East", "ZE");
+    let db = &s.db;
+    let w = &s.weapons;
+    let out = ok(run(
+        db,
+        &["--as", "OFF", "stocktake", "open", "--location", "Vault A"],
+        "5555",
+        None,
+    ));
+    let st = word_after(&out, "Stocktake ");
+    ok(run(
+        db,
+        &[
+            "--as",
+            "OFF",
+            "stocktake",
+            "scan",
+            &st,
+            &w[0],
+            &w[0],
+            &w[1],
+            "LOOSE-LABEL-7",
+        ],
+        "5555",
+        None,
+    ));
+    let report = s.file("stocktake.pdf");
+    let report_arg = report.to_str().expect("path");
+    fails(
+        run(
+            db,
+            &["--as", "INS", "report", "stocktake", &st, "-o", report_arg],
+            "5555",
+            None,
+        ),
+        "still open",
+    );
+    for (key, resolution, reference) in [
+        (
+            format!("missing:{}", w[2]),
+            "reported_lost",
+            "Police report 88/2026",
+        ),
+        (
+            format!("duplicate:{}", w[0]),
+            "data_error_corrected",
+            "scanned twice",
+        ),
+        (
+            "unknown:LOOSE-LABEL-7".to_string(),
+            "data_error_corrected",
+            "packaging label",
+        ),
+    ] {
+        ok(run(
+            db,
+            &[
+                "--as",
+                "INS",
+                "stocktake",
+                "resolve",
+                &st,
+                "--discrepancy",
+                &key,
+                "--resolution",
+                resolution,
+                "--reference",
+                reference,
+            ],
+            "5555",
+            None,
+        ));
+    }
+    ok(run(
+        db,
+        &["--as", "OFF", "stocktake", "close", &st, "--witness", "INS"],
+        "5555",
+        Some("5555"),
+    ));
+    // The counter may not issue the report (it shows the expected list).
+    fails(
+        run(
+            db,
+            &["--as", "OFF", "report", "stocktake", &st, "-o", report_arg],
+            "5555",
+            None,
+        ),
+        "inspector or administrator",
+    );
+    assert!(!report.exists());
+    let out = ok(run(
+        db,
+        &[
+            "--as",
+            "WIT",
+            "report",
+            "stocktake",
+            &st,
+            "--lang",
+            "mk",
+            "-o",
+            report_arg,
+        ],
+        "5555",
+        None,
+    ));
+    assert!(seal_line(&out).starts_with("CUSTODY-SEAL:1:S."), "{out}");
+    let verified = ok(run(db, &["verify-document", report_arg], "", None));
+    assert!(verified.contains("VERIFIED"), "{verified}");
+    qpdf_check(&report);
+    let body = pdf_text(&report);
+    for needle in [
+        w[2].as_str(),
+        "LOOSE-LABEL-7",
+        // The resolution column is narrow: the reference wraps after "Police report".
+        "88/2026",
+        "Oleg Officer",
+        "Ivo Inspector",
+        "Vesna Witness",
+    ] {
+        assert!(
+            body.contains(needle),
+            "{needle} not in the stocktake report:\n{body}"
+        );
+    }
+    let rendered = first_and_last_pages(&report, "stocktake");
+    ok(run(
+        db,
+        &["verify-document", rendered[0].to_str().expect("p")],
+        "",
+        None,
+    ));
+    // CSV for the registry carries the same findings.
+    let csv = s.file("stocktake.csv");
+    ok(run(
+        db,
+        &[
+            "--as",
+            "INS",
+            "report",
+            "stocktake",
+            &st,
+            "--format",
+            "csv",
+            "-o",
+            csv.to_str().expect("p"),
+        ],
+        "5555",
+        None,
+    ));
+    let csv = std::fs::read_to_string(&csv).expect("csv");
+    assert!(
+        csv.contains("LOOSE-LABEL-7") && csv.contains(w[2].as_str()),
+        "{csv}"
+    );
+    assert!(ok(run(db, &["verify"], "", None)).starts_with("OK:"));
+}
