@@ -8,36 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_custody");
-
-fn run(db: &Path, args: &[&str], pin: &str, witness_pins: Option<&str>) -> Output {
-    let mut c = Command::new(BIN);
-    c.arg("--db")
-        .arg(db)
-        .args(args)
-        .env("CUSTODY_PIN", pin)
-        .env("CUSTODY_NEW_PIN", "5555")
-        .env_remove("CUSTODY_AS")
-        .env_remove("CUSTODY_WITNESS_PINS")
-        .stdin(Stdio::null());
-    if let Some(p) = witness_pins {
-        c.env("CUSTODY_WITNESS_PINS", p);
-    }
-    c.output().expect("the custody binary runs")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(o: Output) -> String {
-    assert!(o.status.success(), "command failed: {}", text(&o));
-    text(&o)
-}
+mod common;
+use common::{ok, run, text, word_after};
 
 fn fails(o: Output, needle: &str) -> String {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
@@ -47,18 +19,6 @@ fn fails(o: Output, needle: &str) -> String {
         text(&o)
     );
     text(&o)
-}
-
-fn word_after(out: &str, prefix: &str) -> String {
-    let at = out
-        .find(prefix)
-        .unwrap_or_else(|| panic!("no '{prefix}' in {out}"))
-        + prefix.len();
-    out[at..]
-        .split_whitespace()
-        .next()
-        .unwrap_or("")
-        .to_string()
 }
 
 /// The poppler and qpdf tools the checks use; missing ones fail the test with what to install.

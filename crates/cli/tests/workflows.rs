@@ -3,38 +3,10 @@
 //! code, and for leaving the ledger as it was (events and projection digests).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_custody");
-
-fn run(db: &Path, args: &[&str], pin: &str, witness_pins: Option<&str>) -> Output {
-    let mut c = Command::new(BIN);
-    c.arg("--db")
-        .arg(db)
-        .args(args)
-        .env("CUSTODY_PIN", pin)
-        .env("CUSTODY_NEW_PIN", "5555")
-        .env_remove("CUSTODY_AS")
-        .env_remove("CUSTODY_WITNESS_PINS")
-        .stdin(Stdio::null());
-    if let Some(p) = witness_pins {
-        c.env("CUSTODY_WITNESS_PINS", p);
-    }
-    c.output().unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn ok(o: Output) -> String {
-    assert!(o.status.success(), "command failed: {}", text(&o));
-    text(&o)
-}
+mod common;
+use common::{ok, run, text, word_after, BIN};
 
 /// A refusal: exit code 1, the message names `needle`, and the ledger did not change.
 fn refused(db: &Path, args: &[&str], pin: &str, witness_pins: Option<&str>, needle: &str) {
@@ -67,15 +39,6 @@ fn verified_and_rebuildable(db: &Path) {
     assert!(ok(run(db, &["verify"], "", None)).starts_with("OK:"));
     let rebuilt = ok(run(db, &["rebuild"], "", None));
     assert!(!rebuilt.contains("CHANGED"), "{rebuilt}");
-}
-
-/// The word after `prefix` in `out`.
-fn word_after(out: &str, prefix: &str) -> String {
-    let at = out
-        .find(prefix)
-        .unwrap_or_else(|| panic!("no '{prefix}' in {out}"))
-        + prefix.len();
-    out[at..].split_whitespace().next().unwrap().to_string()
 }
 
 struct Site {
