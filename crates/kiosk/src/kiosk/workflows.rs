@@ -498,7 +498,10 @@ impl Kiosk {
             .map(|b| (b.code, b.state));
         let answer = match stage {
             Some((code, state)) if state == "open" => {
-                match self.ledger.destruction_add(&actor, &code, &[text.clone()]) {
+                match self
+                    .ledger
+                    .destruction_add(&actor, &code, std::slice::from_ref(&text))
+                {
                     Ok(_) => {
                         st.set_entry("".into());
                         let shown = self
