@@ -720,7 +720,11 @@ impl Kiosk {
             && !matches!(recorded.outcome, ScanOutcome::Ignored { .. })
         {
             let answer = self.workflow_scan(app, &screen, &text);
-            self.push_scan(app, display_code(&text), answer.row, answer.message);
+            let row_text = match workflows::command_of(&text) {
+                Some(cmd) => format!("[{}]", cmd.name()),
+                None => display_code(&text),
+            };
+            self.push_scan(app, row_text, answer.row, answer.message);
             return answer.outcome;
         }
         match (screen.as_str(), &recorded.outcome) {

@@ -428,7 +428,7 @@ impl Kiosk {
         };
         st.set_stage(b.state.clone().into());
         st.set_code(display_code(&b.code).into());
-        st.set_heading(format!("{} · {} · {}", b.authority, b.decision_reference, b.items).into());
+        st.set_heading(format!("{} · {}", b.authority, b.decision_reference).into());
         st.set_item_count(b.items as i32);
         st.set_recorded(b.record.is_some());
         let lines: Vec<ItemLine> = b
