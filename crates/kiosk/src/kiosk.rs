@@ -121,6 +121,11 @@ impl Kiosk {
         self.actor.as_ref()
     }
 
+    /// The code of the newest row on the scan strip, as shown.
+    pub fn last_scan_shown(&self) -> Option<String> {
+        self.recent.front().map(|r| r.code.to_string())
+    }
+
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
     }

@@ -8,6 +8,7 @@
 slint::include_modules!();
 
 pub mod demo;
+pub mod headless;
 pub mod kiosk;
 pub mod messages;
 pub mod scanner;
