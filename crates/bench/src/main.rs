@@ -2,10 +2,11 @@
 //! the same data. One JSON line per figure on stdout; progress on stderr.
 //!
 //! Usage: `cargo run --release -p custody-bench -- <suite>...` where a suite is one of
-//! `ledger`, `all` (and, as they land, `scan`, `codes`, `workflows`, `docs`, `kiosk`).
+//! `ledger`, `scan`, `codes`, `docs`, `workflows`, `kiosk`, `all`.
 
 mod codes;
 mod docs;
+mod kiosk;
 mod ledger;
 mod report;
 mod scan;
@@ -27,6 +28,7 @@ const SUITES: &[Suite] = &[
         Ok(())
     }),
     ("workflows", workflows::run),
+    ("kiosk", kiosk::run),
 ];
 
 fn main() -> ExitCode {

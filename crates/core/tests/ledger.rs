@@ -369,6 +369,28 @@ fn check_out_and_in_with_an_overdue_list() {
 }
 
 #[test]
+fn the_overview_counts_by_status_agree_with_the_item_list_after_a_check_out() {
+    let mut s = site();
+    let custodian = s.custodian.clone();
+    let due = chrono::Utc::now().date_naive() + chrono::Duration::days(7);
+    s.ledger
+        .check_out(&custodian, &s.weapons[0], "Court", "trial", due)
+        .unwrap();
+    let counts = s.ledger.status_counts().unwrap();
+    let items = s.ledger.items().unwrap();
+    assert_eq!(counts.len(), custody_core::ItemStatus::ALL.len());
+    for (status, n) in &counts {
+        let listed = items.iter().filter(|i| i.status == *status).count() as u64;
+        assert_eq!(*n, listed, "{status:?}");
+    }
+    let checked_out = counts
+        .iter()
+        .find(|c| c.0 == custody_core::ItemStatus::CheckedOut)
+        .unwrap();
+    assert_eq!(checked_out.1, 1);
+}
+
+#[test]
 fn a_full_disk_records_nothing_and_the_ledger_stays_whole() {
     let mut s = site();
     let before = (

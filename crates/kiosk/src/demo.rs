@@ -22,6 +22,10 @@ pub struct DemoSite {
     pub people: Vec<DemoPersonInfo>,
     pub weapon_codes: Vec<String>,
     pub location_codes: Vec<String>,
+    /// Two weapons destroyed in an executed batch: scanning one raises the alarm.
+    pub destroyed_codes: Vec<String>,
+    /// The executed destruction batch.
+    pub batch_code: String,
 }
 
 const MAKERS: [(&str, &str, &str, &str, &str); 6] = [
@@ -41,11 +45,13 @@ const LOCATIONS: [&str; 5] = [
     "Armoury counter",
 ];
 
-const PEOPLE: [(&str, &str, Role, &str); 4] = [
+const PEOPLE: [(&str, &str, Role, &str); 6] = [
     ("Ana Marković", "ADM1", Role::Administrator, "1111"),
     ("Marko Petrović", "OFF1", Role::Officer, "2222"),
     ("Elena Popescu", "CUS1", Role::Custodian, "3333"),
     ("Arben Hoxha", "OFF2", Role::Officer, "4444"),
+    ("Ivana Jovanović", "INS1", Role::Inspector, "5555"),
+    ("Dritan Berisha", "INS2", Role::Inspector, "6666"),
 ];
 
 fn campaign_csv(n: usize) -> String {
@@ -133,6 +139,7 @@ pub fn seed(dir: &Path, weapons: usize) -> custody_core::Result<DemoSite> {
         ledger.check_out(&custodian, code, whom, "examination", due)?;
     }
     ledger.set_clock(Box::new(chrono::Utc::now));
+    let (batch_code, destroyed_codes) = destroyed_batch(&mut ledger, &officer)?;
     // One on time.
     if let Some(code) = weapon_codes.get(5) {
         let due = (now + chrono::Duration::days(10)).date_naive();
@@ -151,5 +158,57 @@ pub fn seed(dir: &Path, weapons: usize) -> custody_core::Result<DemoSite> {
             .collect(),
         weapon_codes,
         location_codes,
+        destroyed_codes,
+        batch_code,
     })
+}
+
+/// Two surrendered, unserviceable rifles destroyed last month by cutting, before the two
+/// inspectors: the batch went through every step core requires.
+fn destroyed_batch(
+    ledger: &mut Ledger,
+    officer: &custody_core::Actor,
+) -> custody_core::Result<(String, Vec<String>)> {
+    let mut codes = Vec::new();
+    for serial in ["X-DEMO-901", "X-DEMO-902"] {
+        let r = ledger.register_weapon(
+            officer,
+            custody_core::WeaponRecord {
+                serial: serial.into(),
+                manufacturer: "Zastava Arms".into(),
+                model: "M48".into(),
+                weapon_type: Some(custody_core::WeaponType::Rifle),
+                calibre: "7.92x57".into(),
+                country: "RS".into(),
+                ..Default::default()
+            },
+            Some("Vault B / Rack 1"),
+        )?;
+        codes.push(r.code);
+    }
+    let batch = ledger.destruction_create(
+        officer,
+        "Ministry of Interior, Weapons Directorate",
+        "03-0042/26",
+        "demo",
+    )?;
+    ledger.destruction_add(officer, &batch.code, &codes)?;
+    ledger.destruction_freeze(officer, &batch.code)?;
+    ledger.destruction_recount(officer, &batch.code, &codes)?;
+    ledger.destruction_record(
+        officer,
+        &batch.code,
+        custody_core::DestructionRecord {
+            method: custody_core::DestructionMethod::Cutting,
+            equipment: "Hydraulic shear HS-40".into(),
+            place: "Depot workshop".into(),
+            date: chrono::Utc::now().date_naive().to_string(),
+            scrap_weight_kg: "8.4".into(),
+            photo_digests: Vec::new(),
+        },
+    )?;
+    let w1 = ledger.authenticate("INS1", "5555")?;
+    let w2 = ledger.authenticate("INS2", "6666")?;
+    ledger.destruction_execute(officer, &[&w1, &w2], &batch.code)?;
+    Ok((batch.code, codes))
 }

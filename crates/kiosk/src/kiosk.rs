@@ -2,16 +2,16 @@
 //! callbacks by calling custody-core, and routes every scan (serial or keyboard wedge) through
 //! a core commit before any feedback. No SQL and no workflow rule lives here.
 
-use crate::messages::{display_code, msg, msg1, msg2, msg3, printable, problem};
+use crate::messages::{date_text, display_code, msg, msg1, msg2, msg3, printable, problem};
 use crate::scanner::{DemoScanner, LinkState, ScannerLink};
 use crate::{
-    AlertRow, AppWindow, CheckoutState, DemoPerson, DemoState, HistoryRow, HomeState, IntakeState,
-    ItemLine, LoginState, MoveState, Msg, ScanRow, ScanState, ScannerRow, SearchState,
-    SettingsState, StatusCount,
+    AlertRow, AppWindow, CheckoutState, DemoPerson, DemoState, DestructionState, HandoverState,
+    HistoryRow, HomeState, IntakeState, ItemLine, LoginState, MoveState, Msg, ScanRow, ScanState,
+    ScannerRow, SearchState, SettingsState, StatusCount, StocktakeState,
 };
 use custody_codes::{LabelCode, LabelKind};
 use custody_core::scans::{ScanInput, ScanOutcome};
-use custody_core::{Actor, CustodyError, ItemStatus, ItemView, Ledger, WeaponRecord};
+use custody_core::{Actor, CustodyError, ItemView, Ledger, WeaponRecord};
 use custody_scan::session::ScanEvent;
 use custody_scan::wedge::{BurstDetector, BurstThresholds, Key, WedgeEvent};
 use custody_scan::Outcome;
@@ -20,6 +20,8 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
+
+pub mod workflows;
 
 const RECENT_SCANS: usize = 20;
 const FLASH: Duration = Duration::from_millis(700);
@@ -66,6 +68,9 @@ pub struct Kiosk {
     pub scanners: Vec<ScannerLink>,
     pub demo: Option<DemoScanner>,
     pub demo_codes: (Vec<String>, Vec<String>),
+    /// Codes of destroyed items at the demo site, for the demo panel's alarm button.
+    pub demo_destroyed: Vec<String>,
+    flows: workflows::Flows,
 }
 
 fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
@@ -107,11 +112,18 @@ impl Kiosk {
             scanners: Vec::new(),
             demo: None,
             demo_codes: (Vec::new(), Vec::new()),
+            demo_destroyed: Vec::new(),
+            flows: workflows::Flows::default(),
         }
     }
 
     pub fn actor(&self) -> Option<&Actor> {
         self.actor.as_ref()
+    }
+
+    /// The code of the newest row on the scan strip, as shown.
+    pub fn last_scan_shown(&self) -> Option<String> {
+        self.recent.front().map(|r| r.code.to_string())
     }
 
     pub fn ledger(&self) -> &Ledger {
@@ -161,6 +173,7 @@ impl Kiosk {
     pub fn logout(&mut self, app: &AppWindow, reason: Option<Msg>) {
         self.actor = None;
         self.move_items.clear();
+        self.clear_flows();
         app.set_user_name("".into());
         clear_forms(app);
         let st = app.global::<LoginState>();
@@ -181,6 +194,9 @@ impl Kiosk {
             "home" => self.refresh_home(app),
             "settings" => self.refresh_settings(app),
             "move" => self.refresh_move(app),
+            "stocktake" => self.refresh_stocktake(app),
+            "destruction" => self.refresh_destruction(app),
+            "handover" => self.refresh_handover(app),
             _ => {}
         }
     }
@@ -189,22 +205,24 @@ impl Kiosk {
 
     pub fn refresh_home(&mut self, app: &AppWindow) {
         let st = app.global::<HomeState>();
-        let items = match self.ledger.items() {
-            Ok(items) => items,
+        // One aggregate query in core: the overview stays instant at 100,000 items.
+        let counts = match self.ledger.status_counts() {
+            Ok(counts) => counts,
             Err(e) => {
                 self.report(app, &e);
                 return;
             }
         };
-        let counts = ItemStatus::ALL
+        let total: u64 = counts.iter().map(|c| c.1).sum();
+        let rows = counts
             .iter()
-            .map(|s| StatusCount {
+            .map(|(s, n)| StatusCount {
                 status: s.as_str().into(),
-                count: items.iter().filter(|i| i.status == *s).count() as i32,
+                count: i32::try_from(*n).unwrap_or(i32::MAX),
             })
             .collect();
-        st.set_counts(model(counts));
-        st.set_total(items.len() as i32);
+        st.set_counts(model(rows));
+        st.set_total(i32::try_from(total).unwrap_or(i32::MAX));
         let mut alerts = Vec::new();
         for (code, status) in self.session_alarms.iter().rev() {
             alerts.push(AlertRow {
@@ -219,7 +237,7 @@ impl Kiosk {
                         message: msg3(
                             "overdue",
                             display_code(&i.code),
-                            i.due.clone().unwrap_or_default(),
+                            date_text(&i.due.clone().unwrap_or_default()),
                             i.checked_out_to.clone().unwrap_or_default(),
                         ),
                         severe: false,
@@ -510,7 +528,11 @@ impl Kiosk {
         {
             Ok(_) => {
                 st.set_message_good(true);
-                st.set_message(msg2("checked-out", display_code(&item), due));
+                st.set_message(msg2(
+                    "checked-out",
+                    display_code(&item),
+                    date_text(&due.to_string()),
+                ));
             }
             Err(e) => fail(self.report(app, &e)),
         }
@@ -570,7 +592,10 @@ impl Kiosk {
                     details.push(h.clone());
                 }
                 if let Some(t) = &item.checked_out_to {
-                    details.push(format!("{t} ({})", item.due.clone().unwrap_or_default()));
+                    details.push(format!(
+                        "{t} ({})",
+                        date_text(&item.due.clone().unwrap_or_default())
+                    ));
                 }
                 if !item.calibre.is_empty() {
                     details.push(item.calibre.clone());
@@ -580,7 +605,7 @@ impl Kiosk {
                     .into_iter()
                     .map(|h| HistoryRow {
                         seq: h.seq.to_string().into(),
-                        time: h.time.get(..16).unwrap_or(&h.time).replace('T', " ").into(),
+                        time: date_text(h.time.get(..16).unwrap_or(&h.time)).into(),
                         kind: h.kind.into(),
                         actor: h.actor.unwrap_or_default().into(),
                         summary: h.summary.into(),
@@ -695,6 +720,18 @@ impl Kiosk {
                     .ledger
                     .locations()
                     .is_ok_and(|ls| ls.iter().any(|l| l.name.eq_ignore_ascii_case(&text))));
+        if matches!(screen.as_str(), "stocktake" | "destruction" | "handover")
+            && !text.is_empty()
+            && !matches!(recorded.outcome, ScanOutcome::Ignored { .. })
+        {
+            let answer = self.workflow_scan(app, &screen, &text);
+            let row_text = match workflows::command_of(&text) {
+                Some(cmd) => format!("[{}]", cmd.name()),
+                None => display_code(&text),
+            };
+            self.push_scan(app, row_text, answer.row, answer.message);
+            return answer.outcome;
+        }
         match (screen.as_str(), &recorded.outcome) {
             ("move", ScanOutcome::Found { code, .. }) => {
                 let ok = self.move_add(app, code);
@@ -922,6 +959,10 @@ impl Kiosk {
             "location" => pick(&self.demo_codes.1, n).into_bytes(),
             "unknown" => format!("W{:010}", 1000 + n).into_bytes(),
             "garbage" => vec![0xFF, 0xFE, 0x1B, b'[', b'?', 0x80, 0x00, b'x'],
+            "destroyed" => match self.demo_destroyed.first() {
+                Some(code) => code.clone().into_bytes(),
+                None => return,
+            },
             "unplug" => {
                 if let Some(d) = &mut self.demo {
                     if let Err(e) = d.toggle_plug() {
@@ -1047,6 +1088,49 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
     });
     on!(ScanState, on_wedge_accepted, |k, a, t| k
         .wedge_accepted(&a, &t));
+    on!(StocktakeState, on_open, |k, a| k.stocktake_open(&a));
+    on!(StocktakeState, on_reconcile, |k, a| k
+        .stocktake_reconcile(&a));
+    on!(StocktakeState, on_resolve, |k, a| k.stocktake_resolve(&a));
+    on!(StocktakeState, on_close, |k, a| k.stocktake_close(&a));
+    on!(StocktakeState, on_back, |k, a| {
+        k.touch();
+        a.global::<StocktakeState>().set_reconciling(false);
+        k.refresh_stocktake(&a);
+    });
+    on!(DestructionState, on_create, |k, a| k.destruction_create(&a));
+    on!(DestructionState, on_add, |k, a, t| {
+        let answer = k.destruction_add(&a, &t);
+        let _ = answer;
+    });
+    on!(DestructionState, on_freeze, |k, a| k.destruction_freeze(&a));
+    on!(DestructionState, on_confirm_recount, |k, a| {
+        let _ = k.destruction_confirm_recount(&a);
+    });
+    on!(DestructionState, on_record, |k, a| k.destruction_record(&a));
+    on!(DestructionState, on_execute, |k, a| k
+        .destruction_execute(&a));
+    on!(DestructionState, on_new_batch, |k, a| k.destruction_new(&a));
+    on!(HandoverState, on_add_item, |k, a, t| {
+        let _ = k.handover_add(&a, &t);
+    });
+    on!(HandoverState, on_clear, |k, a| k.handover_clear(&a));
+    on!(HandoverState, on_dispatch, |k, a| {
+        let _ = k.handover_dispatch(&a);
+    });
+    on!(HandoverState, on_export, |k, a| {
+        let _ = k.handover_export(&a);
+    });
+    on!(HandoverState, on_import, |k, a| k.handover_import(&a));
+    on!(HandoverState, on_receive, |k, a, t| {
+        let _ = k.handover_receive(&a, &t);
+    });
+    on!(HandoverState, on_accept, |k, a| k.handover_accept(&a));
+    on!(HandoverState, on_mode_changed, |k, a| {
+        k.touch();
+        a.global::<HandoverState>().set_message(Msg::default());
+        k.refresh_handover(&a);
+    });
     on!(DemoState, on_fire, |k, a, what| k.demo_fire(&a, &what));
     on!(crate::Activity, on_touched, |k, a| {
         let _ = &a;

@@ -8,6 +8,7 @@
 slint::include_modules!();
 
 pub mod demo;
+pub mod headless;
 pub mod kiosk;
 pub mod messages;
 pub mod scanner;
@@ -26,6 +27,10 @@ pub const LANGUAGES: [(&str, &str); 6] = [
 
 /// Switches every @tr string of the running UI. Unknown codes keep the current language.
 pub fn select_language(code: &str) -> bool {
-    let code = if code == "en" { "" } else { code };
-    slint::select_bundled_translation(code).is_ok()
+    let bundle = if code == "en" { "" } else { code };
+    let ok = slint::select_bundled_translation(bundle).is_ok();
+    if ok {
+        messages::set_date_style(code);
+    }
+    ok
 }

@@ -120,6 +120,7 @@ fn run(args: Args) -> Result<(), String> {
         }
         kiosk.demo = Some(sim);
         kiosk.demo_codes = (site.weapon_codes.clone(), site.location_codes.clone());
+        kiosk.demo_destroyed = site.destroyed_codes.clone();
     }
     let ports = match &args.scanner {
         Some(p) => profile_or_generic(args.profile.as_deref())

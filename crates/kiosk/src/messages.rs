@@ -3,6 +3,31 @@
 
 use crate::Msg;
 use custody_core::CustodyError;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Regional languages write dates as dd.mm.yyyy; English keeps ISO yyyy-mm-dd.
+static DOTTED_DATES: AtomicBool = AtomicBool::new(false);
+
+/// Called when the language changes: every language but English uses dd.mm.yyyy.
+pub fn set_date_style(language: &str) {
+    DOTTED_DATES.store(language != "en" && !language.is_empty(), Ordering::Relaxed);
+}
+
+/// A date (`YYYY-MM-DD`, or an RFC 3339 time whose first ten characters are one) in the style
+/// of the current language; the rest (a time of day) is kept. Anything else comes back as is.
+pub fn date_text(iso: &str) -> String {
+    let iso = iso.trim();
+    let (day, rest) = iso.split_at(iso.len().min(10));
+    let Ok(d) = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
+        return iso.to_string();
+    };
+    let day = if DOTTED_DATES.load(Ordering::Relaxed) {
+        d.format("%d.%m.%Y").to_string()
+    } else {
+        d.format("%Y-%m-%d").to_string()
+    };
+    format!("{day}{}", rest.replace('T', " "))
+}
 
 pub fn msg(code: &str) -> Msg {
     Msg {
@@ -111,4 +136,20 @@ pub fn printable(data: &[u8]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_serbian_officer_reads_due_dates_as_day_month_year() {
+        set_date_style("sr@latin");
+        assert_eq!(date_text("2026-03-07"), "07.03.2026");
+        assert_eq!(date_text("2026-03-07 14:05"), "07.03.2026 14:05");
+        set_date_style("en");
+        assert_eq!(date_text("2026-03-07"), "2026-03-07");
+        assert_eq!(date_text("not a date"), "not a date");
+        assert_eq!(date_text(""), "");
+    }
 }

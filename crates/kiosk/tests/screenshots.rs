@@ -4,6 +4,7 @@
 //! look at; the test checks that each one was drawn and that the translation took effect.
 
 mod common;
+use custody_codes::ScanCommand;
 use custody_core::scans::ScanInput;
 use custody_kiosk::scanner::{profile_or_generic, DemoScanner, ScannerLink};
 use custody_kiosk::{select_language, AppWindow, IntakeState, Kiosk};
@@ -154,6 +155,137 @@ fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albani
 
     kiosk.borrow_mut().navigate(app, "settings");
     shots.push(("en-settings", shoot(&window, "en-settings")));
+
+    // Stocktake: counting (blind tallies), then the inspector's reconciliation.
+    kiosk.borrow_mut().navigate(app, "stocktake");
+    shots.push(("en-stocktake-open", shoot(&window, "en-stocktake-open")));
+    app.global::<custody_kiosk::StocktakeState>()
+        .set_scope("Vault A / Rack 1".into());
+    kiosk.borrow_mut().stocktake_open(app);
+    scan(kiosk, app, &d.site.location_codes[0]);
+    for code in d.site.weapon_codes.iter().take(7) {
+        scan(kiosk, app, code);
+    }
+    scan(kiosk, app, "W0000000000");
+    scan(kiosk, app, &d.site.destroyed_codes[0]);
+    shots.push(("en-stocktake-count", shoot(&window, "en-stocktake-count")));
+    kiosk.borrow_mut().logout(app, None);
+    kiosk.borrow_mut().login(app, "INS1", "5555");
+    kiosk.borrow_mut().navigate(app, "stocktake");
+    kiosk.borrow_mut().stocktake_reconcile(app);
+    shots.push((
+        "en-stocktake-reconcile",
+        shoot(&window, "en-stocktake-reconcile"),
+    ));
+    kiosk.borrow_mut().logout(app, None);
+    kiosk.borrow_mut().login(app, "OFF1", "2222");
+
+    // Destruction: create, fill, freeze, a re-count with one missing and one extra, then
+    // the details and witnesses stage.
+    kiosk.borrow_mut().navigate(app, "destruction");
+    shots.push((
+        "en-destruction-create",
+        shoot(&window, "en-destruction-create"),
+    ));
+    let dest = app.global::<custody_kiosk::DestructionState>();
+    dest.set_authority("Ministry of Interior, Weapons Directorate".into());
+    dest.set_decision("03-1234/26".into());
+    kiosk.borrow_mut().destruction_create(app);
+    for code in d.site.weapon_codes.iter().skip(20).take(4) {
+        scan(kiosk, app, code);
+    }
+    shots.push(("en-destruction-fill", shoot(&window, "en-destruction-fill")));
+    kiosk.borrow_mut().destruction_freeze(app);
+    for code in d.site.weapon_codes.iter().skip(20).take(3) {
+        scan(kiosk, app, code);
+    }
+    scan(kiosk, app, &d.site.weapon_codes[30]);
+    shots.push((
+        "en-destruction-recount",
+        shoot(&window, "en-destruction-recount"),
+    ));
+    scan(kiosk, app, &ScanCommand::UndoLast.code().to_string());
+    scan(kiosk, app, &d.site.weapon_codes[23]);
+    scan(kiosk, app, &ScanCommand::Done.code().to_string());
+    dest.set_equipment("Hydraulic shear HS-40".into());
+    dest.set_place("Depot workshop".into());
+    dest.set_weight("31.5".into());
+    kiosk.borrow_mut().destruction_record(app);
+    dest.set_w1_badge("OFF1".into());
+    dest.set_w1_pin("2222".into());
+    dest.set_w2_badge("INS2".into());
+    dest.set_w2_pin("6666".into());
+    kiosk.borrow_mut().destruction_execute(app);
+    shots.push((
+        "en-destruction-witnesses",
+        shoot(&window, "en-destruction-witnesses"),
+    ));
+    dest.set_w1_badge("INS1".into());
+    dest.set_w1_pin("5555".into());
+    dest.set_w2_pin("6666".into());
+    kiosk.borrow_mut().destruction_execute(app);
+    shots.push((
+        "en-destruction-executed",
+        shoot(&window, "en-destruction-executed"),
+    ));
+
+    // Handover, sending side: the list, the manifest head, dispatched and exported.
+    let stick = tempfile::tempdir().unwrap();
+    kiosk.borrow_mut().navigate(app, "handover");
+    let hand = app.global::<custody_kiosk::HandoverState>();
+    hand.set_sender("MoI Demo Depot, Marko Petrović".into());
+    hand.set_receiver("Forensic Centre Belgrade, Dr. Ilić".into());
+    hand.set_legal_basis("Order 12-77/26".into());
+    hand.set_transport("Van BG-123-AA, two escorts".into());
+    hand.set_seals("S-1001, S-1002".into());
+    for code in d.site.weapon_codes.iter().skip(32).take(3) {
+        scan(kiosk, app, code);
+    }
+    shots.push(("en-handover-send", shoot(&window, "en-handover-send")));
+    kiosk.borrow_mut().handover_dispatch(app);
+    hand.set_folder(stick.path().display().to_string().into());
+    kiosk.borrow_mut().handover_export(app);
+    shots.push((
+        "en-handover-exported",
+        shoot(&window, "en-handover-exported"),
+    ));
+
+    // Receiving side: a bundle from another site whose key this site trusts.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = custody_kiosk::demo::seed(other_dir.path(), 45).unwrap();
+    let mut other_ledger = custody_core::Ledger::open(&other.ledger_path).unwrap();
+    let off = other_ledger.authenticate("OFF1", "2222").unwrap();
+    let details = custody_core::HandoverDetails {
+        sender: "MoI Depot Niš, Arben Hoxha".into(),
+        receiver: "MoI Demo Depot".into(),
+        legal_basis: "Order 12-80/26".into(),
+        transport: "Truck NI-555-BB".into(),
+        seals: vec!["S-2001".into()],
+        ..Default::default()
+    };
+    let sent: Vec<String> = other.weapon_codes[41..45].to_vec();
+    let h = other_ledger
+        .handover_dispatch(&off, &details, &sent)
+        .unwrap();
+    let bytes = other_ledger.handover_export(&off, &h.code).unwrap();
+    let bundle = stick.path().join("incoming.custody");
+    std::fs::write(&bundle, bytes).unwrap();
+    {
+        let path = kiosk.borrow().ledger().path().to_path_buf();
+        let mut admin_session = custody_core::Ledger::open(&path).unwrap();
+        let admin = admin_session.authenticate("ADM1", "1111").unwrap();
+        admin_session
+            .trust_key(&admin, &other_ledger.public_key_hex().unwrap(), "Depot Niš")
+            .unwrap();
+    }
+    hand.set_mode("receive".into());
+    hand.set_bundle_path(bundle.display().to_string().into());
+    kiosk.borrow_mut().handover_import(app);
+    scan(kiosk, app, &sent[0]);
+    scan(kiosk, app, &sent[1]);
+    scan(kiosk, app, &d.site.weapon_codes[36]);
+    shots.push(("en-handover-receive", shoot(&window, "en-handover-receive")));
+    hand.set_mode("send".into());
 
     // Serbian Cyrillic: sign-in and home.
     assert!(select_language("sr"), "Serbian Cyrillic is bundled");
