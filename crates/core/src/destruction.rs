@@ -8,7 +8,7 @@ use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::ledger::{new_id, new_label, Actor, Ledger, Writer};
 use crate::workflows::{find_item_in, refuse_terminal, ItemView};
-use custody_codes::{LabelCode, LabelKind};
+use custody_codes::LabelKind;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -68,11 +68,7 @@ struct BatchRow {
 
 fn batch_row(conn: &Connection, key: &str) -> Result<BatchRow> {
     let key = key.trim();
-    let code = LabelCode::parse(key)
-        .ok()
-        .filter(|c| c.kind() == LabelKind::Batch)
-        .map(|c| c.to_string())
-        .unwrap_or_default();
+    let code = crate::workflows::label_of_kind(key, LabelKind::Batch);
     conn.prepare_cached(
         "SELECT id, code, state, record FROM destruction_batches WHERE code = ?1 OR id = ?2",
     )?

@@ -80,11 +80,7 @@ struct ManifestRow {
 
 fn manifest_row(conn: &Connection, key: &str) -> Result<ManifestRow> {
     let key = key.trim();
-    let code = LabelCode::parse(key)
-        .ok()
-        .filter(|c| c.kind() == LabelKind::Manifest)
-        .map(|c| c.to_string())
-        .unwrap_or_default();
+    let code = crate::workflows::label_of_kind(key, LabelKind::Manifest);
     conn.prepare_cached(
         "SELECT id, code, direction, state FROM handovers WHERE code = ?1 OR id = ?2",
     )?

@@ -10,7 +10,7 @@ use crate::event::EventBody;
 use crate::ledger::{new_id, new_label, Actor, Ledger, Writer};
 use crate::projection::status_from_column;
 use crate::workflows::{find_item_in, location_id_of};
-use custody_codes::{LabelCode, LabelKind};
+use custody_codes::LabelKind;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -136,11 +136,7 @@ impl Reconciliation {
 /// The stocktake's id, code and state, by Custody code (S-...) or id.
 fn stocktake_row(conn: &Connection, key: &str) -> Result<(String, String, String)> {
     let key = key.trim();
-    let code = LabelCode::parse(key)
-        .ok()
-        .filter(|c| c.kind() == LabelKind::Stocktake)
-        .map(|c| c.to_string())
-        .unwrap_or_default();
+    let code = crate::workflows::label_of_kind(key, LabelKind::Stocktake);
     conn.prepare_cached("SELECT id, code, state FROM stocktakes WHERE code = ?1 OR id = ?2")?
         .query_row(params![code, key], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))

@@ -239,13 +239,19 @@ pub(crate) fn check_not_duplicate(conn: &Connection, w: &WeaponRecord) -> Result
     }
 }
 
+/// The canonical form of `key` when it is a valid Custody label of `kind`, else empty (so a
+/// lookup `WHERE code = ?` matches nothing and the other key — a name or id — decides).
+pub(crate) fn label_of_kind(key: &str, kind: LabelKind) -> String {
+    LabelCode::parse(key)
+        .ok()
+        .filter(|c| c.kind() == kind)
+        .map(|c| c.to_string())
+        .unwrap_or_default()
+}
+
 pub(crate) fn location_id_of(conn: &Connection, code_or_name: &str) -> Result<String> {
     let key = code_or_name.trim();
-    let code = LabelCode::parse(key)
-        .ok()
-        .filter(|c| c.kind() == LabelKind::Location)
-        .map(|c| c.to_string())
-        .unwrap_or_default();
+    let code = label_of_kind(key, LabelKind::Location);
     conn.prepare_cached("SELECT id FROM locations WHERE code = ?1 OR name = ?2 COLLATE NOCASE")?
         .query_row(params![code, key], |r| r.get(0))
         .optional()?
