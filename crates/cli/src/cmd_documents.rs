@@ -165,6 +165,98 @@ fn issued(what: &str, id: &str, common: &Common, seal: Option<(&Seal, i64)>) {
     }
 }
 
+/// What the three sealed documents share: a kind, an id, a seal, a PDF and a CSV list.
+trait Sealable: serde::Serialize {
+    const TITLE: &'static str;
+    const KIND: DocumentKind;
+    fn id(&self) -> &str;
+    fn fields(&self) -> std::result::Result<SealFields, custody_docs::SealError>;
+    fn pdf(&self, seal: &Seal, options: &RenderOptions) -> Result<Vec<u8>>;
+    fn csv(&self, options: CsvOptions) -> String;
+}
+
+impl Sealable for DestructionCertificate {
+    const TITLE: &'static str = "Destruction certificate";
+    const KIND: DocumentKind = DocumentKind::DestructionCertificate;
+    fn id(&self) -> &str {
+        &self.certificate_id
+    }
+    fn fields(&self) -> std::result::Result<SealFields, custody_docs::SealError> {
+        self.seal_fields()
+    }
+    fn pdf(&self, seal: &Seal, options: &RenderOptions) -> Result<Vec<u8>> {
+        Ok(self.to_pdf(seal, options)?)
+    }
+    fn csv(&self, options: CsvOptions) -> String {
+        items_csv(&self.items, options)
+    }
+}
+
+impl Sealable for HandoverManifest {
+    const TITLE: &'static str = "Handover manifest";
+    const KIND: DocumentKind = DocumentKind::HandoverManifest;
+    fn id(&self) -> &str {
+        &self.manifest_id
+    }
+    fn fields(&self) -> std::result::Result<SealFields, custody_docs::SealError> {
+        self.seal_fields()
+    }
+    fn pdf(&self, seal: &Seal, options: &RenderOptions) -> Result<Vec<u8>> {
+        Ok(self.to_pdf(seal, options)?)
+    }
+    fn csv(&self, options: CsvOptions) -> String {
+        items_csv(&self.items, options)
+    }
+}
+
+impl Sealable for StocktakeReport {
+    const TITLE: &'static str = "Stocktake report";
+    const KIND: DocumentKind = DocumentKind::StocktakeReport;
+    fn id(&self) -> &str {
+        &self.stocktake_id
+    }
+    fn fields(&self) -> std::result::Result<SealFields, custody_docs::SealError> {
+        self.seal_fields()
+    }
+    fn pdf(&self, seal: &Seal, options: &RenderOptions) -> Result<Vec<u8>> {
+        Ok(self.to_pdf(seal, options)?)
+    }
+    fn csv(&self, options: CsvOptions) -> String {
+        stocktake_csv(self, options)
+    }
+}
+
+/// Writes `doc` in the chosen format. Only the PDF is sealed, which signs and logs the issue.
+fn emit<D: Sealable>(
+    ledger: &mut Ledger,
+    actor: &Actor,
+    common: &Common,
+    doc: &D,
+    subject: String,
+) -> Result<()> {
+    match common.format {
+        Format::Pdf => {
+            let issue = DocumentIssue {
+                kind: D::KIND,
+                document_id: doc.id().to_string(),
+                subject,
+            };
+            let (seal, seq) = seal(ledger, actor, issue, doc.fields()?)?;
+            write(common, &doc.pdf(&seal, &options(common))?)?;
+            issued(D::TITLE, doc.id(), common, Some((&seal, seq)));
+        }
+        Format::Csv => {
+            write(common, doc.csv(csv_options(common)).as_bytes())?;
+            issued(D::TITLE, doc.id(), common, None);
+        }
+        Format::Json => {
+            write(common, to_json(doc).as_bytes())?;
+            issued(D::TITLE, doc.id(), common, None);
+        }
+    }
+    Ok(())
+}
+
 fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
@@ -236,36 +328,7 @@ pub fn certificate(ctx: &Context, batch: &str, common: &Common) -> Result<()> {
         photo_digests: d.record.photo_digests.clone(),
         checkpoint: checkpoint(&d.checkpoint),
     };
-    match common.format {
-        Format::Pdf => {
-            let issue = DocumentIssue {
-                kind: DocumentKind::DestructionCertificate,
-                document_id: doc.certificate_id.clone(),
-                subject: d.batch_id.clone(),
-            };
-            let fields = doc.seal_fields()?;
-            let (seal, seq) = seal(&mut ledger, &actor, issue, fields)?;
-            write(common, &doc.to_pdf(&seal, &options(common))?)?;
-            issued(
-                "Destruction certificate",
-                &doc.certificate_id,
-                common,
-                Some((&seal, seq)),
-            );
-        }
-        Format::Csv => {
-            write(
-                common,
-                items_csv(&doc.items, csv_options(common)).as_bytes(),
-            )?;
-            issued("Destruction certificate", &doc.certificate_id, common, None);
-        }
-        Format::Json => {
-            write(common, to_json(&doc).as_bytes())?;
-            issued("Destruction certificate", &doc.certificate_id, common, None);
-        }
-    }
-    Ok(())
+    emit(&mut ledger, &actor, common, &doc, d.batch_id.clone())
 }
 
 pub fn manifest(ctx: &Context, manifest: &str, common: &Common) -> Result<()> {
@@ -347,36 +410,7 @@ pub fn manifest(ctx: &Context, manifest: &str, common: &Common) -> Result<()> {
             .collect(),
         checkpoint: checkpoint(&cp),
     };
-    match common.format {
-        Format::Pdf => {
-            let issue = DocumentIssue {
-                kind: DocumentKind::HandoverManifest,
-                document_id: doc.manifest_id.clone(),
-                subject: m.manifest_id.clone(),
-            };
-            let fields = doc.seal_fields()?;
-            let (seal, seq) = seal(&mut ledger, &actor, issue, fields)?;
-            write(common, &doc.to_pdf(&seal, &options(common))?)?;
-            issued(
-                "Handover manifest",
-                &doc.manifest_id,
-                common,
-                Some((&seal, seq)),
-            );
-        }
-        Format::Csv => {
-            write(
-                common,
-                items_csv(&doc.items, csv_options(common)).as_bytes(),
-            )?;
-            issued("Handover manifest", &doc.manifest_id, common, None);
-        }
-        Format::Json => {
-            write(common, to_json(&doc).as_bytes())?;
-            issued("Handover manifest", &doc.manifest_id, common, None);
-        }
-    }
-    Ok(())
+    emit(&mut ledger, &actor, common, &doc, m.manifest_id.clone())
 }
 
 fn finding(l: &StocktakeLine, alarm: bool, language: Language) -> StocktakeFinding {
@@ -467,31 +501,5 @@ pub fn stocktake(ctx: &Context, stocktake: &str, common: &Common) -> Result<()> 
         signatories,
         checkpoint: checkpoint(&s.checkpoint),
     };
-    match common.format {
-        Format::Pdf => {
-            let issue = DocumentIssue {
-                kind: DocumentKind::StocktakeReport,
-                document_id: doc.stocktake_id.clone(),
-                subject: s.stocktake_id.clone(),
-            };
-            let fields = doc.seal_fields()?;
-            let (seal, seq) = seal(&mut ledger, &actor, issue, fields)?;
-            write(common, &doc.to_pdf(&seal, &options(common))?)?;
-            issued(
-                "Stocktake report",
-                &doc.stocktake_id,
-                common,
-                Some((&seal, seq)),
-            );
-        }
-        Format::Csv => {
-            write(common, stocktake_csv(&doc, csv_options(common)).as_bytes())?;
-            issued("Stocktake report", &doc.stocktake_id, common, None);
-        }
-        Format::Json => {
-            write(common, to_json(&doc).as_bytes())?;
-            issued("Stocktake report", &doc.stocktake_id, common, None);
-        }
-    }
-    Ok(())
+    emit(&mut ledger, &actor, common, &doc, s.stocktake_id.clone())
 }
