@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod common;
-use common::{ok, run, text, word_after};
+use common::{ok, run, text, word_after, Site};
 
 fn fails(o: Output, needle: &str) -> String {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
@@ -90,96 +90,14 @@ fn qpdf_check(pdf: &Path) {
     assert!(o.status.success(), "qpdf --check failed: {}", text(&o));
 }
 
-struct Site {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-    weapons: Vec<String>,
-    serials: Vec<String>,
-}
-
-impl Site {
-    fn file(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-}
-
-/// A depot with an administrator (ADM/1111), an officer (OFF/5555), two inspectors
-/// (INS/5555, WIT/5555), two vaults and three rifles in Vault A.
+/// Three rifles with serials like ZS-7101, ZS-7202, ZS-7303.
 fn depot(name: &str, serial_prefix: &str) -> Site {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("site.db");
-    ok(run(
-        &db,
-        &[
-            "init",
-            "--site-name",
-            name,
-            "--admin-name",
-            "Ana Admin",
-            "--admin-badge",
-            "ADM",
-        ],
-        "1111",
-        None,
-    ));
-    for (person, badge, role) in [
-        ("Oleg Officer", "OFF", "officer"),
-        ("Ivo Inspector", "INS", "inspector"),
-        ("Vesna Witness", "WIT", "inspector"),
-    ] {
-        ok(run(
-            &db,
-            &[
-                "--as", "ADM", "user", "add", "--name", person, "--badge", badge, "--role", role,
-            ],
-            "1111",
-            None,
-        ));
-    }
-    for vault in ["Vault A", "Vault B"] {
-        ok(run(
-            &db,
-            &["--as", "OFF", "location", "add", "--name", vault],
-            "5555",
-            None,
-        ));
-    }
-    let serials: Vec<String> = (1..=3)
-        .map(|i| format!("{serial_prefix}-7{i}0{i}"))
-        .collect();
-    let weapons = serials
-        .iter()
-        .map(|serial| {
-            let out = ok(run(
-                &db,
-                &[
-                    "--as",
-                    "OFF",
-                    "weapon",
-                    "add",
-                    "--serial",
-                    serial,
-                    "--manufacturer",
-                    "Zastava",
-                    "--model",
-                    "M70",
-                    "--type",
-                    "rifle",
-                    "--location",
-                    "Vault A",
-                ],
-                "5555",
-                None,
-            ));
-            word_after(&out, "Registered weapon ")
-        })
-        .collect();
-    Site {
-        dir,
-        db,
-        weapons,
-        serials,
-    }
+    common::depot(
+        name,
+        (1..=3)
+            .map(|i| format!("{serial_prefix}-7{i}0{i}"))
+            .collect(),
+    )
 }
 
 /// Creates, fills (first two rifles), freezes, re-counts and records a batch; returns its code.

@@ -2,11 +2,11 @@
 //! officer would at the kiosk's terminal. Refusals are checked for their message and exit
 //! code, and for leaving the ledger as it was (events and projection digests).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::{ok, run, text, word_after, BIN};
+use common::{ok, run, text, word_after, Site, BIN};
 
 /// A refusal: exit code 1, the message names `needle`, and the ledger did not change.
 fn refused(db: &Path, args: &[&str], pin: &str, witness_pins: Option<&str>, needle: &str) {
@@ -41,85 +41,12 @@ fn verified_and_rebuildable(db: &Path) {
     assert!(!rebuilt.contains("CHANGED"), "{rebuilt}");
 }
 
-struct Site {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-    weapons: Vec<String>,
-}
-
-/// A depot with an administrator (ADM/1111), an officer (OFF/5555), two inspectors
-/// (INS/5555, WIT/5555), two vaults and three rifles in Vault A.
+/// Three rifles with serials like N1, N2, N3.
 fn depot(name: &str, serial_prefix: &str) -> Site {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join(format!("{name}.db"));
-    ok(run(
-        &db,
-        &[
-            "init",
-            "--site-name",
-            name,
-            "--admin-name",
-            "Ana Admin",
-            "--admin-badge",
-            "ADM",
-        ],
-        "1111",
-        None,
-    ));
-    for (person, badge, role) in [
-        ("Oleg Officer", "OFF", "officer"),
-        ("Ivo Inspector", "INS", "inspector"),
-        ("Vesna Witness", "WIT", "inspector"),
-    ] {
-        ok(run(
-            &db,
-            &[
-                "--as", "ADM", "user", "add", "--name", person, "--badge", badge, "--role", role,
-            ],
-            "1111",
-            None,
-        ));
-    }
-    for vault in ["Vault A", "Vault B"] {
-        ok(run(
-            &db,
-            &["--as", "OFF", "location", "add", "--name", vault],
-            "5555",
-            None,
-        ));
-    }
-    let weapons = (1..=3)
-        .map(|i| {
-            let serial = format!("{serial_prefix}{i}");
-            let out = ok(run(
-                &db,
-                &[
-                    "--as",
-                    "OFF",
-                    "weapon",
-                    "add",
-                    "--serial",
-                    &serial,
-                    "--manufacturer",
-                    "Zastava",
-                    "--model",
-                    "M70",
-                    "--type",
-                    "rifle",
-                    "--location",
-                    "Vault A",
-                ],
-                "5555",
-                None,
-            ));
-            word_after(&out, "Registered weapon ")
-        })
-        .collect();
-    Site {
-        _dir: dir,
-        db,
-        weapons,
-    }
+    common::depot(
+        name,
+        (1..=3).map(|i| format!("{serial_prefix}{i}")).collect(),
+    )
 }
 
 #[test]

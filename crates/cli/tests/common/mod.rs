@@ -1,7 +1,7 @@
 //! Shared by the binary-driven scenario tests: run `custody` as a script would, read its output.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_custody");
@@ -48,4 +48,94 @@ pub fn word_after(out: &str, prefix: &str) -> String {
         .next()
         .unwrap_or("")
         .to_string()
+}
+
+pub struct Site {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+    /// Custody codes of the rifles, in the order of `serials`.
+    pub weapons: Vec<String>,
+    pub serials: Vec<String>,
+}
+
+impl Site {
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+/// A depot with an administrator (ADM/1111), an officer (OFF/5555), two inspectors
+/// (INS/5555, WIT/5555), two vaults and a Zastava M70 rifle in Vault A per serial.
+pub fn depot(name: &str, serials: Vec<String>) -> Site {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("site.db");
+    ok(run(
+        &db,
+        &[
+            "init",
+            "--site-name",
+            name,
+            "--admin-name",
+            "Ana Admin",
+            "--admin-badge",
+            "ADM",
+        ],
+        "1111",
+        None,
+    ));
+    for (person, badge, role) in [
+        ("Oleg Officer", "OFF", "officer"),
+        ("Ivo Inspector", "INS", "inspector"),
+        ("Vesna Witness", "WIT", "inspector"),
+    ] {
+        ok(run(
+            &db,
+            &[
+                "--as", "ADM", "user", "add", "--name", person, "--badge", badge, "--role", role,
+            ],
+            "1111",
+            None,
+        ));
+    }
+    for vault in ["Vault A", "Vault B"] {
+        ok(run(
+            &db,
+            &["--as", "OFF", "location", "add", "--name", vault],
+            "5555",
+            None,
+        ));
+    }
+    let weapons = serials
+        .iter()
+        .map(|serial| {
+            let out = ok(run(
+                &db,
+                &[
+                    "--as",
+                    "OFF",
+                    "weapon",
+                    "add",
+                    "--serial",
+                    serial,
+                    "--manufacturer",
+                    "Zastava",
+                    "--model",
+                    "M70",
+                    "--type",
+                    "rifle",
+                    "--location",
+                    "Vault A",
+                ],
+                "5555",
+                None,
+            ));
+            word_after(&out, "Registered weapon ")
+        })
+        .collect();
+    Site {
+        dir,
+        db,
+        weapons,
+        serials,
+    }
 }
