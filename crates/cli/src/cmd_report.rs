@@ -1,10 +1,9 @@
 //! `custody report`: documents from the ledger, rendered by custody-docs (PDF, CSV, JSON).
 
 use crate::session::Context;
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use clap::{Args, Subcommand, ValueEnum};
-use custody_docs::export::{history_csv, to_json, CsvOptions};
-use custody_docs::{CheckpointRef, HistoryEvent, ItemHistory, ItemLine, Language, RenderOptions};
+use custody_docs::Language;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -85,20 +84,6 @@ pub enum ReportCommand {
     },
 }
 
-fn checkpoint_ref(seq: i64, head_hex: &str) -> Result<CheckpointRef> {
-    let bytes = (0..head_hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(head_hex.get(i..i + 2).unwrap_or("zz"), 16))
-        .collect::<Result<Vec<u8>, _>>()
-        .context("checkpoint head hash is not hex")?;
-    Ok(CheckpointRef {
-        seq: seq as u64,
-        head_hash: bytes
-            .try_into()
-            .map_err(|_| anyhow::anyhow!("checkpoint head hash is not 32 bytes"))?,
-    })
-}
-
 pub fn run(ctx: &Context, cmd: ReportCommand) -> Result<ExitCode> {
     match cmd {
         ReportCommand::Certificate { batch, common } => {
@@ -111,74 +96,7 @@ pub fn run(ctx: &Context, cmd: ReportCommand) -> Result<ExitCode> {
             crate::cmd_documents::stocktake(ctx, &stocktake, &common)?
         }
         ReportCommand::History { item, common } => {
-            let mut ledger = ctx.open()?;
-            ledger.checkpoint("item history issued")?;
-            let (covered, head) = ledger.latest_checkpoint()?;
-            let (view, history) = ledger.history(&item)?;
-            let events = history
-                .into_iter()
-                .map(|h| {
-                    Ok(HistoryEvent {
-                        seq: h.seq as u64,
-                        time: chrono::DateTime::parse_from_rfc3339(&h.time)?
-                            .with_timezone(&chrono::Utc),
-                        kind: h.kind,
-                        actor: h.actor.unwrap_or_default(),
-                        witness: h.witness.unwrap_or_default(),
-                        from: h.movement.from,
-                        to: h.movement.to,
-                        notes: if h.movement.notes.is_empty() {
-                            h.summary
-                        } else {
-                            h.movement.notes
-                        },
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            let doc = ItemHistory {
-                history_id: format!("H-{}-{}", view.code, covered),
-                site_name: ledger.site_name()?,
-                site_id: ledger.site_id().to_string(),
-                issued_on: chrono::Utc::now().date_naive(),
-                item: ItemLine {
-                    custody_code: view.code.clone(),
-                    item_type: view
-                        .weapon_type
-                        .clone()
-                        .unwrap_or_else(|| view.kind.clone()),
-                    make: view.manufacturer.clone(),
-                    model: view.model.clone(),
-                    calibre: view.calibre.clone(),
-                    serial: view.serial.clone(),
-                },
-                status: view.status.to_string(),
-                location: view.location_name.clone().unwrap_or_default(),
-                events,
-                checkpoint: checkpoint_ref(covered, &head)?,
-            };
-            let language = common.lang.language();
-            let bytes = match common.format {
-                Format::Pdf => doc.to_pdf(&RenderOptions {
-                    language,
-                    utc_offset_minutes: common.utc_offset_minutes,
-                })?,
-                Format::Csv => history_csv(
-                    &doc,
-                    CsvOptions {
-                        excel_bom: true,
-                        language: Some(language),
-                    },
-                )
-                .into_bytes(),
-                Format::Json => to_json(&doc).into_bytes(),
-            };
-            std::fs::write(&common.output, bytes)
-                .with_context(|| format!("cannot write {}", common.output.display()))?;
-            println!(
-                "History of {} written to {} (checkpoint at event {covered})",
-                view.code,
-                common.output.display()
-            );
+            crate::cmd_documents::history(ctx, &item, &common)?
         }
     }
     Ok(ExitCode::SUCCESS)

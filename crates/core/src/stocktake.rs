@@ -41,6 +41,21 @@ pub struct StocktakeView {
     pub summary: Option<StocktakeSummary>,
 }
 
+/// How far an open count has come, for the person scanning: still blind (no expected list),
+/// and taken from the ledger so that a count resumed after a restart, or at another kiosk,
+/// shows the same figures.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StocktakeProgress {
+    pub scans: u64,
+    pub distinct_codes: u64,
+    /// Distinct scanned codes that are no known item.
+    pub unknown: u64,
+    /// Distinct destroyed or transferred-out items that turned up.
+    pub alarms: u64,
+    /// Names of the places where something was counted, in the order first counted there.
+    pub places_counted: Vec<String>,
+}
+
 /// What the counter hears back after a scan: how far the count is, never what is expected.
 #[derive(Debug, Clone, Serialize)]
 pub struct StocktakeTally {
@@ -441,6 +456,48 @@ impl Ledger {
             stocktake_from_row,
         )
         .map_err(Into::into)
+    }
+
+    /// Tallies of the count so far: scans, unknown codes, alarms and places counted.
+    pub fn stocktake_progress(&self, stocktake: &str) -> Result<StocktakeProgress> {
+        let (id, _, _) = stocktake_row(&self.conn, stocktake)?;
+        let mut progress = StocktakeProgress::default();
+        let mut codes = HashSet::new();
+        let mut unknown = HashSet::new();
+        let mut alarms = HashSet::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT ss.code, ss.item_id, i.status, l.name FROM stocktake_scans ss
+             LEFT JOIN items i ON i.id = ss.item_id
+             LEFT JOIN locations l ON l.id = ss.at_location
+             WHERE ss.stocktake_id = ?1 ORDER BY ss.seq",
+        )?;
+        let mut rows = stmt.query([&id])?;
+        while let Some(r) = rows.next()? {
+            let code: String = r.get(0)?;
+            let item: Option<String> = r.get(1)?;
+            let status: Option<String> = r.get(2)?;
+            let place: Option<String> = r.get(3)?;
+            progress.scans += 1;
+            match (item, status) {
+                (None, _) => {
+                    unknown.insert(code.clone());
+                }
+                (Some(item), Some(s)) if status_from_column(&s).is_terminal() => {
+                    alarms.insert(item);
+                }
+                _ => {}
+            }
+            codes.insert(code);
+            if let Some(place) = place {
+                if !progress.places_counted.contains(&place) {
+                    progress.places_counted.push(place);
+                }
+            }
+        }
+        progress.distinct_codes = codes.len() as u64;
+        progress.unknown = unknown.len() as u64;
+        progress.alarms = alarms.len() as u64;
+        Ok(progress)
     }
 
     pub fn stocktakes(&self) -> Result<Vec<StocktakeView>> {
