@@ -63,6 +63,21 @@ impl DocumentKind {
     }
 }
 
+/// Something a document can be issued for: an executed destruction batch, a handover (either
+/// direction) or a closed stocktake. Newest first in [`Ledger::documents_available`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentSubject {
+    pub kind: DocumentKind,
+    /// The batch, manifest or stocktake code (`B-…`, `M-…`, `S-…`).
+    pub code: String,
+    /// When it was executed, dispatched or imported, or closed (RFC 3339, UTC).
+    pub time: String,
+    /// Items destroyed, items on the manifest, or scans in the count.
+    pub items: u64,
+    /// For a handover: `out` (sent from here) or `in` (received here); empty otherwise.
+    pub direction: String,
+}
+
 /// The signed checkpoint a document is issued at: the sequence it covers and that event's hash.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DocumentCheckpoint {
@@ -360,6 +375,36 @@ fn location_name(conn: &Connection, id: Option<&str>) -> Result<String> {
 }
 
 impl Ledger {
+    /// Everything a sealed document can be issued for, newest first: what the documents screen
+    /// offers. Open counts, unexecuted batches and nothing else are left out.
+    pub fn documents_available(&self) -> Result<Vec<DocumentSubject>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT 0, b.code, e.time, b.item_count, '', e.seq FROM destruction_batches b
+               JOIN events e ON e.seq = b.executed_seq WHERE b.state = 'executed'
+             UNION ALL
+             SELECT 1, h.code, e.time, h.items, h.direction, e.seq FROM handovers h
+               JOIN events e ON e.seq = h.created_seq
+             UNION ALL
+             SELECT 2, s.code, e.time, s.scans, '', e.seq FROM stocktakes s
+               JOIN events e ON e.seq = s.closed_seq WHERE s.state = 'closed'
+             ORDER BY 6 DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(DocumentSubject {
+                kind: match r.get::<_, i64>(0)? {
+                    0 => DocumentKind::DestructionCertificate,
+                    1 => DocumentKind::HandoverManifest,
+                    _ => DocumentKind::StocktakeReport,
+                },
+                code: r.get(1)?,
+                time: r.get(2)?,
+                items: r.get(3)?,
+                direction: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Everything a destruction certificate needs. Refused (typed) unless the batch was
     /// executed; the certificate's checkpoint is the one written with the execution.
     pub fn destruction_document(&self, actor: &Actor, batch: &str) -> Result<DestructionDocument> {

@@ -818,3 +818,64 @@ fn an_administrator_deactivates_a_departed_officer_but_never_the_last_administra
     assert!(s.ledger.authenticate("OFF", "2222").is_ok());
     assert_intact_and_rebuildable(&mut s.ledger);
 }
+
+#[test]
+fn the_documents_screen_lists_executed_batches_handovers_and_closed_counts_newest_first() {
+    use custody_core::documents::DocumentKind;
+    let mut s = site();
+    assert!(s.ledger.documents_available().unwrap().is_empty());
+    // An open count and a batch still being built are not documents yet.
+    let open = s.ledger.stocktake_open(&s.officer, &[], "").unwrap();
+    let pending = s
+        .ledger
+        .destruction_create(&s.officer, "Ministry of Interior", "DEC-2", "")
+        .unwrap();
+    let destroyed = s.weapons[0].clone();
+    destroy(&mut s, std::slice::from_ref(&destroyed));
+    let sent = s
+        .ledger
+        .handover_dispatch(&s.officer, &details(), std::slice::from_ref(&s.weapons[1]))
+        .unwrap();
+    let listed = s.ledger.documents_available().unwrap();
+    let kinds: Vec<(DocumentKind, u64, &str)> = listed
+        .iter()
+        .map(|d| (d.kind, d.items, d.direction.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (DocumentKind::HandoverManifest, 1, "out"),
+            (DocumentKind::DestructionCertificate, 1, ""),
+        ]
+    );
+    assert_eq!(listed[0].code, sent.code);
+    assert!(!listed
+        .iter()
+        .any(|d| d.code == pending.code || d.code == open.code));
+    assert!(listed[0].time >= listed[1].time, "newest first");
+    // Closing the count adds its report.
+    let rec = s
+        .ledger
+        .stocktake_reconcile(&s.inspector, &open.code)
+        .unwrap();
+    for d in &rec.discrepancies {
+        s.ledger
+            .stocktake_resolve(
+                &s.inspector,
+                &open.code,
+                &d.key,
+                Resolution::DataErrorCorrected,
+                "REF-2",
+                "",
+                None,
+            )
+            .unwrap();
+    }
+    s.ledger
+        .stocktake_close(&s.officer, &s.inspector, &open.code)
+        .unwrap();
+    let listed = s.ledger.documents_available().unwrap();
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed[0].kind, DocumentKind::StocktakeReport);
+    assert_eq!(listed[0].code, open.code);
+}

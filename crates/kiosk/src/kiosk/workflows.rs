@@ -16,8 +16,9 @@ use custody_core::{
 use custody_scan::Outcome;
 use slint::ComponentHandle;
 
-/// A count in progress at this kiosk. Tallies come from core; unexpected codes, alarms and the
-/// places visited are what this kiosk saw since it took the count up.
+/// A count in progress at this kiosk. Tallies (scans, unknown codes, alarms, places counted)
+/// come from core, so a count taken up after a restart shows the same figures; the kiosk keeps
+/// only where the counter stands and the places they scanned a label of.
 #[derive(Debug, Default)]
 pub(crate) struct CountRun {
     code: String,
@@ -25,8 +26,6 @@ pub(crate) struct CountRun {
     whole_site: bool,
     here: Option<String>,
     visited: Vec<String>,
-    unexpected: u64,
-    alarms: u64,
 }
 
 /// Screen state of the counted, witnessed and signed workflows.
@@ -61,6 +60,10 @@ fn refused(row: &'static str, message: Msg) -> Answer {
         row,
         message,
     }
+}
+
+fn count_i32(n: u64) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
 }
 
 fn line(item: &ItemView) -> ItemLine {
@@ -152,33 +155,36 @@ impl Kiosk {
             st.set_reconciling(false);
             return;
         };
+        let progress = match self.ledger.stocktake_progress(&run.code) {
+            Ok(p) => p,
+            Err(e) => {
+                self.report(app, &e);
+                return;
+            }
+        };
         let places_total = if run.whole_site {
             self.ledger.locations().map(|l| l.len()).unwrap_or(0)
         } else {
             run.scope.len()
         };
-        let places_done = run
-            .visited
+        let mut places: Vec<&String> = run.visited.iter().collect();
+        places.extend(&progress.places_counted);
+        places.extend(run.here.iter().filter(|_| run.scope.len() == 1));
+        places.sort_unstable();
+        places.dedup();
+        let places_done = places
             .iter()
-            .filter(|p| run.whole_site || run.scope.iter().any(|s| s == *p))
-            .count()
-            + usize::from(run.visited.is_empty() && run.here.is_some() && run.scope.len() == 1);
+            .filter(|p| run.whole_site || run.scope.iter().any(|s| s == **p))
+            .count();
         st.set_code(display_code(&run.code).into());
         st.set_scope_text(run.scope.join(", ").into());
         st.set_here(run.here.clone().unwrap_or_default().into());
-        st.set_unexpected(run.unexpected as i32);
-        st.set_alarms(run.alarms as i32);
+        st.set_unexpected(count_i32(progress.unknown));
+        st.set_alarms(count_i32(progress.alarms));
         st.set_places_total(places_total as i32);
         st.set_places_done(places_done.min(places_total) as i32);
-        match self.ledger.stocktake(&run.code) {
-            Ok(v) => {
-                st.set_scans(v.scans as i32);
-                st.set_distinct(v.distinct_codes as i32);
-            }
-            Err(e) => {
-                self.report(app, &e);
-            }
-        }
+        st.set_scans(count_i32(progress.scans));
+        st.set_distinct(count_i32(progress.distinct_codes));
     }
 
     /// One scan during a count: a location label says where the counter stands, anything
@@ -212,16 +218,8 @@ impl Kiosk {
             Ok(t) => match t.last {
                 ScanNote::Counted => good(msg1("counted", t.scans)),
                 ScanNote::CountedAgain => good(msg1("counted-again", t.scans)),
-                ScanNote::Unknown => {
-                    if let Some(run) = &mut self.flows.count {
-                        run.unexpected += 1;
-                    }
-                    refused("unknown", msg1("count-unknown", display_code(text)))
-                }
+                ScanNote::Unknown => refused("unknown", msg1("count-unknown", display_code(text))),
                 ScanNote::Alarm => {
-                    if let Some(run) = &mut self.flows.count {
-                        run.alarms += 1;
-                    }
                     let (code, status) = match self.ledger.find_item(text) {
                         Ok(i) => (i.code, i.status.as_str().to_string()),
                         Err(_) => (text.to_string(), String::new()),
