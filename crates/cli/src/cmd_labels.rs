@@ -154,11 +154,7 @@ pub fn run(ctx: &crate::session::Context, args: Args) -> anyhow::Result<ExitCode
             let mut labels: Vec<(String, String)> = Vec::new();
             for wanted in &items {
                 let item = ledger.find_item(wanted)?;
-                let text = if item.kind == "evidence" {
-                    format!("Case {} / {}", item.case_number, item.exhibit_number)
-                } else {
-                    format!("{} {} {}", item.manufacturer, item.model, item.serial)
-                };
+                let text = item.label_text();
                 labels.push((item.code, text));
             }
             if locations {

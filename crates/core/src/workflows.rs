@@ -43,6 +43,22 @@ pub struct ItemView {
     pub record: String,
 }
 
+impl ItemView {
+    /// One short line that tells the item apart on a label or a list: make, model and serial
+    /// of a weapon; case and exhibit number and description of an exhibit without them.
+    pub fn label_text(&self) -> String {
+        let text = if self.kind == "evidence" && self.manufacturer.is_empty() {
+            format!(
+                "Case {} / {} {}",
+                self.case_number, self.exhibit_number, self.description
+            )
+        } else {
+            format!("{} {} {}", self.manufacturer, self.model, self.serial)
+        };
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonView {
     pub id: String,

@@ -5,9 +5,10 @@
 use crate::messages::{date_text, display_code, msg, msg1, msg2, msg3, printable, problem};
 use crate::scanner::{DemoScanner, LinkState, ScannerLink};
 use crate::{
-    AlertRow, AppWindow, CheckoutState, DemoPerson, DemoState, DestructionState, HandoverState,
-    HistoryRow, HomeState, IntakeState, ItemLine, LoginState, MoveState, Msg, ScanRow, ScanState,
-    ScannerRow, SearchState, SettingsState, StatusCount, StocktakeState,
+    AlertRow, AppWindow, CheckoutState, DemoPerson, DemoState, DestructionState, DocumentsState,
+    HandoverState, HistoryRow, HomeState, IntakeState, ItemLine, LoginState, MoveState, Msg,
+    PrintingState, ScanRow, ScanState, ScannerRow, SearchState, SettingsState, StatusCount,
+    StocktakeState,
 };
 use custody_codes::{LabelCode, LabelKind};
 use custody_core::scans::{ScanInput, ScanOutcome};
@@ -21,6 +22,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+pub mod documents;
 pub mod workflows;
 
 const RECENT_SCANS: usize = 20;
@@ -71,6 +73,8 @@ pub struct Kiosk {
     /// Codes of destroyed items at the demo site, for the demo panel's alarm button.
     pub demo_destroyed: Vec<String>,
     flows: workflows::Flows,
+    /// This PC's language, folders and printers, kept beside the ledger.
+    pub settings: crate::local_settings::LocalSettings,
 }
 
 fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
@@ -86,19 +90,14 @@ fn is_location_code(text: &str) -> bool {
 }
 
 fn item_summary(item: &ItemView) -> String {
-    if item.kind == "evidence" && item.manufacturer.is_empty() {
-        format!(
-            "{} / {} {}",
-            item.case_number, item.exhibit_number, item.description
-        )
-    } else {
-        format!("{} {} {}", item.manufacturer, item.model, item.serial)
-    }
+    item.label_text()
 }
 
 impl Kiosk {
     pub fn new(ledger: Ledger, options: KioskOptions) -> Kiosk {
+        let settings = crate::local_settings::LocalSettings::load(ledger.path());
         Kiosk {
+            settings,
             ledger,
             actor: None,
             options,
@@ -197,6 +196,7 @@ impl Kiosk {
             "stocktake" => self.refresh_stocktake(app),
             "destruction" => self.refresh_destruction(app),
             "handover" => self.refresh_handover(app),
+            "documents" => self.refresh_documents(app),
             _ => {}
         }
     }
@@ -652,6 +652,20 @@ impl Kiosk {
         st.set_ledger_path(self.ledger.path().display().to_string().into());
     }
 
+    /// Switches the UI language and remembers it for this PC.
+    pub fn choose_language(&mut self, app: &AppWindow, code: &str) {
+        self.touch();
+        if !crate::select_language(code) {
+            app.set_banner(msg1("other", format!("language {code} is not available")));
+            return;
+        }
+        app.global::<SettingsState>().set_language(code.into());
+        self.settings.language = code.to_string();
+        if let Err(m) = self.save_settings() {
+            app.set_banner(m);
+        }
+    }
+
     pub fn refresh_scanner_status(&self, app: &AppWindow) {
         let st = app.global::<ScanState>();
         let connected = self
@@ -1033,6 +1047,14 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
     let kiosk = Rc::new(RefCell::new(kiosk));
     kiosk.borrow().refresh_scanner_status(&app);
     kiosk.borrow().refresh_settings(&app);
+    kiosk.borrow().refresh_printing(&app);
+    {
+        // The language this PC used last; `--lang` may still change it after this.
+        let language = kiosk.borrow().settings.language.clone();
+        if crate::select_language(&language) {
+            app.global::<SettingsState>().set_language(language.into());
+        }
+    }
 
     // Each callback holds a weak window handle and the shared view model.
     macro_rules! on {
@@ -1073,11 +1095,14 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
     on!(CheckoutState, on_check_in, |k, a| k.check_in(&a));
     on!(SearchState, on_search, |k, a, q| k.search(&a, &q));
     on!(SettingsState, on_choose_language, |k, a, code| {
-        k.touch();
-        if !crate::select_language(&code) {
-            a.set_banner(msg1("other", format!("language {code} is not available")));
-        }
+        k.choose_language(&a, &code)
     });
+    on!(DocumentsState, on_save, |k, a| k.documents_issue(&a, false));
+    on!(DocumentsState, on_print, |k, a| k.documents_issue(&a, true));
+    on!(DocumentsState, on_use_usb, |k, a| k.documents_use_usb(&a));
+    on!(PrintingState, on_save, |k, a| k.printing_save(&a));
+    on!(PrintingState, on_test_label, |k, a| k
+        .printing_test_label(&a));
     on!(SettingsState, on_rescan, |k, a| {
         k.touch();
         k.refresh_settings(&a);
@@ -1111,6 +1136,17 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
     on!(DestructionState, on_execute, |k, a| k
         .destruction_execute(&a));
     on!(DestructionState, on_new_batch, |k, a| k.destruction_new(&a));
+    on!(DestructionState, on_print_certificate, |k, a| k
+        .destruction_print_certificate(&a));
+    on!(StocktakeState, on_print_report, |k, a| k
+        .stocktake_print_report(&a));
+    on!(HandoverState, on_write_receipt, |k, a| {
+        let _ = k.handover_write_receipt(&a);
+    });
+    on!(HandoverState, on_import_receipt, |k, a| k
+        .handover_import_receipt(&a));
+    on!(HandoverState, on_print_manifest, |k, a| k
+        .handover_print_manifest(&a));
     on!(HandoverState, on_add_item, |k, a, t| {
         let _ = k.handover_add(&a, &t);
     });

@@ -10,7 +10,9 @@ slint::include_modules!();
 pub mod demo;
 pub mod headless;
 pub mod kiosk;
+pub mod local_settings;
 pub mod messages;
+pub mod output;
 pub mod scanner;
 
 pub use kiosk::{build_app, Kiosk, KioskOptions};

@@ -139,7 +139,11 @@ fn run(args: Args) -> Result<(), String> {
 
     let (app, kiosk) = build_app(kiosk).map_err(|e| format!("cannot open the window: {e}"))?;
     if let Some(lang) = &args.lang {
-        if !select_language(lang) {
+        if select_language(lang) {
+            use slint::ComponentHandle;
+            app.global::<custody_kiosk::SettingsState>()
+                .set_language(lang.as_str().into());
+        } else {
             eprintln!("language '{lang}' is not available; using English");
         }
     }

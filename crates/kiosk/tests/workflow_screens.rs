@@ -83,10 +83,15 @@ fn an_officer_counts_a_rack_blind_the_inspector_settles_every_difference_and_two
     );
     assert!(!on_screen(app, "Expected"));
 
-    // The inspector signs in; the open count is taken up from the ledger.
+    // The inspector signs in; the open count is taken up from the ledger, with the figures
+    // the officer saw (they come from the ledger, not from this kiosk's memory).
     tap(app, "Sign out");
     sign_in(app, "INS1", "5555");
     tap(app, "Stocktake");
+    assert_eq!(reads(app, "Scanned so far"), "5");
+    assert_eq!(reads(app, "Unexpected"), "1");
+    assert_eq!(reads(app, "Alarms"), "1");
+    assert_eq!(reads(app, "Places counted"), "1 / 1");
     tap(app, "Reconcile (inspector)");
     let open: i32 = reads(app, "Discrepancies").parse().unwrap();
     assert!(

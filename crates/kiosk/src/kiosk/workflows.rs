@@ -2,12 +2,15 @@
 //! kiosk keeps only what a person has scanned but not yet handed to core as a list (a re-count,
 //! a dispatch list) and what is on screen. Core's typed errors become message codes.
 
+use super::documents::DocumentTarget;
 use super::{item_summary, model, Kiosk};
 use crate::messages::{display_code, msg, msg1, msg2, msg3};
+use crate::output::save_durably;
 use crate::{
     AppWindow, DestructionState, DiscrepancyRow, HandoverState, ItemLine, Msg, StocktakeState,
 };
 use custody_codes::{LabelCode, LabelKind, ScanCommand};
+use custody_core::documents::DocumentKind;
 use custody_core::stocktake::ScanNote;
 use custody_core::{
     Actor, CustodyError, DestructionMethod, DestructionRecord, HandoverDetails, ItemView,
@@ -37,6 +40,10 @@ pub(crate) struct Flows {
     send_list: Vec<ItemView>,
     outgoing: Option<String>,
     incoming: Option<String>,
+    /// The handover signed for here last: its receipt and manifest are still to hand out.
+    received: Option<String>,
+    /// The count closed here last, whose report may be printed.
+    closed_count: Option<String>,
 }
 
 /// What one scan on a workflow screen came to: feedback, the scan-strip row, the sentence.
@@ -150,6 +157,14 @@ impl Kiosk {
                 }
             }
         }
+        st.set_closed_code(
+            self.flows
+                .closed_count
+                .as_deref()
+                .map(display_code)
+                .unwrap_or_default()
+                .into(),
+        );
         let Some(run) = &self.flows.count else {
             st.set_code("".into());
             st.set_reconciling(false);
@@ -360,6 +375,7 @@ impl Kiosk {
             Ok((summary, checkpoint)) => {
                 let _ = checkpoint;
                 self.flows.count = None;
+                self.flows.closed_count = Some(code.clone());
                 st.set_cosigner_badge("".into());
                 st.set_reconciling(false);
                 st.set_discrepancies(model(Vec::new()));
@@ -725,6 +741,14 @@ impl Kiosk {
                 st.set_in_heading("".into());
             }
         }
+        st.set_done_code(
+            self.flows
+                .received
+                .as_deref()
+                .map(display_code)
+                .unwrap_or_default()
+                .into(),
+        );
     }
 
     /// Adds an item to the dispatch list; core checks it again when the list is dispatched.
@@ -827,7 +851,7 @@ impl Kiosk {
         };
         let folder = st.get_folder().trim().to_string();
         if folder.is_empty() {
-            fail(msg1("need-fields", "Export folder"));
+            fail(msg("need-folder"));
             return None;
         }
         let bytes = match self.ledger.handover_export(&actor, &code) {
@@ -838,19 +862,13 @@ impl Kiosk {
             }
         };
         let dir = std::path::PathBuf::from(&folder);
-        let path = dir.join(format!("{}.custody", display_code(&code)));
-        let tmp = dir.join(format!(".{}.partial", display_code(&code)));
-        let written = std::fs::write(&tmp, &bytes)
-            .and_then(|()| std::fs::File::open(&tmp).and_then(|f| f.sync_all()))
-            .and_then(|()| std::fs::rename(&tmp, &path));
-        match written {
-            Ok(()) => {
+        match save_durably(&dir, &format!("{}.custody", display_code(&code)), &bytes) {
+            Ok(path) => {
                 st.set_message_good(true);
                 st.set_message(msg1("exported", path.display()));
                 Some(path)
             }
             Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
                 fail(msg2("export-failed", &folder, e));
                 None
             }
@@ -869,7 +887,7 @@ impl Kiosk {
             st.set_message(m);
         };
         if path.is_empty() {
-            return fail(msg1("need-fields", "Bundle file"));
+            return fail(msg("need-bundle-file"));
         }
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
@@ -932,13 +950,32 @@ impl Kiosk {
         };
         let location = st.get_location().trim().to_string();
         let location = (!location.is_empty()).then_some(location);
+        // A witness at the sign-for is optional; when named, they sign with their own PIN.
+        let (badge, pin) = (st.get_witness_badge(), st.get_witness_pin());
+        st.set_witness_pin("".into());
+        let witness = match self.second_person(&badge, &pin) {
+            None if !badge.trim().is_empty() => {
+                st.set_message_good(false);
+                st.set_message(msg("witness-auth"));
+                return;
+            }
+            None => None,
+            Some(Err(e)) => {
+                st.set_message_good(false);
+                st.set_message(self.report(app, &e));
+                return;
+            }
+            Some(Ok(w)) => Some(w),
+        };
         match self
             .ledger
-            .handover_accept(&actor, None, &code, location.as_deref())
+            .handover_accept(&actor, witness.as_ref(), &code, location.as_deref())
         {
             Ok(a) => {
                 self.flows.incoming = None;
+                self.flows.received = Some(code.clone());
                 st.set_location("".into());
+                st.set_witness_badge("".into());
                 st.set_message_good(a.missing.is_empty() && a.extra.is_empty());
                 st.set_message(msg3(
                     "accepted",
@@ -946,6 +983,10 @@ impl Kiosk {
                     a.missing.len(),
                     a.extra.len(),
                 ));
+            }
+            Err(CustodyError::SamePerson(_)) => {
+                st.set_message_good(false);
+                st.set_message(msg("witness-distinct"));
             }
             Err(e) => {
                 st.set_message_good(false);
@@ -955,9 +996,123 @@ impl Kiosk {
         self.refresh_handover(app);
     }
 
-    // ---- scans and command labels on these screens -------------------------------------
+    /// Receiving side: the signed receipt, written to the folder (the USB stick going back).
+    pub fn handover_write_receipt(&mut self, app: &AppWindow) -> Option<std::path::PathBuf> {
+        self.touch();
+        let actor = self.signed_in(app)?;
+        let st = app.global::<HandoverState>();
+        let fail = |m: Msg| {
+            st.set_message_good(false);
+            st.set_message(m);
+        };
+        let Some(code) = self.flows.received.clone() else {
+            fail(msg("nothing-imported"));
+            return None;
+        };
+        let folder = st.get_folder().trim().to_string();
+        if folder.is_empty() {
+            fail(msg("need-folder"));
+            return None;
+        }
+        let bytes = match self.ledger.handover_receipt(&actor, &code) {
+            Ok(b) => b,
+            Err(e) => {
+                fail(self.report(app, &e));
+                return None;
+            }
+        };
+        let name = format!("{}.receipt", display_code(&code));
+        match save_durably(std::path::Path::new(&folder), &name, &bytes) {
+            Ok(path) => {
+                st.set_message_good(true);
+                st.set_message(msg1("receipt-written", path.display()));
+                Some(path)
+            }
+            Err(e) => {
+                fail(msg2("export-failed", &folder, e));
+                None
+            }
+        }
+    }
 
-    /// A scan on one of these screens (already committed by `record_scan`).
+    /// Sending side: the receiver's signed receipt closes the handover here.
+    pub fn handover_import_receipt(&mut self, app: &AppWindow) {
+        self.touch();
+        let Some(actor) = self.signed_in(app) else {
+            return;
+        };
+        let st = app.global::<HandoverState>();
+        let path = st.get_receipt_path().trim().to_string();
+        let fail = |m: Msg| {
+            st.set_message_good(false);
+            st.set_message(m);
+        };
+        if path.is_empty() {
+            return fail(msg("need-receipt-file"));
+        }
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => return fail(msg2("read-failed", &path, e)),
+        };
+        match self.ledger.handover_import_receipt(&actor, &bytes) {
+            Ok(h) => {
+                let received = h
+                    .counts
+                    .iter()
+                    .find(|(state, _)| state == "received")
+                    .map(|(_, n)| *n)
+                    .unwrap_or(0);
+                st.set_receipt_path("".into());
+                st.set_message_good(true);
+                st.set_message(msg2("receipt-imported", display_code(&h.code), received));
+            }
+            Err(e) => fail(self.report(app, &e)),
+        }
+    }
+
+    /// The manifest of the handover on screen (sent or just received), sealed and printed.
+    pub fn handover_print_manifest(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<HandoverState>();
+        let code = match st.get_mode().as_str() {
+            "send" => self.flows.outgoing.clone(),
+            _ => self.flows.received.clone(),
+        };
+        let Some(code) = code else {
+            st.set_message_good(false);
+            st.set_message(msg("nothing-dispatched"));
+            return;
+        };
+        let target = DocumentTarget::Sealed(DocumentKind::HandoverManifest, code);
+        let answer = self.issue_document(app, &target, std::path::Path::new(""), false, true);
+        st.set_message_good(answer.is_ok());
+        st.set_message(answer.unwrap_or_else(|m| m));
+    }
+
+    pub fn destruction_print_certificate(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<DestructionState>();
+        let Some(code) = self.flows.batch.clone() else {
+            return;
+        };
+        let target = DocumentTarget::Sealed(DocumentKind::DestructionCertificate, code);
+        let answer = self.issue_document(app, &target, std::path::Path::new(""), false, true);
+        st.set_message_good(answer.is_ok());
+        st.set_message(answer.unwrap_or_else(|m| m));
+    }
+
+    pub fn stocktake_print_report(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<StocktakeState>();
+        let Some(code) = self.flows.closed_count.clone() else {
+            return;
+        };
+        let target = DocumentTarget::Sealed(DocumentKind::StocktakeReport, code);
+        let answer = self.issue_document(app, &target, std::path::Path::new(""), false, true);
+        st.set_message_good(answer.is_ok());
+        st.set_message(answer.unwrap_or_else(|m| m));
+    }
+
     pub(super) fn workflow_scan(&mut self, app: &AppWindow, screen: &str, text: &str) -> Answer {
         if let Some(cmd) = command_of(text) {
             return self.workflow_command(app, screen, cmd);

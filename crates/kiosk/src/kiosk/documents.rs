@@ -1,0 +1,323 @@
+//! The documents screen, the printing settings and label printing. Documents are issued
+//! through custody-issue, the same path as `custody report`: core signs and logs, this screen
+//! saves the PDF (always: the kiosk keeps a copy of what it prints) and hands it to the spooler.
+
+use super::Kiosk;
+use crate::local_settings::LabelPrinter;
+use crate::messages::{date_text, display_code, msg, msg1, msg2, msg3};
+use crate::output::{
+    print_file, removable_media, save_durably, send_to_label_printer, OutputError,
+};
+use crate::{AppWindow, DocumentRow, DocumentsState, Msg, PrintingState, SettingsState};
+use custody_codes::render::{render_sheet_pdf, render_zpl, LabelSpec, SheetLayout};
+use custody_codes::LabelCode;
+use custody_core::documents::DocumentKind;
+use custody_docs::Language;
+use custody_issue::{Format, IssueError, IssueOptions, Issued};
+use slint::ComponentHandle;
+use std::path::{Path, PathBuf};
+
+/// What to issue: a sealed document about a batch, manifest or count, or an item's history.
+#[derive(Debug, Clone)]
+pub enum DocumentTarget {
+    Sealed(DocumentKind, String),
+    History(String),
+}
+
+/// The document language for a kiosk language; English where documents have no translation.
+pub fn document_language(ui_language: &str) -> Language {
+    match ui_language {
+        "sr@latin" => Language::SerbianLatin,
+        "sr" => Language::SerbianCyrillic,
+        "sq" => Language::Albanian,
+        "mk" => Language::Macedonian,
+        _ => Language::English,
+    }
+}
+
+fn language_name(key: &str) -> &'static str {
+    crate::LANGUAGES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, name)| *name)
+        .unwrap_or("English")
+}
+
+/// Makes sure documents can be written to `folder` before anything is sealed and logged.
+fn check_folder(folder: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(folder)?;
+    let probe = folder.join(".custody-write-test");
+    std::fs::write(&probe, b"ok")?;
+    std::fs::remove_file(&probe)
+}
+
+impl Kiosk {
+    pub(super) fn refresh_documents(&mut self, app: &AppWindow) {
+        let st = app.global::<DocumentsState>();
+        let language = app.global::<SettingsState>().get_language();
+        st.set_ui_language_name(language_name(&language).into());
+        if st.get_folder().is_empty() {
+            st.set_folder(self.settings.documents_folder.display().to_string().into());
+        }
+        st.set_printer(self.settings.document_printer.clone().into());
+        match self.ledger.documents_available() {
+            Ok(list) => {
+                let rows: Vec<DocumentRow> = list
+                    .into_iter()
+                    .map(|d| DocumentRow {
+                        kind: d.kind.as_str().into(),
+                        code: display_code(&d.code).into(),
+                        when: date_text(d.time.get(..16).unwrap_or(&d.time)).into(),
+                        items: i32::try_from(d.items).unwrap_or(i32::MAX),
+                        direction: d.direction.into(),
+                    })
+                    .collect();
+                if st.get_selected() >= rows.len() as i32 {
+                    st.set_selected(-1);
+                }
+                st.set_rows(super::model(rows));
+            }
+            Err(e) => {
+                st.set_message_good(false);
+                st.set_message(self.report(app, &e));
+            }
+        }
+    }
+
+    /// "Save PDF" or "Save and print" on the documents screen.
+    pub fn documents_issue(&mut self, app: &AppWindow, print: bool) {
+        self.touch();
+        let st = app.global::<DocumentsState>();
+        let history = st.get_history_item().trim().to_string();
+        let selected = usize::try_from(st.get_selected()).ok();
+        let target = if !history.is_empty() {
+            DocumentTarget::History(history)
+        } else if let Some(row) = selected.and_then(|i| {
+            use slint::Model;
+            st.get_rows().row_data(i)
+        }) {
+            let kind = match row.kind.as_str() {
+                "destruction_certificate" => DocumentKind::DestructionCertificate,
+                "stocktake_report" => DocumentKind::StocktakeReport,
+                _ => DocumentKind::HandoverManifest,
+            };
+            DocumentTarget::Sealed(kind, row.code.to_string())
+        } else {
+            st.set_message_good(false);
+            st.set_message(msg("choose-document"));
+            return;
+        };
+        let folder = PathBuf::from(st.get_folder().trim());
+        let english = st.get_language() == "en";
+        let (good, m) = match self.issue_document(app, &target, &folder, english, print) {
+            Ok(m) => (true, m),
+            Err(m) => (false, m),
+        };
+        st.set_message_good(good);
+        st.set_message(m);
+    }
+
+    /// Issues `target` as PDF into `folder` and, when asked, prints it. The answer is the
+    /// sentence for whichever screen asked (documents, destruction, handover, stocktake).
+    pub fn issue_document(
+        &mut self,
+        app: &AppWindow,
+        target: &DocumentTarget,
+        folder: &Path,
+        english: bool,
+        print: bool,
+    ) -> Result<Msg, Msg> {
+        let actor = match self.actor.clone() {
+            Some(a) => a,
+            None => {
+                self.logout(app, None);
+                return Err(msg("enter-badge"));
+            }
+        };
+        let folder = if folder.as_os_str().is_empty() {
+            self.settings.documents_folder.clone()
+        } else {
+            folder.to_path_buf()
+        };
+        if let Err(e) = check_folder(&folder) {
+            return Err(msg2("folder-unusable", folder.display(), e));
+        }
+        let language = if english {
+            Language::English
+        } else {
+            document_language(&app.global::<SettingsState>().get_language())
+        };
+        let options = IssueOptions::new(language, Format::Pdf);
+        let issued = match target {
+            DocumentTarget::Sealed(kind, code) => match kind {
+                DocumentKind::DestructionCertificate => {
+                    custody_issue::certificate(&mut self.ledger, &actor, code, &options)
+                }
+                DocumentKind::HandoverManifest => {
+                    custody_issue::manifest(&mut self.ledger, &actor, code, &options)
+                }
+                DocumentKind::StocktakeReport => {
+                    custody_issue::stocktake(&mut self.ledger, &actor, code, &options)
+                }
+            },
+            DocumentTarget::History(item) => {
+                custody_issue::history(&mut self.ledger, item, &options)
+            }
+        };
+        let doc = match issued {
+            Ok(d) => d,
+            Err(IssueError::Core(e)) => return Err(self.report(app, &e)),
+            Err(other) => return Err(msg1("document-failed", other)),
+        };
+        let path = match save_durably(&folder, &doc.file_name(), &doc.bytes) {
+            Ok(p) => p,
+            Err(e) => {
+                let seq = doc.seal.as_ref().map(|s| s.issued_seq).unwrap_or_default();
+                return Err(msg2("save-failed", seq, e));
+            }
+        };
+        let shown = display_code(&doc.id);
+        if print {
+            return self.print_saved(&path, &doc, &shown);
+        }
+        Ok(match &doc.seal {
+            Some(seal) => msg3("document-saved", shown, path.display(), seal.issued_seq),
+            None => msg2("history-saved", shown, path.display()),
+        })
+    }
+
+    fn print_saved(&self, path: &Path, doc: &Issued, shown: &str) -> Result<Msg, Msg> {
+        let title = format!("{} {}", doc.title, doc.id);
+        let s = &self.settings;
+        match print_file(&s.print_command, path, &s.document_printer, &title) {
+            Ok(_) => Ok(msg2("document-printed", shown, path.display())),
+            Err(OutputError::NoSpooler { .. }) => Err(msg1("no-spooler", path.display())),
+            Err(e) => Err(msg2("print-refused", e, path.display())),
+        }
+    }
+
+    /// "Use the USB stick": the first mounted removable medium becomes the folder.
+    pub fn documents_use_usb(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<DocumentsState>();
+        match removable_media().into_iter().next() {
+            Some(stick) => {
+                st.set_folder(stick.display().to_string().into());
+                st.set_message_good(true);
+                st.set_message(msg1("usb-found", stick.display()));
+            }
+            None => {
+                st.set_message_good(false);
+                st.set_message(msg("no-usb"));
+            }
+        }
+    }
+
+    // ---- printing settings and labels ---------------------------------------------------
+
+    pub(super) fn refresh_printing(&self, app: &AppWindow) {
+        let st = app.global::<PrintingState>();
+        let s = &self.settings;
+        st.set_documents_folder(s.documents_folder.display().to_string().into());
+        st.set_document_printer(s.document_printer.clone().into());
+        st.set_label_printer(s.label_printer.key().into());
+        st.set_label_device(s.label_device.display().to_string().into());
+        st.set_label_dpi(s.label_dpi.to_string().into());
+    }
+
+    pub fn printing_save(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<PrintingState>();
+        let dpi = match st.get_label_dpi().trim().parse::<u32>() {
+            Ok(d @ (203 | 300 | 600)) => d,
+            _ => {
+                st.set_message_good(false);
+                st.set_message(msg("bad-dpi"));
+                return;
+            }
+        };
+        let folder = st.get_documents_folder().trim().to_string();
+        if !folder.is_empty() {
+            self.settings.documents_folder = folder.into();
+        }
+        self.settings.document_printer = st.get_document_printer().trim().to_string();
+        self.settings.label_printer =
+            LabelPrinter::from_key(&st.get_label_printer()).unwrap_or_default();
+        let device = st.get_label_device().trim().to_string();
+        if !device.is_empty() {
+            self.settings.label_device = device.into();
+        }
+        self.settings.label_dpi = dpi;
+        let (good, m) = match self.save_settings() {
+            Ok(()) => (true, msg("printing-saved")),
+            Err(m) => (false, m),
+        };
+        // The documents screen starts from the new folder next time it is opened.
+        app.global::<DocumentsState>().set_folder("".into());
+        self.refresh_printing(app);
+        st.set_message_good(good);
+        st.set_message(m);
+    }
+
+    /// Writes this PC's settings beside the ledger.
+    pub(super) fn save_settings(&self) -> Result<(), Msg> {
+        self.settings
+            .save(self.ledger.path())
+            .map_err(|e| msg1("storage", e))
+    }
+
+    /// Prints the label of one ledger code (item, location, badge) on this kiosk's label
+    /// printer. The answer is the sentence for the screen that asked.
+    pub fn print_label(&self, code: &str, description: &str) -> Result<Msg, Msg> {
+        let label = LabelCode::parse(code).map_err(|e| msg1("label-failed", e))?;
+        let spec = LabelSpec::new(label, description);
+        let shown = display_code(code);
+        match self.settings.label_printer {
+            LabelPrinter::None => Err(msg("no-label-printer")),
+            LabelPrinter::Zpl => {
+                let zpl = render_zpl(&spec, self.settings.label_dpi)
+                    .map_err(|e| msg1("label-failed", e))?;
+                send_to_label_printer(&self.settings.label_device, zpl.as_bytes())
+                    .map_err(|e| msg1("label-failed", e))?;
+                Ok(msg1("label-printed", shown))
+            }
+            LabelPrinter::Sheet => {
+                let pdf = render_sheet_pdf(&[spec], &SheetLayout::a4(8, 3))
+                    .map_err(|e| msg1("label-failed", e))?;
+                let folder = &self.settings.documents_folder;
+                check_folder(folder).map_err(|e| msg1("label-failed", e))?;
+                let path = save_durably(folder, &format!("label-{shown}.pdf"), &pdf)
+                    .map_err(|e| msg1("label-failed", e))?;
+                let s = &self.settings;
+                match print_file(&s.print_command, &path, &s.document_printer, &shown) {
+                    Ok(_) => Ok(msg1("label-printed", shown)),
+                    Err(OutputError::NoSpooler { .. }) => Err(msg1("no-spooler", path.display())),
+                    Err(e) => Err(msg2("print-refused", e, path.display())),
+                }
+            }
+        }
+    }
+
+    /// "Print a test label" in the settings: the site's first location label, or a sample.
+    pub fn printing_test_label(&mut self, app: &AppWindow) {
+        // What is on the screen is what gets tested: save it first.
+        self.printing_save(app);
+        let st = app.global::<PrintingState>();
+        if !st.get_message_good() {
+            return;
+        }
+        let (code, text) = match self.ledger.locations() {
+            Ok(ls) if !ls.is_empty() => (ls[0].code.clone(), ls[0].name.clone()),
+            _ => (
+                LabelCode::from_number(custody_codes::LabelKind::Location, 1).to_string(),
+                "TEST".to_string(),
+            ),
+        };
+        let (good, m) = match self.print_label(&code, &text) {
+            Ok(m) => (true, m),
+            Err(m) => (false, m),
+        };
+        st.set_message_good(good);
+        st.set_message(m);
+    }
+}
