@@ -60,7 +60,7 @@ fn report_line(
     let (seq, outcome, error) = match recorded {
         Ok(r) => {
             let error = match &r.outcome {
-                ScanOutcome::Found { .. } => None,
+                ScanOutcome::Found { .. } | ScanOutcome::Badge => None,
                 ScanOutcome::Alarm { code, status } => {
                     Some(format!("ALARM: {code} is {status} at this site"))
                 }

@@ -31,4 +31,4 @@ pub use domain::{
 pub use error::{CustodyError, Result};
 pub use ledger::{Actor, Ledger};
 pub use verify::{Problem, VerifyReport};
-pub use workflows::{HistoryEntry, ItemView, LocationView, PersonView, Registered};
+pub use workflows::{HistoryEntry, ItemView, LocationView, PersonView, Registered, SerialMatch};

@@ -41,6 +41,9 @@ pub enum ScanOutcome {
     Ignored {
         reason: String,
     },
+    /// Read at the sign-in screen as a badge, not looked up as an item. Whether the badge is
+    /// valid is decided when the PIN is entered (and that attempt is logged on its own).
+    Badge,
 }
 
 impl ScanOutcome {
@@ -50,6 +53,7 @@ impl ScanOutcome {
             ScanOutcome::Alarm { .. } => "alarm",
             ScanOutcome::Unknown { .. } => "unknown",
             ScanOutcome::Ignored { .. } => "ignored",
+            ScanOutcome::Badge => "badge",
         }
     }
 
@@ -116,6 +120,18 @@ impl Ledger {
         Ok(recorded.remove(0))
     }
 
+    /// Records a scan taken at the sign-in screen as a badge read: no item lookup, and no one
+    /// signed in yet. The attempt to sign in with it is a separate event.
+    pub fn record_badge_scan(&mut self, scan: &ScanInput) -> Result<RecordedScan> {
+        self.write(|w| {
+            let seq = append_scan(w, None, scan, &ScanOutcome::Badge, None)?;
+            Ok(RecordedScan {
+                seq,
+                outcome: ScanOutcome::Badge,
+            })
+        })
+    }
+
     /// Records a batch of scans in one transaction: a scanner's stored batch (inventory mode)
     /// uploaded at the end of a round, or a replayed capture. All or none are committed.
     pub fn record_scans(
@@ -147,14 +163,25 @@ fn record_one(
         ),
         None => lookup(w.conn, &scan.data),
     };
-    let error = match &outcome {
+    let seq = append_scan(w, actor_id, scan, &outcome, item.map(|i| i.id))?;
+    Ok(RecordedScan { seq, outcome })
+}
+
+fn append_scan(
+    w: &mut Writer<'_>,
+    actor_id: Option<&str>,
+    scan: &ScanInput,
+    outcome: &ScanOutcome,
+    item_id: Option<String>,
+) -> Result<i64> {
+    let error = match outcome {
         ScanOutcome::Unknown { reason } | ScanOutcome::Ignored { reason } => reason.clone(),
         ScanOutcome::Alarm { code, status } => {
             format!("ALARM: {code} is {status} at this site")
         }
-        ScanOutcome::Found { .. } => String::new(),
+        ScanOutcome::Found { .. } | ScanOutcome::Badge => String::new(),
     };
-    let seq = w.append(
+    w.append(
         actor_id,
         None,
         &EventBody::ScanRecorded {
@@ -164,9 +191,8 @@ fn record_one(
             aim: scan.aim.clone(),
             data_hex: hex::encode(&scan.data),
             outcome: outcome.label().into(),
-            item_id: item.map(|i| i.id),
+            item_id,
             error,
         },
-    )?;
-    Ok(RecordedScan { seq, outcome })
+    )
 }

@@ -43,6 +43,17 @@ pub struct ItemView {
     pub record: String,
 }
 
+/// An item that already carries a serial being typed at intake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SerialMatch {
+    pub code: String,
+    pub manufacturer: String,
+    pub model: String,
+    pub status: ItemStatus,
+    /// Same manufacturer too: registering would be refused as a duplicate.
+    pub same_manufacturer: bool,
+}
+
 impl ItemView {
     /// One short line that tells the item apart on a label or a list: make, model and serial
     /// of a weapon; case and exhibit number and description of an exhibit without them.
@@ -623,6 +634,33 @@ impl Ledger {
 
     pub fn find_item(&self, code_or_serial: &str) -> Result<ItemView> {
         find_item_in(&self.conn, code_or_serial)
+    }
+
+    /// Items already registered with this serial (matched as `register_weapon` matches it:
+    /// case, spacing, dashes and look-alike letters folded), same manufacturer first. For the
+    /// intake screen's check as the officer types; registering still decides.
+    pub fn serial_matches(&self, manufacturer: &str, serial: &str) -> Result<Vec<SerialMatch>> {
+        let key = serial_key(serial);
+        if key.is_empty() {
+            return Ok(Vec::new());
+        }
+        let maker = manufacturer_key(manufacturer);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT code, manufacturer, model, status, manufacturer_key FROM items
+             WHERE serial_key = ?1 ORDER BY manufacturer_key = ?2 DESC, registered_seq LIMIT 10",
+        )?;
+        let rows = stmt.query_map(params![key, maker], |r| {
+            let status: String = r.get(3)?;
+            let item_maker: String = r.get(4)?;
+            Ok(SerialMatch {
+                code: r.get(0)?,
+                manufacturer: r.get(1)?,
+                model: r.get(2)?,
+                status: status_from_column(&status),
+                same_manufacturer: !maker.is_empty() && item_maker == maker,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// How many items are in each status, every status listed (zero included), in

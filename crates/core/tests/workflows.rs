@@ -879,3 +879,52 @@ fn the_documents_screen_lists_executed_batches_handovers_and_closed_counts_newes
     assert_eq!(listed[0].kind, DocumentKind::StocktakeReport);
     assert_eq!(listed[0].code, open.code);
 }
+
+#[test]
+fn intake_sees_a_serial_already_taken_before_registering_and_a_badge_scan_is_not_an_item_lookup() {
+    let mut s = site();
+    // Typed with other case, spacing and a dash: the same serial as A100 (Zastava).
+    let m = s.ledger.serial_matches("zastava ", "a-1 00").unwrap();
+    assert_eq!(m.len(), 1);
+    assert!(m[0].same_manufacturer);
+    assert_eq!(m[0].code, s.weapons[0]);
+    // Another maker with the same serial is shown, but would not be refused.
+    let other = s.ledger.serial_matches("Glock", "A100").unwrap();
+    assert_eq!(other.len(), 1);
+    assert!(!other[0].same_manufacturer);
+    s.ledger
+        .register_weapon(&s.officer, weapon("A100", "Glock"), None)
+        .unwrap();
+    let both = s.ledger.serial_matches("Glock", "A100").unwrap();
+    assert_eq!(both.len(), 2);
+    assert!(both[0].same_manufacturer && !both[1].same_manufacturer);
+    assert!(s.ledger.serial_matches("Glock", " - ").unwrap().is_empty());
+    assert!(s.ledger.serial_matches("", "Z999").unwrap().is_empty());
+
+    // A badge read at the sign-in screen is recorded as a badge, with nobody signed in.
+    let before = event_count(&s.ledger);
+    let r = s
+        .ledger
+        .record_badge_scan(&ScanInput {
+            device: "serial".into(),
+            data: b"OFF".to_vec(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(r.outcome, ScanOutcome::Badge);
+    assert_eq!(event_count(&s.ledger), before + 1);
+    let (kind, actor, payload): (String, Option<String>, String) = s
+        .ledger
+        .connection()
+        .query_row(
+            "SELECT kind, actor, payload FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(kind, "scan.recorded");
+    assert_eq!(actor, None);
+    assert!(payload.contains("\"outcome\":\"badge\""), "{payload}");
+    assert!(!payload.contains("item_id"), "{payload}");
+    assert_intact_and_rebuildable(&mut s.ledger);
+}

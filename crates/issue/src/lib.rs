@@ -118,10 +118,14 @@ pub struct Issued {
 }
 
 impl Issued {
-    /// A file name that says what the document is: `destruction-certificate-B-1234.pdf`.
+    /// A file name that says what the document is, with the code as printed on labels:
+    /// `destruction-certificate-B-XXXXX-XXXXX-X.pdf`.
     pub fn file_name(&self) -> String {
         let slug = self.title.to_ascii_lowercase().replace(' ', "-");
-        format!("{slug}-{}.{}", self.id, self.format.extension())
+        let code = custody_codes::LabelCode::parse(&self.id)
+            .map(|c| c.display_form())
+            .unwrap_or_else(|_| self.id.clone());
+        format!("{slug}-{code}.{}", self.format.extension())
     }
 }
 

@@ -2,7 +2,9 @@
 //! callbacks by calling custody-core, and routes every scan (serial or keyboard wedge) through
 //! a core commit before any feedback. No SQL and no workflow rule lives here.
 
-use crate::messages::{date_text, display_code, msg, msg1, msg2, msg3, printable, problem};
+use crate::messages::{
+    date_text, display_code, msg, msg1, msg2, msg3, number_text, printable, problem, time_text,
+};
 use crate::scanner::{DemoScanner, LinkState, ScannerLink};
 use crate::{
     AlertRow, AppWindow, CheckoutState, DemoPerson, DemoState, DestructionState, DocumentsState,
@@ -12,7 +14,7 @@ use crate::{
 };
 use custody_codes::{LabelCode, LabelKind};
 use custody_core::scans::{ScanInput, ScanOutcome};
-use custody_core::{Actor, CustodyError, ItemView, Ledger, WeaponRecord};
+use custody_core::{Actor, CustodyError, EvidenceRecord, ItemView, Ledger, WeaponRecord};
 use custody_scan::session::ScanEvent;
 use custody_scan::wedge::{BurstDetector, BurstThresholds, Key, WedgeEvent};
 use custody_scan::Outcome;
@@ -73,6 +75,8 @@ pub struct Kiosk {
     /// Codes of destroyed items at the demo site, for the demo panel's alarm button.
     pub demo_destroyed: Vec<String>,
     flows: workflows::Flows,
+    /// The item registered last here (code, label text), for "Print label".
+    last_registered: Option<(String, String)>,
     /// This PC's language, folders and printers, kept beside the ledger.
     pub settings: crate::local_settings::LocalSettings,
 }
@@ -113,6 +117,7 @@ impl Kiosk {
             demo_codes: (Vec::new(), Vec::new()),
             demo_destroyed: Vec::new(),
             flows: workflows::Flows::default(),
+            last_registered: None,
         }
     }
 
@@ -172,6 +177,7 @@ impl Kiosk {
     pub fn logout(&mut self, app: &AppWindow, reason: Option<Msg>) {
         self.actor = None;
         self.move_items.clear();
+        self.last_registered = None;
         self.clear_flows();
         app.set_user_name("".into());
         clear_forms(app);
@@ -219,10 +225,12 @@ impl Kiosk {
             .map(|(s, n)| StatusCount {
                 status: s.as_str().into(),
                 count: i32::try_from(*n).unwrap_or(i32::MAX),
+                text: number_text(*n).into(),
             })
             .collect();
         st.set_counts(model(rows));
         st.set_total(i32::try_from(total).unwrap_or(i32::MAX));
+        st.set_total_text(number_text(total).into());
         let mut alerts = Vec::new();
         for (code, status) in self.session_alarms.iter().rev() {
             alerts.push(AlertRow {
@@ -248,6 +256,20 @@ impl Kiosk {
                 self.report(app, &e);
             }
         }
+        // Counts left open (here or at another kiosk) until someone finishes them.
+        match self.ledger.stocktakes() {
+            Ok(counts) => {
+                for c in counts.iter().filter(|c| c.state == "open") {
+                    alerts.push(AlertRow {
+                        message: msg2("open-count", display_code(&c.code), number_text(c.scans)),
+                        severe: false,
+                    });
+                }
+            }
+            Err(e) => {
+                self.report(app, &e);
+            }
+        }
         for s in &self.scanners {
             if s.state != LinkState::Connected {
                 alerts.push(AlertRow {
@@ -261,7 +283,63 @@ impl Kiosk {
 
     // ---- intake ------------------------------------------------------------------------
 
-    pub fn register_weapon(&mut self, app: &AppWindow) {
+    /// The weapon part of the intake form (a weapon, or an exhibit that is one).
+    fn weapon_from_form(st: &IntakeState<'_>) -> Result<WeaponRecord, Msg> {
+        if st.get_serial().trim().is_empty() || st.get_manufacturer().trim().is_empty() {
+            return Err(msg("need-serial"));
+        }
+        let year = match st.get_year().trim() {
+            "" => None,
+            y => Some(y.parse::<i32>().map_err(|_| msg("bad-year"))?),
+        };
+        Ok(WeaponRecord {
+            serial: st.get_serial().trim().into(),
+            manufacturer: st.get_manufacturer().trim().into(),
+            model: st.get_model().trim().into(),
+            weapon_type: st.get_weapon_type().parse().ok(),
+            calibre: st.get_calibre().trim().into(),
+            country: st.get_country().trim().into(),
+            year,
+            origin: st.get_origin().parse().unwrap_or_default(),
+            ..Default::default()
+        })
+    }
+
+    fn evidence_from_form(st: &IntakeState<'_>) -> Result<EvidenceRecord, Msg> {
+        if st.get_case_number().trim().is_empty() || st.get_exhibit_number().trim().is_empty() {
+            return Err(msg("need-exhibit"));
+        }
+        let is_weapon = st.get_category() == "weapon";
+        let weapon = if is_weapon && !st.get_serial().trim().is_empty() {
+            Some(Self::weapon_from_form(st)?)
+        } else {
+            None
+        };
+        let text = |s: SharedString| s.trim().to_string();
+        Ok(EvidenceRecord {
+            case_number: text(st.get_case_number()),
+            exhibit_number: text(st.get_exhibit_number()),
+            description: text(st.get_description()),
+            category: st.get_category().to_string(),
+            seized_by: text(st.get_seized_by()),
+            seized_where: text(st.get_seized_where()),
+            seized_when: text(st.get_seized_when()),
+            package_id: text(st.get_package_id()),
+            seal_numbers: st
+                .get_seal_numbers()
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            legal_hold: st.get_legal_hold(),
+            weapon,
+            ..Default::default()
+        })
+    }
+
+    /// "Register weapon" / "Register exhibit": core checks roles and duplicates.
+    pub fn register(&mut self, app: &AppWindow) {
         self.touch();
         let st = app.global::<IntakeState>();
         let Some(actor) = self.actor.clone() else {
@@ -271,42 +349,96 @@ impl Kiosk {
             st.set_message_good(false);
             st.set_message(m);
         };
-        if st.get_serial().trim().is_empty() || st.get_manufacturer().trim().is_empty() {
-            return fail(msg("need-serial"));
-        }
-        let year = st.get_year();
-        let year = match year.trim() {
-            "" => None,
-            y => match y.parse::<i32>() {
-                Ok(y) => Some(y),
-                Err(_) => return fail(msg("bad-year")),
-            },
-        };
-        let weapon = WeaponRecord {
-            serial: st.get_serial().trim().into(),
-            manufacturer: st.get_manufacturer().trim().into(),
-            model: st.get_model().trim().into(),
-            weapon_type: st.get_weapon_type().parse().ok(),
-            calibre: st.get_calibre().trim().into(),
-            country: st.get_country().trim().into(),
-            year,
-            ..Default::default()
-        };
         let location = st.get_location().trim().to_string();
         let location = (!location.is_empty()).then_some(location);
-        match self
-            .ledger
-            .register_weapon(&actor, weapon, location.as_deref())
-        {
+        let registered = if st.get_kind() == "evidence" {
+            match Self::evidence_from_form(&st) {
+                Ok(e) => self
+                    .ledger
+                    .register_evidence(&actor, e, location.as_deref()),
+                Err(m) => return fail(m),
+            }
+        } else {
+            match Self::weapon_from_form(&st) {
+                Ok(w) => self.ledger.register_weapon(&actor, w, location.as_deref()),
+                Err(m) => return fail(m),
+            }
+        };
+        match registered {
             Ok(r) => {
+                let text = self
+                    .ledger
+                    .find_item(&r.code)
+                    .map(|i| i.label_text())
+                    .unwrap_or_default();
+                self.last_registered = Some((r.code.clone(), text));
+                st.set_last_code(display_code(&r.code).into());
                 st.set_message_good(true);
                 st.set_message(msg1("registered", display_code(&r.code)));
-                st.set_serial("".into());
-                st.set_model("".into());
-                st.set_year("".into());
+                for set in [
+                    IntakeState::set_serial,
+                    IntakeState::set_model,
+                    IntakeState::set_year,
+                    IntakeState::set_exhibit_number,
+                    IntakeState::set_description,
+                    IntakeState::set_seal_numbers,
+                ] {
+                    set(&st, SharedString::new());
+                }
+                st.set_check(msg(""));
             }
             Err(e) => fail(self.report(app, &e)),
         }
+    }
+
+    /// The serial or maker changed: say at once whether the serial is already registered.
+    pub fn intake_identity_edited(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<IntakeState>();
+        let found = self
+            .ledger
+            .serial_matches(&st.get_manufacturer(), &st.get_serial())
+            .unwrap_or_default();
+        let (check, blocks) = match found.first() {
+            None => (msg(""), false),
+            Some(m) if m.same_manufacturer => (
+                msg3(
+                    "serial-taken",
+                    format!("{} {}", m.manufacturer, m.model).trim(),
+                    st.get_serial().trim(),
+                    display_code(&m.code),
+                ),
+                true,
+            ),
+            Some(_) => {
+                let others: Vec<String> = found
+                    .iter()
+                    .map(|m| format!("{} ({})", m.manufacturer, display_code(&m.code)))
+                    .collect();
+                (
+                    msg2(
+                        "serial-elsewhere",
+                        st.get_serial().trim(),
+                        others.join(", "),
+                    ),
+                    false,
+                )
+            }
+        };
+        st.set_check_blocks(blocks);
+        st.set_check(check);
+    }
+
+    /// "Print label" after registering: the new item's label on this kiosk's label printer.
+    pub fn intake_print_label(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<IntakeState>();
+        let Some((code, text)) = self.last_registered.clone() else {
+            return;
+        };
+        let answer = self.print_label(&code, &text);
+        st.set_message_good(answer.is_ok());
+        st.set_message(answer.unwrap_or_else(|m| m));
     }
 
     // ---- move and transfer -------------------------------------------------------------
@@ -605,7 +737,7 @@ impl Kiosk {
                     .into_iter()
                     .map(|h| HistoryRow {
                         seq: h.seq.to_string().into(),
-                        time: date_text(h.time.get(..16).unwrap_or(&h.time)).into(),
+                        time: time_text(&h.time).into(),
                         kind: h.kind.into(),
                         actor: h.actor.unwrap_or_default().into(),
                         summary: h.summary.into(),
@@ -709,7 +841,15 @@ impl Kiosk {
         let text = String::from_utf8(input.data.clone())
             .map(|t| t.trim().to_string())
             .unwrap_or_default();
-        let recorded = match self.ledger.record_scan(self.actor.as_ref(), &input) {
+        let screen = app.get_screen();
+        let at_sign_in = self.actor.is_none() || screen == "login";
+        // At the sign-in screen a readable scan is a badge: recorded as one, not looked up.
+        let recorded = if at_sign_in && input.ignored.is_none() && !text.is_empty() {
+            self.ledger.record_badge_scan(&input)
+        } else {
+            self.ledger.record_scan(self.actor.as_ref(), &input)
+        };
+        let recorded = match recorded {
             Ok(r) => r,
             Err(e) => {
                 let m = self.report(app, &e);
@@ -717,8 +857,7 @@ impl Kiosk {
                 return Outcome::Refused;
             }
         };
-        let screen = app.get_screen();
-        if self.actor.is_none() || screen == "login" {
+        if at_sign_in {
             // A badge at the sign-in screen: it fills the badge field.
             if !text.is_empty() {
                 app.global::<LoginState>().set_badge(text.clone().into());
@@ -818,7 +957,7 @@ impl Kiosk {
                 }
                 Outcome::Refused
             }
-            ScanOutcome::Ignored { .. } => {
+            ScanOutcome::Ignored { .. } | ScanOutcome::Badge => {
                 self.push_scan(app, shown, "unknown", msg("scan-garbled"));
                 Outcome::Refused
             }
@@ -1005,10 +1144,21 @@ fn clear_forms(app: &AppWindow) {
         IntakeState::set_country,
         IntakeState::set_year,
         IntakeState::set_location,
+        IntakeState::set_case_number,
+        IntakeState::set_exhibit_number,
+        IntakeState::set_description,
+        IntakeState::set_seized_by,
+        IntakeState::set_seized_where,
+        IntakeState::set_seized_when,
+        IntakeState::set_package_id,
+        IntakeState::set_seal_numbers,
+        IntakeState::set_last_code,
     ] {
         set(&i, SharedString::new());
     }
+    i.set_legal_hold(false);
     i.set_message(msg(""));
+    i.set_check(msg(""));
     let m = app.global::<MoveState>();
     m.set_items(model(Vec::new()));
     m.set_message(msg(""));
@@ -1082,7 +1232,10 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
         st.set_pin(pin.into());
     });
     on!(HomeState, on_refresh, |k, a| k.refresh_home(&a));
-    on!(IntakeState, on_register, |k, a| k.register_weapon(&a));
+    on!(IntakeState, on_register, |k, a| k.register(&a));
+    on!(IntakeState, on_identity_edited, |k, a| k
+        .intake_identity_edited(&a));
+    on!(IntakeState, on_print_label, |k, a| k.intake_print_label(&a));
     on!(IntakeState, on_clear, |k, a| {
         k.touch();
         clear_forms(&a);

@@ -3,14 +3,37 @@
 
 use crate::Msg;
 use custody_core::CustodyError;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
-/// Regional languages write dates as dd.mm.yyyy; English keeps ISO yyyy-mm-dd.
-static DOTTED_DATES: AtomicBool = AtomicBool::new(false);
+/// How the current language writes dates and large numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// English: ISO yyyy-mm-dd, 100,000.
+    English,
+    /// Serbian, Bosnian, Croatian, Montenegrin, Macedonian, Romanian: dd.mm.yyyy, 100.000.
+    Dotted,
+    /// Albanian: dd.mm.yyyy, 100 000 (a space between groups).
+    Spaced,
+}
 
-/// Called when the language changes: every language but English uses dd.mm.yyyy.
+static STYLE: AtomicU8 = AtomicU8::new(0);
+
+fn style() -> Style {
+    match STYLE.load(Ordering::Relaxed) {
+        1 => Style::Dotted,
+        2 => Style::Spaced,
+        _ => Style::English,
+    }
+}
+
+/// Called when the language changes.
 pub fn set_date_style(language: &str) {
-    DOTTED_DATES.store(language != "en" && !language.is_empty(), Ordering::Relaxed);
+    let style = match language {
+        "" | "en" => 0,
+        "sq" => 2,
+        _ => 1,
+    };
+    STYLE.store(style, Ordering::Relaxed);
 }
 
 /// A date (`YYYY-MM-DD`, or an RFC 3339 time whose first ten characters are one) in the style
@@ -21,12 +44,47 @@ pub fn date_text(iso: &str) -> String {
     let Ok(d) = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
         return iso.to_string();
     };
-    let day = if DOTTED_DATES.load(Ordering::Relaxed) {
-        d.format("%d.%m.%Y").to_string()
-    } else {
+    let day = if style() == Style::English {
         d.format("%Y-%m-%d").to_string()
+    } else {
+        d.format("%d.%m.%Y").to_string()
     };
     format!("{day}{}", rest.replace('T', " "))
+}
+
+/// A ledger time (RFC 3339, kept in UTC) as this PC's local date and time to the minute, so
+/// that it reads like the clock on the wall and like the scan strip's times.
+pub fn time_text(rfc3339: &str) -> String {
+    time_text_at(rfc3339, *chrono::Local::now().offset())
+}
+
+fn time_text_at(rfc3339: &str, offset: chrono::FixedOffset) -> String {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339.trim()) {
+        Ok(t) => date_text(
+            &t.with_timezone(&offset)
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+        ),
+        Err(_) => date_text(rfc3339),
+    }
+}
+
+/// A count with its thousands grouped as the current language writes them.
+pub fn number_text(n: u64) -> String {
+    let digits = n.to_string();
+    let separator = match style() {
+        Style::English => ',',
+        Style::Dotted => '.',
+        Style::Spaced => '\u{a0}',
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub fn msg(code: &str) -> Msg {
@@ -143,7 +201,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_serbian_officer_reads_due_dates_as_day_month_year() {
+    fn dates_times_and_counts_read_as_each_language_writes_them() {
+        // One test: the style is process-wide, and tests run in parallel threads.
         set_date_style("sr@latin");
         assert_eq!(date_text("2026-03-07"), "07.03.2026");
         assert_eq!(date_text("2026-03-07 14:05"), "07.03.2026 14:05");
@@ -151,5 +210,25 @@ mod tests {
         assert_eq!(date_text("2026-03-07"), "2026-03-07");
         assert_eq!(date_text("not a date"), "not a date");
         assert_eq!(date_text(""), "");
+        let cet = chrono::FixedOffset::east_opt(3600).unwrap();
+        set_date_style("en");
+        assert_eq!(
+            time_text_at("2026-11-27T23:30:05.123Z", cet),
+            "2026-11-28 00:30"
+        );
+        assert_eq!(time_text_at("garbage", cet), "garbage");
+        assert_eq!(number_text(0), "0");
+        assert_eq!(number_text(999), "999");
+        assert_eq!(number_text(100_000), "100,000");
+        assert_eq!(number_text(1_234_567), "1,234,567");
+        set_date_style("hr");
+        assert_eq!(
+            time_text_at("2026-11-27T23:30:05Z", cet),
+            "28.11.2026 00:30"
+        );
+        assert_eq!(number_text(100_000), "100.000");
+        set_date_style("sq");
+        assert_eq!(number_text(1_234_567), "1\u{a0}234\u{a0}567");
+        set_date_style("en");
     }
 }

@@ -1,7 +1,8 @@
 //! Renders every screen to PNG through Slint's software renderer (a custom platform with a
 //! `MinimalSoftwareWindow`, no display needed), in English and, for some screens, in Serbian
-//! Cyrillic and Albanian. The files land in crates/kiosk/tests/screenshots/ for a person to
-//! look at; the test checks that each one was drawn and that the translation took effect.
+//! Cyrillic and Albanian. The files land in the target folder (`screenshots/` under Cargo's
+//! test temp dir, or `CUSTODY_SCREENSHOTS` if set) for a person to look at; the test checks
+//! that each one was drawn and that the translation took effect.
 
 mod common;
 use custody_codes::ScanCommand;
@@ -36,7 +37,9 @@ impl Platform for ScreenshotPlatform {
 }
 
 fn out_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots");
+    let dir = std::env::var_os("CUSTODY_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots"));
     std::fs::create_dir_all(&dir).expect("screenshot folder");
     dir
 }
@@ -132,8 +135,38 @@ fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albani
     intake.set_year("1961".into());
     intake.set_weapon_type("rifle".into());
     intake.set_location("Vault A / Rack 1".into());
-    kiosk.borrow_mut().register_weapon(app);
+    kiosk.borrow_mut().intake_identity_edited(app);
+    kiosk.borrow_mut().register(app);
     shots.push(("en-intake-duplicate", shoot(&window, "en-intake-duplicate")));
+    // An exhibit that is a weapon, typed by a custodian; its serial exists under another maker.
+    kiosk.borrow_mut().logout(app, None);
+    kiosk.borrow_mut().login(app, "CUS1", "3333");
+    kiosk.borrow_mut().navigate(app, "intake");
+    let intake = app.global::<IntakeState>();
+    intake.set_kind("evidence".into());
+    intake.set_case_number("KT-118/26".into());
+    intake.set_exhibit_number("4.1".into());
+    intake.set_description("Pistol with magazine, in sealed bag".into());
+    intake.set_seized_by("Insp. Kovač".into());
+    intake.set_seized_where("Ul. Vojvode Stepe 12, Beograd".into());
+    intake.set_seized_when("2026-11-20".into());
+    intake.set_package_id("BAG-0041".into());
+    intake.set_seal_numbers("PL-0041".into());
+    intake.set_legal_hold(true);
+    intake.set_serial("M200000".into());
+    intake.set_manufacturer("Norinco".into());
+    intake.set_model("Type 54".into());
+    intake.set_calibre("7.62x25".into());
+    kiosk.borrow_mut().intake_identity_edited(app);
+    shots.push(("en-intake-evidence", shoot(&window, "en-intake-evidence")));
+    kiosk.borrow_mut().register(app);
+    shots.push((
+        "en-intake-evidence-registered",
+        shoot(&window, "en-intake-evidence-registered"),
+    ));
+    intake.set_kind("weapon".into());
+    kiosk.borrow_mut().logout(app, None);
+    kiosk.borrow_mut().login(app, "OFF1", "2222");
 
     kiosk.borrow_mut().navigate(app, "move");
     for code in d.site.weapon_codes.iter().take(3) {
@@ -285,7 +318,21 @@ fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albani
     scan(kiosk, app, &sent[1]);
     scan(kiosk, app, &d.site.weapon_codes[36]);
     shots.push(("en-handover-receive", shoot(&window, "en-handover-receive")));
+    kiosk.borrow_mut().handover_accept(app);
+    shots.push((
+        "en-handover-received",
+        shoot(&window, "en-handover-received"),
+    ));
     hand.set_mode("send".into());
+
+    // Documents: everything issued so far, one certificate saved to the stick.
+    kiosk.borrow_mut().navigate(app, "documents");
+    shots.push(("en-documents", shoot(&window, "en-documents")));
+    let docs = app.global::<custody_kiosk::DocumentsState>();
+    docs.set_selected(0);
+    docs.set_folder(stick.path().display().to_string().into());
+    kiosk.borrow_mut().documents_issue(app, false);
+    shots.push(("en-documents-saved", shoot(&window, "en-documents-saved")));
 
     // Serbian Cyrillic: sign-in and home.
     assert!(select_language("sr"), "Serbian Cyrillic is bundled");

@@ -83,9 +83,17 @@ fn an_officer_registers_a_weapon_and_a_duplicate_serial_is_refused_with_the_exis
     assert_eq!(item.weapon_type.as_deref(), Some("rifle"));
     assert!(said.contains(&display_code(&item.code)));
 
-    // The same weapon again, serial typed differently: refused, and the first code is named.
+    // The same serial under another maker: a warning while typing, not a refusal.
+    type_into(&d.app, "Manufacturer", "Norinco");
     type_into(&d.app, "Serial number", "za778899");
+    let check = reads(&d.app, "Serial check");
+    assert!(check.contains("another maker"), "{check}");
+    // The same weapon again, serial typed differently: the screen says so as it is typed...
     type_into(&d.app, "Manufacturer", "ZASTAVA ARMS");
+    let check = reads(&d.app, "Serial check");
+    assert!(check.starts_with("Already registered"), "{check}");
+    assert!(check.contains(&display_code(&item.code)), "{check}");
+    // ...and registering is refused, naming the first code.
     tap(&d.app, "Register weapon");
     let said = reads(&d.app, "Intake message");
     assert!(said.starts_with("Already registered"), "{said}");
@@ -231,6 +239,20 @@ fn a_badge_scanned_at_the_sign_in_screen_fills_the_badge_field() {
     use slint::ComponentHandle;
     let login = d.app.global::<custody_kiosk::LoginState>();
     assert_eq!(login.get_badge(), "OFF1");
+    // Recorded as a badge read, not as a failed item lookup.
+    let (kind, payload): (String, String) = d
+        .kiosk
+        .borrow()
+        .ledger()
+        .connection()
+        .query_row(
+            "SELECT kind, payload FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(kind, "scan.recorded");
+    assert!(payload.contains("\"outcome\":\"badge\""), "{payload}");
     key_in(&d.app, "2222");
     tap(&d.app, "Sign in");
     assert_eq!(d.app.get_screen(), "home");
@@ -256,4 +278,57 @@ fn the_kiosk_signs_out_after_the_idle_time_and_says_why() {
     kiosk.borrow_mut().tick(&app);
     assert_eq!(app.get_screen(), "login");
     assert!(reads(&app, "Login message").contains("without activity"));
+}
+
+#[test]
+fn a_custodian_registers_a_seized_pistol_as_an_exhibit_and_prints_its_label() {
+    init();
+    let d = depot(3);
+    let printer = tempfile::NamedTempFile::new().unwrap();
+    {
+        let mut k = d.kiosk.borrow_mut();
+        k.settings.label_printer = custody_kiosk::local_settings::LabelPrinter::Zpl;
+        k.settings.label_device = printer.path().to_path_buf();
+    }
+    // An officer may not register exhibits: core says so, nothing is recorded.
+    sign_in(&d.app, "OFF1", "2222");
+    tap(&d.app, "Intake");
+    tap(&d.app, "Evidence exhibit");
+    type_into(&d.app, "Case number", "KT-118/26");
+    tap(&d.app, "Register exhibit");
+    assert!(reads(&d.app, "Intake message").contains("exhibit number"));
+    type_into(&d.app, "Exhibit number", "4.1");
+    type_into(&d.app, "Description", "Pistol in a plastic bag");
+    tap(&d.app, "Register exhibit");
+    assert!(reads(&d.app, "Intake message").contains("may not"));
+    tap(&d.app, "Sign out");
+
+    sign_in(&d.app, "CUS1", "3333");
+    tap(&d.app, "Intake");
+    tap(&d.app, "Evidence exhibit");
+    type_into(&d.app, "Case number", "KT-118/26");
+    type_into(&d.app, "Exhibit number", "4.1");
+    type_into(&d.app, "Description", "Pistol in a plastic bag");
+    type_into(&d.app, "Seized by", "Insp. Kovač");
+    type_into(&d.app, "Seal numbers", "PL-0041, PL-0042");
+    tap(&d.app, "Legal hold");
+    // It is a weapon (the default category): its serial is checked like any weapon's.
+    type_into(&d.app, "Serial number", "CZ-5521");
+    type_into(&d.app, "Manufacturer", "Česká zbrojovka");
+    type_into(&d.app, "Model", "CZ 75");
+    tap(&d.app, "Register exhibit");
+    let said = reads(&d.app, "Intake message");
+    assert!(said.starts_with("Registered as E-"), "{said}");
+    let item = d.kiosk.borrow().ledger().find_item("cz5521").unwrap();
+    assert_eq!(item.kind, "evidence");
+    assert_eq!(item.case_number, "KT-118/26");
+    assert!(item.legal_hold);
+    assert!(item.record.contains("PL-0042"), "{}", item.record);
+
+    tap(&d.app, "Print label");
+    let said = reads(&d.app, "Intake message");
+    assert!(said.contains("sent to the label printer"), "{said}");
+    let zpl = std::fs::read_to_string(printer.path()).unwrap();
+    assert!(zpl.contains(&item.code), "{zpl}");
+    assert!(zpl.contains("CZ-5521"), "{zpl}");
 }

@@ -4,7 +4,7 @@
 
 use super::Kiosk;
 use crate::local_settings::LabelPrinter;
-use crate::messages::{date_text, display_code, msg, msg1, msg2, msg3};
+use crate::messages::{display_code, msg, msg1, msg2, msg3, time_text};
 use crate::output::{
     print_file, removable_media, save_durably, send_to_label_printer, OutputError,
 };
@@ -67,7 +67,7 @@ impl Kiosk {
                     .map(|d| DocumentRow {
                         kind: d.kind.as_str().into(),
                         code: display_code(&d.code).into(),
-                        when: date_text(d.time.get(..16).unwrap_or(&d.time)).into(),
+                        when: time_text(&d.time).into(),
                         items: i32::try_from(d.items).unwrap_or(i32::MAX),
                         direction: d.direction.into(),
                     })
