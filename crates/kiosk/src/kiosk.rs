@@ -93,6 +93,24 @@ fn is_location_code(text: &str) -> bool {
     LabelCode::parse(text).is_ok_and(|c| c.kind() == LabelKind::Location)
 }
 
+/// The serial to type into the intake form from a scanned marking, and the marking itself
+/// when it is a standard one (GS1 with AI 21, or an IUID UII) worth keeping whole.
+fn marking_serial(aim: &str, data: &[u8], text: &str) -> (String, String) {
+    let mut wire = aim.as_bytes().to_vec();
+    wire.extend_from_slice(data);
+    match custody_codes::classify(None, &wire) {
+        Ok(custody_codes::Scanned::Gs1 { data, .. }) => match data.get("21") {
+            Some(serial) => (serial.to_string(), data.human_readable()),
+            None => (text.to_string(), String::new()),
+        },
+        Ok(custody_codes::Scanned::Uii { uii, .. }) => match &uii.serial {
+            Some(serial) => (serial.clone(), uii.uii.clone()),
+            None => (text.to_string(), String::new()),
+        },
+        _ => (text.to_string(), String::new()),
+    }
+}
+
 fn item_summary(item: &ItemView) -> String {
     item.label_text()
 }
@@ -301,6 +319,7 @@ impl Kiosk {
             country: st.get_country().trim().into(),
             year,
             origin: st.get_origin().parse().unwrap_or_default(),
+            marking_code: st.get_marking().trim().into(),
             ..Default::default()
         })
     }
@@ -382,6 +401,7 @@ impl Kiosk {
                     IntakeState::set_exhibit_number,
                     IntakeState::set_description,
                     IntakeState::set_seal_numbers,
+                    IntakeState::set_marking,
                 ] {
                     set(&st, SharedString::new());
                 }
@@ -913,7 +933,11 @@ impl Kiosk {
                 if is_location {
                     st.set_location(text.clone().into());
                 } else {
-                    st.set_serial(text.clone().into());
+                    // A GS1 or IUID marking carries the serial inside; the whole mark is kept.
+                    let (serial, marking) = marking_serial(&input.aim, &input.data, &text);
+                    st.set_serial(serial.into());
+                    st.set_marking(marking.into());
+                    self.intake_identity_edited(app);
                 }
                 self.push_scan(app, shown, "added", msg(""));
                 return Outcome::Accepted;
@@ -1153,6 +1177,7 @@ fn clear_forms(app: &AppWindow) {
         IntakeState::set_package_id,
         IntakeState::set_seal_numbers,
         IntakeState::set_last_code,
+        IntakeState::set_marking,
     ] {
         set(&i, SharedString::new());
     }
