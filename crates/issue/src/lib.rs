@@ -255,56 +255,50 @@ trait Sealable: serde::Serialize {
     fn csv(&self, options: CsvOptions) -> String;
 }
 
-impl Sealable for DestructionCertificate {
-    const TITLE: &'static str = "Destruction certificate";
-    const KIND: DocumentKind = DocumentKind::DestructionCertificate;
-    fn id(&self) -> &str {
-        &self.certificate_id
-    }
-    fn fields(&self) -> std::result::Result<SealFields, SealError> {
-        self.seal_fields()
-    }
-    fn pdf(&self, seal: &Seal, options: &RenderOptions) -> Result<Vec<u8>> {
-        Ok(self.to_pdf(seal, options)?)
-    }
-    fn csv(&self, options: CsvOptions) -> String {
-        items_csv(&self.items, options)
-    }
+/// The three documents differ only in their title, kind, id field and CSV list.
+macro_rules! sealable {
+    ($doc:ty, $title:literal, $kind:ident, $id:ident, |$d:ident, $o:ident| $csv:expr) => {
+        impl Sealable for $doc {
+            const TITLE: &'static str = $title;
+            const KIND: DocumentKind = DocumentKind::$kind;
+            fn id(&self) -> &str {
+                &self.$id
+            }
+            fn fields(&self) -> std::result::Result<SealFields, SealError> {
+                self.seal_fields()
+            }
+            fn pdf(&self, seal: &Seal, options: &RenderOptions) -> Result<Vec<u8>> {
+                Ok(self.to_pdf(seal, options)?)
+            }
+            fn csv(&self, $o: CsvOptions) -> String {
+                let $d = self;
+                $csv
+            }
+        }
+    };
 }
 
-impl Sealable for HandoverManifest {
-    const TITLE: &'static str = "Handover manifest";
-    const KIND: DocumentKind = DocumentKind::HandoverManifest;
-    fn id(&self) -> &str {
-        &self.manifest_id
-    }
-    fn fields(&self) -> std::result::Result<SealFields, SealError> {
-        self.seal_fields()
-    }
-    fn pdf(&self, seal: &Seal, options: &RenderOptions) -> Result<Vec<u8>> {
-        Ok(self.to_pdf(seal, options)?)
-    }
-    fn csv(&self, options: CsvOptions) -> String {
-        items_csv(&self.items, options)
-    }
-}
-
-impl Sealable for StocktakeReport {
-    const TITLE: &'static str = "Stocktake report";
-    const KIND: DocumentKind = DocumentKind::StocktakeReport;
-    fn id(&self) -> &str {
-        &self.stocktake_id
-    }
-    fn fields(&self) -> std::result::Result<SealFields, SealError> {
-        self.seal_fields()
-    }
-    fn pdf(&self, seal: &Seal, options: &RenderOptions) -> Result<Vec<u8>> {
-        Ok(self.to_pdf(seal, options)?)
-    }
-    fn csv(&self, options: CsvOptions) -> String {
-        stocktake_csv(self, options)
-    }
-}
+sealable!(
+    DestructionCertificate,
+    "Destruction certificate",
+    DestructionCertificate,
+    certificate_id,
+    |d, o| items_csv(&d.items, o)
+);
+sealable!(
+    HandoverManifest,
+    "Handover manifest",
+    HandoverManifest,
+    manifest_id,
+    |d, o| items_csv(&d.items, o)
+);
+sealable!(
+    StocktakeReport,
+    "Stocktake report",
+    StocktakeReport,
+    stocktake_id,
+    |d, o| stocktake_csv(d, o)
+);
 
 /// Renders `doc` in the chosen format. Only the PDF is sealed, which signs and logs the issue.
 fn emit<D: Sealable>(

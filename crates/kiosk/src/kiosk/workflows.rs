@@ -835,44 +835,61 @@ impl Kiosk {
         outcome
     }
 
-    /// Writes the signed bundle into the chosen folder as `<manifest code>.custody`, through a
-    /// temporary file renamed into place, so a pulled stick never holds half a bundle.
-    pub fn handover_export(&mut self, app: &AppWindow) -> Option<std::path::PathBuf> {
+    /// Writes a signed file from core (a bundle, a receipt) into the handover screen's folder
+    /// as `<manifest code>.<extension>`, through a temporary file renamed into place, so a
+    /// pulled stick never holds half a file. `code` is the handover it is about, if any.
+    fn write_handover_file(
+        &mut self,
+        app: &AppWindow,
+        code: Option<String>,
+        missing: &str,
+        extension: &str,
+        signed: fn(&mut custody_core::Ledger, &Actor, &str) -> custody_core::Result<Vec<u8>>,
+    ) -> Result<std::path::PathBuf, Msg> {
         self.touch();
-        let actor = self.signed_in(app)?;
-        let st = app.global::<HandoverState>();
-        let fail = |m: Msg| {
-            st.set_message_good(false);
-            st.set_message(m);
-        };
-        let Some(code) = self.flows.outgoing.clone() else {
-            fail(msg("nothing-dispatched"));
-            return None;
-        };
-        let folder = st.get_folder().trim().to_string();
+        let actor = self.signed_in(app).ok_or_else(|| msg("enter-badge"))?;
+        let code = code.ok_or_else(|| msg(missing))?;
+        let folder = app
+            .global::<HandoverState>()
+            .get_folder()
+            .trim()
+            .to_string();
         if folder.is_empty() {
-            fail(msg("need-folder"));
-            return None;
+            return Err(msg("need-folder"));
         }
-        let bytes = match self.ledger.handover_export(&actor, &code) {
-            Ok(b) => b,
-            Err(e) => {
-                fail(self.report(app, &e));
-                return None;
-            }
-        };
-        let dir = std::path::PathBuf::from(&folder);
-        match save_durably(&dir, &format!("{}.custody", display_code(&code)), &bytes) {
-            Ok(path) => {
-                st.set_message_good(true);
-                st.set_message(msg1("exported", path.display()));
-                Some(path)
-            }
-            Err(e) => {
-                fail(msg2("export-failed", &folder, e));
-                None
-            }
+        let bytes = signed(&mut self.ledger, &actor, &code).map_err(|e| self.report(app, &e))?;
+        let name = format!("{}.{extension}", display_code(&code));
+        save_durably(std::path::Path::new(&folder), &name, &bytes)
+            .map_err(|e| msg2("export-failed", &folder, e))
+    }
+
+    /// Reads the file named in one of the handover screen's fields (a bundle, a receipt).
+    fn read_handover_file(path: &str, missing: &str) -> Result<Vec<u8>, Msg> {
+        let path = path.trim();
+        if path.is_empty() {
+            return Err(msg(missing));
         }
+        std::fs::read(path).map_err(|e| msg2("read-failed", path, e))
+    }
+
+    fn say(st: &HandoverState<'_>, answer: Result<Msg, Msg>) {
+        st.set_message_good(answer.is_ok());
+        st.set_message(answer.unwrap_or_else(|m| m));
+    }
+
+    /// Sending side: the signed bundle onto the stick that travels with the items.
+    pub fn handover_export(&mut self, app: &AppWindow) -> Option<std::path::PathBuf> {
+        let code = self.flows.outgoing.clone();
+        let written =
+            self.write_handover_file(app, code, "nothing-dispatched", "custody", |l, a, c| {
+                l.handover_export(a, c)
+            });
+        let path = written.as_ref().ok().cloned();
+        Self::say(
+            &app.global::<HandoverState>(),
+            written.map(|p| msg1("exported", p.display())),
+        );
+        path
     }
 
     pub fn handover_import(&mut self, app: &AppWindow) {
@@ -881,27 +898,17 @@ impl Kiosk {
             return;
         };
         let st = app.global::<HandoverState>();
-        let path = st.get_bundle_path().trim().to_string();
-        let fail = |m: Msg| {
-            st.set_message_good(false);
-            st.set_message(m);
-        };
-        if path.is_empty() {
-            return fail(msg("need-bundle-file"));
-        }
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => return fail(msg2("read-failed", &path, e)),
-        };
-        match self.ledger.handover_import(&actor, &bytes) {
-            Ok(h) => {
+        let answer =
+            Self::read_handover_file(&st.get_bundle_path(), "need-bundle-file").and_then(|bytes| {
+                let h = self
+                    .ledger
+                    .handover_import(&actor, &bytes)
+                    .map_err(|e| self.report(app, &e))?;
                 self.flows.incoming = Some(h.code.clone());
                 st.set_counted(0);
-                st.set_message_good(true);
-                st.set_message(msg2("imported", display_code(&h.code), h.items));
-            }
-            Err(e) => fail(self.report(app, &e)),
-        }
+                Ok(msg2("imported", display_code(&h.code), h.items))
+            });
+        Self::say(&st, answer);
         self.refresh_handover(app);
     }
 
@@ -998,41 +1005,17 @@ impl Kiosk {
 
     /// Receiving side: the signed receipt, written to the folder (the USB stick going back).
     pub fn handover_write_receipt(&mut self, app: &AppWindow) -> Option<std::path::PathBuf> {
-        self.touch();
-        let actor = self.signed_in(app)?;
-        let st = app.global::<HandoverState>();
-        let fail = |m: Msg| {
-            st.set_message_good(false);
-            st.set_message(m);
-        };
-        let Some(code) = self.flows.received.clone() else {
-            fail(msg("nothing-imported"));
-            return None;
-        };
-        let folder = st.get_folder().trim().to_string();
-        if folder.is_empty() {
-            fail(msg("need-folder"));
-            return None;
-        }
-        let bytes = match self.ledger.handover_receipt(&actor, &code) {
-            Ok(b) => b,
-            Err(e) => {
-                fail(self.report(app, &e));
-                return None;
-            }
-        };
-        let name = format!("{}.receipt", display_code(&code));
-        match save_durably(std::path::Path::new(&folder), &name, &bytes) {
-            Ok(path) => {
-                st.set_message_good(true);
-                st.set_message(msg1("receipt-written", path.display()));
-                Some(path)
-            }
-            Err(e) => {
-                fail(msg2("export-failed", &folder, e));
-                None
-            }
-        }
+        let code = self.flows.received.clone();
+        let written =
+            self.write_handover_file(app, code, "nothing-imported", "receipt", |l, a, c| {
+                l.handover_receipt(a, c)
+            });
+        let path = written.as_ref().ok().cloned();
+        Self::say(
+            &app.global::<HandoverState>(),
+            written.map(|p| msg1("receipt-written", p.display())),
+        );
+        path
     }
 
     /// Sending side: the receiver's signed receipt closes the handover here.
@@ -1042,73 +1025,59 @@ impl Kiosk {
             return;
         };
         let st = app.global::<HandoverState>();
-        let path = st.get_receipt_path().trim().to_string();
-        let fail = |m: Msg| {
-            st.set_message_good(false);
-            st.set_message(m);
-        };
-        if path.is_empty() {
-            return fail(msg("need-receipt-file"));
-        }
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => return fail(msg2("read-failed", &path, e)),
-        };
-        match self.ledger.handover_import_receipt(&actor, &bytes) {
-            Ok(h) => {
+        let answer = Self::read_handover_file(&st.get_receipt_path(), "need-receipt-file")
+            .and_then(|bytes| {
+                let h = self
+                    .ledger
+                    .handover_import_receipt(&actor, &bytes)
+                    .map_err(|e| self.report(app, &e))?;
                 let received = h
                     .counts
                     .iter()
                     .find(|(state, _)| state == "received")
-                    .map(|(_, n)| *n)
-                    .unwrap_or(0);
+                    .map_or(0, |(_, n)| *n);
                 st.set_receipt_path("".into());
-                st.set_message_good(true);
-                st.set_message(msg2("receipt-imported", display_code(&h.code), received));
-            }
-            Err(e) => fail(self.report(app, &e)),
-        }
+                Ok(msg2("receipt-imported", display_code(&h.code), received))
+            });
+        Self::say(&st, answer);
+    }
+
+    /// Seals and prints a document about what this screen just finished (into this PC's
+    /// documents folder); `None` when there is nothing yet.
+    fn print_finished(
+        &mut self,
+        app: &AppWindow,
+        kind: DocumentKind,
+        code: Option<String>,
+    ) -> Result<Msg, Msg> {
+        self.touch();
+        let code = code.ok_or_else(|| msg("nothing-dispatched"))?;
+        let target = DocumentTarget::Sealed(kind, code);
+        self.issue_document(app, &target, std::path::Path::new(""), false, true)
     }
 
     /// The manifest of the handover on screen (sent or just received), sealed and printed.
     pub fn handover_print_manifest(&mut self, app: &AppWindow) {
-        self.touch();
-        let st = app.global::<HandoverState>();
-        let code = match st.get_mode().as_str() {
+        let code = match app.global::<HandoverState>().get_mode().as_str() {
             "send" => self.flows.outgoing.clone(),
             _ => self.flows.received.clone(),
         };
-        let Some(code) = code else {
-            st.set_message_good(false);
-            st.set_message(msg("nothing-dispatched"));
-            return;
-        };
-        let target = DocumentTarget::Sealed(DocumentKind::HandoverManifest, code);
-        let answer = self.issue_document(app, &target, std::path::Path::new(""), false, true);
-        st.set_message_good(answer.is_ok());
-        st.set_message(answer.unwrap_or_else(|m| m));
+        let answer = self.print_finished(app, DocumentKind::HandoverManifest, code);
+        Self::say(&app.global::<HandoverState>(), answer);
     }
 
     pub fn destruction_print_certificate(&mut self, app: &AppWindow) {
-        self.touch();
+        let code = self.flows.batch.clone();
+        let answer = self.print_finished(app, DocumentKind::DestructionCertificate, code);
         let st = app.global::<DestructionState>();
-        let Some(code) = self.flows.batch.clone() else {
-            return;
-        };
-        let target = DocumentTarget::Sealed(DocumentKind::DestructionCertificate, code);
-        let answer = self.issue_document(app, &target, std::path::Path::new(""), false, true);
         st.set_message_good(answer.is_ok());
         st.set_message(answer.unwrap_or_else(|m| m));
     }
 
     pub fn stocktake_print_report(&mut self, app: &AppWindow) {
-        self.touch();
+        let code = self.flows.closed_count.clone();
+        let answer = self.print_finished(app, DocumentKind::StocktakeReport, code);
         let st = app.global::<StocktakeState>();
-        let Some(code) = self.flows.closed_count.clone() else {
-            return;
-        };
-        let target = DocumentTarget::Sealed(DocumentKind::StocktakeReport, code);
-        let answer = self.issue_document(app, &target, std::path::Path::new(""), false, true);
         st.set_message_good(answer.is_ok());
         st.set_message(answer.unwrap_or_else(|m| m));
     }
