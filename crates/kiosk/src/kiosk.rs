@@ -79,6 +79,10 @@ pub struct Kiosk {
     last_registered: Option<(String, String)>,
     /// This PC's language, folders and printers, kept beside the ledger.
     pub settings: crate::local_settings::LocalSettings,
+    /// The PC's own good/bad tone after each committed scan.
+    pub sound: crate::sound::Sound,
+    /// Holds the tone files for as long as the kiosk runs.
+    _sound_dir: Option<tempfile::TempDir>,
 }
 
 fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
@@ -118,8 +122,16 @@ fn item_summary(item: &ItemView) -> String {
 impl Kiosk {
     pub fn new(ledger: Ledger, options: KioskOptions) -> Kiosk {
         let settings = crate::local_settings::LocalSettings::load(ledger.path());
+        let sound_dir = tempfile::tempdir().ok();
+        let mut sound = match &sound_dir {
+            Some(d) => crate::sound::Sound::new(d.path()),
+            None => crate::sound::Sound::with_player(std::path::Path::new("."), None),
+        };
+        sound.enabled = settings.sound;
         Kiosk {
             settings,
+            sound,
+            _sound_dir: sound_dir,
             ledger,
             actor: None,
             options,
@@ -850,6 +862,7 @@ impl Kiosk {
         st.set_recent(model(self.recent.iter().cloned().collect()));
         let good = matches!(outcome, "found" | "moved" | "added");
         st.set_flash(if good { 1 } else { 2 });
+        self.sound.play(good);
         self.flash_until = Some(Instant::now() + FLASH);
     }
 

@@ -14,6 +14,7 @@ pub mod local_settings;
 pub mod messages;
 pub mod output;
 pub mod scanner;
+pub mod sound;
 
 pub use kiosk::{build_app, Kiosk, KioskOptions};
 

@@ -52,6 +52,8 @@ pub struct LocalSettings {
     /// The print spooler's command, CUPS's `lp` unless the file names another (not on screen:
     /// a site with another spooler sets it once).
     pub print_command: String,
+    /// A tone from the PC after each committed scan (where the PC can play sound).
+    pub sound: bool,
 }
 
 impl LocalSettings {
@@ -65,6 +67,7 @@ impl LocalSettings {
             label_device: PathBuf::from("/dev/usb/lp0"),
             label_dpi: 203,
             print_command: "lp".into(),
+            sound: true,
         }
     }
 
@@ -97,6 +100,7 @@ impl LocalSettings {
                 "label_device" if !value.is_empty() => s.label_device = value.into(),
                 "label_dpi" => s.label_dpi = value.parse().unwrap_or(s.label_dpi),
                 "print_command" if !value.is_empty() => s.print_command = value.into(),
+                "sound" => s.sound = value != "off",
                 _ => {}
             }
         }
@@ -107,14 +111,15 @@ impl LocalSettings {
         format!(
             "# Custody kiosk settings for this PC (not evidence; safe to delete)\n\
              language = {}\ndocuments_folder = {}\ndocument_printer = {}\n\
-             label_printer = {}\nlabel_device = {}\nlabel_dpi = {}\nprint_command = {}\n",
+             label_printer = {}\nlabel_device = {}\nlabel_dpi = {}\nprint_command = {}\nsound = {}\n",
             self.language,
             self.documents_folder.display(),
             self.document_printer,
             self.label_printer.key(),
             self.label_device.display(),
             self.label_dpi,
-            self.print_command
+            self.print_command,
+            if self.sound { "on" } else { "off" }
         )
     }
 
@@ -149,6 +154,7 @@ mod tests {
             label_device: "/dev/usb/lp1".into(),
             label_dpi: 300,
             print_command: "/usr/local/bin/spool".into(),
+            sound: false,
         };
         chosen.save(&ledger).unwrap();
         assert_eq!(LocalSettings::load(&ledger), chosen);
