@@ -3,14 +3,25 @@
 
 use crate::Msg;
 use custody_core::CustodyError;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 
-/// Regional languages write dates as dd.mm.yyyy; English keeps ISO yyyy-mm-dd.
-static DOTTED_DATES: AtomicBool = AtomicBool::new(false);
+/// How dates are written: English keeps ISO yyyy-mm-dd (unambiguous abroad); the regional
+/// languages write dd.mm.yyyy; Croatian writes the year as an ordinal too, dd.mm.yyyy. (with
+/// the trailing dot of Croatian orthography and of the hr locale). Serbian, Bosnian and
+/// Montenegrin forms mostly omit that dot, and this kiosk does too.
+const ISO: u8 = 0;
+const DOTTED: u8 = 1;
+const DOTTED_ORDINAL: u8 = 2;
+static DATE_STYLE: AtomicU8 = AtomicU8::new(ISO);
 
-/// Called when the language changes: every language but English uses dd.mm.yyyy.
+/// Called when the language changes.
 pub fn set_date_style(language: &str) {
-    DOTTED_DATES.store(language != "en" && !language.is_empty(), Ordering::Relaxed);
+    let style = match language {
+        "" | "en" => ISO,
+        "hr" => DOTTED_ORDINAL,
+        _ => DOTTED,
+    };
+    DATE_STYLE.store(style, Ordering::Relaxed);
 }
 
 /// A date (`YYYY-MM-DD`, or an RFC 3339 time whose first ten characters are one) in the style
@@ -21,10 +32,10 @@ pub fn date_text(iso: &str) -> String {
     let Ok(d) = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
         return iso.to_string();
     };
-    let day = if DOTTED_DATES.load(Ordering::Relaxed) {
-        d.format("%d.%m.%Y").to_string()
-    } else {
-        d.format("%Y-%m-%d").to_string()
+    let day = match DATE_STYLE.load(Ordering::Relaxed) {
+        DOTTED => d.format("%d.%m.%Y").to_string(),
+        DOTTED_ORDINAL => d.format("%d.%m.%Y.").to_string(),
+        _ => d.format("%Y-%m-%d").to_string(),
     };
     format!("{day}{}", rest.replace('T', " "))
 }
@@ -147,6 +158,14 @@ mod tests {
         set_date_style("sr@latin");
         assert_eq!(date_text("2026-03-07"), "07.03.2026");
         assert_eq!(date_text("2026-03-07 14:05"), "07.03.2026 14:05");
+        for lang in ["bs", "cnr", "mk", "sq", "ro"] {
+            set_date_style(lang);
+            assert_eq!(date_text("2026-03-07"), "07.03.2026");
+        }
+        // Croatian closes the year with the ordinal dot.
+        set_date_style("hr");
+        assert_eq!(date_text("2026-03-07"), "07.03.2026.");
+        assert_eq!(date_text("2026-03-07T14:05"), "07.03.2026. 14:05");
         set_date_style("en");
         assert_eq!(date_text("2026-03-07"), "2026-03-07");
         assert_eq!(date_text("not a date"), "not a date");
