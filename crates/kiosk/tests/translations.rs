@@ -44,7 +44,9 @@ fn slint_string(src: &[char], start: usize, at: &str) -> (String, usize) {
                     Some('\\') => '\\',
                     Some('n') => '\n',
                     Some('t') => '\t',
-                    Some('{') => panic!("{at}: string interpolation inside @tr is not translatable"),
+                    Some('{') => {
+                        panic!("{at}: string interpolation inside @tr is not translatable")
+                    }
                     other => panic!("{at}: unknown escape \\{other:?} in a @tr string"),
                 };
                 out.push(escaped);
@@ -338,7 +340,9 @@ fn placeholders(s: &str) -> Vec<String> {
 
 fn nplurals(header: &BTreeMap<String, String>) -> Option<usize> {
     let forms = header.get("Plural-Forms")?;
-    let n = forms.split(';').find_map(|p| p.trim().strip_prefix("nplurals="))?;
+    let n = forms
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("nplurals="))?;
     n.trim().parse().ok()
 }
 
@@ -427,14 +431,18 @@ fn every_ui_string_is_translated_in_every_offered_language() {
         }
         let plurals = nplurals(&cat.header);
         if plurals.is_none() {
-            problems.push(format!("{lang}: header has no Plural-Forms with nplurals=N"));
+            problems.push(format!(
+                "{lang}: header has no Plural-Forms with nplurals=N"
+            ));
         }
         if !cat
             .header
             .get("Content-Type")
             .is_some_and(|c| c.to_ascii_lowercase().contains("charset=utf-8"))
         {
-            problems.push(format!("{lang}: header must declare Content-Type ... charset=UTF-8"));
+            problems.push(format!(
+                "{lang}: header must declare Content-Type ... charset=UTF-8"
+            ));
         }
 
         // Entries: no context, no fuzzy, no duplicates, nothing the UI does not use.
@@ -442,7 +450,10 @@ fn every_ui_string_is_translated_in_every_offered_language() {
         for e in &cat.entries {
             let at = format!("{lang}/{DOMAIN}:{}", e.line);
             if e.msgctxt.is_some() {
-                problems.push(format!("{at}: msgctxt on \"{}\" (the UI uses none)", e.msgid));
+                problems.push(format!(
+                    "{at}: msgctxt on \"{}\" (the UI uses none)",
+                    e.msgid
+                ));
             }
             if e.fuzzy {
                 problems.push(format!("{at}: \"{}\" is marked fuzzy", e.msgid));
@@ -461,7 +472,10 @@ fn every_ui_string_is_translated_in_every_offered_language() {
         // Every UI string: present, non-empty, same placeholders.
         for (id, call) in &ids {
             let Some(e) = by_id.get(id.as_str()) else {
-                problems.push(format!("{lang}: missing translation for \"{id}\" ({})", call.at));
+                problems.push(format!(
+                    "{lang}: missing translation for \"{id}\" ({})",
+                    call.at
+                ));
                 continue;
             };
             let at = format!("{lang}/{DOMAIN}:{}", e.line);
@@ -482,10 +496,15 @@ fn every_ui_string_is_translated_in_every_offered_language() {
                     problems.push(format!("{at}: empty translation for \"{id}\""));
                     continue;
                 }
-                let source = if n == 0 { id.as_str() } else { call.plural.as_deref().unwrap_or(id) };
+                let source = if n == 0 {
+                    id.as_str()
+                } else {
+                    call.plural.as_deref().unwrap_or(id)
+                };
                 let (want, got) = (placeholders(source), placeholders(s));
                 // A singular form may leave out the count ("one item" for "{n} item").
-                let ok = want == got || (call.plural.is_some() && got.iter().all(|g| want.contains(g)));
+                let ok =
+                    want == got || (call.plural.is_some() && got.iter().all(|g| want.contains(g)));
                 if !ok {
                     problems.push(format!(
                         "{at}: placeholders differ for \"{id}\": msgid has {want:?}, \"{s}\" has {got:?}"
@@ -521,7 +540,12 @@ fn serbian_cyrillic_is_the_transliteration_of_serbian_latin() {
     let latin: BTreeMap<&str, &str> = lat
         .entries
         .iter()
-        .map(|e| (e.msgid.as_str(), e.msgstr.first().map(String::as_str).unwrap_or("")))
+        .map(|e| {
+            (
+                e.msgid.as_str(),
+                e.msgstr.first().map(String::as_str).unwrap_or(""),
+            )
+        })
         .collect();
     let mut problems = Vec::new();
     for e in &cyr.entries {
@@ -575,7 +599,10 @@ fn the_extractor_handles_escapes_multiline_calls_plurals_and_comments() {
     "#;
     let calls = tr_calls("test.slint", src);
     let ids: Vec<&str> = calls.iter().map(|c| c.msgid.as_str()).collect();
-    assert_eq!(ids, ["Scan \"done\" when finished.", "{} of {}", "{n} item"]);
+    assert_eq!(
+        ids,
+        ["Scan \"done\" when finished.", "{} of {}", "{n} item"]
+    );
     assert_eq!(calls[2].plural.as_deref(), Some("{n} items"));
     assert_eq!(calls[1].at, "test.slint:7");
 }
@@ -625,5 +652,8 @@ fn placeholders_compare_by_argument_not_by_spelling() {
     assert_ne!(placeholders("{} of {}"), placeholders("{} of"));
     assert_ne!(placeholders("{} of {}"), placeholders("{0} of {0}"));
     assert_eq!(placeholders("{{literal}} {}"), ["0"]);
-    assert_eq!(serbian_to_latin("Љубљана ЊЕГОШ Џеп USB"), "Ljubljana NJEGOŠ Džep USB");
+    assert_eq!(
+        serbian_to_latin("Љубљана ЊЕГОШ Џеп USB"),
+        "Ljubljana NJEGOŠ Džep USB"
+    );
 }
