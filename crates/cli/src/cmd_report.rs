@@ -14,8 +14,12 @@ pub enum Lang {
     SrLatn,
     #[value(name = "sr-Cyrl")]
     SrCyrl,
+    Bs,
+    Hr,
+    Cnr,
     Sq,
     Mk,
+    Ro,
 }
 
 impl Lang {
@@ -24,8 +28,12 @@ impl Lang {
             Lang::En => Language::English,
             Lang::SrLatn => Language::SerbianLatin,
             Lang::SrCyrl => Language::SerbianCyrillic,
+            Lang::Bs => Language::Bosnian,
+            Lang::Hr => Language::Croatian,
+            Lang::Cnr => Language::Montenegrin,
             Lang::Sq => Language::Albanian,
             Lang::Mk => Language::Macedonian,
+            Lang::Ro => Language::Romanian,
         }
     }
 }
@@ -39,7 +47,8 @@ pub enum Format {
 
 #[derive(Args, Debug)]
 pub struct Common {
-    /// Language of the document: en, sr-Latn, sr-Cyrl, sq (Albanian), mk (Macedonian)
+    /// Language of the document: en, sr-Latn, sr-Cyrl (Serbian), bs (Bosnian), hr (Croatian),
+    /// cnr (Montenegrin), sq (Albanian), mk (Macedonian), ro (Romanian)
     #[arg(long, value_enum, default_value = "en")]
     pub lang: Lang,
     #[arg(long, value_enum, default_value = "pdf")]

@@ -332,6 +332,22 @@ fn every_language_prints_its_own_title_in_the_pdf() {
         let text = pdftotext(&path);
         let title = lang.t(Label::TitleCertificate).to_uppercase();
         assert!(text.contains(&title), "{lang:?}: {title} not found");
+        // Labels with the language's own letters (ș ț ă, č ć đ š ž, ë, ќ ѓ) come out as text,
+        // not as missing glyphs.
+        for label in [Label::Signatures, Label::Make, Label::Checkpoint] {
+            let word = lang.t(label);
+            assert!(
+                text.contains(&word),
+                "{lang:?}: {word} not found in\n{text}"
+            );
+        }
+        // The first page at 60 dpi, for a person to look at the language's layout.
+        render_page(
+            &path,
+            1,
+            60,
+            &out_dir().join(format!("certificate-{}-page1", lang.tag())),
+        );
     }
 }
 
@@ -454,4 +470,42 @@ fn absurdly_long_text_pasted_into_a_field_still_prints_quickly() {
     let path = write("certificate-long-text.pdf", &pdf);
     qpdf_check(&path);
     verify_pdf(&pdf, &trusted()).expect("still verifies");
+}
+
+#[test]
+fn manifests_stocktake_reports_and_histories_print_in_romanian_bosnian_croatian_and_montenegrin() {
+    let manifest = manifest(12);
+    let manifest_seal =
+        Seal::sign(manifest.seal_fields().expect("fields"), &site_key()).expect("sign");
+    let report = stocktake();
+    let report_seal = Seal::sign(report.seal_fields().expect("fields"), &site_key()).expect("sign");
+    let history = history();
+    for lang in [
+        Language::Romanian,
+        Language::Bosnian,
+        Language::Croatian,
+        Language::Montenegrin,
+    ] {
+        let opts = RenderOptions::new(lang);
+        let tag = lang.tag();
+        let docs = [
+            ("manifest", manifest.to_pdf(&manifest_seal, &opts), true),
+            ("stocktake", report.to_pdf(&report_seal, &opts), true),
+            ("history", history.to_pdf(&opts), false),
+        ];
+        for (kind, pdf, sealed) in docs {
+            let pdf = pdf.unwrap_or_else(|e| panic!("{kind} in {tag}: {e}"));
+            let path = write(&format!("{kind}-{tag}.pdf"), &pdf);
+            qpdf_check(&path);
+            render_page(&path, 1, 60, &out_dir().join(format!("{kind}-{tag}-page1")));
+            let text = pdftotext(&path);
+            assert!(
+                text.contains(&format!("{} 1 / ", lang.t(Label::Page))),
+                "{kind} in {tag}: page numbers in the language"
+            );
+            if sealed {
+                verify_pdf(&pdf, &trusted()).unwrap_or_else(|e| panic!("{kind} in {tag}: {e}"));
+            }
+        }
+    }
 }

@@ -19,10 +19,13 @@ pub mod sound;
 pub use kiosk::{build_app, Kiosk, KioskOptions};
 
 /// Languages the kiosk offers, as (bundled translation folder, name in that language).
-pub const LANGUAGES: [(&str, &str); 6] = [
+pub const LANGUAGES: [(&str, &str); 9] = [
     ("en", "English"),
     ("sr@latin", "Srpski"),
     ("sr", "Српски"),
+    ("bs", "Bosanski"),
+    ("hr", "Hrvatski"),
+    ("cnr", "Crnogorski"),
     ("sq", "Shqip"),
     ("mk", "Македонски"),
     ("ro", "Română"),

@@ -4,7 +4,7 @@
 //!   custody-kiosk --db site.db [--scanner /dev/ttyACM0 --profile NAME] [--fullscreen]
 //!
 //! Other options: --idle-minutes N (automatic sign-out, default 5), --lang CODE
-//! (en, sr@latin, sr, sq, mk, ro), --demo-weapons N.
+//! (en, sr@latin, sr, bs, hr, cnr, sq, mk, ro), --demo-weapons N.
 
 use custody_kiosk::kiosk::start_timers;
 use custody_kiosk::scanner::{detect, profile_or_generic, DemoScanner, ScannerLink};
@@ -26,7 +26,7 @@ struct Args {
 }
 
 const USAGE: &str = "usage: custody-kiosk (--demo | --db LEDGER) [--fullscreen] [--scanner PORT] \
-[--profile NAME] [--idle-minutes N] [--lang en|sr@latin|sr|sq|mk|ro] [--demo-weapons N]";
+[--profile NAME] [--idle-minutes N] [--lang en|sr@latin|sr|bs|hr|cnr|sq|mk|ro] [--demo-weapons N]";
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
@@ -140,7 +140,7 @@ fn run(args: Args) -> Result<(), String> {
     let (app, kiosk) = build_app(kiosk).map_err(|e| format!("cannot open the window: {e}"))?;
     if let Some(lang) = &args.lang {
         if select_language(lang) {
-            use slint::ComponentHandle;
+            // The settings screen shows the language in use as the selected one.
             app.global::<custody_kiosk::SettingsState>()
                 .set_language(lang.as_str().into());
         } else {

@@ -5,14 +5,19 @@ use crate::Msg;
 use custody_core::CustodyError;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-/// How the current language writes dates and large numbers.
+/// How the current language writes dates and large numbers. English keeps ISO yyyy-mm-dd
+/// (unambiguous abroad); the regional languages write dd.mm.yyyy; Croatian writes the year as
+/// an ordinal too, dd.mm.yyyy. (the trailing dot of Croatian orthography and of the hr locale).
+/// Serbian, Bosnian and Montenegrin forms mostly omit that dot, and this kiosk does too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Style {
-    /// English: ISO yyyy-mm-dd, 100,000.
+    /// English: 2026-03-07, 100,000.
     English,
-    /// Serbian, Bosnian, Croatian, Montenegrin, Macedonian, Romanian: dd.mm.yyyy, 100.000.
+    /// Serbian, Bosnian, Montenegrin, Macedonian, Romanian: 07.03.2026, 100.000.
     Dotted,
-    /// Albanian: dd.mm.yyyy, 100 000 (a space between groups).
+    /// Croatian: 07.03.2026., 100.000.
+    DottedOrdinal,
+    /// Albanian: 07.03.2026, 100 000 (a space between groups).
     Spaced,
 }
 
@@ -21,7 +26,8 @@ static STYLE: AtomicU8 = AtomicU8::new(0);
 fn style() -> Style {
     match STYLE.load(Ordering::Relaxed) {
         1 => Style::Dotted,
-        2 => Style::Spaced,
+        2 => Style::DottedOrdinal,
+        3 => Style::Spaced,
         _ => Style::English,
     }
 }
@@ -30,7 +36,8 @@ fn style() -> Style {
 pub fn set_date_style(language: &str) {
     let style = match language {
         "" | "en" => 0,
-        "sq" => 2,
+        "hr" => 2,
+        "sq" => 3,
         _ => 1,
     };
     STYLE.store(style, Ordering::Relaxed);
@@ -44,10 +51,10 @@ pub fn date_text(iso: &str) -> String {
     let Ok(d) = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
         return iso.to_string();
     };
-    let day = if style() == Style::English {
-        d.format("%Y-%m-%d").to_string()
-    } else {
-        d.format("%d.%m.%Y").to_string()
+    let day = match style() {
+        Style::English => d.format("%Y-%m-%d").to_string(),
+        Style::DottedOrdinal => d.format("%d.%m.%Y.").to_string(),
+        Style::Dotted | Style::Spaced => d.format("%d.%m.%Y").to_string(),
     };
     format!("{day}{}", rest.replace('T', " "))
 }
@@ -74,7 +81,7 @@ pub fn number_text(n: u64) -> String {
     let digits = n.to_string();
     let separator = match style() {
         Style::English => ',',
-        Style::Dotted => '.',
+        Style::Dotted | Style::DottedOrdinal => '.',
         Style::Spaced => '\u{a0}',
     };
     let mut out = String::new();
@@ -206,6 +213,14 @@ mod tests {
         set_date_style("sr@latin");
         assert_eq!(date_text("2026-03-07"), "07.03.2026");
         assert_eq!(date_text("2026-03-07 14:05"), "07.03.2026 14:05");
+        for lang in ["bs", "cnr", "mk", "sq", "ro"] {
+            set_date_style(lang);
+            assert_eq!(date_text("2026-03-07"), "07.03.2026");
+        }
+        // Croatian closes the year with the ordinal dot.
+        set_date_style("hr");
+        assert_eq!(date_text("2026-03-07"), "07.03.2026.");
+        assert_eq!(date_text("2026-03-07T14:05"), "07.03.2026. 14:05");
         set_date_style("en");
         assert_eq!(date_text("2026-03-07"), "2026-03-07");
         assert_eq!(date_text("not a date"), "not a date");
@@ -224,7 +239,7 @@ mod tests {
         set_date_style("hr");
         assert_eq!(
             time_text_at("2026-11-27T23:30:05Z", cet),
-            "28.11.2026 00:30"
+            "28.11.2026. 00:30"
         );
         assert_eq!(number_text(100_000), "100.000");
         set_date_style("sq");

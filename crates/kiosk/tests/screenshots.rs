@@ -1,8 +1,13 @@
 //! Renders every screen to PNG through Slint's software renderer (a custom platform with a
 //! `MinimalSoftwareWindow`, no display needed), in English and, for some screens, in Serbian
-//! Cyrillic and Albanian. The files land in the target folder (`screenshots/` under Cargo's
-//! test temp dir, or `CUSTODY_SCREENSHOTS` if set) for a person to look at; the test checks
-//! that each one was drawn and that the translation took effect.
+//! Cyrillic, Albanian, Romanian and Croatian. The files land in the target folder
+//! (`screenshots/` under Cargo's test temp dir, or `CUSTODY_SCREENSHOTS` if set) for a person
+//! to look at, not in the repository; the test checks that each one was drawn and that the
+//! translation took effect.
+//!
+//! To review a translation on every screen, set `CUSTODY_SCREENSHOT_LANG` to a language code
+//! (`CUSTODY_SCREENSHOT_LANG=mk cargo test -p custody-kiosk --test screenshots`): the whole walk
+//! is then drawn in that language, as `mk-*.png` under target/tmp/screenshots-mk/.
 
 mod common;
 use custody_codes::ScanCommand;
@@ -37,9 +42,16 @@ impl Platform for ScreenshotPlatform {
 }
 
 fn out_dir() -> PathBuf {
-    let dir = std::env::var_os("CUSTODY_SCREENSHOTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots"));
+    let dir = match (
+        std::env::var_os("CUSTODY_SCREENSHOTS"),
+        std::env::var("CUSTODY_SCREENSHOT_LANG"),
+    ) {
+        (Some(dir), _) => PathBuf::from(dir),
+        (None, Ok(lang)) if lang != "en" => {
+            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("screenshots-{lang}"))
+        }
+        _ => PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots"),
+    };
     std::fs::create_dir_all(&dir).expect("screenshot folder");
     dir
 }
@@ -84,7 +96,7 @@ fn scan(kiosk: &Rc<RefCell<Kiosk>>, app: &AppWindow, data: &str) {
 }
 
 #[test]
-fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albanian() {
+fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romanian_and_croatian() {
     let window = MinimalSoftwareWindow::new(RepaintBufferType::NewBuffer);
     slint::platform::set_platform(Box::new(ScreenshotPlatform {
         window: window.clone(),
@@ -112,18 +124,24 @@ fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albani
         std::thread::sleep(Duration::from_millis(20));
     }
     app.show().unwrap();
-    let mut shots = Vec::new();
+    let mut shots: Vec<(String, usize)> = Vec::new();
+    // The language of the walk through every screen: English unless a reviewer asks for another.
+    let lang = std::env::var("CUSTODY_SCREENSHOT_LANG").unwrap_or_else(|_| "en".into());
+    assert!(select_language(&lang), "{lang} is bundled");
+    app.global::<custody_kiosk::SettingsState>()
+        .set_language(lang.as_str().into());
+    let name = |screen: &str| format!("{lang}-{screen}");
 
     // Sign-in with the demo people and a wrong PIN.
     kiosk.borrow_mut().login(app, "OFF1", "9999");
-    shots.push(("en-login", shoot(&window, "en-login")));
+    shots.push((name("login"), shoot(&window, &name("login"))));
 
     kiosk.borrow_mut().login(app, "OFF1", "2222");
     scan(kiosk, app, &d.site.weapon_codes[7]);
     scan(kiosk, app, "W0000000000");
     scan(kiosk, app, "\u{1b}garbage");
     kiosk.borrow_mut().refresh_home(app);
-    shots.push(("en-home", shoot(&window, "en-home")));
+    shots.push((name("home"), shoot(&window, &name("home"))));
 
     kiosk.borrow_mut().navigate(app, "intake");
     let intake = app.global::<IntakeState>();
@@ -137,7 +155,10 @@ fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albani
     intake.set_location("Vault A / Rack 1".into());
     kiosk.borrow_mut().intake_identity_edited(app);
     kiosk.borrow_mut().register(app);
-    shots.push(("en-intake-duplicate", shoot(&window, "en-intake-duplicate")));
+    shots.push((
+        name("intake-duplicate"),
+        shoot(&window, &name("intake-duplicate")),
+    ));
     // An exhibit that is a weapon, typed by a custodian; its serial exists under another maker.
     kiosk.borrow_mut().logout(app, None);
     kiosk.borrow_mut().login(app, "CUS1", "3333");
@@ -158,11 +179,14 @@ fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albani
     intake.set_model("Type 54".into());
     intake.set_calibre("7.62x25".into());
     kiosk.borrow_mut().intake_identity_edited(app);
-    shots.push(("en-intake-evidence", shoot(&window, "en-intake-evidence")));
+    shots.push((
+        name("intake-evidence"),
+        shoot(&window, &name("intake-evidence")),
+    ));
     kiosk.borrow_mut().register(app);
     shots.push((
-        "en-intake-evidence-registered",
-        shoot(&window, "en-intake-evidence-registered"),
+        name("intake-evidence-registered"),
+        shoot(&window, &name("intake-evidence-registered")),
     ));
     intake.set_kind("weapon".into());
     kiosk.borrow_mut().logout(app, None);
@@ -172,7 +196,7 @@ fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albani
     for code in d.site.weapon_codes.iter().take(3) {
         scan(kiosk, app, code);
     }
-    shots.push(("en-move", shoot(&window, "en-move")));
+    shots.push((name("move"), shoot(&window, &name("move"))));
 
     kiosk.borrow_mut().navigate(app, "checkout");
     let checkout = app.global::<custody_kiosk::CheckoutState>();
@@ -180,18 +204,24 @@ fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albani
     checkout.set_to_whom("Ballistics lab, Dr. Ilić".into());
     checkout.set_purpose("test firing".into());
     kiosk.borrow_mut().check_out(app);
-    shots.push(("en-checkout", shoot(&window, "en-checkout")));
+    shots.push((name("checkout"), shoot(&window, &name("checkout"))));
 
     kiosk.borrow_mut().navigate(app, "search");
     kiosk.borrow_mut().search(app, &d.site.weapon_codes[3]);
-    shots.push(("en-search-history", shoot(&window, "en-search-history")));
+    shots.push((
+        name("search-history"),
+        shoot(&window, &name("search-history")),
+    ));
 
     kiosk.borrow_mut().navigate(app, "settings");
-    shots.push(("en-settings", shoot(&window, "en-settings")));
+    shots.push((name("settings"), shoot(&window, &name("settings"))));
 
     // Stocktake: counting (blind tallies), then the inspector's reconciliation.
     kiosk.borrow_mut().navigate(app, "stocktake");
-    shots.push(("en-stocktake-open", shoot(&window, "en-stocktake-open")));
+    shots.push((
+        name("stocktake-open"),
+        shoot(&window, &name("stocktake-open")),
+    ));
     app.global::<custody_kiosk::StocktakeState>()
         .set_scope("Vault A / Rack 1".into());
     kiosk.borrow_mut().stocktake_open(app);
@@ -201,14 +231,17 @@ fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albani
     }
     scan(kiosk, app, "W0000000000");
     scan(kiosk, app, &d.site.destroyed_codes[0]);
-    shots.push(("en-stocktake-count", shoot(&window, "en-stocktake-count")));
+    shots.push((
+        name("stocktake-count"),
+        shoot(&window, &name("stocktake-count")),
+    ));
     kiosk.borrow_mut().logout(app, None);
     kiosk.borrow_mut().login(app, "INS1", "5555");
     kiosk.borrow_mut().navigate(app, "stocktake");
     kiosk.borrow_mut().stocktake_reconcile(app);
     shots.push((
-        "en-stocktake-reconcile",
-        shoot(&window, "en-stocktake-reconcile"),
+        name("stocktake-reconcile"),
+        shoot(&window, &name("stocktake-reconcile")),
     ));
     kiosk.borrow_mut().logout(app, None);
     kiosk.borrow_mut().login(app, "OFF1", "2222");
@@ -217,8 +250,8 @@ fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albani
     // the details and witnesses stage.
     kiosk.borrow_mut().navigate(app, "destruction");
     shots.push((
-        "en-destruction-create",
-        shoot(&window, "en-destruction-create"),
+        name("destruction-create"),
+        shoot(&window, &name("destruction-create")),
     ));
     let dest = app.global::<custody_kiosk::DestructionState>();
     dest.set_authority("Ministry of Interior, Weapons Directorate".into());
@@ -227,15 +260,18 @@ fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albani
     for code in d.site.weapon_codes.iter().skip(20).take(4) {
         scan(kiosk, app, code);
     }
-    shots.push(("en-destruction-fill", shoot(&window, "en-destruction-fill")));
+    shots.push((
+        name("destruction-fill"),
+        shoot(&window, &name("destruction-fill")),
+    ));
     kiosk.borrow_mut().destruction_freeze(app);
     for code in d.site.weapon_codes.iter().skip(20).take(3) {
         scan(kiosk, app, code);
     }
     scan(kiosk, app, &d.site.weapon_codes[30]);
     shots.push((
-        "en-destruction-recount",
-        shoot(&window, "en-destruction-recount"),
+        name("destruction-recount"),
+        shoot(&window, &name("destruction-recount")),
     ));
     scan(kiosk, app, &ScanCommand::UndoLast.code().to_string());
     scan(kiosk, app, &d.site.weapon_codes[23]);
@@ -250,16 +286,16 @@ fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albani
     dest.set_w2_pin("6666".into());
     kiosk.borrow_mut().destruction_execute(app);
     shots.push((
-        "en-destruction-witnesses",
-        shoot(&window, "en-destruction-witnesses"),
+        name("destruction-witnesses"),
+        shoot(&window, &name("destruction-witnesses")),
     ));
     dest.set_w1_badge("INS1".into());
     dest.set_w1_pin("5555".into());
     dest.set_w2_pin("6666".into());
     kiosk.borrow_mut().destruction_execute(app);
     shots.push((
-        "en-destruction-executed",
-        shoot(&window, "en-destruction-executed"),
+        name("destruction-executed"),
+        shoot(&window, &name("destruction-executed")),
     ));
 
     // Handover, sending side: the list, the manifest head, dispatched and exported.
@@ -274,13 +310,16 @@ fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albani
     for code in d.site.weapon_codes.iter().skip(32).take(3) {
         scan(kiosk, app, code);
     }
-    shots.push(("en-handover-send", shoot(&window, "en-handover-send")));
+    shots.push((
+        name("handover-send"),
+        shoot(&window, &name("handover-send")),
+    ));
     kiosk.borrow_mut().handover_dispatch(app);
     hand.set_folder(stick.path().display().to_string().into());
     kiosk.borrow_mut().handover_export(app);
     shots.push((
-        "en-handover-exported",
-        shoot(&window, "en-handover-exported"),
+        name("handover-exported"),
+        shoot(&window, &name("handover-exported")),
     ));
 
     // Receiving side: a bundle from another site whose key this site trusts.
@@ -317,39 +356,62 @@ fn every_screen_renders_in_english_and_two_render_in_serbian_cyrillic_and_albani
     scan(kiosk, app, &sent[0]);
     scan(kiosk, app, &sent[1]);
     scan(kiosk, app, &d.site.weapon_codes[36]);
-    shots.push(("en-handover-receive", shoot(&window, "en-handover-receive")));
+    shots.push((
+        name("handover-receive"),
+        shoot(&window, &name("handover-receive")),
+    ));
     kiosk.borrow_mut().handover_accept(app);
     shots.push((
-        "en-handover-received",
-        shoot(&window, "en-handover-received"),
+        name("handover-received"),
+        shoot(&window, &name("handover-received")),
     ));
     hand.set_mode("send".into());
 
     // Documents: everything issued so far, one certificate saved to the stick.
     kiosk.borrow_mut().navigate(app, "documents");
-    shots.push(("en-documents", shoot(&window, "en-documents")));
+    shots.push((name("documents"), shoot(&window, &name("documents"))));
     let docs = app.global::<custody_kiosk::DocumentsState>();
     docs.set_selected(0);
     docs.set_folder(stick.path().display().to_string().into());
     kiosk.borrow_mut().documents_issue(app, false);
-    shots.push(("en-documents-saved", shoot(&window, "en-documents-saved")));
+    shots.push((
+        name("documents-saved"),
+        shoot(&window, &name("documents-saved")),
+    ));
 
     // Serbian Cyrillic: sign-in and home.
     assert!(select_language("sr"), "Serbian Cyrillic is bundled");
     kiosk.borrow_mut().navigate(app, "home");
-    shots.push(("sr-home", shoot(&window, "sr-Cyrl-home")));
+    shots.push(("sr-home".into(), shoot(&window, "sr-Cyrl-home")));
     assert!(has_text(app, "Почетна"), "the navigation reads in Cyrillic");
     kiosk.borrow_mut().logout(app, None);
     kiosk.borrow_mut().login(app, "OFF1", "9999");
-    shots.push(("sr-login", shoot(&window, "sr-Cyrl-login")));
+    shots.push(("sr-login".into(), shoot(&window, "sr-Cyrl-login")));
 
     // Albanian: sign-in and intake.
     assert!(select_language("sq"), "Albanian is bundled");
-    shots.push(("sq-login", shoot(&window, "sq-login")));
+    shots.push(("sq-login".into(), shoot(&window, "sq-login")));
     assert!(has_text(app, "Hyr"), "the sign-in button reads in Albanian");
     kiosk.borrow_mut().login(app, "OFF1", "2222");
     kiosk.borrow_mut().navigate(app, "intake");
-    shots.push(("sq-intake", shoot(&window, "sq-intake")));
+    shots.push(("sq-intake".into(), shoot(&window, "sq-intake")));
+
+    // Romanian and Croatian: the overview, and Settings with all nine languages on it.
+    for (code, home) in [("ro", "Acasă"), ("hr", "Početna")] {
+        assert!(select_language(code), "{code} is bundled");
+        app.global::<custody_kiosk::SettingsState>()
+            .set_language(code.into());
+        kiosk.borrow_mut().navigate(app, "home");
+        let shot = format!("{code}-home");
+        shots.push((shot.clone(), shoot(&window, &shot)));
+        assert!(has_text(app, home), "the navigation reads in {code}");
+        kiosk.borrow_mut().navigate(app, "settings");
+        let shot = format!("{code}-settings");
+        shots.push((shot.clone(), shoot(&window, &shot)));
+        for (_, own_name) in custody_kiosk::LANGUAGES {
+            assert!(has_text(app, own_name), "Settings offers {own_name}");
+        }
+    }
 
     assert!(select_language("en"));
     for (name, colours) in shots {
