@@ -10,7 +10,7 @@ use crate::{
     AlertRow, AppWindow, CheckoutState, DemoPerson, DemoState, DestructionState, DocumentsState,
     HandoverState, HistoryRow, HomeState, IntakeState, ItemLine, LoginState, MoveState, Msg,
     PrintingState, ScanRow, ScanState, ScannerRow, SearchState, SettingsState, StatusCount,
-    StocktakeState,
+    StocktakeState, TrustedSite,
 };
 use custody_codes::{LabelCode, LabelKind};
 use custody_core::scans::{ScanInput, ScanOutcome};
@@ -21,6 +21,7 @@ use custody_scan::Outcome;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::path::Path;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -814,6 +815,97 @@ impl Kiosk {
         st.set_fullscreen(self.options.fullscreen);
         st.set_idle_minutes((self.options.idle_logout.as_secs() / 60) as i32);
         st.set_ledger_path(self.ledger.path().display().to_string().into());
+        st.set_sound(self.settings.sound);
+        st.set_sound_available(self.sound.available());
+        st.set_site_key_id(self.ledger.key_id().unwrap_or_default().into());
+        let trusted = self
+            .ledger
+            .trusted_keys()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|k| TrustedSite {
+                name: k.name.into(),
+                key_id: k.key_id.into(),
+            })
+            .collect();
+        st.set_trusted(model(trusted));
+        if st.get_key_folder().is_empty() {
+            st.set_key_folder(self.settings.documents_folder.display().to_string().into());
+        }
+    }
+
+    /// Sound after each scan, on or off, remembered for this PC.
+    pub fn set_sound(&mut self, app: &AppWindow, on: bool) {
+        self.touch();
+        self.settings.sound = on;
+        self.sound.enabled = on;
+        app.global::<SettingsState>().set_sound(on);
+        if let Err(m) = self.save_settings() {
+            app.set_banner(m);
+        }
+    }
+
+    /// Writes this site's public key file into the chosen folder, for another site's
+    /// administrator to trust.
+    pub fn export_key(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<SettingsState>();
+        let folder = st.get_key_folder().trim().to_string();
+        let answer = if folder.is_empty() {
+            Err(msg("need-folder"))
+        } else {
+            self.ledger
+                .public_key_export()
+                .map_err(|e| self.report(app, &e))
+                .and_then(|text| {
+                    let name = format!("{}.custody-key", self.ledger.key_id().unwrap_or_default());
+                    crate::output::save_durably(Path::new(&folder), &name, text.as_bytes())
+                        .map_err(|e| msg2("export-failed", &folder, e))
+                })
+                .map(|path| msg1("key-written", path.display()))
+        };
+        st.set_message_good(answer.is_ok());
+        st.set_message(answer.unwrap_or_else(|m| m));
+    }
+
+    /// An administrator trusts another site's key from its key file; core checks the role
+    /// and records the trust as an event.
+    pub fn trust_key(&mut self, app: &AppWindow) {
+        self.touch();
+        let Some(actor) = self.actor.clone() else {
+            return self.logout(app, None);
+        };
+        let st = app.global::<SettingsState>();
+        let path = st.get_key_file().trim().to_string();
+        let answer = if path.is_empty() {
+            Err(msg("need-key-file"))
+        } else {
+            std::fs::read_to_string(&path)
+                .map_err(|e| msg2("read-failed", &path, e))
+                .and_then(|text| {
+                    custody_core::bundle::read_public_key(&text).map_err(|e| self.report(app, &e))
+                })
+                .and_then(|(key, name_in_file)| {
+                    let typed = st.get_key_name().trim().to_string();
+                    let name = if typed.is_empty() {
+                        name_in_file.unwrap_or_default()
+                    } else {
+                        typed
+                    };
+                    if name.is_empty() {
+                        return Err(msg("need-site-name"));
+                    }
+                    self.ledger
+                        .trust_key(&actor, &key, &name)
+                        .map_err(|e| self.report(app, &e))?;
+                    st.set_key_file("".into());
+                    st.set_key_name("".into());
+                    Ok(msg1("key-trusted", name))
+                })
+        };
+        st.set_message_good(answer.is_ok());
+        st.set_message(answer.unwrap_or_else(|m| m));
+        self.refresh_settings(app);
     }
 
     /// Switches the UI language and remembers it for this PC.
@@ -1088,6 +1180,24 @@ impl Kiosk {
         self.wedge_seen = text.to_string();
     }
 
+    /// A key typed while a button had the keyboard focus: the start of a wedge scan (or typing
+    /// meant for the scan field). It goes into the scan field, which takes the focus, so the
+    /// rest of the burst and its Enter land there and no button is pressed by a scan.
+    pub fn stray_key(&mut self, app: &AppWindow, text: &str) {
+        let printable: String = text
+            .chars()
+            .filter(|c| !c.is_control() && !('\u{f700}'..='\u{f8ff}').contains(c))
+            .collect();
+        app.invoke_focus_scan_field();
+        if printable.is_empty() {
+            return;
+        }
+        let st = app.global::<ScanState>();
+        let now = format!("{}{printable}", st.get_wedge_text());
+        st.set_wedge_text(now.clone().into());
+        self.wedge_edited(&now);
+    }
+
     /// Enter in the scan field: a scan (burst) or a typed code; both are looked up.
     pub fn wedge_accepted(&mut self, app: &AppWindow, text: &str) -> Option<Outcome> {
         if self.wedge_seen != text {
@@ -1288,6 +1398,9 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
     on!(SettingsState, on_choose_language, |k, a, code| {
         k.choose_language(&a, &code)
     });
+    on!(SettingsState, on_set_sound, |k, a, on| k.set_sound(&a, on));
+    on!(SettingsState, on_export_key, |k, a| k.export_key(&a));
+    on!(SettingsState, on_trust_key, |k, a| k.trust_key(&a));
     on!(DocumentsState, on_save, |k, a| k.documents_issue(&a, false));
     on!(DocumentsState, on_print, |k, a| k.documents_issue(&a, true));
     on!(DocumentsState, on_use_usb, |k, a| k.documents_use_usb(&a));
@@ -1359,6 +1472,8 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
         k.refresh_handover(&a);
     });
     on!(DemoState, on_fire, |k, a, what| k.demo_fire(&a, &what));
+    on!(crate::Activity, on_stray_key, |k, a, text| k
+        .stray_key(&a, &text));
     on!(crate::Activity, on_touched, |k, a| {
         let _ = &a;
         k.touch()

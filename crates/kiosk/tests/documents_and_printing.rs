@@ -187,6 +187,7 @@ fn a_thermal_label_printer_is_set_up_tested_and_remembered_after_a_restart() {
     let device = tempfile::NamedTempFile::new().unwrap();
     sign_in(app, "ADM1", "1111");
     tap(app, "Settings");
+    tap(app, "Printing");
     tap(app, "Print a test label");
     assert!(reads(app, "Printing message").contains("No label printer"));
     tap(app, "Thermal (ZPL)");
@@ -317,14 +318,45 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
         sender.kiosk.borrow().ledger().find_item(&a).unwrap().status,
         ItemStatus::InTransit
     );
-    let receiver_key = receiver.kiosk.borrow().ledger().public_key_hex().unwrap();
-    let path = sender.kiosk.borrow().ledger().path().to_path_buf();
-    let mut admin_session = custody_core::Ledger::open(&path).unwrap();
-    let admin = admin_session.authenticate("ADM1", "1111").unwrap();
-    admin_session
-        .trust_key(&admin, &receiver_key, "Forensic Centre")
-        .unwrap();
-    drop(admin_session);
+    // The receiving site writes its key file to the stick from Settings.
+    let rapp = &receiver.app;
+    tap(rapp, "Settings");
+    tap(rapp, "Other sites");
+    type_into(
+        rapp,
+        "Folder for the key file",
+        &stick.path().display().to_string(),
+    );
+    tap(rapp, "Write key file");
+    let said = reads(rapp, "Settings message");
+    assert!(said.contains("key written"), "{said}");
+    let key_file = std::fs::read_dir(stick.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(".custody-key"))
+        .expect("a key file on the stick");
+    // At the sender, an officer may not trust keys; the administrator does, from Settings.
+    tap(app, "Settings");
+    tap(app, "Other sites");
+    type_into(app, "Key file", &key_file.display().to_string());
+    tap(app, "Trust key");
+    assert!(reads(app, "Settings message").contains("may not"));
+    assert_eq!(reads(app, "Trusted sites"), "0");
+    tap(app, "Sign out");
+    sign_in(app, "ADM1", "1111");
+    tap(app, "Settings");
+    tap(app, "Other sites");
+    type_into(app, "Key file", &key_file.display().to_string());
+    tap(app, "Trust key");
+    let said = reads(app, "Settings message");
+    assert!(said.contains("now trusted"), "{said}");
+    assert_eq!(reads(app, "Trusted sites"), "1");
+    tap(app, "Handover");
+    type_into(
+        app,
+        "Receipt from the receiver",
+        &receipt.display().to_string(),
+    );
     tap(app, "Import receipt");
     let said = reads(app, "Handover message");
     assert!(said.contains("verified: 1 items"), "{said}");

@@ -215,6 +215,13 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
 
     kiosk.borrow_mut().navigate(app, "settings");
     shots.push((name("settings"), shoot(&window, &name("settings"))));
+    let settings = app.global::<custody_kiosk::SettingsState>();
+    for page in ["scanners", "printing", "sites"] {
+        settings.set_page(page.into());
+        let shot = name(&format!("settings-{page}"));
+        shots.push((shot.clone(), shoot(&window, &shot)));
+    }
+    settings.set_page("general".into());
 
     // Stocktake: counting (blind tallies), then the inspector's reconciliation.
     kiosk.borrow_mut().navigate(app, "stocktake");

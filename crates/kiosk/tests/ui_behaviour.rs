@@ -372,3 +372,28 @@ fn scanning_a_gs1_marking_at_intake_types_its_serial_and_keeps_the_whole_mark() 
         item.record
     );
 }
+
+#[test]
+fn a_wedge_scan_that_starts_on_a_focused_button_lands_in_the_scan_field_and_presses_nothing() {
+    init();
+    let d = depot(3);
+    sign_in(&d.app, "OFF1", "2222");
+    tap(&d.app, "Move");
+    let code = d.site.weapon_codes[0].clone();
+    use slint::ComponentHandle;
+    let scan_state = d.app.global::<custody_kiosk::ScanState>();
+    // The officer had tabbed to a button; the scanner types: the first key reaches the button,
+    // which hands it (and the focus) to the scan field; Shift and arrow keys are dropped.
+    let mut k = d.kiosk.borrow_mut();
+    k.stray_key(&d.app, "\u{10}");
+    k.stray_key(&d.app, &code[..1]);
+    assert_eq!(scan_state.get_wedge_text(), code[..1]);
+    // The rest of the burst arrives in the scan field, then its Enter.
+    k.wedge_edited(&code);
+    scan_state.set_wedge_text(code.clone().into());
+    let outcome = k.wedge_accepted(&d.app, &code);
+    drop(k);
+    assert_eq!(outcome, Some(Outcome::Accepted));
+    assert!(reads(&d.app, "Move message").contains("added"));
+    assert_eq!(scan_state.get_wedge_text(), "");
+}
