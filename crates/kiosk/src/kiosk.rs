@@ -1090,14 +1090,24 @@ impl Kiosk {
                 self.push_scan(app, shown, "unknown", msg("scan-garbled"));
                 Outcome::Refused
             }
-            ScanOutcome::Unknown { reason } => {
+            ScanOutcome::Unknown { .. } if is_location => {
+                // A known place, not an item: a good read, and the screen says what it is.
+                let place = self
+                    .location_named(&text)
+                    .unwrap_or_else(|| display_code(&text));
+                self.push_scan(
+                    app,
+                    display_code(&text),
+                    "found",
+                    msg1("location-scanned", place),
+                );
+                Outcome::Accepted
+            }
+            ScanOutcome::Unknown { .. } => {
+                // Core's reason is English prose; the screen says it in the chosen language.
                 let m = if text.is_empty() {
                     msg("scan-garbled")
-                } else if is_location {
-                    msg1("scan-found", &text)
                 } else {
-                    // Core's reason is English prose; the screen says it in the chosen language.
-                    let _ = reason;
                     msg1("unknown-item", &shown)
                 };
                 self.push_scan(app, shown, "unknown", m);
