@@ -1,6 +1,6 @@
 //! The real window on a real (virtual) X server: `custody-kiosk --demo` starts under Xvfb,
 //! builds its demo site, opens its window, stays up, and a screenshot of the X screen is taken
-//! with ImageMagick's `import`. CI installs xvfb and imagemagick (scripts/install-test-deps.sh).
+//! with ImageMagick's `import` (into target/tmp/screenshots/). CI installs xvfb and imagemagick (scripts/install-test-deps.sh).
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -66,7 +66,9 @@ fn the_demo_kiosk_opens_its_window_under_xvfb_and_stays_up() {
         std::thread::sleep(Duration::from_millis(250));
     }
     if have("import") {
-        let png = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots/xvfb-demo.png");
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = dir.join("xvfb-demo.png");
         let ok = Command::new("import")
             .args([
                 "-display",
