@@ -745,6 +745,7 @@ impl Kiosk {
         match self.ledger.history(query) {
             Ok((item, history)) => {
                 st.set_message(msg(""));
+                st.set_code(item.code.clone().into());
                 st.set_title(
                     format!("{}  {}", display_code(&item.code), item_summary(&item)).into(),
                 );
@@ -780,6 +781,8 @@ impl Kiosk {
             }
             Err(e) => {
                 st.set_title("".into());
+                st.set_code("".into());
+                st.set_message_good(false);
                 st.set_history(model(Vec::new()));
                 st.set_message(match e {
                     CustodyError::UnknownItem(_) => msg1("no-results", query),
@@ -787,6 +790,19 @@ impl Kiosk {
                 });
             }
         }
+    }
+
+    /// "Print label" on the search screen: a new label for the item shown (torn, lost, faded).
+    pub fn search_print_label(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<SearchState>();
+        let answer = self
+            .ledger
+            .find_item(&st.get_code())
+            .map_err(|e| self.report(app, &e))
+            .and_then(|item| self.print_label(&item.code, &item.label_text()));
+        st.set_message_good(answer.is_ok());
+        st.set_message(answer.unwrap_or_else(|m| m));
     }
 
     // ---- settings ----------------------------------------------------------------------
@@ -1328,6 +1344,8 @@ fn clear_forms(app: &AppWindow) {
     let s = app.global::<SearchState>();
     s.set_query("".into());
     s.set_title("".into());
+    s.set_code("".into());
+    s.set_message(msg(""));
     s.set_history(model(Vec::new()));
 }
 
@@ -1405,6 +1423,7 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
     on!(CheckoutState, on_check_out, |k, a| k.check_out(&a));
     on!(CheckoutState, on_check_in, |k, a| k.check_in(&a));
     on!(SearchState, on_search, |k, a, q| k.search(&a, &q));
+    on!(SearchState, on_print_label, |k, a| k.search_print_label(&a));
     on!(SettingsState, on_choose_language, |k, a, code| {
         k.choose_language(&a, &code)
     });

@@ -371,3 +371,46 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
         "the rifle that never arrived is not signed away"
     );
 }
+
+#[test]
+fn a_torn_label_is_printed_again_from_the_search_screen_on_an_a4_sheet() {
+    init();
+    let d = depot(3);
+    let (app, kiosk) = (&d.app, &d.kiosk);
+    let work = tempfile::tempdir().unwrap();
+    let tray = work.path().join("tray");
+    std::fs::create_dir(&tray).unwrap();
+    {
+        let mut k = kiosk.borrow_mut();
+        k.settings.print_command = fake_spooler(work.path(), &tray).display().to_string();
+        k.settings.label_printer = LabelPrinter::Sheet;
+    }
+    // The navigation button and the screen's own button are both called "Search".
+    let search_button = || {
+        i_slint_backend_testing::ElementHandle::find_by_accessible_label(app, "Search")
+            .filter(|e| {
+                e.accessible_role() == Some(i_slint_backend_testing::AccessibleRole::Button)
+            })
+            .last()
+            .expect("the Search button")
+            .invoke_accessible_default_action()
+    };
+    sign_in(app, "OFF1", "2222");
+    tap(app, "Search");
+    let code = d.site.weapon_codes[1].clone();
+    type_into(app, "Code or serial", &code);
+    search_button();
+    tap(app, "Print label");
+    let said = reads(app, "Search message");
+    assert!(said.contains("sent to the label printer"), "{said}");
+    let sheets = pdfs_in(&tray);
+    assert_eq!(sheets.len(), 1);
+    let pdf = std::fs::read(&sheets[0]).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    // An unknown item leaves nothing to print.
+    type_into(app, "Code or serial", "NO-SUCH-ITEM");
+    search_button();
+    assert!(reads(app, "Search message").contains("Nothing found"));
+    tap(app, "Print label");
+    assert_eq!(pdfs_in(&tray).len(), 1);
+}

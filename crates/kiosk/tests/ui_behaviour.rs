@@ -397,3 +397,73 @@ fn a_wedge_scan_that_starts_on_a_focused_button_lands_in_the_scan_field_and_pres
     assert!(reads(&d.app, "Move message").contains("added"));
     assert_eq!(scan_state.get_wedge_text(), "");
 }
+
+#[test]
+fn a_full_disk_shows_the_banner_records_nothing_half_done_and_the_kiosk_carries_on() {
+    init();
+    let d = depot(3);
+    sign_in(&d.app, "OFF1", "2222");
+    tap(&d.app, "Intake");
+    let limit = |pages: i64| {
+        d.kiosk
+            .borrow()
+            .ledger()
+            .connection()
+            .execute_batch(&format!("PRAGMA max_page_count = {pages}"))
+            .unwrap();
+    };
+    let pages: i64 = d
+        .kiosk
+        .borrow()
+        .ledger()
+        .connection()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    limit(pages);
+    let before = d.kiosk.borrow().ledger().items().unwrap().len();
+    let mut registered = 0;
+    let mut full = false;
+    for i in 0..300 {
+        type_into(&d.app, "Serial number", &format!("FULL{i:04}"));
+        type_into(&d.app, "Manufacturer", "Zastava Arms");
+        tap(&d.app, "Register weapon");
+        let said = reads(&d.app, "Intake message");
+        if said.starts_with("Registered") {
+            registered += 1;
+            continue;
+        }
+        assert!(said.contains("disk is full"), "{said}");
+        full = true;
+        break;
+    }
+    assert!(full, "the disk never filled up");
+    assert!(reads(&d.app, "Error banner").contains("disk is full"));
+    // Scans while the disk is full (a small scan event may still fit a half-used page): the
+    // first one that does not fit is refused, and the strip says it was not recorded.
+    use slint::{ComponentHandle, Model};
+    let mut refused = false;
+    for _ in 0..300 {
+        let input = ScanInput {
+            device: "test".into(),
+            data: d.site.weapon_codes[0].clone().into_bytes(),
+            ..Default::default()
+        };
+        if d.kiosk.borrow_mut().handle_scan(&d.app, input) == Outcome::Refused {
+            refused = true;
+            break;
+        }
+    }
+    assert!(refused, "no scan was refused on a full disk");
+    let recent = d.app.global::<custody_kiosk::ScanState>().get_recent();
+    assert_eq!(recent.row_data(0).unwrap().outcome, "error");
+    // Space is freed: every acknowledged registration is there, the ledger is whole, and the
+    // kiosk carries on.
+    limit(1_073_741_823);
+    let items = d.kiosk.borrow().ledger().items().unwrap().len();
+    assert_eq!(items, before + registered);
+    assert!(d.kiosk.borrow().ledger().verify().unwrap().is_intact());
+    tap(&d.app, "Dismiss");
+    type_into(&d.app, "Serial number", "AFTER-1");
+    tap(&d.app, "Register weapon");
+    assert!(reads(&d.app, "Intake message").starts_with("Registered"));
+}
