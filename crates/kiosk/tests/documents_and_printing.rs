@@ -3,7 +3,7 @@
 //! the sender. Driven through the real screens with Slint's testing backend.
 
 mod common;
-use common::{depot, reads, sign_in, tap, type_into};
+use common::{depot, file_ending, fill_handover_head, reads, sign_in, tap, trust, type_into};
 use custody_core::ItemStatus;
 use custody_docs::{verify_pdf, KeyId};
 use custody_kiosk::local_settings::{LabelPrinter, LocalSettings};
@@ -226,11 +226,7 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
     let app = &sender.app;
     sign_in(app, "OFF1", "2222");
     tap(app, "Handover");
-    type_into(app, "Sender", "MoI Demo Depot");
-    type_into(app, "Receiver", "Forensic Centre");
-    type_into(app, "Legal basis", "Order 12-77/26");
-    type_into(app, "Transport", "Van BG-123-AA");
-    type_into(app, "Seal numbers", "S-1001");
+    fill_handover_head(app);
     for code in [&a, &b] {
         type_into(app, "Item code or serial", code);
         tap(app, "Add item");
@@ -238,21 +234,10 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
     tap(app, "Dispatch");
     type_into(app, "Export folder", &stick.path().display().to_string());
     tap(app, "Export bundle");
-    let bundle = std::fs::read_dir(stick.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|x| x == "custody"))
-        .expect("a bundle on the stick");
+    let bundle = file_ending(stick.path(), ".custody");
 
     // The receiving site trusts the sender, imports, counts one rifle of two.
-    let sender_key = sender.kiosk.borrow().ledger().public_key_hex().unwrap();
-    let path = receiver.kiosk.borrow().ledger().path().to_path_buf();
-    let mut admin_session = custody_core::Ledger::open(&path).unwrap();
-    let admin = admin_session.authenticate("ADM1", "1111").unwrap();
-    admin_session
-        .trust_key(&admin, &sender_key, "MoI Demo Depot")
-        .unwrap();
-    drop(admin_session);
+    trust(&receiver, &sender, "MoI Demo Depot");
     let app = &receiver.app;
     sign_in(app, "OFF1", "2222");
     tap(app, "Handover");
@@ -294,11 +279,7 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
     tap(app, "Write receipt");
     let said = reads(app, "Handover message");
     assert!(said.contains("receipt written"), "{said}");
-    let receipt = std::fs::read_dir(stick.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|x| x == "receipt"))
-        .expect("a receipt on the stick");
+    let receipt = file_ending(stick.path(), ".receipt");
 
     // At the sender: a missing file is named; the real receipt closes the handover.
     let app = &sender.app;
@@ -330,11 +311,7 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
     tap(rapp, "Write key file");
     let said = reads(rapp, "Settings message");
     assert!(said.contains("key written"), "{said}");
-    let key_file = std::fs::read_dir(stick.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().ends_with(".custody-key"))
-        .expect("a key file on the stick");
+    let key_file = file_ending(stick.path(), ".custody-key");
     // At the sender, an officer may not trust keys; the administrator does, from Settings.
     tap(app, "Settings");
     tap(app, "Other sites");

@@ -3,7 +3,7 @@
 //! batch from creation to execution before two witnesses, and a handover between two sites.
 
 mod common;
-use common::{depot, reads, sign_in, tap, type_into};
+use common::{depot, file_ending, fill_handover_head, reads, sign_in, tap, trust, type_into};
 use custody_codes::ScanCommand;
 use custody_core::scans::ScanInput;
 use custody_core::ItemStatus;
@@ -249,11 +249,7 @@ fn a_depot_dispatches_two_rifles_by_scan_and_another_site_imports_counts_and_sig
     let app = &sender.app;
     sign_in(app, "OFF1", "2222");
     tap(app, "Handover");
-    type_into(app, "Sender", "MoI Demo Depot, Marko Petrović");
-    type_into(app, "Receiver", "Forensic Centre, Dr. Ilić");
-    type_into(app, "Legal basis", "Order 12-77/26");
-    type_into(app, "Transport", "Van BG-123-AA, two escorts");
-    type_into(app, "Seal numbers", "S-1001, S-1002");
+    fill_handover_head(app);
     assert_eq!(scan(&sender.kiosk, app, &a), Outcome::Accepted);
     assert_eq!(scan(&sender.kiosk, app, &b), Outcome::Accepted);
     assert_eq!(reads(app, "Items to hand over"), "2");
@@ -269,11 +265,7 @@ fn a_depot_dispatches_two_rifles_by_scan_and_another_site_imports_counts_and_sig
     tap(app, "Export bundle");
     let said = reads(app, "Handover message");
     assert!(said.contains("written to"), "{said}");
-    let bundle = std::fs::read_dir(stick.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|x| x == "custody"))
-        .expect("a bundle on the stick");
+    let bundle = file_ending(stick.path(), ".custody");
 
     // The receiving site: before its administrator trusts the sender's key, import is refused.
     let app = &receiver.app;
@@ -284,14 +276,7 @@ fn a_depot_dispatches_two_rifles_by_scan_and_another_site_imports_counts_and_sig
     tap(app, "Import bundle");
     assert!(reads(app, "Handover message").contains("trust"));
     // The receiving site's administrator trusts the sender's public key (custody keys trust).
-    let sender_key = sender.kiosk.borrow().ledger().public_key_hex().unwrap();
-    let path = receiver.kiosk.borrow().ledger().path().to_path_buf();
-    let mut admin_session = custody_core::Ledger::open(&path).unwrap();
-    let admin = admin_session.authenticate("ADM1", "1111").unwrap();
-    admin_session
-        .trust_key(&admin, &sender_key, "MoI Demo Depot (sender)")
-        .unwrap();
-    drop(admin_session);
+    trust(&receiver, &sender, "MoI Demo Depot (sender)");
     tap(app, "Import bundle");
     assert!(reads(app, "Handover message").contains("verified"));
     assert_eq!(reads(app, "Counted on arrival"), "0 / 2");

@@ -69,3 +69,30 @@ pub fn sign_in(app: &AppWindow, badge: &str, pin: &str) {
     key_in(app, pin);
     tap(app, "Sign in");
 }
+
+/// Fills in the handover head on the Send page (the Handover screen must be showing).
+pub fn fill_handover_head(app: &AppWindow) {
+    type_into(app, "Sender", "MoI Demo Depot, Marko Petrović");
+    type_into(app, "Receiver", "Forensic Centre, Dr. Ilić");
+    type_into(app, "Legal basis", "Order 12-77/26");
+    type_into(app, "Transport", "Van BG-123-AA, two escorts");
+    type_into(app, "Seal numbers", "S-1001, S-1002");
+}
+
+/// The one file in `dir` whose name ends with `suffix` (a bundle, a receipt, a key file).
+pub fn file_ending(dir: &std::path::Path, suffix: &str) -> std::path::PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(suffix))
+        .unwrap_or_else(|| panic!("no *{suffix} in {}", dir.display()))
+}
+
+/// The administrator of `site` trusts `other`'s public key, as `custody keys trust` does.
+pub fn trust(site: &Depot, other: &Depot, name: &str) {
+    let key = other.kiosk.borrow().ledger().public_key_hex().unwrap();
+    let path = site.kiosk.borrow().ledger().path().to_path_buf();
+    let mut admin_session = Ledger::open(&path).unwrap();
+    let admin = admin_session.authenticate("ADM1", "1111").unwrap();
+    admin_session.trust_key(&admin, &key, name).unwrap();
+}
