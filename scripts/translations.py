@@ -12,9 +12,9 @@ import pathlib, re, subprocess, sys
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 TR = ROOT / "ui" / "translations"
 DOMAIN = "custody-kiosk.po"
-# Kept in Latin: placeholders, options, the product name, DEMO, USB, model names such as
-# HS-40, paths, and the scanned command label "done".
-KEEP = re.compile(r"(\{\}|--[a-z-]+|Custody|DEMO|USB|[A-Z]{2}-\d+|/[\w./-]+|\bdone\b)")
+# Kept in Latin: placeholders, options, the product name, DEMO, USB, the PDF and ZPL formats,
+# model names such as HS-40, paths, and the scanned command label "done".
+KEEP = re.compile(r"(\{\}|--[a-z-]+|Custody|DEMO|USB|PDF|ZPL|[A-Z]{2}-\d+|/[\w./-]+|\bdone\b)")
 PAIRS = [("dž", "џ"), ("Dž", "Џ"), ("DŽ", "Џ"), ("lj", "љ"), ("Lj", "Љ"), ("LJ", "Љ"),
          ("nj", "њ"), ("Nj", "Њ"), ("NJ", "Њ")]
 SINGLE = dict(zip("abvgdđežzijklmnoprstćufhcčšABVGDĐEŽZIJKLMNOPRSTĆUFHCČŠ",
