@@ -323,7 +323,7 @@ impl StocktakeReport {
                         (i + 1).to_string(),
                         f.item.custody_code.clone(),
                         f.item.serial.clone(),
-                        f.item.item_type.clone(),
+                        l.item_type(&f.item.item_type),
                         format!("{} {}", f.item.make, f.item.model),
                         if missing {
                             f.expected_location.clone()
@@ -424,18 +424,18 @@ impl ItemHistory {
         let mut flow = Flow::new(&m);
         let i = &self.item;
         flow.field(&l.t(Label::CustodyCode), &i.custody_code);
-        flow.field(&l.t(Label::Type), &i.item_type);
+        flow.field(&l.t(Label::Type), &l.item_type(&i.item_type));
         flow.field(&l.t(Label::Make), &i.make);
         flow.field(&l.t(Label::Model), &i.model);
         flow.field(&l.t(Label::Calibre), &i.calibre);
         flow.field(&l.t(Label::Serial), &i.serial);
-        flow.field(&l.t(Label::Status), &self.status);
+        flow.field(&l.t(Label::Status), &l.status(&self.status));
         flow.field(&l.t(Label::Location), &self.location);
         checkpoint_field(&mut flow, l, &self.checkpoint);
         let cols = [
             col("#".into(), 38.0, Align::Right),
             col(l.t(Label::Time), 82.0, Align::Left),
-            col(l.t(Label::EventKind), 62.0, Align::Left),
+            text_col(l.t(Label::EventKind), 62.0),
             col(l.t(Label::Actor), 62.0, Align::Left),
             col(l.t(Label::Witness), 62.0, Align::Left),
             text_col(l.t(Label::From), 60.0),
@@ -446,7 +446,7 @@ impl ItemHistory {
             vec![
                 e.seq.to_string(),
                 opts.time(e.time),
-                e.kind.clone(),
+                l.event(&e.kind),
                 e.actor.clone(),
                 e.witness.clone(),
                 e.from.clone(),
@@ -580,7 +580,7 @@ fn item_table(flow: &mut Flow<'_>, l: Language, title: &str, items: &[ItemLine])
         vec![
             (n + 1).to_string(),
             i.custody_code.clone(),
-            i.item_type.clone(),
+            l.item_type(&i.item_type),
             i.make.clone(),
             i.model.clone(),
             i.calibre.clone(),
@@ -616,7 +616,7 @@ fn totals(flow: &mut Flow<'_>, l: Language, items: &[ItemLine]) {
     ];
     let mut rows: Vec<Vec<String>> = by_type
         .into_iter()
-        .map(|(t, n)| vec![t.to_string(), n.to_string()])
+        .map(|(t, n)| vec![l.item_type(t), n.to_string()])
         .collect();
     rows.push(vec![
         l.t(Label::Total).to_uppercase(),

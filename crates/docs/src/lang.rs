@@ -1275,6 +1275,536 @@ fn words(label: Label) -> [&'static str; 8] {
 
 /// Serbian Latin to Cyrillic. Words that are not Serbian (acronyms such as QR or SHA-256, and
 /// words with q, w, x or y such as the product name) are left in Latin, as Serbian typesetting does.
+/// Item statuses as the ledger keys them, in [en, sr, sq, mk, ro, bs, hr, cnr] (the same words
+/// as the kiosk's catalogues).
+const STATUSES: [(&str, [&str; 8]); 6] = [
+    (
+        "in_store",
+        [
+            "in store",
+            "u magacinu",
+            "në depo",
+            "во магацин",
+            "în depozit",
+            "u skladištu",
+            "u skladištu",
+            "u magacinu",
+        ],
+    ),
+    (
+        "checked_out",
+        [
+            "checked out",
+            "izdato",
+            "e dhënë",
+            "издадено",
+            "eliberat temporar",
+            "izdato",
+            "izdano",
+            "izdato",
+        ],
+    ),
+    (
+        "in_transit",
+        [
+            "in transit",
+            "u prevozu",
+            "në transport",
+            "во превоз",
+            "în tranzit",
+            "u prevozu",
+            "u prijevozu",
+            "u prevozu",
+        ],
+    ),
+    (
+        "awaiting_destruction",
+        [
+            "awaiting destruction",
+            "čeka uništenje",
+            "në pritje të asgjësimit",
+            "чека уништување",
+            "în așteptarea distrugerii",
+            "čeka uništavanje",
+            "čeka uništavanje",
+            "čeka uništavanje",
+        ],
+    ),
+    (
+        "destroyed",
+        [
+            "destroyed",
+            "uništeno",
+            "e asgjësuar",
+            "уништено",
+            "distrus",
+            "uništeno",
+            "uništeno",
+            "uništeno",
+        ],
+    ),
+    (
+        "transferred_out",
+        [
+            "transferred out",
+            "predato drugoj ustanovi",
+            "e transferuar jashtë",
+            "предадено на друга институција",
+            "transferat altei instituții",
+            "predato drugoj instituciji",
+            "predano drugom tijelu",
+            "predato drugoj instituciji",
+        ],
+    ),
+];
+
+/// Ledger event kinds that can appear in an item's history, in the same column order.
+const EVENTS: [(&str, [&str; 8]); 20] = [
+    (
+        "item.register_weapon",
+        [
+            "registered (weapon)",
+            "evidentirano (oružje)",
+            "regjistruar (armë)",
+            "евидентирано (оружје)",
+            "înregistrat (armă)",
+            "evidentirano (oružje)",
+            "evidentirano (oružje)",
+            "evidentirano (oružje)",
+        ],
+    ),
+    (
+        "item.register_evidence",
+        [
+            "registered (exhibit)",
+            "evidentirano (dokaz)",
+            "regjistruar (provë materiale)",
+            "евидентирано (доказ)",
+            "înregistrat (corp delict)",
+            "evidentirano (dokaz)",
+            "evidentirano (dokaz)",
+            "evidentirano (dokaz)",
+        ],
+    ),
+    (
+        "item.move",
+        [
+            "moved",
+            "premešteno",
+            "zhvendosur",
+            "преместено",
+            "mutat",
+            "premješteno",
+            "premješteno",
+            "premješteno",
+        ],
+    ),
+    (
+        "custody.transfer",
+        [
+            "custody transferred",
+            "predato zaduženje",
+            "kalim i kujdestarisë",
+            "предадено задолжение",
+            "predare în custodie",
+            "predato zaduženje",
+            "predano zaduženje",
+            "predato zaduženje",
+        ],
+    ),
+    (
+        "item.check_out",
+        [
+            "checked out",
+            "izdato",
+            "dhënë",
+            "издадено",
+            "eliberat temporar",
+            "izdato",
+            "izdano",
+            "izdato",
+        ],
+    ),
+    (
+        "item.check_in",
+        [
+            "checked in",
+            "vraćeno",
+            "kthyer",
+            "вратено",
+            "restituit",
+            "vraćeno",
+            "vraćeno",
+            "vraćeno",
+        ],
+    ),
+    (
+        "item.status",
+        [
+            "status changed",
+            "promenjeno stanje",
+            "ndryshim statusi",
+            "променета состојба",
+            "stare modificată",
+            "promijenjeno stanje",
+            "promijenjeno stanje",
+            "promijenjeno stanje",
+        ],
+    ),
+    (
+        "scan.recorded",
+        [
+            "scanned",
+            "skenirano",
+            "skanuar",
+            "скенирано",
+            "scanat",
+            "skenirano",
+            "skenirano",
+            "skenirano",
+        ],
+    ),
+    (
+        "stocktake.scan",
+        [
+            "counted in stocktake",
+            "popisano",
+            "numëruar në inventar",
+            "попишано",
+            "inventariat",
+            "popisano",
+            "popisano",
+            "popisano",
+        ],
+    ),
+    (
+        "stocktake.resolve",
+        [
+            "stocktake difference settled",
+            "razrešeno odstupanje popisa",
+            "zgjidhur mospërputhja e inventarit",
+            "решено отстапување при попис",
+            "diferență de inventar rezolvată",
+            "razriješeno odstupanje popisa",
+            "razriješeno odstupanje inventure",
+            "razriješeno neslaganje popisa",
+        ],
+    ),
+    (
+        "destruction.add",
+        [
+            "added to destruction batch",
+            "dodato u seriju za uništenje",
+            "shtuar në grupin për asgjësim",
+            "додадено во серија за уништување",
+            "adăugat în lotul de distrugere",
+            "dodano u seriju za uništavanje",
+            "dodano u seriju za uništavanje",
+            "dodato u seriju za uništavanje",
+        ],
+    ),
+    (
+        "destruction.freeze",
+        [
+            "destruction batch frozen",
+            "serija za uništenje zaključana",
+            "grupi për asgjësim i kyçur",
+            "серијата за уништување заклучена",
+            "lot de distrugere închis",
+            "serija za uništavanje zaključana",
+            "serija za uništavanje zaključana",
+            "serija za uništavanje zaključana",
+        ],
+    ),
+    (
+        "destruction.recount",
+        [
+            "re-counted for destruction",
+            "ponovo prebrojano pre uništenja",
+            "rinumëruar para asgjësimit",
+            "повторно пребројано пред уништување",
+            "renumărat înainte de distrugere",
+            "ponovo prebrojano prije uništavanja",
+            "ponovno prebrojano prije uništavanja",
+            "ponovo prebrojano prije uništavanja",
+        ],
+    ),
+    (
+        "destruction.execute",
+        [
+            "destroyed",
+            "uništeno",
+            "asgjësuar",
+            "уништено",
+            "distrus",
+            "uništeno",
+            "uništeno",
+            "uništeno",
+        ],
+    ),
+    (
+        "handover.dispatch",
+        [
+            "dispatched in handover",
+            "otpremljeno primopredajom",
+            "dërguar me dorëzim",
+            "испратено со примопредавање",
+            "expediat prin predare-primire",
+            "otpremljeno primopredajom",
+            "otpremljeno primopredajom",
+            "otpremljeno primopredajom",
+        ],
+    ),
+    (
+        "handover.import",
+        [
+            "received in handover bundle",
+            "primljeno u paketu primopredaje",
+            "marrë në paketën e dorëzimit",
+            "примено во пакет за примопредавање",
+            "primit în pachetul de predare-primire",
+            "primljeno u paketu primopredaje",
+            "primljeno u paketu primopredaje",
+            "primljeno u paketu primopredaje",
+        ],
+    ),
+    (
+        "handover.receive_scan",
+        [
+            "counted on arrival",
+            "prebrojano pri prijemu",
+            "numëruar në mbërritje",
+            "пребројано при прием",
+            "numărat la sosire",
+            "prebrojano pri prijemu",
+            "prebrojano pri prijemu",
+            "prebrojano pri prijemu",
+        ],
+    ),
+    (
+        "handover.discrepancy",
+        [
+            "handover difference",
+            "odstupanje pri primopredaji",
+            "mospërputhje në dorëzim",
+            "отстапување при примопредавање",
+            "diferență la predare-primire",
+            "odstupanje pri primopredaji",
+            "odstupanje pri primopredaji",
+            "neslaganje pri primopredaji",
+        ],
+    ),
+    (
+        "handover.accept",
+        [
+            "signed for in handover",
+            "preuzeto primopredajom",
+            "pranuar me dorëzim",
+            "преземено со примопредавање",
+            "primit prin predare-primire",
+            "preuzeto primopredajom",
+            "preuzeto primopredajom",
+            "preuzeto primopredajom",
+        ],
+    ),
+    (
+        "handover.receipt",
+        [
+            "receipt: transferred out",
+            "potvrda prijema: predato",
+            "dëftesë: transferuar jashtë",
+            "потврда за прием: предадено",
+            "confirmare de primire: transferat",
+            "potvrda prijema: predato",
+            "potvrda primitka: predano",
+            "potvrda prijema: predato",
+        ],
+    ),
+];
+
+/// Item types (weapon types, or an exhibit) as the ledger keys them, in the same column order
+/// (the same words as the kiosk's catalogues).
+const ITEM_TYPES: [(&str, [&str; 8]); 11] = [
+    (
+        "pistol",
+        [
+            "pistol",
+            "pištolj",
+            "pistoletë",
+            "пиштол",
+            "pistol",
+            "pištolj",
+            "pištolj",
+            "pištolj",
+        ],
+    ),
+    (
+        "revolver",
+        [
+            "revolver",
+            "revolver",
+            "revole",
+            "револвер",
+            "revolver",
+            "revolver",
+            "revolver",
+            "revolver",
+        ],
+    ),
+    (
+        "rifle",
+        [
+            "rifle",
+            "puška",
+            "pushkë",
+            "пушка",
+            "pușcă",
+            "puška",
+            "puška",
+            "puška",
+        ],
+    ),
+    (
+        "carbine",
+        [
+            "carbine",
+            "karabin",
+            "karabinë",
+            "карабин",
+            "carabină",
+            "karabin",
+            "karabin",
+            "karabin",
+        ],
+    ),
+    (
+        "shotgun",
+        [
+            "shotgun",
+            "sačmarica",
+            "pushkë gjahu",
+            "сачмарка",
+            "pușcă cu alice",
+            "sačmarica",
+            "sačmarica",
+            "sačmarica",
+        ],
+    ),
+    (
+        "submachine_gun",
+        [
+            "submachine gun",
+            "automat",
+            "pistoletë automatike",
+            "машински пиштол",
+            "pistol-mitralieră",
+            "automat",
+            "automatski pištolj",
+            "automat",
+        ],
+    ),
+    (
+        "machine_gun",
+        [
+            "machine gun",
+            "mitraljez",
+            "mitraloz",
+            "митралез",
+            "mitralieră",
+            "mitraljez",
+            "strojnica",
+            "mitraljez",
+        ],
+    ),
+    (
+        "grenade_launcher",
+        [
+            "grenade launcher",
+            "bacač granata",
+            "granatahedhës",
+            "фрлач на гранати",
+            "aruncător de grenade",
+            "bacač granata",
+            "bacač granata",
+            "bacač granata",
+        ],
+    ),
+    (
+        "other",
+        [
+            "other",
+            "ostalo",
+            "tjetër",
+            "друго",
+            "altele",
+            "ostalo",
+            "ostalo",
+            "ostalo",
+        ],
+    ),
+    (
+        "evidence",
+        [
+            "evidence exhibit",
+            "dokazni predmet",
+            "provë materiale",
+            "доказен предмет",
+            "corp delict",
+            "dokazni predmet",
+            "dokazni predmet",
+            "dokazni predmet",
+        ],
+    ),
+    (
+        "weapon",
+        [
+            "weapon",
+            "oružje",
+            "armë",
+            "оружје",
+            "armă",
+            "oružje",
+            "oružje",
+            "oružje",
+        ],
+    ),
+];
+
+fn from_table(language: Language, table: &[(&str, [&str; 8])], key: &str) -> String {
+    let Some((_, words)) = table.iter().find(|(k, _)| *k == key) else {
+        return key.to_string();
+    };
+    let [en, sr, sq, mk, ro, bs, hr, cnr] = *words;
+    match language {
+        Language::English => en.to_string(),
+        Language::SerbianLatin => sr.to_string(),
+        Language::SerbianCyrillic => serbian_to_cyrillic(sr),
+        Language::Albanian => sq.to_string(),
+        Language::Macedonian => mk.to_string(),
+        Language::Romanian => ro.to_string(),
+        Language::Bosnian => bs.to_string(),
+        Language::Croatian => hr.to_string(),
+        Language::Montenegrin => cnr.to_string(),
+    }
+}
+
+impl Language {
+    /// An item status key (`in_store`) in words; an unknown key is printed as it is.
+    pub fn status(self, key: &str) -> String {
+        from_table(self, &STATUSES, key)
+    }
+
+    /// An item type key (`submachine_gun`) in words; anything else is printed as it is.
+    pub fn item_type(self, key: &str) -> String {
+        from_table(self, &ITEM_TYPES, key)
+    }
+
+    /// A ledger event kind (`item.check_out`) in words; an unknown kind is printed as it is.
+    pub fn event(self, kind: &str) -> String {
+        from_table(self, &EVENTS, kind)
+    }
+}
+
 pub fn serbian_to_cyrillic(latin: &str) -> String {
     let mut out = String::with_capacity(latin.len() * 2);
     let mut word = String::new();
@@ -1369,6 +1899,39 @@ fn single(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statuses_and_history_events_print_in_words_in_every_language() {
+        assert_eq!(Language::Croatian.status("in_store"), "u skladištu");
+        assert_eq!(Language::SerbianCyrillic.status("destroyed"), "уништено");
+        assert_eq!(Language::English.event("item.check_out"), "checked out");
+        assert_eq!(Language::Croatian.item_type("machine_gun"), "strojnica");
+        assert_eq!(Language::SerbianCyrillic.item_type("rifle"), "пушка");
+        assert_eq!(Language::Romanian.item_type("AK-47 style"), "AK-47 style");
+        assert_eq!(
+            Language::Romanian.event("custody.transfer"),
+            "predare în custodie"
+        );
+        // Unknown keys are printed as they are, never dropped.
+        assert_eq!(Language::Albanian.status("quarantined"), "quarantined");
+        assert_eq!(Language::Macedonian.event("site.init"), "site.init");
+        for l in Language::ALL {
+            for (key, _) in STATUSES.iter().chain(EVENTS.iter()) {
+                let words = if key.contains('.') {
+                    l.event(key)
+                } else {
+                    l.status(key)
+                };
+                // In words: no key syntax left (English "destroyed" may equal its key).
+                let keyish = words.contains('_') || (key.contains('.') && words == *key);
+                assert!(!words.is_empty() && !keyish, "{l:?} {key}");
+            }
+            for (key, _) in ITEM_TYPES.iter() {
+                let words = l.item_type(key);
+                assert!(!words.is_empty() && !words.contains('_'), "{l:?} {key}");
+            }
+        }
+    }
 
     #[test]
     fn a_serbian_commission_reads_the_title_in_both_scripts() {
