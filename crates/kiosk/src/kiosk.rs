@@ -116,6 +116,29 @@ fn marking_serial(aim: &str, data: &[u8], text: &str) -> (String, String) {
     }
 }
 
+/// One history row in the screen's language: what happened (custody-docs' words for the
+/// event kind, the same as on a printed history), from where to where, and who did it. Core's
+/// English summary is shown only when the event moved nothing.
+fn history_line(l: custody_docs::Language, h: &custody_core::HistoryEntry) -> String {
+    let m = &h.movement;
+    let mut parts = vec![l.event(&h.kind)];
+    match (m.from.is_empty(), m.to.is_empty()) {
+        (true, true) => {}
+        (true, false) => parts.push(format!("→ {}", m.to)),
+        (false, true) => parts.push(format!("{} →", m.from)),
+        (false, false) => parts.push(format!("{} → {}", m.from, m.to)),
+    }
+    if !m.notes.is_empty() {
+        parts.push(m.notes.clone());
+    } else if m.from.is_empty() && m.to.is_empty() {
+        parts.push(h.summary.clone());
+    }
+    if let Some(actor) = &h.actor {
+        parts.push(format!("({actor})"));
+    }
+    parts.join(" · ")
+}
+
 fn item_summary(item: &ItemView) -> String {
     item.label_text()
 }
@@ -744,6 +767,9 @@ impl Kiosk {
         }
         match self.ledger.history(query) {
             Ok((item, history)) => {
+                let language = crate::kiosk::documents::document_language(
+                    &app.global::<SettingsState>().get_language(),
+                );
                 st.set_message(msg(""));
                 st.set_code(item.code.clone().into());
                 st.set_title(
@@ -772,9 +798,9 @@ impl Kiosk {
                     .map(|h| HistoryRow {
                         seq: h.seq.to_string().into(),
                         time: time_text(&h.time).into(),
+                        summary: history_line(language, &h).into(),
                         kind: h.kind.into(),
                         actor: h.actor.unwrap_or_default().into(),
-                        summary: h.summary.into(),
                     })
                     .collect();
                 st.set_history(model(rows));

@@ -467,3 +467,33 @@ fn a_full_disk_shows_the_banner_records_nothing_half_done_and_the_kiosk_carries_
     tap(&d.app, "Register weapon");
     assert!(reads(&d.app, "Intake message").starts_with("Registered"));
 }
+
+#[test]
+fn an_item_history_reads_in_the_kiosk_language() {
+    init();
+    let d = depot(3);
+    sign_in(&d.app, "OFF1", "2222");
+    tap(&d.app, "Search");
+    use slint::{ComponentHandle, Model};
+    let code = d.site.weapon_codes[0].clone();
+    d.kiosk.borrow_mut().search(&d.app, &code);
+    let first = |app: &custody_kiosk::AppWindow| {
+        app.global::<custody_kiosk::SearchState>()
+            .get_history()
+            .row_data(0)
+            .expect("a history row")
+            .summary
+            .to_string()
+    };
+    let english = first(&d.app);
+    assert!(english.starts_with("registered (weapon)"), "{english}");
+    assert!(english.contains("Marko Petrović"), "{english}");
+    // Only the kiosk's language setting, not the process-wide translation: tests run in
+    // parallel and read English sentences.
+    d.app
+        .global::<custody_kiosk::SettingsState>()
+        .set_language("hr".into());
+    d.kiosk.borrow_mut().search(&d.app, &code);
+    let croatian = first(&d.app);
+    assert!(croatian.starts_with("evidentirano (oružje)"), "{croatian}");
+}

@@ -24,13 +24,18 @@ pub enum DocumentTarget {
     History(String),
 }
 
-/// The document language for a kiosk language; English where documents have no translation.
+/// The document language for a kiosk language (every kiosk language has one; anything else
+/// prints in English).
 pub fn document_language(ui_language: &str) -> Language {
     match ui_language {
         "sr@latin" => Language::SerbianLatin,
         "sr" => Language::SerbianCyrillic,
         "sq" => Language::Albanian,
         "mk" => Language::Macedonian,
+        "ro" => Language::Romanian,
+        "bs" => Language::Bosnian,
+        "hr" => Language::Croatian,
+        "cnr" => Language::Montenegrin,
         _ => Language::English,
     }
 }
@@ -319,5 +324,22 @@ impl Kiosk {
         };
         st.set_message_good(good);
         st.set_message(m);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kiosk_language_prints_documents_in_that_language() {
+        let mut seen = Vec::new();
+        for (code, _) in crate::LANGUAGES {
+            let l = document_language(code);
+            assert_eq!(l == Language::English, code == "en", "{code}");
+            assert!(!seen.contains(&l), "{code} shares a document language");
+            seen.push(l);
+        }
+        assert_eq!(seen.len(), Language::ALL.len());
     }
 }
