@@ -761,7 +761,8 @@ impl Kiosk {
         self.touch();
         let st = app.global::<SearchState>();
         let query = query.trim();
-        st.set_query(query.into());
+        // A scanned code is shown as printed on its label (W-XXXXX-XXXXX-X).
+        st.set_query(display_code(query).into());
         if query.is_empty() {
             return;
         }
