@@ -25,6 +25,16 @@ use std::path::Path;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+/// Shows an answer on a screen's message box: green for `Ok`, red for `Err`. Every screen's
+/// global has the same two properties, but Slint gives them no common trait.
+macro_rules! say {
+    ($state:expr, $answer:expr $(,)?) => {{
+        let answer: Result<$crate::Msg, $crate::Msg> = $answer;
+        $state.set_message_good(answer.is_ok());
+        $state.set_message(answer.unwrap_or_else(|m| m));
+    }};
+}
+
 pub mod documents;
 pub mod workflows;
 
@@ -493,8 +503,7 @@ impl Kiosk {
             return;
         };
         let answer = self.print_label(&code, &text);
-        st.set_message_good(answer.is_ok());
-        st.set_message(answer.unwrap_or_else(|m| m));
+        say!(st, answer);
     }
 
     // ---- move and transfer -------------------------------------------------------------
@@ -828,8 +837,7 @@ impl Kiosk {
             .find_item(&st.get_code())
             .map_err(|e| self.report(app, &e))
             .and_then(|item| self.print_label(&item.code, &item.label_text()));
-        st.set_message_good(answer.is_ok());
-        st.set_message(answer.unwrap_or_else(|m| m));
+        say!(st, answer);
     }
 
     // ---- settings ----------------------------------------------------------------------
@@ -907,8 +915,7 @@ impl Kiosk {
                 })
                 .map(|path| msg1("key-written", path.display()))
         };
-        st.set_message_good(answer.is_ok());
-        st.set_message(answer.unwrap_or_else(|m| m));
+        say!(st, answer);
     }
 
     /// An administrator trusts another site's key from its key file; core checks the role
@@ -946,8 +953,7 @@ impl Kiosk {
                     Ok(msg1("key-trusted", name))
                 })
         };
-        st.set_message_good(answer.is_ok());
-        st.set_message(answer.unwrap_or_else(|m| m));
+        say!(st, answer);
         self.refresh_settings(app);
     }
 

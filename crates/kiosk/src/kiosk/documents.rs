@@ -114,12 +114,10 @@ impl Kiosk {
         };
         let folder = PathBuf::from(st.get_folder().trim());
         let english = st.get_language() == "en";
-        let (good, m) = match self.issue_document(app, &target, &folder, english, print) {
-            Ok(m) => (true, m),
-            Err(m) => (false, m),
-        };
-        st.set_message_good(good);
-        st.set_message(m);
+        say!(
+            st,
+            self.issue_document(app, &target, &folder, english, print)
+        );
     }
 
     /// Issues `target` as PDF into `folder` and, when asked, prints it. The answer is the
@@ -253,15 +251,11 @@ impl Kiosk {
             self.settings.label_device = device.into();
         }
         self.settings.label_dpi = dpi;
-        let (good, m) = match self.save_settings() {
-            Ok(()) => (true, msg("printing-saved")),
-            Err(m) => (false, m),
-        };
+        let saved = self.save_settings().map(|()| msg("printing-saved"));
         // The documents screen starts from the new folder next time it is opened.
         app.global::<DocumentsState>().set_folder("".into());
         self.refresh_printing(app);
-        st.set_message_good(good);
-        st.set_message(m);
+        say!(st, saved);
     }
 
     /// Writes this PC's settings beside the ledger.
@@ -318,12 +312,7 @@ impl Kiosk {
                 "TEST".to_string(),
             ),
         };
-        let (good, m) = match self.print_label(&code, &text) {
-            Ok(m) => (true, m),
-            Err(m) => (false, m),
-        };
-        st.set_message_good(good);
-        st.set_message(m);
+        say!(st, self.print_label(&code, &text));
     }
 }
 

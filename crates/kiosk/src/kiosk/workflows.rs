@@ -872,11 +872,6 @@ impl Kiosk {
         std::fs::read(path).map_err(|e| msg2("read-failed", path, e))
     }
 
-    fn say(st: &HandoverState<'_>, answer: Result<Msg, Msg>) {
-        st.set_message_good(answer.is_ok());
-        st.set_message(answer.unwrap_or_else(|m| m));
-    }
-
     /// Sending side: the signed bundle onto the stick that travels with the items.
     pub fn handover_export(&mut self, app: &AppWindow) -> Option<std::path::PathBuf> {
         let code = self.flows.outgoing.clone();
@@ -885,8 +880,8 @@ impl Kiosk {
                 l.handover_export(a, c)
             });
         let path = written.as_ref().ok().cloned();
-        Self::say(
-            &app.global::<HandoverState>(),
+        say!(
+            app.global::<HandoverState>(),
             written.map(|p| msg1("exported", p.display())),
         );
         path
@@ -908,7 +903,7 @@ impl Kiosk {
                 st.set_counted(0);
                 Ok(msg2("imported", display_code(&h.code), h.items))
             });
-        Self::say(&st, answer);
+        say!(st, answer);
         self.refresh_handover(app);
     }
 
@@ -1011,8 +1006,8 @@ impl Kiosk {
                 l.handover_receipt(a, c)
             });
         let path = written.as_ref().ok().cloned();
-        Self::say(
-            &app.global::<HandoverState>(),
+        say!(
+            app.global::<HandoverState>(),
             written.map(|p| msg1("receipt-written", p.display())),
         );
         path
@@ -1039,7 +1034,7 @@ impl Kiosk {
                 st.set_receipt_path("".into());
                 Ok(msg2("receipt-imported", display_code(&h.code), received))
             });
-        Self::say(&st, answer);
+        say!(st, answer);
     }
 
     /// Seals and prints a document about what this screen just finished (into this PC's
@@ -1063,23 +1058,19 @@ impl Kiosk {
             _ => self.flows.received.clone(),
         };
         let answer = self.print_finished(app, DocumentKind::HandoverManifest, code);
-        Self::say(&app.global::<HandoverState>(), answer);
+        say!(app.global::<HandoverState>(), answer);
     }
 
     pub fn destruction_print_certificate(&mut self, app: &AppWindow) {
         let code = self.flows.batch.clone();
         let answer = self.print_finished(app, DocumentKind::DestructionCertificate, code);
-        let st = app.global::<DestructionState>();
-        st.set_message_good(answer.is_ok());
-        st.set_message(answer.unwrap_or_else(|m| m));
+        say!(app.global::<DestructionState>(), answer);
     }
 
     pub fn stocktake_print_report(&mut self, app: &AppWindow) {
         let code = self.flows.closed_count.clone();
         let answer = self.print_finished(app, DocumentKind::StocktakeReport, code);
-        let st = app.global::<StocktakeState>();
-        st.set_message_good(answer.is_ok());
-        st.set_message(answer.unwrap_or_else(|m| m));
+        say!(app.global::<StocktakeState>(), answer);
     }
 
     pub(super) fn workflow_scan(&mut self, app: &AppWindow, screen: &str, text: &str) -> Answer {
