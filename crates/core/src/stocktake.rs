@@ -458,46 +458,53 @@ impl Ledger {
         .map_err(Into::into)
     }
 
-    /// Tallies of the count so far: scans, unknown codes, alarms and places counted.
+    /// Tallies of the count so far: scans, unknown codes, alarms and places counted. Called
+    /// after every scan of a count, so it aggregates in SQL over the count's own scans (its
+    /// primary-key range) rather than reading them all into Rust.
     pub fn stocktake_progress(&self, stocktake: &str) -> Result<StocktakeProgress> {
         let (id, _, _) = stocktake_row(&self.conn, stocktake)?;
-        let mut progress = StocktakeProgress::default();
-        let mut codes = HashSet::new();
-        let mut unknown = HashSet::new();
-        let mut alarms = HashSet::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT ss.code, ss.item_id, i.status, l.name FROM stocktake_scans ss
-             LEFT JOIN items i ON i.id = ss.item_id
-             LEFT JOIN locations l ON l.id = ss.at_location
-             WHERE ss.stocktake_id = ?1 ORDER BY ss.seq",
+        let (scans, distinct_codes): (u64, u64) = self.conn.query_row(
+            "SELECT scans, distinct_codes FROM stocktakes WHERE id = ?1",
+            [&id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let mut rows = stmt.query([&id])?;
-        while let Some(r) = rows.next()? {
-            let code: String = r.get(0)?;
-            let item: Option<String> = r.get(1)?;
-            let status: Option<String> = r.get(2)?;
-            let place: Option<String> = r.get(3)?;
-            progress.scans += 1;
-            match (item, status) {
-                (None, _) => {
-                    unknown.insert(code.clone());
-                }
-                (Some(item), Some(s)) if status_from_column(&s).is_terminal() => {
-                    alarms.insert(item);
-                }
-                _ => {}
-            }
-            codes.insert(code);
-            if let Some(place) = place {
-                if !progress.places_counted.contains(&place) {
-                    progress.places_counted.push(place);
-                }
-            }
-        }
-        progress.distinct_codes = codes.len() as u64;
-        progress.unknown = unknown.len() as u64;
-        progress.alarms = alarms.len() as u64;
-        Ok(progress)
+        let unknown: u64 = self.conn.query_row(
+            "SELECT COUNT(DISTINCT code) FROM stocktake_scans
+             WHERE stocktake_id = ?1 AND item_id IS NULL",
+            [&id],
+            |r| r.get(0),
+        )?;
+        // Alarms are the items in a terminal status (`ItemStatus::is_terminal`).
+        let terminal: Vec<&str> = ItemStatus::ALL
+            .iter()
+            .filter(|s| s.is_terminal())
+            .map(|s| s.as_str())
+            .collect();
+        let alarms: u64 = self.conn.query_row(
+            &format!(
+                "SELECT COUNT(DISTINCT ss.item_id) FROM stocktake_scans ss
+                 JOIN items i ON i.id = ss.item_id
+                 WHERE ss.stocktake_id = ?1 AND i.status IN ({})",
+                vec!["?"; terminal.len()].join(",")
+            ),
+            rusqlite::params_from_iter(std::iter::once(id.as_str()).chain(terminal)),
+            |r| r.get(0),
+        )?;
+        let places_counted = self
+            .conn
+            .prepare(
+                "SELECT l.name FROM stocktake_scans ss JOIN locations l ON l.id = ss.at_location
+                 WHERE ss.stocktake_id = ?1 GROUP BY ss.at_location ORDER BY MIN(ss.seq)",
+            )?
+            .query_map([&id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(StocktakeProgress {
+            scans,
+            distinct_codes,
+            unknown,
+            alarms,
+            places_counted,
+        })
     }
 
     pub fn stocktakes(&self) -> Result<Vec<StocktakeView>> {
