@@ -283,15 +283,13 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
 
     // At the sender: a missing file is named; the real receipt closes the handover.
     let app = &sender.app;
-    type_into(app, "Receipt from the receiver", "/nonexistent/M.receipt");
-    tap(app, "Import receipt");
+    let import_receipt = |path: &str| {
+        type_into(app, "Receipt from the receiver", path);
+        tap(app, "Import receipt");
+    };
+    import_receipt("/nonexistent/M.receipt");
     assert!(reads(app, "Handover message").contains("could not be read"));
-    type_into(
-        app,
-        "Receipt from the receiver",
-        &receipt.display().to_string(),
-    );
-    tap(app, "Import receipt");
+    import_receipt(&receipt.display().to_string());
     // Until the sender's administrator trusts the receiving site's key, the receipt is refused.
     let said = reads(app, "Handover message");
     assert!(said.contains("trust"), "{said}");
@@ -313,28 +311,23 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
     assert!(said.contains("key written"), "{said}");
     let key_file = file_ending(stick.path(), ".custody-key");
     // At the sender, an officer may not trust keys; the administrator does, from Settings.
-    tap(app, "Settings");
-    tap(app, "Other sites");
-    type_into(app, "Key file", &key_file.display().to_string());
-    tap(app, "Trust key");
+    let trust_from_settings = || {
+        tap(app, "Settings");
+        tap(app, "Other sites");
+        type_into(app, "Key file", &key_file.display().to_string());
+        tap(app, "Trust key");
+    };
+    trust_from_settings();
     assert!(reads(app, "Settings message").contains("may not"));
     assert_eq!(reads(app, "Trusted sites"), "0");
     tap(app, "Sign out");
     sign_in(app, "ADM1", "1111");
-    tap(app, "Settings");
-    tap(app, "Other sites");
-    type_into(app, "Key file", &key_file.display().to_string());
-    tap(app, "Trust key");
+    trust_from_settings();
     let said = reads(app, "Settings message");
     assert!(said.contains("now trusted"), "{said}");
     assert_eq!(reads(app, "Trusted sites"), "1");
     tap(app, "Handover");
-    type_into(
-        app,
-        "Receipt from the receiver",
-        &receipt.display().to_string(),
-    );
-    tap(app, "Import receipt");
+    import_receipt(&receipt.display().to_string());
     let said = reads(app, "Handover message");
     assert!(said.contains("verified: 1 items"), "{said}");
     let ledger = sender.kiosk.borrow();
