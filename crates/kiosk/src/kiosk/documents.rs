@@ -191,9 +191,16 @@ impl Kiosk {
 
     fn print_saved(&self, path: &Path, doc: &Issued, shown: &str) -> Result<Msg, Msg> {
         let title = format!("{} {}", doc.title, doc.id);
+        let printed = msg2("document-printed", shown, path.display());
+        self.spool(path, &title, printed)
+    }
+
+    /// Hands a saved PDF to this PC's spooler: `printed` when it took the job, else why not
+    /// (the file stays where it was saved either way).
+    fn spool(&self, path: &Path, title: &str, printed: Msg) -> Result<Msg, Msg> {
         let s = &self.settings;
-        match print_file(&s.print_command, path, &s.document_printer, &title) {
-            Ok(_) => Ok(msg2("document-printed", shown, path.display())),
+        match print_file(&s.print_command, path, &s.document_printer, title) {
+            Ok(_) => Ok(printed),
             Err(OutputError::NoSpooler { .. }) => Err(msg1("no-spooler", path.display())),
             Err(e) => Err(msg2("print-refused", e, path.display())),
         }
@@ -287,12 +294,7 @@ impl Kiosk {
                 check_folder(folder).map_err(|e| msg1("label-failed", e))?;
                 let path = save_durably(folder, &format!("label-{shown}.pdf"), &pdf)
                     .map_err(|e| msg1("label-failed", e))?;
-                let s = &self.settings;
-                match print_file(&s.print_command, &path, &s.document_printer, &shown) {
-                    Ok(_) => Ok(msg1("label-printed", shown)),
-                    Err(OutputError::NoSpooler { .. }) => Err(msg1("no-spooler", path.display())),
-                    Err(e) => Err(msg2("print-refused", e, path.display())),
-                }
+                self.spool(&path, &shown, msg1("label-printed", &shown))
             }
         }
     }
