@@ -35,7 +35,7 @@ fn ten_thousand_scans_with_an_unplug_are_each_recorded_exactly_once() {
         badge: "ADM".into(),
         roles: vec![Role::Administrator],
     };
-    drop(Ledger::create(&db, "Depot", admin, "1111").unwrap());
+    drop(Ledger::create(&db, "Depot", admin, "731904").unwrap());
     let link = dir.path().join("scanner");
     let mut sim = PtySimulator::create(Some(&link)).unwrap();
     let framing = builtin_profile("generic-cdc").unwrap().framing;

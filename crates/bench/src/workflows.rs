@@ -41,16 +41,20 @@ fn new_site(path: &Path, name: &str) -> Result<BenchSite> {
             "ADM",
             vec![Role::Administrator, Role::Officer],
         ),
-        "1111",
+        "731904",
     )?;
-    ledger.register_person(&admin, person("Ivo", "INS", vec![Role::Inspector]), "2222")?;
+    ledger.register_person(
+        &admin,
+        person("Ivo", "INS", vec![Role::Inspector]),
+        "642087",
+    )?;
     ledger.register_person(
         &admin,
         person("Vesna", "WIT", vec![Role::Inspector]),
-        "3333",
+        "553719",
     )?;
-    let inspector = ledger.authenticate("INS", "2222")?;
-    let witness = ledger.authenticate("WIT", "3333")?;
+    let inspector = ledger.authenticate("INS", "642087")?;
+    let witness = ledger.authenticate("WIT", "553719")?;
     Ok(BenchSite {
         ledger,
         admin,

@@ -333,9 +333,10 @@ pub enum ImportCommand {
     /// Exit code 0 if every row went in, 2 if some rows were rejected (listed with line numbers)
     Weapons {
         file: PathBuf,
-        /// Rows per transaction; everything reported as committed is on disk
-        #[arg(long, default_value_t = 1000)]
-        batch: usize,
+        /// Rows per transaction (1 to 2000); everything reported as committed is on disk
+        #[arg(long, default_value_t = 1000,
+              value_parser = clap::value_parser!(u16).range(1..=custody_core::import::MAX_IMPORT_BATCH as i64))]
+        batch: u16,
         /// Write the rejected rows as CSV (line,reason) to this file
         #[arg(long)]
         errors: Option<PathBuf>,
@@ -363,17 +364,23 @@ pub fn import(ctx: &Context, cmd: ImportCommand) -> Result<ExitCode> {
         );
         bar
     });
-    let report = ledger.import_weapons(&actor, rows, batch, |p: ImportProgress| match &bar {
-        Some(bar) => {
-            bar.set_position(p.processed as u64);
-            bar.set_message(format!("{} committed", p.committed));
-        }
-        // Without a terminal, one durable-progress line per batch (scripts and tests read it).
-        None => eprintln!(
-            "committed {} of {} rows (through line {})",
-            p.committed, total, p.last_committed_line
-        ),
-    })?;
+    let report =
+        ledger.import_weapons(
+            &actor,
+            rows,
+            usize::from(batch),
+            |p: ImportProgress| match &bar {
+                Some(bar) => {
+                    bar.set_position(p.processed as u64);
+                    bar.set_message(format!("{} committed", p.committed));
+                }
+                // Without a terminal, one durable-progress line per batch (scripts and tests read it).
+                None => eprintln!(
+                    "committed {} of {} rows (through line {})",
+                    p.committed, total, p.last_committed_line
+                ),
+            },
+        )?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }

@@ -17,7 +17,7 @@ fn custody(db: &Path, args: &[&str], pin: &str) -> Output {
         .arg(db)
         .args(args)
         .env("CUSTODY_PIN", pin)
-        .env("CUSTODY_NEW_PIN", "5555")
+        .env("CUSTODY_NEW_PIN", "375298")
         .env_remove("CUSTODY_AS")
         .stdin(Stdio::null())
         .output()
@@ -51,7 +51,7 @@ fn site() -> Site {
             "--admin-badge",
             "ADM",
         ],
-        "1111",
+        "731904",
     ));
     ok(custody(
         &db,
@@ -67,12 +67,12 @@ fn site() -> Site {
             "--role",
             "officer",
         ],
-        "1111",
+        "731904",
     ));
     ok(custody(
         &db,
         &["--as", "OFF", "location", "add", "--name", "Vault A"],
-        "5555",
+        "375298",
     ));
     Site { _dir: dir, db }
 }
@@ -96,7 +96,7 @@ fn an_officer_imports_a_campaign_list_and_bad_rows_are_reported_by_line() {
     let out = custody(
         &s.db,
         &["--as", "OFF", "import", "weapons", csv.to_str().unwrap()],
-        "5555",
+        "375298",
     );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let t = text(&out);
@@ -120,7 +120,7 @@ fn an_officer_imports_a_campaign_list_and_bad_rows_are_reported_by_line() {
     let out = custody(
         &s.db,
         &["--as", "OFF", "import", "weapons", clean.to_str().unwrap()],
-        "5555",
+        "375298",
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
@@ -133,7 +133,7 @@ fn a_malformed_csv_header_is_refused_before_anything_is_written() {
     let out = custody(
         &s.db,
         &["--as", "OFF", "import", "weapons", csv.to_str().unwrap()],
-        "5555",
+        "375298",
     );
     assert_eq!(out.status.code(), Some(1));
     let t = text(&out);
@@ -175,7 +175,7 @@ fn item_show_history_and_exports_agree() {
             "--location",
             "Vault A",
         ],
-        "5555",
+        "375298",
     ));
     let code = out
         .split_whitespace()
@@ -185,12 +185,12 @@ fn item_show_history_and_exports_agree() {
     ok(custody(
         &s.db,
         &["--as", "OFF", "location", "add", "--name", "Vault B"],
-        "5555",
+        "375298",
     ));
     ok(custody(
         &s.db,
         &["--as", "OFF", "move", &code, "--to", "Vault B"],
-        "5555",
+        "375298",
     ));
     let show = ok(custody(&s.db, &["item", "show", "ab-123"], ""));
     assert!(
@@ -219,7 +219,7 @@ fn item_show_history_and_exports_agree() {
             "--manufacturer",
             "zastava",
         ],
-        "5555",
+        "375298",
     );
     assert_eq!(dup.status.code(), Some(1));
     assert!(
@@ -328,7 +328,7 @@ fn a_bulk_import_killed_mid_way_loses_nothing_it_reported_committed() {
             "--batch",
             "500",
         ])
-        .env("CUSTODY_PIN", "5555")
+        .env("CUSTODY_PIN", "375298")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -186,8 +186,12 @@ fn parse_row(
     })
 }
 
+/// The most rows one import transaction may hold: about 200 ms of writing on a site PC, so
+/// a scan at another kiosk never waits long behind an import (docs/SECURITY.md).
+pub const MAX_IMPORT_BATCH: usize = 2000;
+
 impl Ledger {
-    /// Imports parsed rows, `batch` rows per transaction. Each row goes in whole or not at all.
+    /// Imports parsed rows, `batch` rows per transaction (at most [`MAX_IMPORT_BATCH`]). Each row goes in whole or not at all.
     pub fn import_weapons(
         &mut self,
         actor: &Actor,
@@ -199,7 +203,7 @@ impl Ledger {
         let mut report = ImportReport::default();
         let mut locations: HashMap<String, String> = HashMap::new();
         let mut processed = 0usize;
-        for chunk in rows.chunks(batch.max(1)) {
+        for chunk in rows.chunks(batch.clamp(1, MAX_IMPORT_BATCH)) {
             let (imported, rejected) = self.write(|w| {
                 let mut imported = Vec::new();
                 let mut rejected = Vec::new();

@@ -53,6 +53,22 @@ pub struct Ledger {
     site_key: Option<SiteKey>,
     pub(crate) site_id: String,
     clock: Clock,
+    warnings: Vec<OpenWarning>,
+}
+
+/// Something found on opening that does not stop work but that an administrator must hear.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpenWarning {
+    #[error("the site key {path} was readable by others (mode {mode:o}); it is now 0600, but it may have been copied: consider it exposed")]
+    KeyReadableByOthers { path: String, mode: u32 },
+    #[error("{path} was readable by others; it is now 0600")]
+    ModeTightened { path: String },
+}
+
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// RFC 3339 UTC with microseconds, the only time format in the ledger.
@@ -145,6 +161,7 @@ impl<'a> Writer<'a> {
         body: &EventBody,
     ) -> Result<i64> {
         let (kind, payload) = body.to_columns();
+        crate::fields::check_payload(&payload)?;
         let subject = body.subject();
         let id = new_id();
         let seq = self.head_seq + 1;
@@ -214,13 +231,34 @@ impl Ledger {
         admin: PersonRecord,
         admin_pin: &str,
     ) -> Result<(Ledger, Actor)> {
+        Ledger::create_with(path, site_name, admin, admin_pin, false)
+    }
+
+    /// A demonstration ledger: marked as such in its first event, so every front end says so
+    /// on every screen and it never issues a sealed document.
+    pub fn create_demo(
+        path: &Path,
+        site_name: &str,
+        admin: PersonRecord,
+        admin_pin: &str,
+    ) -> Result<(Ledger, Actor)> {
+        Ledger::create_with(path, site_name, admin, admin_pin, true)
+    }
+
+    fn create_with(
+        path: &Path,
+        site_name: &str,
+        admin: PersonRecord,
+        admin_pin: &str,
+        demo: bool,
+    ) -> Result<(Ledger, Actor)> {
         if path.exists() {
             return Err(CustodyError::LedgerExists(path.display().to_string()));
         }
         if site_name.trim().is_empty() {
             return Err(CustodyError::Invalid("the site needs a name".into()));
         }
-        crate::auth::check_pin_policy(admin_pin)?;
+        crate::auth::check_new_pin(admin_pin, &admin.badge)?;
         crate::workflows::check_person(&admin)?;
         let key_path = key_path_for(path);
         if key_path.exists() {
@@ -231,9 +269,19 @@ impl Ledger {
             });
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
+            if !dir.exists() {
+                // A folder made for the ledger is the custody user's alone.
+                let mut builder = std::fs::DirBuilder::new();
+                builder.recursive(true);
+                #[cfg(unix)]
+                std::os::unix::fs::DirBuilderExt::mode(&mut builder, crate::files::DIR_MODE);
+                builder.create(dir)?;
+            }
         }
         let key = SiteKey::generate();
+        // The file exists, 0600, before SQLite opens it; SQLite gives its -wal and -shm files
+        // the same permissions.
+        drop(crate::files::create_new_private(path)?);
         let conn = Connection::open(path)?;
         configure(&conn)?;
         let site_id = new_id();
@@ -243,8 +291,9 @@ impl Ledger {
             site_key: None,
             site_id: site_id.clone(),
             clock: Box::new(Utc::now),
+            warnings: Vec::new(),
         };
-        let pin_hash = crate::auth::hash_pin(admin_pin)?;
+        let pin_hash = crate::auth::hash_pin_peppered(admin_pin, Some(&key.pin_pepper()))?;
         let created = ledger.migrate().and_then(|()| {
             ledger.write(|w| {
                 w.append(
@@ -256,6 +305,7 @@ impl Ledger {
                         public_key: hex::encode(key.public().as_bytes()),
                         key_id: key.key_id(),
                         format: LEDGER_FORMAT,
+                        demo,
                     },
                 )?;
                 Ok(())
@@ -269,7 +319,7 @@ impl Ledger {
         key.save(&key_path)?;
         ledger.site_key = Some(key);
         let admin_id = ledger.write(|w| {
-            let id = crate::workflows::append_person(w, None, &admin, &pin_hash)?;
+            let id = crate::workflows::append_person(w, None, &admin, &pin_hash, true)?;
             Ok(id)
         })?;
         let actor = Actor {
@@ -313,6 +363,7 @@ impl Ledger {
             site_key: None,
             site_id: String::new(),
             clock: Box::new(Utc::now),
+            warnings: Vec::new(),
         };
         let version = schema::version(&ledger.conn)?;
         if version > schema::CURRENT_VERSION {
@@ -331,11 +382,54 @@ impl Ledger {
             .ok_or_else(|| {
                 CustodyError::NotALedger(path.display().to_string(), "it has no site".into())
             })?;
+        for file in [
+            path.to_path_buf(),
+            sidecar(path, "-wal"),
+            sidecar(path, "-shm"),
+        ] {
+            if crate::files::tighten(&file, crate::files::FILE_MODE).unwrap_or(false) {
+                ledger.warnings.push(OpenWarning::ModeTightened {
+                    path: file.display().to_string(),
+                });
+            }
+        }
         let key_path = key_path_for(path);
         if key_path.exists() {
-            ledger.site_key = Some(SiteKey::load(&key_path)?);
+            let key = SiteKey::load(&key_path)?;
+            let expected = ledger.public_key_hex()?;
+            if hex::encode(key.public().as_bytes()) != expected {
+                return Err(CustodyError::WrongSiteKey {
+                    path: key_path.display().to_string(),
+                    found: key.key_id(),
+                    expected: ledger.key_id()?,
+                });
+            }
+            if crate::files::mode_of(&key_path) & 0o077 != 0 {
+                ledger.warnings.push(OpenWarning::KeyReadableByOthers {
+                    path: key_path.display().to_string(),
+                    mode: crate::files::mode_of(&key_path),
+                });
+                let _ = crate::files::tighten(&key_path, crate::files::FILE_MODE);
+            }
+            ledger.site_key = Some(key);
         }
         Ok(ledger)
+    }
+
+    /// What opening the ledger found that an administrator should hear about.
+    pub fn warnings(&self) -> &[OpenWarning] {
+        &self.warnings
+    }
+
+    /// True for a demonstration ledger (`custody demo`, the kiosk's `--demo`).
+    pub fn is_demo(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT demo FROM site", [], |r| r.get(0))?)
+    }
+
+    pub(crate) fn site_key(&self) -> Option<&SiteKey> {
+        self.site_key.as_ref()
     }
 
     fn migrate(&mut self) -> Result<()> {
@@ -380,8 +474,21 @@ impl Ledger {
     }
 
     /// Appends a signed checkpoint over the current head. Needs the site key file.
-    pub fn checkpoint(&mut self, reason: &str) -> Result<i64> {
+    pub(crate) fn checkpoint(&mut self, reason: &str) -> Result<i64> {
         Ok(self.write_checkpointed(reason, |_| Ok(()))?.1)
+    }
+
+    /// A checkpoint a signed-in person asked for ("end of shift"): the reason names who asked
+    /// (a checkpoint event itself has no actor, docs/ledger-format.md).
+    pub fn checkpoint_by(&mut self, actor: &Actor, reason: &str) -> Result<i64> {
+        let reason = reason.trim();
+        crate::fields::check_text("reason", reason)?;
+        let reason = if reason.is_empty() {
+            format!("requested by {} ({})", actor.name, actor.badge)
+        } else {
+            format!("requested by {} ({}): {reason}", actor.name, actor.badge)
+        };
+        self.checkpoint(&reason)
     }
 
     fn missing_key(&self) -> CustodyError {

@@ -11,6 +11,8 @@ pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod event;
+pub mod fields;
+pub mod files;
 pub mod handover;
 pub mod history;
 pub mod import;

@@ -185,14 +185,17 @@ fn append_scan(
         actor_id,
         None,
         &EventBody::ScanRecorded {
-            device: scan.device.clone(),
-            port: scan.port.clone(),
-            profile: scan.profile.clone(),
-            aim: scan.aim.clone(),
+            device: crate::fields::visible(&scan.device),
+            port: crate::fields::visible(&scan.port),
+            profile: crate::fields::visible(&scan.profile),
+            aim: crate::fields::visible(&scan.aim),
             data_hex: hex::encode(&scan.data),
             outcome: outcome.label().into(),
             item_id,
-            error,
+            error: crate::fields::visible(&error)
+                .chars()
+                .take(crate::fields::MAX_TEXT)
+                .collect(),
         },
     )
 }

@@ -228,6 +228,29 @@ fn walk_chain(
                     ));
                 }
             }
+            (
+                EventBody::AdminBreakGlass {
+                    person_id,
+                    credential_digest,
+                    signature,
+                    ..
+                },
+                Some((sid, key)),
+            ) => {
+                let note =
+                    crate::keys::break_glass_note(sid, person_id, credential_digest, fields.time);
+                if !verify_signature(key, note.as_bytes(), signature) {
+                    return Ok((
+                        report(
+                            problem(seq, "break-glass recovery is not signed by the site key"),
+                            done,
+                            running,
+                            checkpoints,
+                        ),
+                        None,
+                    ));
+                }
+            }
             _ => {}
         }
         if !replay(seq, fields.time, body) {
@@ -289,7 +312,28 @@ impl Ledger {
             });
         let read = self.conn.unchecked_transaction()?;
         let mut batch: Batch = Vec::with_capacity(4096);
+        // The credential each person's last PIN event committed to: (event, digest).
+        let mut committed: std::collections::HashMap<String, (i64, String)> =
+            std::collections::HashMap::new();
         let (mut report, _) = walk_chain(&read, |seq, time, body| {
+            match &body {
+                EventBody::PersonPinSet {
+                    person_id,
+                    credential_digest: Some(digest),
+                }
+                | EventBody::AdminBreakGlass {
+                    person_id,
+                    credential_digest: digest,
+                    ..
+                } => {
+                    committed.insert(person_id.clone(), (seq, digest.clone()));
+                }
+                // A PIN set before digests were recorded: nothing to compare against.
+                EventBody::PersonPinSet { person_id, .. } => {
+                    committed.remove(person_id);
+                }
+                _ => {}
+            }
             batch.push((seq, time.to_string(), body));
             if batch.len() < 4096 {
                 return true;
@@ -313,6 +357,10 @@ impl Ledger {
         let Some(stored) = stored.filter(|_| report.problem.is_none()) else {
             return Ok(report);
         };
+        if let Some(p) = credential_problem(&read, &committed)? {
+            report.problem = Some(p);
+            return Ok(report);
+        }
         for ((table, a), (_, b)) in stored.iter().zip(rebuilt.iter()) {
             if a != b {
                 report.problem = Some(Problem {
@@ -344,6 +392,34 @@ impl Ledger {
             .map(|(t, d)| (t, hex::encode(d)))
             .collect())
     }
+}
+
+/// A PIN hash in `credentials` that is not the one the log committed to (copied from another
+/// person, or written outside Custody): named with the event that committed to the real one.
+fn credential_problem(
+    conn: &Connection,
+    committed: &std::collections::HashMap<String, (i64, String)>,
+) -> Result<Option<Problem>> {
+    let mut stmt = conn.prepare("SELECT person_id, pin_hash FROM credentials")?;
+    let mut rows = stmt.query([])?;
+    let mut worst: Option<Problem> = None;
+    while let Some(r) = rows.next()? {
+        let person: String = r.get(0)?;
+        let hash: String = r.get(1)?;
+        if let Some((seq, digest)) = committed.get(&person) {
+            if crate::auth::credential_digest(&hash) != *digest
+                && worst.as_ref().is_none_or(|w| w.seq > Some(*seq))
+            {
+                worst = Some(Problem {
+                    seq: Some(*seq),
+                    what: format!(
+                        "the stored PIN credential of person {person} is not the one event {seq} committed to (copied from another person or altered outside Custody); reset that PIN"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(worst)
 }
 
 /// The `last_seq` (or `seq`) of the first row where two projection tables disagree.

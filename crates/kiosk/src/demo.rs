@@ -46,12 +46,12 @@ const LOCATIONS: [&str; 5] = [
 ];
 
 const PEOPLE: [(&str, &str, Role, &str); 6] = [
-    ("Ana Marković", "ADM1", Role::Administrator, "1111"),
-    ("Marko Petrović", "OFF1", Role::Officer, "2222"),
-    ("Elena Popescu", "CUS1", Role::Custodian, "3333"),
-    ("Arben Hoxha", "OFF2", Role::Officer, "4444"),
-    ("Ivana Jovanović", "INS1", Role::Inspector, "5555"),
-    ("Dritan Berisha", "INS2", Role::Inspector, "6666"),
+    ("Ana Marković", "ADM1", Role::Administrator, "731904"),
+    ("Marko Petrović", "OFF1", Role::Officer, "642087"),
+    ("Elena Popescu", "CUS1", Role::Custodian, "553719"),
+    ("Arben Hoxha", "OFF2", Role::Officer, "464102"),
+    ("Ivana Jovanović", "INS1", Role::Inspector, "375298"),
+    ("Dritan Berisha", "INS2", Role::Inspector, "286451"),
 ];
 
 fn campaign_csv(n: usize) -> String {
@@ -89,7 +89,7 @@ pub fn seed(dir: &Path, weapons: usize) -> custody_core::Result<DemoSite> {
         };
         ledger.register_person(&admin, p, pin)?;
     }
-    let officer = ledger.authenticate("OFF1", "2222")?;
+    let officer = ledger.authenticate("OFF1", "642087")?;
     let mut location_codes = Vec::new();
     for name in LOCATIONS {
         let r = ledger.register_location(
@@ -105,7 +105,7 @@ pub fn seed(dir: &Path, weapons: usize) -> custody_core::Result<DemoSite> {
     let report = ledger.import_weapons(&officer, rows, 100, |_| {})?;
     let weapon_codes: Vec<String> = report.imported.iter().map(|i| i.code.clone()).collect();
 
-    let custodian = ledger.authenticate("CUS1", "3333")?;
+    let custodian = ledger.authenticate("CUS1", "553719")?;
     for (n, (desc, seal)) in [
         ("Pistol in sealed bag", "SEAL-778812"),
         ("Ammunition, 9x19, 48 rounds", "SEAL-778813"),
@@ -207,8 +207,8 @@ fn destroyed_batch(
             photo_digests: Vec::new(),
         },
     )?;
-    let w1 = ledger.authenticate("INS1", "5555")?;
-    let w2 = ledger.authenticate("INS2", "6666")?;
+    let w1 = ledger.authenticate("INS1", "375298")?;
+    let w2 = ledger.authenticate("INS2", "286451")?;
     ledger.destruction_execute(officer, &[&w1, &w2], &batch.code)?;
     Ok((batch.code, codes))
 }

@@ -59,7 +59,7 @@ fn an_inspector_saves_the_destruction_certificate_to_a_stick_and_its_seal_verifi
     let d = depot(6);
     let (app, kiosk) = (&d.app, &d.kiosk);
     let stick = tempfile::tempdir().unwrap();
-    sign_in(app, "INS1", "5555");
+    sign_in(app, "INS1", "375298");
     tap(app, "Documents");
     // The demo site destroyed one batch; it is offered, newest first.
     let listed = kiosk.borrow().ledger().documents_available().unwrap();
@@ -134,7 +134,7 @@ fn documents_go_to_the_printer_and_without_a_printer_the_pdf_is_still_kept() {
     kiosk.borrow_mut().settings.print_command =
         fake_spooler(work.path(), &tray).display().to_string();
     let folder = kiosk.borrow().settings.documents_folder.clone();
-    sign_in(app, "INS1", "5555");
+    sign_in(app, "INS1", "375298");
     tap(app, "Documents");
     let batch = kiosk.borrow().ledger().documents_available().unwrap()[0]
         .code
@@ -185,7 +185,7 @@ fn a_thermal_label_printer_is_set_up_tested_and_remembered_after_a_restart() {
     let d = depot(4);
     let (app, kiosk) = (&d.app, &d.kiosk);
     let device = tempfile::NamedTempFile::new().unwrap();
-    sign_in(app, "ADM1", "1111");
+    sign_in(app, "ADM1", "731904");
     tap(app, "Settings");
     tap(app, "Printing");
     tap(app, "Print a test label");
@@ -224,7 +224,7 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
         sender.site.weapon_codes[7].clone(),
     );
     let app = &sender.app;
-    sign_in(app, "OFF1", "2222");
+    sign_in(app, "OFF1", "642087");
     tap(app, "Handover");
     fill_handover_head(app);
     for code in [&a, &b] {
@@ -239,7 +239,7 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
     // The receiving site trusts the sender, imports, counts one rifle of two.
     trust(&receiver, &sender, "MoI Demo Depot");
     let app = &receiver.app;
-    sign_in(app, "OFF1", "2222");
+    sign_in(app, "OFF1", "642087");
     tap(app, "Handover");
     tap(app, "Receive");
     type_into(app, "Bundle file", &bundle.display().to_string());
@@ -256,12 +256,12 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
     assert!(receiver.kiosk.borrow().ledger().find_item(&a).is_err());
     // The officer cannot witness his own signature.
     type_into(app, "Witness badge (optional)", "OFF1");
-    type_into(app, "Witness PIN", "2222");
+    type_into(app, "Witness PIN", "642087");
     tap(app, "Sign for the counted items");
     let said = reads(app, "Handover message");
     assert!(said.contains("different people"), "{said}");
     type_into(app, "Witness badge (optional)", "INS1");
-    type_into(app, "Witness PIN", "5555");
+    type_into(app, "Witness PIN", "375298");
     tap(app, "Sign for the counted items");
     let said = reads(app, "Handover message");
     assert!(said.contains("Signed for 1 items (1 missing"), "{said}");
@@ -321,7 +321,7 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
     assert!(reads(app, "Settings message").contains("may not"));
     assert_eq!(reads(app, "Trusted sites"), "0");
     tap(app, "Sign out");
-    sign_in(app, "ADM1", "1111");
+    sign_in(app, "ADM1", "731904");
     trust_from_settings();
     let said = reads(app, "Settings message");
     assert!(said.contains("now trusted"), "{said}");
@@ -365,7 +365,7 @@ fn a_torn_label_is_printed_again_from_the_search_screen_on_an_a4_sheet() {
             .expect("the Search button")
             .invoke_accessible_default_action()
     };
-    sign_in(app, "OFF1", "2222");
+    sign_in(app, "OFF1", "642087");
     tap(app, "Search");
     let code = d.site.weapon_codes[1].clone();
     type_into(app, "Code or serial", &code);

@@ -13,7 +13,7 @@ pub fn run(db: &Path, args: &[&str], pin: &str, witness_pins: Option<&str>) -> O
         .arg(db)
         .args(args)
         .env("CUSTODY_PIN", pin)
-        .env("CUSTODY_NEW_PIN", "5555")
+        .env("CUSTODY_NEW_PIN", "375298")
         .env_remove("CUSTODY_AS")
         .env_remove("CUSTODY_WITNESS_PINS")
         .stdin(Stdio::null());
@@ -64,7 +64,7 @@ impl Site {
     }
 }
 
-/// A depot with an administrator (ADM/1111), an officer (OFF/5555), two inspectors
+/// A depot with an administrator (ADM/731904), an officer (OFF/375298), two inspectors
 /// (INS/5555, WIT/5555), two vaults and a Zastava M70 rifle in Vault A per serial.
 pub fn depot(name: &str, serials: Vec<String>) -> Site {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -80,7 +80,7 @@ pub fn depot(name: &str, serials: Vec<String>) -> Site {
             "--admin-badge",
             "ADM",
         ],
-        "1111",
+        "731904",
         None,
     ));
     for (person, badge, role) in [
@@ -93,7 +93,7 @@ pub fn depot(name: &str, serials: Vec<String>) -> Site {
             &[
                 "--as", "ADM", "user", "add", "--name", person, "--badge", badge, "--role", role,
             ],
-            "1111",
+            "731904",
             None,
         ));
     }
@@ -101,7 +101,7 @@ pub fn depot(name: &str, serials: Vec<String>) -> Site {
         ok(run(
             &db,
             &["--as", "OFF", "location", "add", "--name", vault],
-            "5555",
+            "375298",
             None,
         ));
     }
@@ -126,7 +126,7 @@ pub fn depot(name: &str, serials: Vec<String>) -> Site {
                     "--location",
                     "Vault A",
                 ],
-                "5555",
+                "375298",
                 None,
             ));
             word_after(&out, "Registered weapon ")

@@ -164,7 +164,7 @@ impl Kiosk {
                 }
             },
             DocumentTarget::History(item) => {
-                custody_issue::history(&mut self.ledger, item, &options)
+                custody_issue::history(&mut self.ledger, &actor, item, &options)
             }
         };
         let doc = match issued {

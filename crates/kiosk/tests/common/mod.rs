@@ -93,6 +93,6 @@ pub fn trust(site: &Depot, other: &Depot, name: &str) {
     let key = other.kiosk.borrow().ledger().public_key_hex().unwrap();
     let path = site.kiosk.borrow().ledger().path().to_path_buf();
     let mut admin_session = Ledger::open(&path).unwrap();
-    let admin = admin_session.authenticate("ADM1", "1111").unwrap();
+    let admin = admin_session.authenticate("ADM1", "731904").unwrap();
     admin_session.trust_key(&admin, &key, name).unwrap();
 }
