@@ -44,6 +44,8 @@ fn ten_thousand_scans_with_an_unplug_are_each_recorded_exactly_once() {
         .arg("--db")
         .arg(&db)
         .args([
+            "--as",
+            "ADM",
             "scan",
             "--json",
             "--debounce-ms",
@@ -54,6 +56,7 @@ fn ten_thousand_scans_with_an_unplug_are_each_recorded_exactly_once() {
         ])
         .arg(&link)
         .env_remove("CUSTODY_AS")
+        .env("CUSTODY_PIN", "731904")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

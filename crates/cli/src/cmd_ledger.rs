@@ -388,11 +388,12 @@ pub fn import(ctx: &Context, cmd: ImportCommand) -> Result<ExitCode> {
         eprintln!("line {}: {}", r.line, r.reason);
     }
     if let Some(path) = errors {
-        let mut out = std::fs::File::create(&path)?;
-        writeln!(out, "line,reason")?;
+        let mut out = String::from("line,reason\n");
         for r in &report.rejected {
-            writeln!(out, "{},\"{}\"", r.line, r.reason.replace('"', "\"\""))?;
+            let reason = custody_docs::export::spreadsheet_safe(&r.reason).replace('"', "\"\"");
+            out.push_str(&format!("{},\"{reason}\"\n", r.line));
         }
+        custody_core::files::write_atomically(&path, out.as_bytes())?;
     }
     println!(
         "Imported {} of {} rows; {} rejected",
@@ -650,9 +651,9 @@ pub fn verify(ctx: &Context, args: VerifyArgs) -> Result<ExitCode> {
 }
 
 pub fn rebuild(ctx: &Context) -> Result<ExitCode> {
-    let mut ledger = ctx.open()?;
+    let (mut ledger, admin) = ctx.login()?;
     let before = ledger.projection_digests()?;
-    ledger.rebuild()?;
+    ledger.rebuild_by(&admin)?;
     let after = ledger.projection_digests()?;
     for ((table, a), (_, b)) in before.iter().zip(after.iter()) {
         let note = if a == b {
@@ -672,12 +673,41 @@ pub struct CheckpointArgs {
 }
 
 pub fn checkpoint(ctx: &Context, args: CheckpointArgs) -> Result<ExitCode> {
-    let mut ledger = ctx.open()?;
-    let seq = ledger.checkpoint(&args.reason)?;
+    let (mut ledger, actor) = ctx.login()?;
+    let seq = ledger.checkpoint_by(&actor, &args.reason)?;
     let (_, head) = ledger.head()?;
     println!(
         "Signed checkpoint written as event {seq} (head {})",
         hex_string(&head)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct BreakGlassArgs {
+    /// This site's key file (`<ledger>.key`, or the copy from the key backup)
+    #[arg(long)]
+    key_file: PathBuf,
+    /// The person to make an active, unlocked administrator
+    #[arg(long)]
+    badge: String,
+    /// Why recovery was needed (recorded in the ledger)
+    #[arg(long)]
+    reason: String,
+}
+
+/// Break-glass recovery: needs the site key file, sets a new PIN (CUSTODY_NEW_PIN or a
+/// prompt) and is itself a signed event.
+pub fn break_glass(ctx: &Context, args: BreakGlassArgs) -> Result<ExitCode> {
+    let mut ledger = ctx.open()?;
+    let pin = crate::session::read_pin(
+        "CUSTODY_NEW_PIN",
+        &format!("New PIN for badge {}", args.badge),
+    )?;
+    let seq = ledger.break_glass(&args.key_file, &args.badge, &pin, &args.reason)?;
+    println!(
+        "Break-glass recovery recorded as event {seq}: {} is an active administrator with a new PIN",
+        args.badge
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -710,10 +740,12 @@ pub enum ExportCommand {
     },
 }
 
+/// Where an export goes: standard output, or `-o FILE` written whole through a private
+/// temporary file (no-follow, 0600) renamed into place when the export is complete.
 fn output(path: Option<PathBuf>) -> Result<Box<dyn Write>> {
     Ok(match path {
         Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(&p).with_context(|| format!("cannot create {}", p.display()))?,
+            custody_core::files::AtomicFile::create(&p)?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     })
@@ -743,6 +775,7 @@ pub fn export(ctx: &Context, cmd: ExportCommand) -> Result<ExitCode> {
                         serde_json::to_writer(&mut out, &i)?;
                         out.write_all(b"\n")?;
                     }
+                    out.flush()?;
                 }
                 ExportFormat::Csv => {
                     let mut w = csv::Writer::from_writer(out);
@@ -763,21 +796,22 @@ pub fn export(ctx: &Context, cmd: ExportCommand) -> Result<ExitCode> {
                         "exhibit_number",
                     ])?;
                     for i in items {
+                        let safe = custody_docs::export::spreadsheet_safe;
                         w.write_record([
                             i.code.as_str(),
                             i.kind.as_str(),
-                            &i.serial,
-                            &i.manufacturer,
-                            &i.model,
+                            &safe(&i.serial),
+                            &safe(&i.manufacturer),
+                            &safe(&i.model),
                             i.weapon_type.as_deref().unwrap_or(""),
-                            &i.calibre,
+                            &safe(&i.calibre),
                             i.status.as_str(),
-                            i.location_name.as_deref().unwrap_or(""),
-                            i.holder_name.as_deref().unwrap_or(""),
-                            i.checked_out_to.as_deref().unwrap_or(""),
+                            &safe(i.location_name.as_deref().unwrap_or("")),
+                            &safe(i.holder_name.as_deref().unwrap_or("")),
+                            &safe(i.checked_out_to.as_deref().unwrap_or("")),
                             i.due.as_deref().unwrap_or(""),
-                            &i.case_number,
-                            &i.exhibit_number,
+                            &safe(&i.case_number),
+                            &safe(&i.exhibit_number),
                         ])?;
                     }
                     w.flush()?;

@@ -132,11 +132,15 @@ impl Recorder<'_> {
 }
 
 pub fn run(ctx: &Context, args: ScanArgs, acting: bool) -> Result<std::process::ExitCode> {
-    let (mut ledger, actor) = if acting {
+    // Every scan is recorded as someone's: no scanning without signing in.
+    if !acting {
+        anyhow::bail!(
+            "scans are recorded as the person scanning: add --as BADGE (or set CUSTODY_AS)"
+        );
+    }
+    let (mut ledger, actor) = {
         let (l, a) = ctx.login()?;
         (l, Some(a))
-    } else {
-        (ctx.open()?, None)
     };
     let profile = pick_profile(&args)?;
     let stop = Arc::new(AtomicBool::new(false));

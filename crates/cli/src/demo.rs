@@ -67,7 +67,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         badge: "ADM1".into(),
         roles: vec![Role::Administrator],
     };
-    let (mut ledger, admin) = Ledger::create(&db, "MoI Demo Depot", admin, "731904")?;
+    let (mut ledger, admin) = Ledger::create_demo(&db, "MoI Demo Depot", admin, "731904")?;
     println!("ledger {} (site {})", db.display(), ledger.site_id());
     step("Registering people (PINs stretched with Argon2id)");
     let people = [
@@ -204,7 +204,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         );
     }
     step("Signed checkpoint and full verification");
-    ledger.checkpoint("demo")?;
+    ledger.checkpoint_by(&admin, "demo")?;
     let v = ledger.verify()?;
     match &v.problem {
         None => println!(

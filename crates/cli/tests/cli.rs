@@ -232,7 +232,11 @@ fn item_show_history_and_exports_agree() {
 #[test]
 fn an_outside_auditors_verifier_accepts_the_export_and_catches_a_change() {
     let s = site();
-    ok(custody(&s.db, &["checkpoint", "--reason", "audit"], ""));
+    ok(custody(
+        &s.db,
+        &["--as", "ADM", "checkpoint", "--reason", "audit"],
+        "731904",
+    ));
     let export = s.db.with_file_name("events.jsonl");
     ok(custody(
         &s.db,

@@ -457,9 +457,30 @@ fn a_manifest_travels_with_three_rifles_and_both_depots_issue_it() {
     }
     first_and_last_pages(&sent, "manifest-sent");
 
-    // The bundle goes to Bravo; two rifles arrive.
+    // The bundle goes to Bravo (addressed to Bravo's key, which Alpha trusts); two rifles arrive.
     let bundle = a.file("bundle.cust");
     let key = a.file("alpha.pub");
+    let bravo_key = b.file("bravo.pub");
+    ok(run(
+        &b.db,
+        &["keys", "export", "-o", bravo_key.to_str().expect("p")],
+        "",
+        None,
+    ));
+    ok(run(
+        &a.db,
+        &[
+            "--as",
+            "ADM",
+            "keys",
+            "trust",
+            bravo_key.to_str().expect("p"),
+            "--name",
+            "Bravo",
+        ],
+        "731904",
+        None,
+    ));
     ok(run(
         &a.db,
         &[
@@ -468,6 +489,8 @@ fn a_manifest_travels_with_three_rifles_and_both_depots_issue_it() {
             "handover",
             "export",
             &manifest,
+            "--to",
+            "Bravo",
             "-o",
             bundle.to_str().expect("p"),
         ],
@@ -561,7 +584,29 @@ fn a_manifest_travels_with_three_rifles_and_both_depots_issue_it() {
     );
     assert!(body.contains(a.weapons[2].as_str()));
     first_and_last_pages(&received, "manifest-received");
-    // The counting officer's site (Alpha) has not trusted Bravo: Bravo's copy is refused there.
+    // Alpha trusted Bravo's key while it was needed; once Alpha revokes it, Bravo's copy is
+    // refused there.
+    assert!(ok(run(
+        &a.db,
+        &["verify-document", received.to_str().expect("p")],
+        "",
+        None,
+    ))
+    .contains("VERIFIED"));
+    ok(run(
+        &a.db,
+        &[
+            "--as",
+            "ADM",
+            "keys",
+            "revoke",
+            "Bravo",
+            "--reason",
+            "exchange finished",
+        ],
+        "731904",
+        None,
+    ));
     fails(
         run(
             &a.db,

@@ -194,7 +194,7 @@ impl Ledger {
                     let shown: String = badge
                         .chars()
                         .filter(|c| !c.is_control())
-                        .take(crate::fields::MAX_BADGE - 16)
+                        .take(crate::fields::MAX_BADGE / 2)
                         .collect();
                     format!("{shown}… ({} characters)", badge.chars().count())
                 };

@@ -294,9 +294,9 @@ pub fn open_handover(
         .map_err(|e| malformed(format!("the body does not read as a handover: {e}")))?;
     check_format(body.format)?;
     check_identity(&body.public_key, &b.key_id, &key)?;
-    check_checkpoint(&body.sender_site_id, &body.checkpoint, &key)?;
     uuid_field(&body.manifest_id, "the manifest id")?;
     uuid_field(&body.sender_site_id, "the sender's site id")?;
+    check_checkpoint(&body.sender_site_id, &body.checkpoint, &key)?;
     label_field(
         &body.manifest_code,
         &[LabelKind::Manifest],
@@ -354,10 +354,10 @@ pub fn open_receipt(
         .map_err(|e| malformed(format!("the body does not read as a receipt: {e}")))?;
     check_format(body.format)?;
     check_identity(&body.public_key, &b.key_id, &key)?;
-    check_checkpoint(&body.receiver_site_id, &body.checkpoint, &key)?;
     uuid_field(&body.manifest_id, "the manifest id")?;
     uuid_field(&body.sender_site_id, "the sender's site id")?;
     uuid_field(&body.receiver_site_id, "the receiver's site id")?;
+    check_checkpoint(&body.receiver_site_id, &body.checkpoint, &key)?;
     label_field(
         &body.manifest_code,
         &[LabelKind::Manifest],

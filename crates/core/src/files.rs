@@ -127,6 +127,64 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::result::Result<PathBu
     }
 }
 
+/// A file written in pieces (a large export) that appears under its name only when complete:
+/// the bytes go to a private temporary file, and the last `flush` renames it into place.
+/// Dropped before the final flush, the temporary file is removed and the name is untouched.
+pub struct AtomicFile {
+    file: Option<File>,
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl AtomicFile {
+    pub fn create(path: &Path) -> std::result::Result<AtomicFile, FileError> {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| FileError::BadName(path.display().to_string()))?;
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let tmp = dir.join(temporary_name(name));
+        let file = create_new_private(&tmp).map_err(|source| FileError::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(AtomicFile {
+            file: Some(file),
+            tmp,
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(std::io::Error::other("the file was already completed")),
+        }
+    }
+
+    /// Completes the file: synced and renamed into place (further flushes do nothing).
+    fn flush(&mut self) -> std::io::Result<()> {
+        if let Some(f) = self.file.take() {
+            f.sync_all()?;
+            std::fs::rename(&self.tmp, &self.path)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
 /// Reads a file that came from outside (a bundle, a receipt, a key file), refusing it before
 /// reading when it is larger than `limit`, and stopping at `limit` + 1 bytes whatever its
 /// metadata claims (a device such as /dev/zero reports size 0).

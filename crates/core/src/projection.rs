@@ -117,32 +117,33 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             conn.prepare_cached("UPDATE persons SET last_seq = ?2 WHERE id = ?1")?
                 .execute(params![person_id, seq])?;
         }
+        // Sign-in events change only the lock-out counters, never `last_seq` (the last change
+        // to the person's record), so signing in leaves the record as it was.
         // An attempt while locked is counted but never moves the lock's start: otherwise
         // anyone could keep a sole administrator locked out for ever.
         EventBody::AuthFailed {
             person_id, reason, ..
         } if reason == crate::auth::WHILE_LOCKED => {
             conn.prepare_cached(
-                "UPDATE persons SET failed_logins = failed_logins + 1, last_seq = ?2 WHERE id = ?1",
+                "UPDATE persons SET failed_logins = failed_logins + 1 WHERE id = ?1",
             )?
-            .execute(params![person_id, seq])?;
+            .execute(params![person_id])?;
         }
         EventBody::AuthFailed { person_id, .. } => {
             conn.prepare_cached(
-                "UPDATE persons SET failed_logins = failed_logins + 1, last_failure = ?2,
-                 last_seq = ?3 WHERE id = ?1",
+                "UPDATE persons SET failed_logins = failed_logins + 1, last_failure = ?2 WHERE id = ?1",
             )?
-            .execute(params![person_id, time, seq])?;
+            .execute(params![person_id, time])?;
         }
         // Attempts are made only on unlocked badges; one after an expired lock starts a new
         // count.
         EventBody::AuthAttempt { person_id, .. } => {
             conn.prepare_cached(&format!(
                 "UPDATE persons SET failed_logins = CASE WHEN failed_logins >= {max} THEN 1
-                 ELSE failed_logins + 1 END, last_failure = ?2, last_seq = ?3 WHERE id = ?1",
+                 ELSE failed_logins + 1 END, last_failure = ?2 WHERE id = ?1",
                 max = crate::auth::MAX_FAILURES
             ))?
-            .execute(params![person_id, time, seq])?;
+            .execute(params![person_id, time])?;
         }
         EventBody::AdminBreakGlass { person_id, .. } => {
             conn.prepare_cached(
@@ -155,9 +156,9 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
         }
         EventBody::AuthReset { person_id, .. } => {
             conn.prepare_cached(
-                "UPDATE persons SET failed_logins = 0, last_failure = NULL, last_seq = ?2 WHERE id = ?1",
+                "UPDATE persons SET failed_logins = 0, last_failure = NULL WHERE id = ?1",
             )?
-            .execute(params![person_id, seq])?;
+            .execute(params![person_id])?;
         }
         EventBody::LocationRegister {
             location_id,

@@ -263,6 +263,29 @@ fn walk_chain(
     Ok((report(None, expected_seq - 1, running, checkpoints), key))
 }
 
+/// Applies the events after `after` from `events` to the projections in `into`; returns the
+/// last sequence number applied.
+fn replay_events(events: &Connection, into: &Connection, after: i64) -> Result<i64> {
+    let mut stmt = events
+        .prepare("SELECT seq, time, kind, payload FROM events WHERE seq > ?1 ORDER BY seq")?;
+    let mut rows = stmt.query([after])?;
+    let mut last = after;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let time = row.get_ref(1)?.as_str().unwrap_or("");
+        let body = EventBody::from_columns(
+            row.get_ref(2)?.as_str().unwrap_or(""),
+            row.get_ref(3)?.as_str().unwrap_or(""),
+        )
+        .map_err(|e| {
+            crate::error::CustodyError::Invalid(format!("event {seq}: {e}; run `custody verify`"))
+        })?;
+        projection::apply(into, seq, time, &body)?;
+        last = seq;
+    }
+    Ok(last)
+}
+
 /// Replays all events into the (empty) projection tables of `conn` (inside a transaction).
 pub(crate) fn rebuild_in(conn: &Connection) -> Result<()> {
     drop_projection_tables(conn)?;
@@ -375,7 +398,8 @@ impl Ledger {
         Ok(report)
     }
 
-    /// Drops and rebuilds every projection from the events, in one transaction.
+    /// Drops and rebuilds every projection from the events, in one transaction (tools and
+    /// tests; front ends call [`Ledger::rebuild_by`]).
     pub fn rebuild(&mut self) -> Result<()> {
         let tx = self
             .conn
@@ -383,6 +407,58 @@ impl Ledger {
         rebuild_in(&tx)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// An administrator rebuilds every projection from the events. The replay runs into a
+    /// scratch file beside the ledger while the kiosks keep writing; the write lock is taken
+    /// only to copy the result in and apply the events that arrived meanwhile, so scans wait
+    /// for the copy, not for the whole replay.
+    pub fn rebuild_by(&mut self, admin: &crate::Actor) -> Result<()> {
+        admin.require("rebuild the projections", &[crate::Role::Administrator])?;
+        let scratch_path = {
+            let mut name = self.path().as_os_str().to_owned();
+            name.push(format!(".rebuild-{}", std::process::id()));
+            std::path::PathBuf::from(name)
+        };
+        let _ = std::fs::remove_file(&scratch_path);
+        drop(crate::files::create_new_private(&scratch_path)?);
+        let result = self.rebuild_via(&scratch_path);
+        let _ = std::fs::remove_file(&scratch_path);
+        result
+    }
+
+    fn rebuild_via(&mut self, scratch_path: &std::path::Path) -> Result<()> {
+        let replayed_to = {
+            let scratch = Connection::open(scratch_path)?;
+            scratch.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
+            create_projection_tables(&scratch)?;
+            scratch.execute_batch("BEGIN")?;
+            let read = self.conn.unchecked_transaction()?;
+            let last = replay_events(&read, &scratch, 0)?;
+            drop(read);
+            scratch.execute_batch("COMMIT")?;
+            last
+        };
+        self.conn.execute(
+            "ATTACH DATABASE ?1 AS fresh",
+            [scratch_path.to_string_lossy()],
+        )?;
+        let copied = (|| -> Result<()> {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            for table in crate::schema::PROJECTION_TABLES {
+                tx.execute_batch(&format!(
+                    "DELETE FROM main.{table}; INSERT INTO main.{table} SELECT * FROM fresh.{table};"
+                ))?;
+            }
+            // Events committed while the replay ran.
+            replay_events(&tx, &tx, replayed_to)?;
+            tx.commit()?;
+            Ok(())
+        })();
+        self.conn.execute_batch("DETACH DATABASE fresh")?;
+        copied
     }
 
     /// Per-table digests of the projections (equal digests = byte-identical projections).

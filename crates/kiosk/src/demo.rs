@@ -69,8 +69,20 @@ fn campaign_csv(n: usize) -> String {
     csv
 }
 
-/// Builds the demo site in `dir` (which must not hold a ledger yet) with `weapons` weapons.
+/// Builds the demo site in `dir` (which must not hold a ledger yet) with `weapons` weapons,
+/// marked as a demonstration ledger (`custody-kiosk --demo`): it says so on every screen and
+/// issues no sealed documents.
+pub fn seed_demo(dir: &Path, weapons: usize) -> custody_core::Result<DemoSite> {
+    seed_with(dir, weapons, true)
+}
+
+/// The same people, places and weapons as an ordinary site ledger (the kiosk's tests issue
+/// real documents from it).
 pub fn seed(dir: &Path, weapons: usize) -> custody_core::Result<DemoSite> {
+    seed_with(dir, weapons, false)
+}
+
+fn seed_with(dir: &Path, weapons: usize, demo: bool) -> custody_core::Result<DemoSite> {
     let db = dir.join("demo-site.db");
     let (admin_name, admin_badge, admin_role, admin_pin) = PEOPLE[0];
     let admin_record = PersonRecord {
@@ -79,7 +91,12 @@ pub fn seed(dir: &Path, weapons: usize) -> custody_core::Result<DemoSite> {
         badge: admin_badge.into(),
         roles: vec![admin_role],
     };
-    let (mut ledger, admin) = Ledger::create(&db, "MoI Demo Depot", admin_record, admin_pin)?;
+    let create = if demo {
+        Ledger::create_demo
+    } else {
+        Ledger::create
+    };
+    let (mut ledger, admin) = create(&db, "MoI Demo Depot", admin_record, admin_pin)?;
     for (name, badge, role, pin) in &PEOPLE[1..] {
         let p = PersonRecord {
             name: (*name).into(),

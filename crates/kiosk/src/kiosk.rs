@@ -1398,6 +1398,7 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
         })
         .collect();
     let site = kiosk.ledger.site_name().unwrap_or_default();
+    app.set_demo_ledger(kiosk.ledger.is_demo().unwrap_or(false));
     app.set_site_name(site.clone().into());
     let login = app.global::<LoginState>();
     login.set_site_name(site.into());

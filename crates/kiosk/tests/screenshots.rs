@@ -305,6 +305,29 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
         shoot(&window, &name("destruction-executed")),
     ));
 
+    // Another site (Niš) that this site hands over to and receives from: each trusts the
+    // other's key, since a bundle is addressed to one trusted site.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = custody_kiosk::demo::seed(other_dir.path(), 45).unwrap();
+    let mut other_ledger = custody_core::Ledger::open(&other.ledger_path).unwrap();
+    {
+        let path = kiosk.borrow().ledger().path().to_path_buf();
+        let mut admin_session = custody_core::Ledger::open(&path).unwrap();
+        let admin = admin_session.authenticate("ADM1", "731904").unwrap();
+        admin_session
+            .trust_key(&admin, &other_ledger.public_key_hex().unwrap(), "Depot Niš")
+            .unwrap();
+        let other_admin = other_ledger.authenticate("ADM1", "731904").unwrap();
+        other_ledger
+            .trust_key(
+                &other_admin,
+                &admin_session.public_key_hex().unwrap(),
+                "MoI Demo Depot",
+            )
+            .unwrap();
+    }
+    let off = other_ledger.authenticate("OFF1", "642087").unwrap();
+
     // Handover, sending side: the list, the manifest head, dispatched and exported.
     let stick = tempfile::tempdir().unwrap();
     kiosk.borrow_mut().navigate(app, "handover");
@@ -330,10 +353,6 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     ));
 
     // Receiving side: a bundle from another site whose key this site trusts.
-    let other_dir = tempfile::tempdir().unwrap();
-    let other = custody_kiosk::demo::seed(other_dir.path(), 45).unwrap();
-    let mut other_ledger = custody_core::Ledger::open(&other.ledger_path).unwrap();
-    let off = other_ledger.authenticate("OFF1", "642087").unwrap();
     let details = custody_core::HandoverDetails {
         sender: "MoI Depot Niš, Arben Hoxha".into(),
         receiver: "MoI Demo Depot".into(),
@@ -346,17 +365,11 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     let h = other_ledger
         .handover_dispatch(&off, &details, &sent)
         .unwrap();
-    let bytes = other_ledger.handover_export(&off, &h.code).unwrap();
+    let bytes = other_ledger
+        .handover_export(&off, &h.code, "MoI Demo Depot")
+        .unwrap();
     let bundle = stick.path().join("incoming.custody");
     std::fs::write(&bundle, bytes).unwrap();
-    {
-        let path = kiosk.borrow().ledger().path().to_path_buf();
-        let mut admin_session = custody_core::Ledger::open(&path).unwrap();
-        let admin = admin_session.authenticate("ADM1", "731904").unwrap();
-        admin_session
-            .trust_key(&admin, &other_ledger.public_key_hex().unwrap(), "Depot Niš")
-            .unwrap();
-    }
     hand.set_mode("receive".into());
     hand.set_bundle_path(bundle.display().to_string().into());
     kiosk.borrow_mut().handover_import(app);

@@ -292,11 +292,11 @@ fn the_kiosk_signs_out_after_the_idle_time_and_says_why() {
 fn a_custodian_registers_a_seized_pistol_as_an_exhibit_and_prints_its_label() {
     init();
     let d = depot(3);
-    let printer = tempfile::NamedTempFile::new().unwrap();
+    let printer = common::FakeLabelPrinter::new();
     {
         let mut k = d.kiosk.borrow_mut();
         k.settings.label_printer = custody_kiosk::local_settings::LabelPrinter::Zpl;
-        k.settings.label_device = printer.path().to_path_buf();
+        k.settings.label_device = printer.path.clone();
     }
     // An officer may not register exhibits: core says so, nothing is recorded.
     sign_in(&d.app, "OFF1", "642087");
@@ -336,7 +336,7 @@ fn a_custodian_registers_a_seized_pistol_as_an_exhibit_and_prints_its_label() {
     tap(&d.app, "Print label");
     let said = reads(&d.app, "Intake message");
     assert!(said.contains("sent to the label printer"), "{said}");
-    let zpl = std::fs::read_to_string(printer.path()).unwrap();
+    let zpl = printer.printed();
     assert!(zpl.contains(&item.code), "{zpl}");
     assert!(zpl.contains("CZ-5521"), "{zpl}");
 }

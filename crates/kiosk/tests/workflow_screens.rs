@@ -262,6 +262,10 @@ fn a_depot_dispatches_two_rifles_by_scan_and_another_site_imports_counts_and_sig
         ItemStatus::InTransit
     );
     type_into(app, "Export folder", &stick.path().display().to_string());
+    // A bundle is addressed to one trusted site: none is trusted yet, so nothing is written.
+    tap(app, "Export bundle");
+    assert!(reads(app, "Handover message").contains("Trust the receiving site's key first"));
+    trust(&sender, &receiver, "Depot receiver");
     tap(app, "Export bundle");
     let said = reads(app, "Handover message");
     assert!(said.contains("written to"), "{said}");

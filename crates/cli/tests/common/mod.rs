@@ -6,7 +6,8 @@ use std::process::{Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_custody");
 
-/// Runs `custody --db DB ARGS` with the acting PIN (and witness PINs) in the environment.
+/// Runs `custody --db DB ARGS` with the acting PIN in the environment; witnesses' PINs are
+/// typed on standard input when the command asks for them.
 pub fn run(db: &Path, args: &[&str], pin: &str, witness_pins: Option<&str>) -> Output {
     let mut c = Command::new(BIN);
     c.arg("--db")
@@ -15,12 +16,19 @@ pub fn run(db: &Path, args: &[&str], pin: &str, witness_pins: Option<&str>) -> O
         .env("CUSTODY_PIN", pin)
         .env("CUSTODY_NEW_PIN", "375298")
         .env_remove("CUSTODY_AS")
-        .env_remove("CUSTODY_WITNESS_PINS")
-        .stdin(Stdio::null());
-    if let Some(p) = witness_pins {
-        c.env("CUSTODY_WITNESS_PINS", p);
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("the custody binary runs");
+    // Witnesses type their PINs when asked, one line each (comma-separated here).
+    let lines: String = witness_pins
+        .map(|p| p.split(',').map(|pin| format!("{pin}\n")).collect())
+        .unwrap_or_default();
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        let _ = stdin.write_all(lines.as_bytes());
     }
-    c.output().expect("the custody binary runs")
+    child.wait_with_output().expect("the custody binary runs")
 }
 
 /// Standard output and standard error together.
