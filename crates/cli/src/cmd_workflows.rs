@@ -139,7 +139,7 @@ pub enum StocktakeCommand {
     /// discrepancy is unresolved
     Close {
         stocktake: String,
-        /// Badge of the co-signer (PIN from CUSTODY_WITNESS_PINS or a prompt)
+        /// Badge of the co-signer (types their own PIN when asked)
         #[arg(long)]
         witness: String,
     },
@@ -329,7 +329,7 @@ pub enum DestructionCommand {
     /// different person, give their PINs. Writes a signed checkpoint
     Execute {
         batch: String,
-        /// Witness badge (repeat; PINs from CUSTODY_WITNESS_PINS in the same order, or prompts)
+        /// Witness badge (repeat; each types their own PIN when asked)
         #[arg(long)]
         witness: Vec<String>,
     },
@@ -527,7 +527,7 @@ pub enum HandoverCommand {
         /// Where the received items are stored
         #[arg(long)]
         location: Option<String>,
-        /// Optional witness badge (PIN from CUSTODY_WITNESS_PINS or a prompt)
+        /// Optional witness badge (types their own PIN when asked)
         #[arg(long)]
         witness: Option<String>,
     },

@@ -73,7 +73,7 @@ impl Site {
 }
 
 /// A depot with an administrator (ADM/731904), an officer (OFF/375298), two inspectors
-/// (INS/5555, WIT/5555), two vaults and a Zastava M70 rifle in Vault A per serial.
+/// (INS/375298, WIT/375298), two vaults and a Zastava M70 rifle in Vault A per serial.
 pub fn depot(name: &str, serials: Vec<String>) -> Site {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("site.db");

@@ -900,7 +900,12 @@ impl Kiosk {
     /// Sending side: the signed bundle onto the stick that travels with the items.
     pub fn handover_export(&mut self, app: &AppWindow) -> Option<std::path::PathBuf> {
         let code = self.flows.outgoing.clone();
-        let written = self.export_recipient(app).and_then(|recipient| {
+        // A handover must be dispatched before it matters where its bundle goes.
+        let recipient = match code {
+            Some(_) => self.export_recipient(app),
+            None => Ok(String::new()),
+        };
+        let written = recipient.and_then(|recipient| {
             self.write_handover_file(app, code, "nothing-dispatched", "custody", |l, a, c| {
                 l.handover_export(a, c, &recipient)
             })
