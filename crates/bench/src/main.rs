@@ -2,7 +2,7 @@
 //! the same data. One JSON line per figure on stdout; progress on stderr.
 //!
 //! Usage: `cargo run --release -p custody-bench -- <suite>...` where a suite is one of
-//! `ledger`, `scan`, `codes`, `docs`, `workflows`, `kiosk`, `all`.
+//! `ledger`, `scan`, `codes`, `docs`, `workflows`, `kiosk`, `security`, `all`.
 
 mod codes;
 mod docs;
@@ -10,6 +10,7 @@ mod kiosk;
 mod ledger;
 mod report;
 mod scan;
+mod security;
 mod workflows;
 
 use std::process::ExitCode;
@@ -29,6 +30,7 @@ const SUITES: &[Suite] = &[
     }),
     ("workflows", workflows::run),
     ("kiosk", kiosk::run),
+    ("security", security::run),
 ];
 
 fn main() -> ExitCode {

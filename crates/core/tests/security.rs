@@ -749,3 +749,35 @@ fn a_revoked_sites_bundle_is_refused() {
     ));
     intact(&b.ledger);
 }
+
+#[test]
+fn a_scan_behind_a_writer_that_holds_the_lock_past_the_busy_timeout_is_retried_not_lost() {
+    let mut s = site();
+    let path = s.ledger.path().to_path_buf();
+    let before = event_count(&s.ledger);
+    let holding = Arc::new(Barrier::new(2));
+    let holder = {
+        let (path, holding) = (path.clone(), holding.clone());
+        std::thread::spawn(move || {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+            holding.wait();
+            // Longer than one busy timeout (5 s), shorter than the retries together.
+            std::thread::sleep(std::time::Duration::from_millis(6500));
+            conn.execute_batch("COMMIT").unwrap();
+        })
+    };
+    holding.wait();
+    let scan = custody_core::scans::ScanInput {
+        device: "test".into(),
+        port: "/dev/null".into(),
+        profile: "generic-cdc".into(),
+        aim: "]C0".into(),
+        data: s.weapons[0].as_bytes().to_vec(),
+        ignored: None,
+    };
+    let recorded = s.ledger.record_scan(Some(&s.officer), &scan).unwrap();
+    holder.join().unwrap();
+    assert_eq!(recorded.seq, before + 1);
+    assert_eq!(event_count(&s.ledger), before + 1, "recorded exactly once");
+}
