@@ -230,8 +230,13 @@ fn handover_10k(dir: &Path) -> Result<()> {
         ..HandoverDetails::default()
     };
     let h = a.ledger.handover_dispatch(&a.admin, &details, &codes)?;
+    let receiver_key = b.ledger.public_key_hex()?;
+    a.ledger
+        .trust_key(&a.admin, &receiver_key, "Bench Receiver")?;
     let t = Instant::now();
-    let bundle = a.ledger.handover_export(&a.admin, &h.code)?;
+    let bundle = a
+        .ledger
+        .handover_export(&a.admin, &h.code, "Bench Receiver")?;
     let export = ms(t.elapsed());
     let public_key = a.ledger.public_key_hex()?;
     b.ledger.trust_key(&b.admin, &public_key, "Bench Sender")?;

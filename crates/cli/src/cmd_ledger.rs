@@ -759,11 +759,27 @@ pub fn export(ctx: &Context, cmd: ExportCommand) -> Result<ExitCode> {
                 bail!("events export only as --format jsonl");
             }
             let mut out = output(o)?;
+            let mut count = 0u64;
+            let mut head = (0i64, String::from("0").repeat(64));
             ledger.for_each_event(|e| {
                 serde_json::to_writer(&mut out, e)?;
                 out.write_all(b"\n")?;
+                count += 1;
+                head = (e.seq, hex_string(&e.hash));
                 Ok::<(), anyhow::Error>(())
             })?;
+            // The closing record: an export cut short (a truncated file) has none, and an
+            // auditor's verifier refuses it (docs/ledger-format.md, "Export").
+            serde_json::to_writer(
+                &mut out,
+                &serde_json::json!({
+                    "end": "custody-export/v1",
+                    "count": count,
+                    "head_seq": head.0,
+                    "head_hash": head.1,
+                }),
+            )?;
+            out.write_all(b"\n")?;
             out.flush()?;
         }
         ExportCommand::Items { format, output: o } => {

@@ -203,8 +203,14 @@ fn item_show_history_and_exports_agree() {
         &["export", "events", "--format", "jsonl"],
         "",
     ));
-    let last: serde_json::Value = serde_json::from_str(events.lines().last().unwrap()).unwrap();
+    let mut lines = events.lines().rev();
+    let end: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let last: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
     assert_eq!(last["kind"], "item.move");
+    // The export closes with a record of its length and head.
+    assert_eq!(end["end"], "custody-export/v1");
+    assert_eq!(end["head_seq"], last["seq"]);
+    assert_eq!(end["head_hash"], last["hash"]);
     assert_eq!(last["hash"].as_str().unwrap().len(), 64);
     // Duplicate intake is refused with the existing code named.
     let dup = custody(
@@ -285,6 +291,30 @@ fn an_outside_auditors_verifier_accepts_the_export_and_catches_a_change() {
         "{}",
         text(&bad)
     );
+    // A truncated export (the last events and the closing record lost) is refused, naming the
+    // first event that is missing; so is a deleted event in the middle. The Rust verifier and
+    // this one name the same number for a gap: the missing sequence number.
+    let lines: Vec<&str> = original.lines().collect();
+    let cut = s.db.with_file_name("cut.jsonl");
+    std::fs::write(&cut, lines[..lines.len() - 3].join("\n") + "\n").unwrap();
+    let out = run(&cut);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let first_missing = lines.len() - 3 + 1;
+    assert!(
+        text(&out).contains(&format!("first bad event: {first_missing}")),
+        "{}",
+        text(&out)
+    );
+    let gap = s.db.with_file_name("gap.jsonl");
+    let mut without_5: Vec<&str> = lines.clone();
+    without_5.remove(4);
+    std::fs::write(&gap, without_5.join("\n") + "\n").unwrap();
+    let out = run(&gap);
+    assert!(text(&out).contains("first bad event: 5"), "{}", text(&out));
+    // Without arguments it says how to use it.
+    let usage = Command::new("python3").arg(script).output().unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(text(&usage).contains("usage"), "{}", text(&usage));
 }
 
 #[test]

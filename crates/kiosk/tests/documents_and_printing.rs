@@ -182,6 +182,32 @@ fn documents_go_to_the_printer_and_without_a_printer_the_pdf_is_still_kept() {
 }
 
 #[test]
+fn an_officer_cannot_point_the_label_printer_at_the_site_key() {
+    init();
+    let d = depot(3);
+    let (app, kiosk) = (&d.app, &d.kiosk);
+    let key = custody_core::keys::key_path_for(kiosk.borrow().ledger().path());
+    let key_before = std::fs::read(&key).unwrap();
+    sign_in(app, "OFF1", "642087");
+    tap(app, "Settings");
+    tap(app, "Printing");
+    tap(app, "Thermal (ZPL)");
+    type_into(app, "Printer device", &key.display().to_string());
+    tap(app, "Save printing settings");
+    let said = reads(app, "Printing message");
+    assert!(said.contains("may not"), "{said}");
+    assert_ne!(kiosk.borrow().settings.label_device, key);
+    let kept = LocalSettings::load(kiosk.borrow().ledger().path());
+    assert_ne!(kept.label_device, key);
+    // Even set by hand, the label printer never writes into a file.
+    kiosk.borrow_mut().settings.label_printer = LabelPrinter::Zpl;
+    kiosk.borrow_mut().settings.label_device = key.clone();
+    tap(app, "Print a test label");
+    assert!(!reads(app, "Printing message").contains("sent to the label printer"));
+    assert_eq!(std::fs::read(&key).unwrap(), key_before);
+}
+
+#[test]
 fn a_thermal_label_printer_is_set_up_tested_and_remembered_after_a_restart() {
     init();
     let d = depot(4);
