@@ -54,6 +54,25 @@ pub struct Ledger {
     pub(crate) site_id: String,
     clock: Clock,
     warnings: Vec<OpenWarning>,
+    checkpoint_policy: CheckpointPolicy,
+}
+
+/// When the ledger signs its head by itself: after this many events, or once the oldest
+/// unsigned event is this old (checked at the next write). The window an intruder without
+/// the key could rewrite is at most this many events (docs/ledger-format.md, "Checkpoints").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckpointPolicy {
+    pub every_events: u32,
+    pub every_minutes: u32,
+}
+
+impl Default for CheckpointPolicy {
+    fn default() -> Self {
+        CheckpointPolicy {
+            every_events: 1000,
+            every_minutes: 60,
+        }
+    }
 }
 
 /// Something found on opening that does not stop work but that an administrator must hear.
@@ -292,6 +311,7 @@ impl Ledger {
             site_id: site_id.clone(),
             clock: Box::new(Utc::now),
             warnings: Vec::new(),
+            checkpoint_policy: CheckpointPolicy::default(),
         };
         let pin_hash = crate::auth::hash_pin_peppered(admin_pin, Some(&key.pin_pepper()))?;
         let created = ledger.migrate().and_then(|()| {
@@ -364,6 +384,7 @@ impl Ledger {
             site_id: String::new(),
             clock: Box::new(Utc::now),
             warnings: Vec::new(),
+            checkpoint_policy: CheckpointPolicy::default(),
         };
         let version = schema::version(&ledger.conn)?;
         if version > schema::CURRENT_VERSION {
@@ -459,18 +480,61 @@ impl Ledger {
         (self.clock)()
     }
 
-    /// Runs `f` in one `BEGIN IMMEDIATE` transaction; commits only if it returns Ok.
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction; commits only if it returns Ok. Then, if
+    /// the unsigned tail has grown past the checkpoint policy, signs it.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         let time = format_time(self.now());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = {
+        let (value, head) = {
             let mut w = Writer::begin(&tx, time)?;
-            f(&mut w)?
+            let value = f(&mut w)?;
+            (value, w.head().0)
         };
         tx.commit()?;
+        self.checkpoint_if_due(head);
         Ok(value)
+    }
+
+    /// How often the unsigned tail is signed without anyone asking.
+    pub fn set_checkpoint_policy(&mut self, policy: CheckpointPolicy) {
+        self.checkpoint_policy = policy;
+    }
+
+    /// Signs the head when more than `every_events` events, or events older than
+    /// `every_minutes`, are covered by no checkpoint. Best effort: the write it follows is
+    /// already committed, and a PC without its key file simply keeps a longer tail (verify
+    /// says how long).
+    fn checkpoint_if_due(&mut self, head: i64) {
+        if self.site_key.is_none() {
+            return;
+        }
+        let last: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT c.seq, e.time FROM checkpoints c JOIN events e ON e.seq = c.seq
+                 ORDER BY c.seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .ok()
+            .flatten();
+        let (last_seq, last_time) = last.unwrap_or((0, String::new()));
+        if head <= last_seq {
+            return;
+        }
+        let by_count = head - last_seq >= self.checkpoint_policy.every_events as i64;
+        let by_age = DateTime::parse_from_rfc3339(&last_time)
+            .map(|t| {
+                self.now() - t.with_timezone(&Utc)
+                    >= chrono::Duration::minutes(self.checkpoint_policy.every_minutes as i64)
+            })
+            .unwrap_or(false);
+        if by_count || by_age {
+            let _ = self.checkpoint("periodic: unsigned tail reached the checkpoint policy");
+        }
     }
 
     /// Appends a signed checkpoint over the current head. Needs the site key file.

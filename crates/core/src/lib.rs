@@ -31,6 +31,6 @@ pub use domain::{
     WeaponType,
 };
 pub use error::{CustodyError, Result};
-pub use ledger::{Actor, Ledger};
+pub use ledger::{Actor, CheckpointPolicy, Ledger};
 pub use verify::{Problem, VerifyReport};
 pub use workflows::{HistoryEntry, ItemView, LocationView, PersonView, Registered, SerialMatch};

@@ -18,6 +18,9 @@ pub struct VerifyReport {
     pub events: i64,
     pub checkpoints: u64,
     pub head_hash: String,
+    /// Events after the last signed checkpoint: covered by no signature yet, so a person
+    /// with write access could rewrite them without the key (docs/ledger-format.md).
+    pub unsigned_tail: i64,
     pub problem: Option<Problem>,
 }
 
@@ -57,10 +60,12 @@ fn walk_chain(
     let mut scratch = Vec::with_capacity(512);
     let mut site: Option<(String, VerifyingKey)> = None;
     let mut checkpoints = 0u64;
+    let mut last_checkpoint = 0i64;
     let report = |problem: Option<Problem>, events: i64, head: [u8; 32], cps: u64| VerifyReport {
         events,
         checkpoints: cps,
         head_hash: hex::encode(head),
+        unsigned_tail: 0,
         problem,
     };
     while let Some(row) = rows.next()? {
@@ -177,14 +182,24 @@ fn walk_chain(
                     head_hash,
                     time,
                     signature,
+                    key_id,
                     ..
                 },
                 Some((sid, key)),
             ) => {
-                if *covered_seq != seq - 1 || *head_hash != hex::encode(running) || site_id != sid {
+                if *covered_seq != seq - 1
+                    || *head_hash != hex::encode(running)
+                    || site_id != sid
+                    || *key_id != crate::keys::key_id(key)
+                    || fields.actor.is_some()
+                    || time != fields.time
+                {
                     return Ok((
                         report(
-                            problem(seq, "checkpoint does not describe the log head before it"),
+                            problem(
+                                seq,
+                                "checkpoint does not describe the log head before it (seq, head, site, key id, time, or an actor where none belongs)",
+                            ),
                             done,
                             running,
                             checkpoints,
@@ -205,6 +220,7 @@ fn walk_chain(
                     ));
                 }
                 checkpoints += 1;
+                last_checkpoint = seq;
             }
             (
                 EventBody::DocumentIssued {
@@ -260,7 +276,9 @@ fn walk_chain(
         expected_seq += 1;
     }
     let key = site.map(|(_, k)| k);
-    Ok((report(None, expected_seq - 1, running, checkpoints), key))
+    let mut done = report(None, expected_seq - 1, running, checkpoints);
+    done.unsigned_tail = (expected_seq - 1 - last_checkpoint).max(0);
+    Ok((done, key))
 }
 
 /// Applies the events after `after` from `events` to the projections in `into`; returns the
@@ -531,7 +549,11 @@ fn first_differing_row(a: &Connection, b: &Connection, table: &str) -> Result<Op
     for i in 0..left.len().max(right.len()) {
         match (left.get(i), right.get(i)) {
             (Some(l), Some(r)) if l.0 == r.0 => continue,
-            (Some(l), _) => return Ok(l.1),
+            // The stored row names the last event that genuinely touched it; the replay names
+            // the event that changed it since, so the later of the two is the first event
+            // whose replay disagrees (a forged event appended after the last checkpoint).
+            (Some(l), Some(r)) => return Ok(l.1.max(r.1)),
+            (Some(l), None) => return Ok(l.1),
             (None, Some(r)) => return Ok(r.1),
             (None, None) => break,
         }

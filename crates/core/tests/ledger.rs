@@ -576,3 +576,105 @@ fn a_pin_hashed_before_the_pepper_still_signs_in_and_is_rehashed_with_it() {
     assert!(s.ledger.verify().unwrap().is_intact());
     assert_eq!(s.ledger.authenticate("OFF", "375298").unwrap().badge, "OFF");
 }
+
+#[test]
+fn the_unsigned_tail_is_signed_after_the_policy_and_verify_says_how_long_it_is() {
+    let mut s = site();
+    s.ledger
+        .set_checkpoint_policy(custody_core::CheckpointPolicy {
+            every_events: 10,
+            every_minutes: 60,
+        });
+    let start = event_count(&s.ledger);
+    let report = s.ledger.verify().unwrap();
+    let tail_before = report.unsigned_tail;
+    assert!(tail_before > 0, "site() leaves unsigned events");
+    for i in 0..25 {
+        s.ledger
+            .register_weapon(&s.officer, weapon(&format!("T{i}"), "Zastava"), None)
+            .unwrap();
+    }
+    let report = s.ledger.verify().unwrap();
+    assert!(report.is_intact(), "{:?}", report.problem);
+    assert!(
+        report.unsigned_tail < 10,
+        "tail {} after 25 registrations with a policy of 10",
+        report.unsigned_tail
+    );
+    let periodic: i64 = raw(&s.ledger)
+        .query_row(
+            "SELECT count(*) FROM events WHERE kind = 'checkpoint' AND seq > ?1
+             AND payload LIKE '%periodic%'",
+            [start],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(periodic >= 2, "{periodic} periodic checkpoints");
+    // An hour without a checkpoint: the next write signs the tail.
+    let later = chrono::Utc::now() + chrono::Duration::minutes(61);
+    s.ledger.set_clock(Box::new(move || later));
+    s.ledger
+        .register_weapon(&s.officer, weapon("LATE", "Zastava"), None)
+        .unwrap();
+    assert_eq!(s.ledger.verify().unwrap().unsigned_tail, 0);
+}
+
+#[test]
+fn a_forged_event_after_the_last_checkpoint_is_named_not_the_genuine_one_before_it() {
+    use custody_core::event::{canonical_bytes, chain_hash, EventFields};
+    let mut s = site();
+    s.ledger
+        .checkpoint_by(&s.admin, "before the forgery")
+        .unwrap();
+    let item = s.ledger.find_item(&s.weapons[0]).unwrap();
+    let conn = raw(&s.ledger);
+    let (head_seq, head_hash): (i64, Vec<u8>) = conn
+        .query_row(
+            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // The intruder appends a move that never happened, with a valid hash, without the key.
+    let payload = format!(
+        "{{\"item_id\":\"{}\",\"from_location\":\"{}\",\"to_location\":null}}",
+        item.id,
+        item.location_id.clone().unwrap()
+    );
+    let id = "01890a5d-ac96-774b-bcce-b302099a9999";
+    let time = "2026-03-03T10:00:00.000000Z";
+    let mut bytes = Vec::new();
+    canonical_bytes(
+        &EventFields {
+            seq: head_seq + 1,
+            id,
+            time,
+            actor: Some(s.officer.person_id()),
+            witness: None,
+            kind: "item.move",
+            subject: Some(&item.id),
+            payload: &payload,
+        },
+        &mut bytes,
+    );
+    let prev: [u8; 32] = head_hash.try_into().unwrap();
+    let hash = chain_hash(&prev, &bytes);
+    conn.execute(
+        "INSERT INTO events (seq, id, time, actor, witness, kind, subject, payload, prev_hash, hash)
+         VALUES (?1,?2,?3,?4,NULL,'item.move',?5,?6,?7,?8)",
+        rusqlite::params![
+            head_seq + 1,
+            id,
+            time,
+            s.officer.person_id(),
+            item.id,
+            payload,
+            &prev[..],
+            &hash[..]
+        ],
+    )
+    .unwrap();
+    let report = s.ledger.verify().unwrap();
+    let problem = report.problem.expect("the forged move is found");
+    assert_eq!(problem.seq, Some(head_seq + 1), "{}", problem.what);
+}
