@@ -68,9 +68,16 @@ def main(path, key_id=None):
                 bad("site.init must be the first event, and only the first")
             if seq == 1:
                 public_key = bytes.fromhex(payload["public_key"])
+                site_id = payload["site_id"]
+                site_key_id = hashlib.sha256(public_key).hexdigest()[:16]
+                if payload.get("key_id") != site_key_id:
+                    bad("site.init key_id is not the id of its public key")
             if e["kind"] == "checkpoint":
                 if payload["covered_seq"] != seq - 1 or payload["head_hash"] != prev.hex():
                     bad("checkpoint does not describe the head before it")
+                if (payload["site_id"] != site_id or payload["key_id"] != site_key_id
+                        or e["actor"] is not None or payload["time"] != e["time"]):
+                    bad("checkpoint site, key id, actor or time does not match")
                 note = (f"custody-checkpoint/v1\nsite {payload['site_id']}\nseq {payload['covered_seq']}\n"
                         f"head {payload['head_hash']}\ntime {payload['time']}\n")
                 if Ed25519PublicKey is not None:

@@ -144,22 +144,26 @@ fn walk_chain(
                 EventBody::SiteInit {
                     site_id,
                     public_key,
+                    key_id,
                     ..
                 },
                 None,
             ) if seq == 1 => match parse_public_key(public_key) {
-                Some(key) => site = Some((site_id.clone(), key)),
-                None => {
-                    return Ok((
-                        report(
-                            problem(seq, "site public key is not a valid Ed25519 key"),
-                            done,
-                            running,
-                            checkpoints,
-                        ),
-                        None,
-                    ))
+                Some(key) if *key_id == crate::keys::key_id(&key) => {
+                    site = Some((site_id.clone(), key))
                 }
+                _ => return Ok((
+                    report(
+                        problem(
+                            seq,
+                            "site public key is not a valid Ed25519 key, or key_id is not its id",
+                        ),
+                        done,
+                        running,
+                        checkpoints,
+                    ),
+                    None,
+                )),
             },
             (EventBody::SiteInit { .. }, _) | (_, None) => {
                 return Ok((
