@@ -83,7 +83,7 @@ impl LineDecoder {
         let inner = match protocol {
             Protocol::ZebraSsi => Inner::Ssi(SsiDecoder::new()),
             Protocol::HoneywellMenu => Inner::Text {
-                demux: Some(ReplyDemux::new(&framing.suffix)),
+                demux: Some(ReplyDemux::listening(&framing.suffix)),
                 framer: Framer::new(framing)?,
             },
             Protocol::Plain => Inner::Text {

@@ -146,7 +146,8 @@ fn run(
             // A write to an unplugged port is lost, as on a real cable.
             let _ = sim.write(&out);
         }
-        if changed || !out.is_empty() || device.timeline().entries.len() != timeline_len(&timeline) {
+        if changed || !out.is_empty() || device.timeline().entries.len() != timeline_len(&timeline)
+        {
             if let Ok(mut t) = timeline.lock() {
                 *t = device.timeline().clone();
             }

@@ -36,7 +36,10 @@ pub enum Entry {
     Tone(Tone),
     /// The operator pulled the trigger on a code; `sent` is false when the device refused to
     /// read (Honeywell Host ACK: suspended while waiting for the host).
-    Trigger { data: Vec<u8>, sent: bool },
+    Trigger {
+        data: Vec<u8>,
+        sent: bool,
+    },
     PowerCycle,
 }
 
@@ -325,6 +328,10 @@ impl HoneywellFake {
                 };
                 first_in_tag = false;
                 let status = match honeywell_setting(&key) {
+                    Some(_) if key == "REVINF" => {
+                        reply.extend_from_slice(b"REVINF Product Name: fake per user guide");
+                        ACK
+                    }
                     None => {
                         reply.extend_from_slice(entry.as_bytes());
                         ENQ
