@@ -8,7 +8,6 @@ use crate::sim::PtySimulator;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -17,13 +16,13 @@ enum Cmd {
     PowerCycle,
     Unplug,
     Replug,
+    Snapshot(Sender<Timeline>),
     Stop,
 }
 
 /// A fake scanner behind a pty.
 pub struct Emulator {
     control: Sender<Cmd>,
-    timeline: Arc<Mutex<Timeline>>,
     host_path: PathBuf,
     thread: Option<JoinHandle<()>>,
 }
@@ -33,15 +32,12 @@ impl Emulator {
     pub fn start(device: Box<dyn FakeDevice>, link: Option<&Path>) -> io::Result<Emulator> {
         let sim = PtySimulator::create(link)?;
         let host_path = sim.host_path().to_path_buf();
-        let timeline = Arc::new(Mutex::new(Timeline::default()));
         let (tx, rx) = mpsc::channel();
-        let shared = Arc::clone(&timeline);
         let thread = std::thread::Builder::new()
             .name("custody-fake-scanner".into())
-            .spawn(move || run(sim, device, rx, shared))?;
+            .spawn(move || run(sim, device, rx))?;
         Ok(Emulator {
             control: tx,
-            timeline,
             host_path,
             thread: Some(thread),
         })
@@ -71,10 +67,11 @@ impl Emulator {
 
     /// A copy of the timeline so far.
     pub fn timeline(&self) -> Timeline {
-        self.timeline
-            .lock()
-            .map(|t| t.clone())
-            .unwrap_or_else(|e| e.into_inner().clone())
+        let (tx, rx) = mpsc::channel();
+        if self.control.send(Cmd::Snapshot(tx)).is_err() {
+            return Timeline::default();
+        }
+        rx.recv_timeout(Duration::from_secs(5)).unwrap_or_default()
     }
 
     /// Waits (at most `limit`) until the timeline satisfies `pred`; returns the last copy.
@@ -99,17 +96,11 @@ impl Drop for Emulator {
     }
 }
 
-fn run(
-    mut sim: PtySimulator,
-    mut device: Box<dyn FakeDevice>,
-    control: Receiver<Cmd>,
-    timeline: Arc<Mutex<Timeline>>,
-) {
+fn run(mut sim: PtySimulator, mut device: Box<dyn FakeDevice>, control: Receiver<Cmd>) {
     let start = Instant::now();
     let mut buf = [0u8; 4096];
     let mut plugged = true;
     loop {
-        let mut changed = false;
         loop {
             match control.try_recv() {
                 Ok(Cmd::Trigger(s)) => device.trigger(&s, start.elapsed()),
@@ -123,17 +114,16 @@ fn run(
                     device.power_cycle(start.elapsed());
                     plugged = sim.replug().is_ok();
                 }
+                Ok(Cmd::Snapshot(reply)) => {
+                    let _ = reply.send(device.timeline().clone());
+                }
                 Ok(Cmd::Stop) | Err(mpsc::TryRecvError::Disconnected) => return,
                 Err(mpsc::TryRecvError::Empty) => break,
             }
-            changed = true;
         }
         if plugged {
             match sim.read_host(&mut buf, Duration::from_millis(2)) {
-                Ok(n) if n > 0 => {
-                    device.receive(&buf[..n], start.elapsed());
-                    changed = true;
-                }
+                Ok(n) if n > 0 => device.receive(&buf[..n], start.elapsed()),
                 Ok(_) => {}
                 Err(_) => std::thread::sleep(Duration::from_millis(2)),
             }
@@ -146,15 +136,5 @@ fn run(
             // A write to an unplugged port is lost, as on a real cable.
             let _ = sim.write(&out);
         }
-        if changed || !out.is_empty() || device.timeline().entries.len() != timeline_len(&timeline)
-        {
-            if let Ok(mut t) = timeline.lock() {
-                *t = device.timeline().clone();
-            }
-        }
     }
-}
-
-fn timeline_len(t: &Arc<Mutex<Timeline>>) -> usize {
-    t.lock().map(|t| t.entries.len()).unwrap_or(0)
 }
