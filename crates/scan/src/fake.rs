@@ -189,10 +189,13 @@ pub struct HoneywellFake {
     timeline: Timeline,
 }
 
+/// Checks the data of one menu setting.
+type DataCheck = fn(&str) -> bool;
+
 /// Menu settings this fake knows, with their factory value and a check of the data.
-fn honeywell_setting(key: &str) -> Option<(&'static str, fn(&str) -> bool)> {
+fn honeywell_setting(key: &str) -> Option<(&'static str, DataCheck)> {
     fn hex_pairs(d: &str) -> bool {
-        d.len() >= 2 && d.len() % 2 == 0 && d.bytes().all(|b| b.is_ascii_hexdigit())
+        d.len() >= 2 && d.len().is_multiple_of(2) && d.bytes().all(|b| b.is_ascii_hexdigit())
     }
     fn none(d: &str) -> bool {
         d.is_empty()
