@@ -147,3 +147,90 @@ fn a_datalogic_in_usb_com_beeps_on_read_and_custody_says_so() {
     session.acknowledge(scan.id, Outcome::Accepted).unwrap();
     session.shutdown();
 }
+
+/// Waits for `n` device replies (the scanner's answers to the init the session sent).
+fn wait_replies(session: &ScannerSession, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut got = 0;
+    while got < n && Instant::now() < deadline {
+        match session.next_event(Duration::from_millis(100)) {
+            Some(ScanEvent::DeviceReply(_)) => got += 1,
+            Some(ScanEvent::Scan(s)) => panic!("unexpected scan {s:?}"),
+            _ => {}
+        }
+    }
+    assert_eq!(got, n, "the scanner did not answer the init");
+}
+
+fn wait_event(session: &ScannerSession, what: &str, pred: impl Fn(&ScanEvent) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Some(ev) = session.next_event(Duration::from_millis(100)) {
+            if pred(&ev) {
+                return;
+            }
+        }
+    }
+    panic!("timed out waiting for {what}");
+}
+
+/// A Zebra profile whose packet format is only a temporary change (lost at power off).
+fn zebra_with_temporary_settings() -> Profile {
+    let text = profile::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "zebra-ds3678")
+        .unwrap()
+        .1
+        .replace("permanent = true", "permanent = false");
+    profile::parse_profile("zebra-ds3678.toml", &text).unwrap()
+}
+
+#[test]
+fn a_session_that_re_sends_the_init_on_every_connect_keeps_a_replugged_zebra_packeted() {
+    let p = zebra_with_temporary_settings();
+    let link = link_path("reinit");
+    let emu = Emulator::start(Box::new(SsiFake::new()), Some(&link)).unwrap();
+    let mut config = SessionConfig::new(&link, p.clone());
+    config.reinit_on_connect = true;
+    let session = ScannerSession::start(config).unwrap();
+    wait_replies(&session, p.init.len());
+    emu.trigger(Symbol::code128(b"CUS-00001-1"));
+    assert_eq!(next_scan(&session).line.symbology, Some("Code 128"));
+
+    // Unplugged and plugged back: the scanner powered up with factory settings.
+    emu.unplug();
+    wait_event(&session, "disconnect", |e| {
+        matches!(e, ScanEvent::Disconnected { .. })
+    });
+    emu.replug();
+    wait_replies(&session, p.init.len());
+    emu.trigger(Symbol::code128(b"CUS-00002-9"));
+    let scan = next_scan(&session);
+    assert_eq!(scan.line.data, b"CUS-00002-9");
+    assert_eq!(scan.line.symbology, Some("Code 128"));
+    session.shutdown();
+}
+
+#[test]
+fn without_the_re_init_a_replugged_zebra_with_temporary_settings_sends_raw_text() {
+    let p = zebra_with_temporary_settings();
+    let link = link_path("noreinit");
+    let emu = Emulator::start(Box::new(SsiFake::new()), Some(&link)).unwrap();
+    assert!(configure(emu.host_path(), &p, Duration::from_secs(2))
+        .unwrap()
+        .all_ok());
+    emu.power_cycle();
+    emu.trigger(Symbol::code128(b"CUS-00003-7"));
+    let t = emu.wait_timeline(Duration::from_secs(10), |t| {
+        t.entries
+            .iter()
+            .any(|(_, e)| *e == Entry::DeviceToHost(b"CUS-00003-7\r\n".to_vec()))
+    });
+    assert!(
+        t.entries
+            .iter()
+            .any(|(_, e)| *e == Entry::DeviceToHost(b"CUS-00003-7\r\n".to_vec())),
+        "{}",
+        t.render()
+    );
+}
