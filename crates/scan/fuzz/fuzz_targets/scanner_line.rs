@@ -20,9 +20,15 @@ fuzz_target!(|input: &[u8]| {
     let t0 = Instant::now();
     let _ = parse_reply(data);
     let framings = [
-        Framing { aim: true, ..Framing::crlf() },
+        Framing {
+            aim: true,
+            ..Framing::crlf()
+        },
         Framing::stx_etx(),
-        Framing { idle_flush: Some(Duration::from_millis(20)), ..Framing::cr() },
+        Framing {
+            idle_flush: Some(Duration::from_millis(20)),
+            ..Framing::cr()
+        },
     ];
     for framing in framings {
         if let Ok(mut f) = Framer::new(framing) {
@@ -45,7 +51,13 @@ fuzz_target!(|input: &[u8]| {
     let _ = listening.give_up();
     let _ = expecting.give_up();
     for protocol in [Protocol::HoneywellMenu, Protocol::ZebraSsi, Protocol::Plain] {
-        if let Ok(mut d) = LineDecoder::new(protocol, Framing { aim: true, ..Framing::crlf() }) {
+        if let Ok(mut d) = LineDecoder::new(
+            protocol,
+            Framing {
+                aim: true,
+                ..Framing::crlf()
+            },
+        ) {
             for c in data.chunks(step) {
                 let _ = d.push(c, t0);
             }
