@@ -6,7 +6,7 @@ use clap::{Args as ClapArgs, Subcommand};
 use custody_scan::bytes::{escape, to_hex};
 use custody_scan::decoder::{LineDecoder, LineEvent, LineScan};
 use custody_scan::profile::{self, Profile};
-use custody_scan::session::{ScanEvent, ScannerSession, SessionConfig};
+use custody_scan::session::{Outcome, ScanEvent, ScannerSession, SessionConfig};
 use custody_scan::{Framing, PortInfo};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -462,6 +462,12 @@ fn monitor(port: &Path, name: Option<&str>, count: Option<u64>) -> anyhow::Resul
         profile.vendor,
         profile.model
     );
+    let host_confirmed = profile.feedback_capability().keeps_the_promise();
+    if host_confirmed {
+        // The scanner waits for an answer after each read (Honeywell Host ACK suspends it for
+        // up to its timeout); nothing is recorded here, so the honest answer is the error tone.
+        eprintln!("This scanner beeps only when Custody answers; as nothing is recorded here, each scan gets the error tone.");
+    }
     let session = ScannerSession::start(SessionConfig::new(port, profile))?;
     let mut seen = 0u64;
     loop {
@@ -471,6 +477,9 @@ fn monitor(port: &Path, name: Option<&str>, count: Option<u64>) -> anyhow::Resul
         let v = match &ev {
             ScanEvent::Scan(s) => {
                 seen += 1;
+                if host_confirmed {
+                    session.acknowledge(s.id, Outcome::Refused)?;
+                }
                 json!({"event": "scan", "scan": scan_json(Some(s.id.0), &s.line)})
             }
             ScanEvent::Duplicate { id, of, data } => {

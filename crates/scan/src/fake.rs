@@ -339,6 +339,16 @@ impl HoneywellFake {
                         reply.extend_from_slice(entry.as_bytes());
                         ENQ
                     }
+                    Some((factory, _)) if data == "^" => {
+                        // "^": the default value (N3680 guide p. 144, query commands).
+                        let echo = if ei == 0 {
+                            format!("{key}{factory}")
+                        } else {
+                            format!("{}{factory}", &key[3..])
+                        };
+                        reply.extend_from_slice(echo.as_bytes());
+                        ACK
+                    }
                     Some(_) if data == "?" => {
                         let value = if to_scanner {
                             self.setting(&key).unwrap_or_default()
@@ -496,8 +506,8 @@ impl FakeDevice for HoneywellFake {
     fn poll(&mut self, now: Duration) {
         if let Some(since) = self.awaiting_host {
             let timeout = match self.setting("HSTCTO").and_then(|s| s.parse::<u64>().ok()) {
-                // A timeout set on the device wins over the fake's default, scaled so tests
-                // that set 10 s still see the fake's short timeout.
+                // At the factory value (10 s) the fake uses the timeout it was made with, so
+                // tests can be quick; a value set with HSTCTO wins.
                 Some(10) | None => self.host_ack_timeout,
                 Some(s) => Duration::from_secs(s),
             };

@@ -317,6 +317,9 @@ fn honeywell_menu_replies_follow_the_manual_grammar() {
         dev.take_output(),
         b"PREBK2995C81\x06,CA2\x06;TRMUSB999\x15;ABCDEF1\x05;SUFBK2\x06!"
     );
+    // "^" asks the factory value.
+    dev.receive(b"\x16M\rTRMUSB^.", Duration::ZERO);
+    assert_eq!(dev.take_output(), b"TRMUSB130\x06.");
     // A volatile setting is gone after a power cycle; a non-volatile one stays.
     dev.receive(b"\x16M\rBEPBEP0!", Duration::ZERO);
     dev.receive(b"\x16M\rSUFBK2990D0A.", Duration::ZERO);
