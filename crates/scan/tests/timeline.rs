@@ -85,7 +85,7 @@ fn scan_and_answer(
 #[test]
 fn honeywell_in_host_ack_mode_sounds_only_after_the_commit_or_the_refusal() {
     let p = profile::builtin_profile("honeywell-xenon-1950g").unwrap();
-    let fake = HoneywellFake::new(None, Duration::from_secs(2));
+    let fake = HoneywellFake::new(None, Duration::from_secs(5));
     let (emu, session) = setup("honeywell", Box::new(fake), &p);
 
     assert_eq!(
