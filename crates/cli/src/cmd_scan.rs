@@ -33,6 +33,10 @@ pub struct ScanArgs {
     /// Stop after this many frames (default: run until Ctrl-C / SIGTERM)
     #[arg(long)]
     count: Option<u64>,
+    /// Send the profile's settings to the scanner every time it connects (for scanners that
+    /// lose them at power off); off by default, as each Honeywell menu command writes flash
+    #[arg(long)]
+    reinit_on_connect: bool,
 }
 
 fn pick_profile(args: &ScanArgs) -> Result<Profile> {
@@ -150,6 +154,7 @@ pub fn run(ctx: &Context, args: ScanArgs, acting: bool) -> Result<std::process::
     }
     let mut config = SessionConfig::new(&args.port, profile.clone());
     config.debounce = Duration::from_millis(args.debounce_ms);
+    config.reinit_on_connect = args.reinit_on_connect;
     let session = ScannerSession::start(config)?;
     eprintln!(
         "scanning {} with profile {} ({} {}); Ctrl-C to stop",
@@ -158,6 +163,7 @@ pub fn run(ctx: &Context, args: ScanArgs, acting: bool) -> Result<std::process::
         profile.vendor,
         profile.model
     );
+    eprintln!("feedback: {}", profile.feedback_capability().text());
     let mut recorder = Recorder {
         ledger: &mut ledger,
         actor: actor.as_ref(),
