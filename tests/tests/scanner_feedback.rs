@@ -22,10 +22,10 @@ fn destroy(s: &mut Site, code: &str) {
         .register_person(
             &s.admin,
             person("Vesna Witness", "WIT", Role::Inspector),
-            "6666",
+            "286451",
         )
         .unwrap();
-    let witness2: Actor = s.ledger.authenticate("WIT", "6666").unwrap();
+    let witness2: Actor = s.ledger.authenticate("WIT", "286451").unwrap();
     let codes = vec![code.to_string()];
     let b = s
         .ledger
