@@ -11,6 +11,7 @@ pub mod error;
 pub mod ingest;
 pub mod keys;
 pub mod projection;
+pub mod synth;
 
 pub use error::{RegistryError, Result};
 pub use ingest::Registry;
