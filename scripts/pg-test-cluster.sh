@@ -43,6 +43,7 @@ case "${1:-}" in
     fi
     echo "export CUSTODY_REGISTRY_TEST_DATABASE_URL='postgresql://$(user)@/postgres?host=$sock'"
     echo "export CUSTODY_REGISTRY_TEST_PG_CTL='$PWD/scripts/pg-test-cluster.sh'"
+    echo "export PG_TEST_DIR='$base'"
     ;;
   stop)
     if [ -s "$data/PG_VERSION" ]; then

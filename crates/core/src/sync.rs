@@ -233,7 +233,6 @@ pub fn check_segment(
     let first = segment.events.first().ok_or(SegmentError::Empty)?;
     let last = segment.events.last().ok_or(SegmentError::Empty)?;
     let mut scratch = Vec::with_capacity(512);
-    let mut expected_seq = first.seq;
     let mut running = first.prev_hash;
     if first.seq < 1 {
         return Err(SegmentError::BadEvent {
@@ -241,7 +240,7 @@ pub fn check_segment(
             what: "sequence numbers start at 1".into(),
         });
     }
-    for e in &segment.events {
+    for (expected_seq, e) in (first.seq..).zip(segment.events.iter()) {
         let bad = |what: &str| SegmentError::BadEvent {
             seq: e.seq,
             what: what.to_string(),
@@ -288,7 +287,6 @@ pub fn check_segment(
             }
         }
         running = e.hash;
-        expected_seq += 1;
     }
     if last.kind != "checkpoint" {
         return Err(SegmentError::NoCheckpoint);
@@ -484,10 +482,12 @@ impl Ledger {
         match row {
             Some((kind, hash))
                 if kind == "checkpoint" && hex::encode(&hash) == cosignature.head => {}
-            Some(_) => return Err(CustodyError::Invalid(format!(
+            Some(_) => {
+                return Err(CustodyError::Invalid(format!(
                 "the registry cosigned event {} with head {}, but this ledger's event {} differs",
                 cosignature.size, cosignature.head, cosignature.size
-            ))),
+            )))
+            }
             None => {
                 return Err(CustodyError::Invalid(format!(
                     "the registry cosigned event {}, which this ledger does not have",

@@ -355,6 +355,18 @@ async fn two_sites_push_and_the_national_view_says_what_their_records_say() {
     assert!(count(&db, "SELECT count(*) FROM items").await >= 8);
 }
 
+type Row = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    String,
+    Vec<u8>,
+);
+
 /// Re-hashes the chain from `seq` after replacing that event's payload, re-signing every
 /// checkpoint with the site key, as someone holding the site PC could.
 fn rewrite(db: &Path, seq: i64, payload: &str) {
@@ -362,17 +374,7 @@ fn rewrite(db: &Path, seq: i64, payload: &str) {
     let conn = rusqlite::Connection::open(db).unwrap();
     conn.execute_batch("DROP TRIGGER IF EXISTS events_no_update")
         .unwrap();
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-        Option<String>,
-        String,
-        Vec<u8>,
-    )> = {
+    let rows: Vec<Row> = {
         let mut st = conn
             .prepare("SELECT seq, id, time, actor, witness, kind, subject, payload, prev_hash FROM events WHERE seq >= ?1 ORDER BY seq")
             .unwrap();
@@ -564,7 +566,7 @@ async fn a_ledger_truncated_below_a_cosigned_checkpoint_fails_verify_against_the
     let rkey = registry_key(&server);
     assert_eq!(
         a.ledger
-            .verify_cosignatures(&rkey, &[cos.clone()])
+            .verify_cosignatures(&rkey, std::slice::from_ref(&cos))
             .unwrap()
             .1,
         vec![]
@@ -582,7 +584,9 @@ async fn a_ledger_truncated_below_a_cosigned_checkpoint_fails_verify_against_the
         ledger.verify().unwrap().is_intact(),
         "a clean truncation passes the site's own verify"
     );
-    let (_, problems) = ledger.verify_cosignatures(&rkey, &[cos.clone()]).unwrap();
+    let (_, problems) = ledger
+        .verify_cosignatures(&rkey, std::slice::from_ref(&cos))
+        .unwrap();
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].checkpoint_seq, cos.size);
     assert!(
