@@ -2,12 +2,13 @@
 //! the same data. One JSON line per figure on stdout; progress on stderr.
 //!
 //! Usage: `cargo run --release -p custody-bench -- <suite>...` where a suite is one of
-//! `ledger`, `scan`, `codes`, `docs`, `workflows`, `kiosk`, `all`.
+//! `ledger`, `scan`, `codes`, `docs`, `workflows`, `kiosk`, `registry`, `all`.
 
 mod codes;
 mod docs;
 mod kiosk;
 mod ledger;
+mod registry;
 mod report;
 mod scan;
 mod workflows;
@@ -29,6 +30,7 @@ const SUITES: &[Suite] = &[
     }),
     ("workflows", workflows::run),
     ("kiosk", kiosk::run),
+    ("registry", registry::run),
 ];
 
 fn main() -> ExitCode {
