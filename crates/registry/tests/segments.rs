@@ -200,3 +200,92 @@ async fn fifty_sites_pushing_at_once_are_each_stored_exactly_once() {
         .unwrap();
     assert!(uneven.is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_handover_in_transit_for_over_14_days_and_intake_per_week_show_in_the_national_view() {
+    let Some(cluster) = cluster_url() else { return };
+    let db = fresh_database(&cluster).await;
+    let server = start_server(&db, None).await;
+    let token = {
+        let c = connect(&db).await.unwrap();
+        custody_registry::auth::create_token(&c, "t", custody_registry::auth::Role::Inspector)
+            .await
+            .unwrap()
+    };
+    // A site dispatches two of its five weapons (synthetic events dated early 2026, far more
+    // than 14 days ago) and no receiving site ever reports the arrival.
+    let mut s = SynthSite::new(7, 5, |i| format!("T-{i}"));
+    s.events.pop();
+    let items: Vec<String> = s
+        .events
+        .iter()
+        .filter(|e| e.kind == "item.register_weapon")
+        .take(2)
+        .map(|e| {
+            serde_json::from_str::<serde_json::Value>(&e.payload).unwrap()["item_id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    s.push(custody_core::event::EventBody::HandoverDispatch {
+        manifest_id: "m-1".into(),
+        code: "M-TEST".into(),
+        details: Default::default(),
+        item_ids: items,
+        items_digest: String::new(),
+    });
+    s.checkpoint();
+    enrol(&db, &s).await;
+    let a = http(
+        "POST",
+        &format!("{}/api/v1/segments", server.url),
+        None,
+        Some(s.segment(1)),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let auth = format!("Bearer {token}");
+    let alarms = http(
+        "GET",
+        &format!("{}/api/v1/alarms", server.url),
+        Some(&auth),
+        None,
+    )
+    .await
+    .json();
+    let overdue = alarms["overdue_handovers"].as_array().unwrap();
+    assert_eq!(overdue.len(), 1);
+    assert_eq!(overdue[0]["code"], "M-TEST");
+    assert_eq!(overdue[0]["receiver_site_id"], serde_json::Value::Null);
+    let stock = http(
+        "GET",
+        &format!("{}/api/v1/stock", server.url),
+        Some(&auth),
+        None,
+    )
+    .await
+    .json();
+    let by_status = |st: &str| -> i64 {
+        stock
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["status"] == st)
+            .map(|r| r["items"].as_i64().unwrap())
+            .sum()
+    };
+    assert_eq!((by_status("in_store"), by_status("in_transit")), (3, 2));
+    // All five were registered within one week.
+    let intake = http(
+        "GET",
+        &format!("{}/api/v1/intake", server.url),
+        Some(&auth),
+        None,
+    )
+    .await
+    .json();
+    let weeks = intake.as_array().unwrap();
+    assert_eq!(weeks.len(), 1);
+    assert_eq!(weeks[0]["items"].as_i64(), Some(5));
+}
