@@ -176,7 +176,7 @@ async fn run_async() -> Result<()> {
         stored as usize == total,
         "stored {stored} of {total} events"
     );
-    let label = if total >= 1_000_000 && total % 1_000_000 == 0 {
+    let label = if total >= 1_000_000 && total.is_multiple_of(1_000_000) {
         format!("ingest_{}m", total / 1_000_000)
     } else {
         format!("ingest_{total}")
