@@ -2,6 +2,7 @@
 //! sites' own records say. Tamper tests: a rewritten cosigned event, a truncated ledger.
 
 mod common;
+#[path = "common/sites.rs"]
 mod sites;
 
 use common::*;
