@@ -20,11 +20,14 @@ pub struct Pool {
     url: Arc<String>,
     idle: Arc<Mutex<Vec<Client>>>,
     max_idle: usize,
+    /// At most this many connections are open at once; further requests wait their turn.
+    open: Arc<tokio::sync::Semaphore>,
 }
 
 pub struct Conn {
     client: Option<Client>,
     pool: Pool,
+    _permit: tokio::sync::OwnedSemaphorePermit,
 }
 
 impl std::ops::Deref for Conn {
@@ -59,15 +62,23 @@ impl Drop for Conn {
 }
 
 impl Pool {
-    pub fn new(url: &str, max_idle: usize) -> Pool {
+    /// A pool of at most `max` connections.
+    pub fn new(url: &str, max: usize) -> Pool {
         Pool {
             url: Arc::new(url.to_string()),
             idle: Arc::new(Mutex::new(Vec::new())),
-            max_idle,
+            max_idle: max.max(1),
+            open: Arc::new(tokio::sync::Semaphore::new(max.max(1))),
         }
     }
 
     pub async fn get(&self) -> Result<Conn> {
+        let permit = self
+            .open
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| RegistryError::Internal("connection pool closed".into()))?;
         loop {
             let reused = self
                 .idle
@@ -79,6 +90,7 @@ impl Pool {
                     return Ok(Conn {
                         client: Some(c),
                         pool: self.clone(),
+                        _permit: permit,
                     })
                 }
                 Some(_) => continue,
@@ -88,6 +100,7 @@ impl Pool {
         Ok(Conn {
             client: Some(connect(&self.url).await?),
             pool: self.clone(),
+            _permit: permit,
         })
     }
 }
