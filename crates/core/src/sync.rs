@@ -256,6 +256,9 @@ pub fn check_segment(
                 "prev_hash does not match the hash of the event before it",
             ));
         }
+        if chrono::DateTime::parse_from_rfc3339(&e.time).is_err() {
+            return Err(bad("time is not RFC 3339"));
+        }
         canonical_bytes(&e.fields(), &mut scratch);
         if chain_hash(&running, &scratch) != e.hash {
             return Err(bad(

@@ -39,7 +39,6 @@ BEGIN
 END $$;
 
 CREATE INDEX items_serial ON items (serial_norm, maker_norm);
-CREATE INDEX items_code ON items (code);
 
 CREATE TABLE destruction_batches (
     site_id text NOT NULL,

@@ -225,34 +225,54 @@ pub async fn ingest(reg: &Registry, bytes: &[u8]) -> Result<Cosignature> {
     Ok(cosignature)
 }
 
-/// Stores events with one multi-row statement.
+/// Stores events with one binary `COPY` (no round trip per event).
 async fn insert_events(
     tx: &tokio_postgres::Transaction<'_>,
     site: &str,
     events: &[&StoredEvent],
 ) -> Result<()> {
-    for chunk in events.chunks(50_000) {
-        let seqs: Vec<i64> = chunk.iter().map(|e| e.seq).collect();
-        let ids: Vec<&str> = chunk.iter().map(|e| e.id.as_str()).collect();
-        let times: Vec<&str> = chunk.iter().map(|e| e.time.as_str()).collect();
-        let actors: Vec<Option<&str>> = chunk.iter().map(|e| e.actor.as_deref()).collect();
-        let witnesses: Vec<Option<&str>> = chunk.iter().map(|e| e.witness.as_deref()).collect();
-        let kinds: Vec<&str> = chunk.iter().map(|e| e.kind.as_str()).collect();
-        let subjects: Vec<Option<&str>> = chunk.iter().map(|e| e.subject.as_deref()).collect();
-        let payloads: Vec<&str> = chunk.iter().map(|e| e.payload.as_str()).collect();
-        let prevs: Vec<&[u8]> = chunk.iter().map(|e| &e.prev_hash[..]).collect();
-        let hashes: Vec<&[u8]> = chunk.iter().map(|e| &e.hash[..]).collect();
-        tx.execute(
-            "INSERT INTO events (site_id, seq, id, time, actor, witness, kind, subject, payload, prev_hash, hash)
-             SELECT $1, * FROM unnest($2::int8[], $3::text[], $4::text[], $5::text[], $6::text[],
-                 $7::text[], $8::text[], $9::text[], $10::bytea[], $11::bytea[])",
-            &[
-                &site, &seqs, &ids, &times, &actors, &witnesses, &kinds, &subjects, &payloads,
-                &prevs, &hashes,
-            ],
+    use tokio_postgres::binary_copy::BinaryCopyInWriter;
+    use tokio_postgres::types::Type;
+    let sink = tx
+        .copy_in(
+            "COPY events (site_id, seq, id, time, actor, witness, kind, subject, payload, prev_hash, hash)
+             FROM STDIN BINARY",
         )
         .await?;
+    let types = [
+        Type::TEXT,
+        Type::INT8,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::TEXT,
+        Type::BYTEA,
+        Type::BYTEA,
+    ];
+    let writer = BinaryCopyInWriter::new(sink, &types);
+    futures_util::pin_mut!(writer);
+    for e in events {
+        writer
+            .as_mut()
+            .write(&[
+                &site,
+                &e.seq,
+                &e.id.as_str(),
+                &e.time.as_str(),
+                &e.actor.as_deref(),
+                &e.witness.as_deref(),
+                &e.kind.as_str(),
+                &e.subject.as_deref(),
+                &e.payload.as_str(),
+                &&e.prev_hash[..],
+                &&e.hash[..],
+            ])
+            .await?;
     }
+    writer.finish().await?;
     Ok(())
 }
 

@@ -37,6 +37,17 @@ struct ItemRow {
     last_seq: i64,
 }
 
+fn parse_time(text: &str, seq: i64) -> Result<chrono::DateTime<chrono::Utc>> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| {
+            crate::error::RegistryError::Segment(custody_core::sync::SegmentError::BadEvent {
+                seq,
+                what: format!("time '{text}' is not RFC 3339"),
+            })
+        })
+}
+
 /// Applies one site's events in order; call [`Projector::flush`] before the transaction ends.
 pub struct Projector {
     site: String,
@@ -273,57 +284,48 @@ impl Projector {
     /// Writes what is gathered, one statement per table.
     pub async fn flush(&mut self, tx: &Transaction<'_>) -> Result<()> {
         if !self.new_items.is_empty() {
+            use tokio_postgres::binary_copy::BinaryCopyInWriter;
+            use tokio_postgres::types::Type;
             let rows = std::mem::take(&mut self.new_items);
             self.index.clear();
-            let col = |f: &dyn Fn(&ItemRow) -> String| rows.iter().map(f).collect::<Vec<_>>();
-            let ids = col(&|r| r.item_id.clone());
-            let codes = col(&|r| r.code.clone());
-            let kinds = col(&|r| r.kind.to_string());
-            let serials = col(&|r| r.serial.clone());
-            let serial_norm = col(&|r| custody_codes::serial::normalize_serial(&r.serial));
-            let makers = col(&|r| r.maker.clone());
-            let maker_norm = col(&|r| custody_codes::serial::normalize_manufacturer(&r.maker));
-            let models = col(&|r| r.model.clone());
-            let types = col(&|r| r.weapon_type.clone());
-            let countries = col(&|r| r.country.clone());
-            let origins = col(&|r| r.origin.clone());
-            let statuses = col(&|r| r.status.clone());
-            let reg_times = col(&|r| r.registered_time.clone());
-            let status_times = col(&|r| r.status_time.clone());
-            let reg_seqs: Vec<i64> = rows.iter().map(|r| r.registered_seq).collect();
-            let last_seqs: Vec<i64> = rows.iter().map(|r| r.last_seq).collect();
-            tx.execute(
-                "INSERT INTO items (site_id, item_id, code, kind, serial, serial_norm, maker, maker_norm,
-                     model, weapon_type, country, origin, status, registered_time, registered_seq,
-                     status_time, last_seq)
-                 SELECT $1, u.id, u.code, u.kind, u.serial, u.sn, u.maker, u.mn, u.model, u.wt, u.country,
-                     u.origin, u.status, u.rt::timestamptz, u.rs, u.st::timestamptz, u.ls
-                 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                     $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[],
-                     $14::text[], $15::int8[], $16::text[], $17::int8[])
-                     AS u(id, code, kind, serial, sn, maker, mn, model, wt, country, origin, status,
-                          rt, rs, st, ls)",
-                &[
-                    &self.site,
-                    &ids,
-                    &codes,
-                    &kinds,
-                    &serials,
-                    &serial_norm,
-                    &makers,
-                    &maker_norm,
-                    &models,
-                    &types,
-                    &countries,
-                    &origins,
-                    &statuses,
-                    &reg_times,
-                    &reg_seqs,
-                    &status_times,
-                    &last_seqs,
-                ],
-            )
-            .await?;
+            let sink = tx
+                .copy_in(
+                    "COPY items (site_id, item_id, code, kind, serial, serial_norm, maker, maker_norm,
+                         model, weapon_type, country, origin, status, registered_time, registered_seq,
+                         status_time, last_seq) FROM STDIN BINARY",
+                )
+                .await?;
+            let mut types = vec![Type::TEXT; 13];
+            types.extend([Type::TIMESTAMPTZ, Type::INT8, Type::TIMESTAMPTZ, Type::INT8]);
+            let writer = BinaryCopyInWriter::new(sink, &types);
+            futures_util::pin_mut!(writer);
+            for r in &rows {
+                let registered = parse_time(&r.registered_time, r.registered_seq)?;
+                let status_time = parse_time(&r.status_time, r.last_seq)?;
+                writer
+                    .as_mut()
+                    .write(&[
+                        &self.site,
+                        &r.item_id,
+                        &r.code,
+                        &r.kind,
+                        &r.serial,
+                        &custody_codes::serial::normalize_serial(&r.serial),
+                        &r.maker,
+                        &custody_codes::serial::normalize_manufacturer(&r.maker),
+                        &r.model,
+                        &r.weapon_type,
+                        &r.country,
+                        &r.origin,
+                        &r.status,
+                        &registered,
+                        &r.registered_seq,
+                        &status_time,
+                        &r.last_seq,
+                    ])
+                    .await?;
+            }
+            writer.finish().await?;
         }
         if !self.updates.is_empty() {
             let mut ids = Vec::new();
@@ -345,15 +347,20 @@ impl Projector {
             .await?;
         }
         if !self.item_events.is_empty() {
-            let (ids, seqs): (Vec<String>, Vec<i64>) =
-                std::mem::take(&mut self.item_events).into_iter().unzip();
-            tx.execute(
-                "INSERT INTO item_events (site_id, item_id, seq)
-                 SELECT $1, u.id, u.seq FROM unnest($2::text[], $3::int8[]) AS u(id, seq)
-                 ON CONFLICT DO NOTHING",
-                &[&self.site, &ids, &seqs],
-            )
-            .await?;
+            use tokio_postgres::binary_copy::BinaryCopyInWriter;
+            use tokio_postgres::types::Type;
+            let mut rows = std::mem::take(&mut self.item_events);
+            rows.sort();
+            rows.dedup();
+            let sink = tx
+                .copy_in("COPY item_events (site_id, item_id, seq) FROM STDIN BINARY")
+                .await?;
+            let writer = BinaryCopyInWriter::new(sink, &[Type::TEXT, Type::TEXT, Type::INT8]);
+            futures_util::pin_mut!(writer);
+            for (id, seq) in &rows {
+                writer.as_mut().write(&[&self.site, id, seq]).await?;
+            }
+            writer.finish().await?;
         }
         if !self.batch_items.is_empty() {
             let (batches, items): (Vec<String>, Vec<String>) =

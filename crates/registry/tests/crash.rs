@@ -40,7 +40,7 @@ async fn postgres_killed_mid_ingest_leaves_nothing_half_stored() {
     for _ in 0..600 {
         let n: i64 = watch
             .query_one(
-                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'INSERT INTO events%'",
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'COPY events%'",
                 &[],
             )
             .await
