@@ -2,8 +2,9 @@
 //! events in the segment's transaction; `rebuild` truncates the tables and replays every site's
 //! events through the same code, so both give identical tables.
 //!
-//! Rows are gathered in memory and written with one multi-row statement per table
-//! (`INSERT ... SELECT FROM unnest(...)`), not one round trip per event.
+//! Rows are gathered in memory and written with one binary `COPY` (new items, the item-event
+//! index) or one multi-row statement (`UPDATE ... FROM unnest(...)`) per table, not one round
+//! trip per event.
 
 use crate::error::Result;
 use custody_core::event::{EventBody, StoredEvent};
