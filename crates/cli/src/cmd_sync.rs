@@ -100,10 +100,10 @@ pub fn run(ctx: &Context, cmd: SyncCommand) -> Result<ExitCode> {
         }
         SyncCommand::Status => {
             let ledger = ctx.open()?;
-            match ledger.stored_cosignatures()?.last() {
-                Some((seq, c)) => println!(
-                    "Last cosigned checkpoint: {} (head {}), registry key {}, stored as event {seq}",
-                    c.size, c.head, c.registry_key_id
+            match ledger.registry_status()? {
+                Some(st) => println!(
+                    "Last sync: {}; last cosigned checkpoint: {} (head {}), registry key {}",
+                    st.last_sync_time, st.cosigned_seq, st.cosigned_head, st.registry_key_id
                 ),
                 None => println!("No checkpoint of this site has been cosigned yet"),
             }

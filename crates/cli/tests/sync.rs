@@ -106,6 +106,8 @@ fn a_cosigned_checkpoint_is_stored_checked_and_a_truncation_below_it_fails_verif
         cosignature(&registry, &site, size, &"00".repeat(32)).to_string(),
     )
     .unwrap();
+    let out = custody(&db, &["sync", "status"]);
+    assert!(text(&out).contains("No checkpoint of this site has been cosigned yet"));
     let out = custody(&db, &["sync", "cosign", wrong.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
 

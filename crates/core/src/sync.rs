@@ -394,7 +394,40 @@ pub struct CosignProblem {
     pub what: String,
 }
 
+/// What a front end shows about the registry (the kiosk's Settings, `custody sync status`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegistryStatus {
+    /// When the last cosignature was stored here (the end of the last successful sync).
+    pub last_sync_time: String,
+    /// The last checkpoint the registry cosigned, and its hash.
+    pub cosigned_seq: i64,
+    pub cosigned_head: String,
+    pub registry_key_id: String,
+}
+
 impl Ledger {
+    /// The last sync with the registry, or None if no checkpoint was ever cosigned.
+    pub fn registry_status(&self) -> Result<Option<RegistryStatus>> {
+        let last: Option<(i64, String)> = rusqlite::OptionalExtension::optional(self.conn.query_row(
+            "SELECT seq, time FROM events WHERE kind = 'registry.cosign' ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        ))?;
+        let Some((seq, time)) = last else {
+            return Ok(None);
+        };
+        let all = self.stored_cosignatures()?;
+        let Some((_, c)) = all.into_iter().find(|(s, _)| *s == seq) else {
+            return Ok(None);
+        };
+        Ok(Some(RegistryStatus {
+            last_sync_time: time,
+            cosigned_seq: c.size,
+            cosigned_head: c.head,
+            registry_key_id: c.registry_key_id,
+        }))
+    }
+
     /// Events with `seq >= from`, in order.
     pub fn events_from(&self, from: i64) -> Result<Vec<StoredEvent>> {
         let mut out = Vec::new();
