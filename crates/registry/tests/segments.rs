@@ -289,3 +289,30 @@ async fn a_handover_in_transit_for_over_14_days_and_intake_per_week_show_in_the_
     assert_eq!(weeks.len(), 1);
     assert_eq!(weeks[0]["items"].as_i64(), Some(5));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enrolment_refuses_a_second_enrolment_and_what_is_not_a_site_key_file() {
+    let Some(cluster) = cluster_url() else { return };
+    let db = fresh_database(&cluster).await;
+    let c = connect(&db).await.unwrap();
+    let s = SynthSite::new(11, 0, |_| String::new());
+    enroll(&c, "first", &s.key_file).await.unwrap();
+    let again = enroll(&c, "again", &s.key_file).await.unwrap_err();
+    assert_eq!(
+        (again.status().as_u16(), again.code()),
+        (409, "already_enrolled")
+    );
+    for bad in [
+        String::new(),
+        "custody-public-key/v1\nsite_id x\npublic_key 00\n".to_string(),
+        s.key_file.replace("public_key ", "publickey "),
+    ] {
+        let e = enroll(&c, "bad", &bad).await.unwrap_err();
+        assert_eq!(
+            (e.status().as_u16(), e.code()),
+            (400, "bad_request"),
+            "{bad:?}"
+        );
+    }
+    assert_eq!(count(&db, "SELECT count(*) FROM sites").await, 1);
+}
