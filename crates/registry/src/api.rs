@@ -143,14 +143,20 @@ async fn history(
     let (serial, maker) = serial_of(&q)?;
     json_rows(
         &reg,
-        "SELECT i.site_id, s.name AS site_name, i.item_id, i.code, e.seq, e.time, e.kind,
+        "WITH it AS (
+             SELECT site_id, item_id, code, registered_seq FROM items
+             WHERE serial_norm = $1 AND ($2::text IS NULL OR maker_norm = $2)),
+         seqs AS (
+             SELECT it.site_id, it.item_id, it.code, ie.seq FROM it
+             JOIN item_events ie ON ie.site_id = it.site_id AND ie.item_id = it.item_id
+             UNION ALL
+             SELECT site_id, item_id, code, registered_seq FROM it)
+         SELECT q.site_id, s.name AS site_name, q.item_id, q.code, e.seq, e.time, e.kind,
                 e.payload::json AS payload
-         FROM items i
-         JOIN sites s ON s.site_id = i.site_id
-         JOIN item_events ie ON ie.site_id = i.site_id AND ie.item_id = i.item_id
-         JOIN events e ON e.site_id = ie.site_id AND e.seq = ie.seq
-         WHERE i.serial_norm = $1 AND ($2::text IS NULL OR i.maker_norm = $2)
-         ORDER BY e.time, i.site_id, e.seq",
+         FROM seqs q
+         JOIN sites s ON s.site_id = q.site_id
+         JOIN events e ON e.site_id = q.site_id AND e.seq = q.seq
+         ORDER BY e.time, q.site_id, e.seq",
         &[&serial, &maker],
     )
     .await

@@ -107,7 +107,14 @@ impl Projector {
             return Ok(());
         };
         let (seq, time) = (e.seq, e.time.as_str());
-        if let Some(item) = body.item_id() {
+        // An item's registration is found through `items.registered_seq`; `item_events`
+        // indexes everything after it.
+        if let Some(item) = body.item_id().filter(|_| {
+            !matches!(
+                body,
+                EventBody::RegisterWeapon { .. } | EventBody::RegisterEvidence { .. }
+            )
+        }) {
             self.item_events.push((item.to_string(), seq));
         }
         match body {
