@@ -2,12 +2,13 @@
 //! the same data. One JSON line per figure on stdout; progress on stderr.
 //!
 //! Usage: `cargo run --release -p custody-bench -- <suite>...` where a suite is one of
-//! `ledger`, `scan`, `codes`, `docs`, `workflows`, `kiosk`, `security`, `all`.
+//! `ledger`, `scan`, `codes`, `docs`, `workflows`, `kiosk`, `security`, `registry`, `all`.
 
 mod codes;
 mod docs;
 mod kiosk;
 mod ledger;
+mod registry;
 mod report;
 mod scan;
 mod security;
@@ -31,6 +32,7 @@ const SUITES: &[Suite] = &[
     ("workflows", workflows::run),
     ("kiosk", kiosk::run),
     ("security", security::run),
+    ("registry", registry::run),
 ];
 
 fn main() -> ExitCode {

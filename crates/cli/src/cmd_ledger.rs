@@ -621,6 +621,12 @@ pub fn item(ctx: &Context, cmd: ItemCommand) -> Result<ExitCode> {
 pub struct VerifyArgs {
     #[arg(long)]
     json: bool,
+    /// Also check every stored registry cosignature against this registry key file
+    #[arg(long, value_name = "FILE")]
+    registry_key: Option<PathBuf>,
+    /// With --registry-key: a cosignature file kept outside the ledger (repeatable)
+    #[arg(long, value_name = "FILE", requires = "registry_key")]
+    cosignature: Vec<PathBuf>,
 }
 
 pub fn verify(ctx: &Context, args: VerifyArgs) -> Result<ExitCode> {
@@ -637,7 +643,10 @@ pub fn verify(ctx: &Context, args: VerifyArgs) -> Result<ExitCode> {
                     report.events, report.checkpoints, report.head_hash
                 );
             }
-            Ok(ExitCode::SUCCESS)
+            match &args.registry_key {
+                Some(key) => crate::cmd_sync::verify_registry(ctx, key, &args.cosignature),
+                None => Ok(ExitCode::SUCCESS),
+            }
         }
         Some(p) => {
             match p.seq {

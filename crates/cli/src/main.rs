@@ -9,6 +9,7 @@ mod cmd_report;
 mod cmd_scan;
 mod cmd_scanner;
 mod cmd_site;
+mod cmd_sync;
 mod cmd_verify_document;
 mod cmd_workflows;
 mod demo;
@@ -116,6 +117,9 @@ enum Command {
     VerifyDocument(cmd_verify_document::VerifyDocumentArgs),
     /// Read a scanner and record every scan in the ledger (a lookup unless a workflow is given)
     Scan(cmd_scan::ScanArgs),
+    /// Send events to the national registry and store its cosignatures
+    #[command(subcommand)]
+    Sync(cmd_sync::SyncCommand),
 }
 
 fn main() -> ExitCode {
@@ -160,6 +164,7 @@ fn main() -> ExitCode {
         Command::Report(cmd) => cmd_report::run(&ctx, cmd),
         Command::VerifyDocument(args) => cmd_verify_document::run(&ctx, args),
         Command::Scan(args) => cmd_scan::run(&ctx, args, acting),
+        Command::Sync(cmd) => cmd_sync::run(&ctx, cmd),
     };
     match result {
         Ok(code) => code,

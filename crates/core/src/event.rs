@@ -399,6 +399,12 @@ pub enum EventBody {
         /// Ed25519 signature over `message` by the site key, hex.
         signature: String,
     },
+    /// The national registry's cosignature of one of this site's checkpoints
+    /// (crates/core/src/sync.rs, docs/segment-format.md).
+    #[serde(rename = "registry.cosign")]
+    RegistryCosign {
+        cosignature: crate::sync::Cosignature,
+    },
     /// A signed statement of the log head as it stood before this event.
     #[serde(rename = "checkpoint")]
     Checkpoint {

@@ -23,6 +23,7 @@ mod projection;
 pub mod scans;
 pub mod schema;
 pub mod stocktake;
+pub mod sync;
 pub mod verify;
 pub mod workflows;
 
