@@ -631,7 +631,7 @@ fn an_administrator_deactivates_a_departed_officer_whose_badge_then_fails() {
 fn every_workflow_command_explains_itself() {
     for (args, needle) in [
         (vec!["stocktake", "--help"], "blind count"),
-        (vec!["stocktake", "close", "--help"], "CUSTODY_WITNESS_PINS"),
+        (vec!["stocktake", "close", "--help"], "types their own PIN"),
         (
             vec!["destruction", "execute", "--help"],
             "at least two witnesses",

@@ -869,6 +869,16 @@ impl Kiosk {
         st.set_sound(self.settings.sound);
         st.set_sound_available(self.sound.available());
         st.set_site_key_id(self.ledger.key_id().unwrap_or_default().into());
+        match self.ledger.registry_status().ok().flatten() {
+            Some(r) => {
+                st.set_registry_last_push(crate::messages::time_text(&r.last_sync_time).into());
+                st.set_registry_cosigned_seq(r.cosigned_seq.to_string().into());
+            }
+            None => {
+                st.set_registry_last_push("".into());
+                st.set_registry_cosigned_seq("".into());
+            }
+        }
         let trusted = self
             .ledger
             .trusted_keys()
