@@ -627,6 +627,10 @@ pub struct VerifyArgs {
     /// With --registry-key: a cosignature file kept outside the ledger (repeatable)
     #[arg(long, value_name = "FILE", requires = "registry_key")]
     cosignature: Vec<PathBuf>,
+    /// The site's key id as obtained out of band (paper, the registry): a ledger whose first
+    /// event certifies another key is refused, even if it is internally consistent
+    #[arg(long, value_name = "ID")]
+    key_id: Option<String>,
 }
 
 pub fn verify(ctx: &Context, args: VerifyArgs) -> Result<ExitCode> {
@@ -635,12 +639,23 @@ pub fn verify(ctx: &Context, args: VerifyArgs) -> Result<ExitCode> {
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
     }
+    if let Some(expected) = &args.key_id {
+        let found = ledger.key_id()?;
+        if !found.eq_ignore_ascii_case(expected.trim()) {
+            println!("first bad event: 1");
+            println!(
+                "problem: the ledger's site key is {found}, not {} as given out of band: this is not that site's ledger (or its history was replaced whole)",
+                expected.trim()
+            );
+            return Ok(ExitCode::from(1));
+        }
+    }
     match &report.problem {
         None => {
             if !args.json {
                 println!(
-                    "OK: {} events, {} signed checkpoints, head {}",
-                    report.events, report.checkpoints, report.head_hash
+                    "OK: {} events, {} signed checkpoints, head {}; {} events after the last checkpoint are not yet signed",
+                    report.events, report.checkpoints, report.head_hash, report.unsigned_tail
                 );
             }
             match &args.registry_key {

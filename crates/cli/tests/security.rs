@@ -331,3 +331,20 @@ fn break_glass_restores_an_administrator_with_the_site_key_and_is_on_the_record(
     ));
     assert!(ok(run(&s.db, &["verify"], "", None)).starts_with("OK:"));
 }
+
+#[test]
+fn a_whole_substitute_ledger_is_refused_when_the_key_id_is_pinned() {
+    let real = depot("Depot", vec![]);
+    let forged = depot("Depot", vec![]);
+    let key_id: String = rusqlite::Connection::open(&real.db)
+        .unwrap()
+        .query_row("SELECT key_id FROM site", [], |r| r.get(0))
+        .unwrap();
+    let said = ok(run(&real.db, &["verify", "--key-id", &key_id], "", None));
+    assert!(said.starts_with("OK:"), "{said}");
+    // The forged ledger is internally consistent: plain verify passes, pinned verify does not.
+    assert!(ok(run(&forged.db, &["verify"], "", None)).starts_with("OK:"));
+    let out = run(&forged.db, &["verify", "--key-id", &key_id], "", None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("first bad event: 1"), "{}", text(&out));
+}
