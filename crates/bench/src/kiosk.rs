@@ -70,7 +70,7 @@ fn scan_to_screen(headless: &mut Headless) -> anyhow::Result<()> {
         kiosk.borrow_mut().poll_scanners(&app);
         std::thread::sleep(Duration::from_millis(10));
     }
-    kiosk.borrow_mut().login(&app, "OFF1", "2222");
+    kiosk.borrow_mut().login(&app, "OFF1", "642087");
     anyhow::ensure!(app.get_screen() == "home", "sign-in failed");
     headless.draw_all();
 
@@ -113,7 +113,7 @@ fn scan_to_screen(headless: &mut Headless) -> anyhow::Result<()> {
 
     eprintln!("kiosk: anchor: the same pty bytes to a committed scan without the UI ...");
     let mut ledger = Ledger::open(&site.ledger_path)?;
-    let actor = ledger.authenticate("OFF1", "2222")?;
+    let actor = ledger.authenticate("OFF1", "642087")?;
     let link = dir.path().join("anchor-scanner");
     let mut sim = PtySimulator::create(Some(&link))?;
     let profile = profile_or_generic(None).ok_or_else(|| anyhow::anyhow!("no scanner profile"))?;
@@ -171,7 +171,7 @@ fn seed_100k(path: &Path) -> anyhow::Result<()> {
         badge: "ADM1".into(),
         roles: vec![Role::Administrator, Role::Officer],
     };
-    let (mut ledger, actor) = Ledger::create(path, "Bench depot", admin, "1111")?;
+    let (mut ledger, actor) = Ledger::create(path, "Bench depot", admin, "731904")?;
     let mut csv = String::from("serial,manufacturer,model,type,calibre,country,year\n");
     for i in 0..ITEMS {
         csv.push_str(&format!(
@@ -317,7 +317,7 @@ fn run_probe(spec: &str) -> anyhow::Result<()> {
             anyhow::ensure!(headless.draw_all(), "login not drawn");
             let first = ms(t.elapsed());
             let t = Instant::now();
-            kiosk.borrow_mut().login(&app, "ADM1", "1111");
+            kiosk.borrow_mut().login(&app, "ADM1", "731904");
             anyhow::ensure!(app.get_screen() == "home", "sign-in failed");
             anyhow::ensure!(headless.draw(), "home not drawn");
             (first, ms(t.elapsed()))

@@ -20,7 +20,7 @@ fn new_site(path: &Path) -> Result<(Ledger, Actor)> {
         badge: "ADM".into(),
         roles: vec![Role::Administrator, Role::Officer],
     };
-    Ok(Ledger::create(path, "Bench Depot", admin, "1111")?)
+    Ok(Ledger::create(path, "Bench Depot", admin, "731904")?)
 }
 
 fn campaign_csv(path: &Path, rows: usize) -> Result<()> {

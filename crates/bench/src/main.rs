@@ -2,7 +2,7 @@
 //! the same data. One JSON line per figure on stdout; progress on stderr.
 //!
 //! Usage: `cargo run --release -p custody-bench -- <suite>...` where a suite is one of
-//! `ledger`, `scan`, `codes`, `docs`, `workflows`, `kiosk`, `registry`, `all`.
+//! `ledger`, `scan`, `codes`, `docs`, `workflows`, `kiosk`, `registry`, `security`, `all`.
 
 mod codes;
 mod docs;
@@ -11,6 +11,7 @@ mod ledger;
 mod registry;
 mod report;
 mod scan;
+mod security;
 mod workflows;
 
 use std::process::ExitCode;
@@ -31,6 +32,7 @@ const SUITES: &[Suite] = &[
     ("workflows", workflows::run),
     ("kiosk", kiosk::run),
     ("registry", registry::run),
+    ("security", security::run),
 ];
 
 fn main() -> ExitCode {

@@ -32,7 +32,7 @@ fn pty_scan_commit() -> anyhow::Result<()> {
         roles: vec![custody_core::Role::Administrator],
     };
     let (mut ledger, actor) =
-        custody_core::Ledger::create(&dir.path().join("pty.db"), "Bench", admin, "1111")?;
+        custody_core::Ledger::create(&dir.path().join("pty.db"), "Bench", admin, "731904")?;
     let prof = profile::builtin_profile("honeywell-xenon-1950g")?;
     let framing = prof.framing.clone();
     let scan = |i: usize| framing.wrap(format!("]C0CUS-{i:06}").as_bytes());

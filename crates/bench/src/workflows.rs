@@ -41,16 +41,20 @@ fn new_site(path: &Path, name: &str) -> Result<BenchSite> {
             "ADM",
             vec![Role::Administrator, Role::Officer],
         ),
-        "1111",
+        "731904",
     )?;
-    ledger.register_person(&admin, person("Ivo", "INS", vec![Role::Inspector]), "2222")?;
+    ledger.register_person(
+        &admin,
+        person("Ivo", "INS", vec![Role::Inspector]),
+        "642087",
+    )?;
     ledger.register_person(
         &admin,
         person("Vesna", "WIT", vec![Role::Inspector]),
-        "3333",
+        "553719",
     )?;
-    let inspector = ledger.authenticate("INS", "2222")?;
-    let witness = ledger.authenticate("WIT", "3333")?;
+    let inspector = ledger.authenticate("INS", "642087")?;
+    let witness = ledger.authenticate("WIT", "553719")?;
     Ok(BenchSite {
         ledger,
         admin,
@@ -226,8 +230,13 @@ fn handover_10k(dir: &Path) -> Result<()> {
         ..HandoverDetails::default()
     };
     let h = a.ledger.handover_dispatch(&a.admin, &details, &codes)?;
+    let receiver_key = b.ledger.public_key_hex()?;
+    a.ledger
+        .trust_key(&a.admin, &receiver_key, "Bench Receiver")?;
     let t = Instant::now();
-    let bundle = a.ledger.handover_export(&a.admin, &h.code)?;
+    let bundle = a
+        .ledger
+        .handover_export(&a.admin, &h.code, "Bench Receiver")?;
     let export = ms(t.elapsed());
     let public_key = a.ledger.public_key_hex()?;
     b.ledger.trust_key(&b.admin, &public_key, "Bench Sender")?;

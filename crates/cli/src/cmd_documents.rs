@@ -3,7 +3,7 @@
 
 use crate::cmd_report::{Common, Format};
 use crate::session::Context;
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use custody_issue::{IssueOptions, Issued};
 
 fn options(common: &Common) -> IssueOptions {
@@ -19,8 +19,7 @@ fn options(common: &Common) -> IssueOptions {
 }
 
 fn write(common: &Common, doc: &Issued) -> Result<()> {
-    std::fs::write(&common.output, &doc.bytes)
-        .with_context(|| format!("cannot write {}", common.output.display()))?;
+    custody_core::files::write_atomically(&common.output, &doc.bytes)?;
     let out = common.output.display();
     match &doc.seal {
         Some(seal) => println!(
@@ -55,10 +54,9 @@ pub fn stocktake(ctx: &Context, stocktake: &str, common: &Common) -> Result<()> 
 
 /// An item's history is not sealed; it is anchored to a signed checkpoint written first.
 pub fn history(ctx: &Context, item: &str, common: &Common) -> Result<()> {
-    let mut ledger = ctx.open()?;
-    let doc = custody_issue::history(&mut ledger, item, &options(common))?;
-    std::fs::write(&common.output, &doc.bytes)
-        .with_context(|| format!("cannot write {}", common.output.display()))?;
+    let (mut ledger, actor) = ctx.login()?;
+    let doc = custody_issue::history(&mut ledger, &actor, item, &options(common))?;
+    custody_core::files::write_atomically(&common.output, &doc.bytes)?;
     println!(
         "History of {} written to {} (checkpoint at event {})",
         doc.id,

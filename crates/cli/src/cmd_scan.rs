@@ -33,6 +33,10 @@ pub struct ScanArgs {
     /// Stop after this many frames (default: run until Ctrl-C / SIGTERM)
     #[arg(long)]
     count: Option<u64>,
+    /// Send the profile's settings to the scanner every time it connects (for scanners that
+    /// lose them at power off); off by default, as each Honeywell menu command writes flash
+    #[arg(long)]
+    reinit_on_connect: bool,
 }
 
 fn pick_profile(args: &ScanArgs) -> Result<Profile> {
@@ -132,11 +136,15 @@ impl Recorder<'_> {
 }
 
 pub fn run(ctx: &Context, args: ScanArgs, acting: bool) -> Result<std::process::ExitCode> {
-    let (mut ledger, actor) = if acting {
+    // Every scan is recorded as someone's: no scanning without signing in.
+    if !acting {
+        anyhow::bail!(
+            "scans are recorded as the person scanning: add --as BADGE (or set CUSTODY_AS)"
+        );
+    }
+    let (mut ledger, actor) = {
         let (l, a) = ctx.login()?;
         (l, Some(a))
-    } else {
-        (ctx.open()?, None)
     };
     let profile = pick_profile(&args)?;
     let stop = Arc::new(AtomicBool::new(false));
@@ -146,6 +154,7 @@ pub fn run(ctx: &Context, args: ScanArgs, acting: bool) -> Result<std::process::
     }
     let mut config = SessionConfig::new(&args.port, profile.clone());
     config.debounce = Duration::from_millis(args.debounce_ms);
+    config.reinit_on_connect = args.reinit_on_connect;
     let session = ScannerSession::start(config)?;
     eprintln!(
         "scanning {} with profile {} ({} {}); Ctrl-C to stop",
@@ -154,6 +163,7 @@ pub fn run(ctx: &Context, args: ScanArgs, acting: bool) -> Result<std::process::
         profile.vendor,
         profile.model
     );
+    eprintln!("feedback: {}", profile.feedback_capability().text());
     let mut recorder = Recorder {
         ledger: &mut ledger,
         actor: actor.as_ref(),

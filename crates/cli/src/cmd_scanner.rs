@@ -6,7 +6,7 @@ use clap::{Args as ClapArgs, Subcommand};
 use custody_scan::bytes::{escape, to_hex};
 use custody_scan::decoder::{LineDecoder, LineEvent, LineScan};
 use custody_scan::profile::{self, Profile};
-use custody_scan::session::{ScanEvent, ScannerSession, SessionConfig};
+use custody_scan::session::{Outcome, ScanEvent, ScannerSession, SessionConfig};
 use custody_scan::{Framing, PortInfo};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -67,6 +67,21 @@ enum Command {
         /// Wait this long for a program to open the port before sending, in milliseconds
         #[arg(long, default_value_t = 3000)]
         start_delay_ms: u64,
+        /// Behave as a real scanner of this kind, as its manual says: honeywell (menu commands,
+        /// Host ACK), zebra-ssi (SSI packets) or datalogic (plain text, beeps on read). The
+        /// script's lines are the codes read; --framing is then the device's business.
+        #[arg(long)]
+        emulate: Option<String>,
+        /// Honeywell Host ACK: how long the emulated scanner waits for Custody's answer
+        /// before its timeout tone, in milliseconds (the manual's default is 10 s)
+        #[arg(long, default_value_t = 10_000)]
+        host_ack_timeout_ms: u64,
+        /// Honeywell: emulate a cordless set (base + scanner) whose scanner has this name
+        #[arg(long)]
+        cordless_name: Option<String>,
+        /// Print the emulated device's timeline (every byte and tone) at the end
+        #[arg(long)]
+        timeline: bool,
     },
     /// Read a capture file and show the scans in it, as a scanner would have delivered them
     Replay {
@@ -101,11 +116,39 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Simulate {
             script,
             interval_ms,
+            framing: _,
+            link,
+            repeat,
+            count,
+            start_delay_ms,
+            emulate: Some(kind),
+            host_ack_timeout_ms,
+            cordless_name,
+            timeline,
+        } => emulate(
+            &script,
+            &kind,
+            EmulateOptions {
+                interval_ms,
+                link,
+                total: count,
+                repeat,
+                start_delay_ms,
+                host_ack_timeout: Duration::from_millis(host_ack_timeout_ms),
+                cordless_name,
+                timeline,
+            },
+        ),
+        Command::Simulate {
+            script,
+            interval_ms,
             framing,
             link,
             repeat,
             count,
             start_delay_ms,
+            emulate: None,
+            ..
         } => simulate(
             &script,
             interval_ms,
@@ -142,7 +185,18 @@ fn port_json(p: &PortInfo) -> serde_json::Value {
         "product": p.product,
         "serial": p.serial,
         "matched_profile": p.matched_profile,
+        "feedback": feedback_of(p.matched_profile.as_deref()).text(),
+        "beep_means_recorded": feedback_of(p.matched_profile.as_deref()).keeps_the_promise(),
     })
+}
+
+/// What the scanner on a port tells the officer by itself; an unknown scanner is taken to
+/// beep on read.
+fn feedback_of(profile_name: Option<&str>) -> profile::FeedbackCapability {
+    profile_name
+        .and_then(|n| profile::builtin_profile(n).ok())
+        .map(|p| p.feedback_capability())
+        .unwrap_or(profile::FeedbackCapability::BeepsOnRead)
 }
 
 fn list(as_json: bool) -> anyhow::Result<ExitCode> {
@@ -157,6 +211,10 @@ fn list(as_json: bool) -> anyhow::Result<ExitCode> {
     if ports.is_empty() {
         println!("No USB serial scanners found.");
         println!("A scanner in keyboard mode does not show here: put it in USB serial mode (see firmware-config/README.md).");
+        println!(
+            "In keyboard mode: {}.",
+            profile::keyboard_wedge_capability().text()
+        );
         return Ok(ExitCode::SUCCESS);
     }
     for p in &ports {
@@ -173,6 +231,10 @@ fn list(as_json: bool) -> anyhow::Result<ExitCode> {
                 .as_deref()
                 .unwrap_or("none (not a known scanner)")
         );
+        println!(
+            "    feedback: {}",
+            feedback_of(p.matched_profile.as_deref()).text()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -184,15 +246,18 @@ fn profiles(as_json: bool) -> anyhow::Result<ExitCode> {
                 "{}",
                 json!({"name": p.name, "vendor": p.vendor, "model": p.model, "protocol": p.protocol.name(),
                        "vendor_ids": p.vendor_ids.iter().map(|v| format!("{v:04x}")).collect::<Vec<_>>(),
-                       "assumed": p.sources.assumed})
+                       "assumed": p.sources.assumed,
+                       "feedback": p.feedback_capability().text(),
+                       "beep_means_recorded": p.feedback_capability().keeps_the_promise()})
             );
         } else {
             println!(
-                "{:<28} {:<10} {:<20} {}",
+                "{:<28} {:<10} {:<20} {:<15} {}",
                 p.name,
                 p.vendor,
                 p.model,
-                p.protocol.name()
+                p.protocol.name(),
+                p.feedback_capability().text()
             );
         }
     }
@@ -271,6 +336,60 @@ fn simulate(
     Ok(ExitCode::SUCCESS)
 }
 
+struct EmulateOptions {
+    interval_ms: u64,
+    link: Option<PathBuf>,
+    total: Option<u64>,
+    repeat: u64,
+    start_delay_ms: u64,
+    host_ack_timeout: Duration,
+    cordless_name: Option<String>,
+    timeline: bool,
+}
+
+fn emulate(script: &Path, kind: &str, o: EmulateOptions) -> anyhow::Result<ExitCode> {
+    use custody_scan::emulate::Emulator;
+    use custody_scan::fake::{Emulation, HoneywellFake, PlainFake, SsiFake, Symbol};
+    let Some(emulation) = Emulation::by_name(kind) else {
+        bail!("--emulate {kind}: use honeywell, zebra-ssi or datalogic");
+    };
+    let text = std::fs::read_to_string(script)
+        .with_context(|| format!("cannot read the script {}", script.display()))?;
+    let scans = custody_scan::sim::parse_script(&text)?;
+    let device: Box<dyn custody_scan::fake::FakeDevice> = match emulation {
+        Emulation::Honeywell => Box::new(HoneywellFake::new(
+            o.cordless_name.as_deref(),
+            o.host_ack_timeout,
+        )),
+        Emulation::ZebraSsi => Box::new(SsiFake::new()),
+        Emulation::Plain => Box::new(PlainFake::new(b"\r\n", true)),
+    };
+    let emu = Emulator::start(device, o.link.as_deref())
+        .context("cannot create a virtual serial port (pty)")?;
+    let total = o
+        .total
+        .unwrap_or(o.repeat.saturating_mul(scans.len() as u64));
+    println!("{}", emu.host_path().display());
+    eprintln!(
+        "Emulated {kind} scanner on {}; it starts with factory settings (run `custody scanner configure` on it first). Reading {total} codes every {} ms.",
+        emu.host_path().display(),
+        o.interval_ms
+    );
+    std::thread::sleep(Duration::from_millis(o.start_delay_ms));
+    for scan in scans.iter().cycle().take(total as usize) {
+        // A script line may carry an AIM id as written on the wire; the device adds its own.
+        let data = scan.strip_prefix(b"]C0").unwrap_or(scan);
+        emu.trigger(Symbol::code128(data));
+        std::thread::sleep(Duration::from_millis(o.interval_ms.max(1)));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    if o.timeline {
+        eprint!("{}", emu.timeline().render());
+    }
+    eprintln!("All {total} codes read.");
+    Ok(ExitCode::SUCCESS)
+}
+
 fn scan_json(id: Option<u64>, s: &LineScan) -> serde_json::Value {
     json!({
         "id": id,
@@ -343,6 +462,12 @@ fn monitor(port: &Path, name: Option<&str>, count: Option<u64>) -> anyhow::Resul
         profile.vendor,
         profile.model
     );
+    let host_confirmed = profile.feedback_capability().keeps_the_promise();
+    if host_confirmed {
+        // The scanner waits for an answer after each read (Honeywell Host ACK suspends it for
+        // up to its timeout); nothing is recorded here, so the honest answer is the error tone.
+        eprintln!("This scanner beeps only when Custody answers; as nothing is recorded here, each scan gets the error tone.");
+    }
     let session = ScannerSession::start(SessionConfig::new(port, profile))?;
     let mut seen = 0u64;
     loop {
@@ -352,6 +477,9 @@ fn monitor(port: &Path, name: Option<&str>, count: Option<u64>) -> anyhow::Resul
         let v = match &ev {
             ScanEvent::Scan(s) => {
                 seen += 1;
+                if host_confirmed {
+                    session.acknowledge(s.id, Outcome::Refused)?;
+                }
                 json!({"event": "scan", "scan": scan_json(Some(s.id.0), &s.line)})
             }
             ScanEvent::Duplicate { id, of, data } => {

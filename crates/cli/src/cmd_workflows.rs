@@ -1,6 +1,6 @@
 //! Stocktake, destruction, handover and key commands. Each calls one custody-core function;
-//! second persons (witnesses, co-signers) authenticate with their own badge and a PIN from
-//! CUSTODY_WITNESS_PINS (comma-separated, in the order of the --witness flags) or a prompt.
+//! second persons (witnesses, co-signers) authenticate with their own badge and type their own
+//! PIN when the command asks for it.
 
 use crate::session::Context;
 use anyhow::{bail, Context as _, Result};
@@ -10,7 +10,7 @@ use custody_core::stocktake::ScanNote;
 use custody_core::{
     Actor, DestructionMethod, DestructionRecord, HandoverDetails, Ledger, Resolution,
 };
-use std::io::{IsTerminal, Read};
+use std::io::{BufRead, IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -36,36 +36,36 @@ fn codes(args: &[String], file: Option<&PathBuf>) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// Authenticates each witness badge with its own PIN (environment, in order, or a prompt).
+/// Authenticates each witness at the moment they witness: each types their own PIN when asked
+/// (at the terminal without echo; without a terminal, one line each on standard input). No
+/// PIN of a witness ever passes through the operator's environment or command line.
 fn witnesses(ledger: &mut Ledger, badges: &[String]) -> Result<Vec<Actor>> {
-    let from_env: Option<Vec<String>> = std::env::var("CUSTODY_WITNESS_PINS")
-        .ok()
-        .map(|v| v.split(',').map(|p| p.trim().to_string()).collect());
-    if let Some(pins) = &from_env {
-        if pins.len() != badges.len() {
-            bail!(
-                "CUSTODY_WITNESS_PINS has {} PINs for {} --witness badges; give one PIN per witness, in the same order",
-                pins.len(),
-                badges.len()
-            );
-        }
-    }
     let mut out = Vec::new();
-    for (i, badge) in badges.iter().enumerate() {
-        let pin = match &from_env {
-            Some(pins) => pins[i].clone(),
-            None => {
-                if !std::io::stdin().is_terminal() {
-                    bail!(
-                        "PIN of witness {badge}: set CUSTODY_WITNESS_PINS (no terminal to ask on)"
-                    );
-                }
-                rpassword::prompt_password(format!("Witness {badge}, enter your PIN: "))?
+    let stdin = std::io::stdin();
+    for badge in badges {
+        let prompt = format!("Witness {badge}, enter your PIN: ");
+        let pin = if stdin.is_terminal() {
+            rpassword::prompt_password(prompt)?
+        } else {
+            eprint!("{prompt}");
+            let mut line = String::new();
+            if stdin.lock().read_line(&mut line)? == 0 {
+                bail!("witness {badge} gave no PIN: each witness types their own PIN when asked");
             }
+            eprintln!();
+            line.trim().to_string()
         };
         out.push(ledger.authenticate(badge, &pin)?);
     }
     Ok(out)
+}
+
+/// A bundle or receipt from a stick: refused before reading when larger than a bundle may be.
+fn read_bundle(path: &std::path::Path) -> Result<Vec<u8>> {
+    Ok(custody_core::files::read_limited(
+        path,
+        custody_core::bundle::MAX_BUNDLE_BYTES as u64,
+    )?)
 }
 
 fn note_text(n: ScanNote) -> &'static str {
@@ -139,7 +139,7 @@ pub enum StocktakeCommand {
     /// discrepancy is unresolved
     Close {
         stocktake: String,
-        /// Badge of the co-signer (PIN from CUSTODY_WITNESS_PINS or a prompt)
+        /// Badge of the co-signer (types their own PIN when asked)
         #[arg(long)]
         witness: String,
     },
@@ -329,7 +329,7 @@ pub enum DestructionCommand {
     /// different person, give their PINs. Writes a signed checkpoint
     Execute {
         batch: String,
-        /// Witness badge (repeat; PINs from CUSTODY_WITNESS_PINS in the same order, or prompts)
+        /// Witness badge (repeat; each types their own PIN when asked)
         #[arg(long)]
         witness: Vec<String>,
     },
@@ -504,6 +504,10 @@ pub enum HandoverCommand {
     /// Write the signed bundle file that travels with the items (USB stick)
     Export {
         manifest: String,
+        /// The receiving site: the name or key id of a trusted key (custody keys list); only
+        /// that site can import the bundle and only its receipt is accepted back
+        #[arg(long)]
+        to: String,
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -523,7 +527,7 @@ pub enum HandoverCommand {
         /// Where the received items are stored
         #[arg(long)]
         location: Option<String>,
-        /// Optional witness badge (PIN from CUSTODY_WITNESS_PINS or a prompt)
+        /// Optional witness badge (types their own PIN when asked)
         #[arg(long)]
         witness: Option<String>,
     },
@@ -576,11 +580,14 @@ pub fn handover(ctx: &Context, cmd: HandoverCommand) -> Result<ExitCode> {
                 h.code, h.items, h.items_digest
             );
         }
-        HandoverCommand::Export { manifest, output } => {
+        HandoverCommand::Export {
+            manifest,
+            to,
+            output,
+        } => {
             let (mut ledger, actor) = ctx.login()?;
-            let bytes = ledger.handover_export(&actor, &manifest)?;
-            std::fs::write(&output, &bytes)
-                .with_context(|| format!("cannot write {}", output.display()))?;
+            let bytes = ledger.handover_export(&actor, &manifest, &to)?;
+            custody_core::files::write_atomically(&output, &bytes)?;
             println!(
                 "Signed bundle written to {} ({} bytes, sha256 {})",
                 output.display(),
@@ -589,8 +596,7 @@ pub fn handover(ctx: &Context, cmd: HandoverCommand) -> Result<ExitCode> {
             );
         }
         HandoverCommand::Import { file } => {
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes = read_bundle(&file)?;
             let (mut ledger, actor) = ctx.login()?;
             let h = ledger.handover_import(&actor, &bytes)?;
             println!(
@@ -648,13 +654,11 @@ pub fn handover(ctx: &Context, cmd: HandoverCommand) -> Result<ExitCode> {
         HandoverCommand::Receipt { manifest, output } => {
             let (mut ledger, actor) = ctx.login()?;
             let bytes = ledger.handover_receipt(&actor, &manifest)?;
-            std::fs::write(&output, &bytes)
-                .with_context(|| format!("cannot write {}", output.display()))?;
+            custody_core::files::write_atomically(&output, &bytes)?;
             println!("Signed receipt written to {}", output.display());
         }
         HandoverCommand::ImportReceipt { file } => {
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let bytes = read_bundle(&file)?;
             let (mut ledger, actor) = ctx.login()?;
             let h = ledger.handover_import_receipt(&actor, &bytes)?;
             print_handover(&h);
@@ -687,6 +691,12 @@ pub enum KeysCommand {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Administrators: withdraw trust from another site's key (by name or key id)
+    Revoke {
+        key: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// List trusted keys
     List,
 }
@@ -698,8 +708,7 @@ pub fn keys(ctx: &Context, cmd: KeysCommand) -> Result<ExitCode> {
             let text = ledger.public_key_export()?;
             match output {
                 Some(p) => {
-                    std::fs::write(&p, &text)
-                        .with_context(|| format!("cannot write {}", p.display()))?;
+                    custody_core::files::write_atomically(&p, text.as_bytes())?;
                     println!("Public key written to {}", p.display());
                 }
                 None => print!("{text}"),
@@ -720,6 +729,11 @@ pub fn keys(ctx: &Context, cmd: KeysCommand) -> Result<ExitCode> {
             let (mut ledger, admin) = ctx.login()?;
             let seq = ledger.trust_key(&admin, &hex_key, &name)?;
             println!("Key of '{name}' is now trusted (event {seq})");
+        }
+        KeysCommand::Revoke { key, reason } => {
+            let (mut ledger, admin) = ctx.login()?;
+            let seq = ledger.revoke_key(&admin, &key, &reason)?;
+            println!("Key {key} revoked (event {seq}); its bundles, receipts and seals are refused from now on");
         }
         KeysCommand::List => {
             let ledger = ctx.open()?;

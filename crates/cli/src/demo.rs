@@ -67,13 +67,13 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         badge: "ADM1".into(),
         roles: vec![Role::Administrator],
     };
-    let (mut ledger, admin) = Ledger::create(&db, "MoI Demo Depot", admin, "1111")?;
+    let (mut ledger, admin) = Ledger::create_demo(&db, "MoI Demo Depot", admin, "731904")?;
     println!("ledger {} (site {})", db.display(), ledger.site_id());
     step("Registering people (PINs stretched with Argon2id)");
     let people = [
-        ("Marko Petrović", "OFF1", Role::Officer, "2222"),
-        ("Elena Popescu", "CUS1", Role::Custodian, "3333"),
-        ("Arben Hoxha", "INS1", Role::Inspector, "4444"),
+        ("Marko Petrović", "OFF1", Role::Officer, "642087"),
+        ("Elena Popescu", "CUS1", Role::Custodian, "553719"),
+        ("Arben Hoxha", "INS1", Role::Inspector, "464102"),
     ];
     for (name, badge, role, pin) in people {
         let p = PersonRecord {
@@ -89,7 +89,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         );
     }
     step("Registering locations");
-    let officer = ledger.authenticate("OFF1", "2222")?;
+    let officer = ledger.authenticate("OFF1", "642087")?;
     for name in [
         "Vault A / Rack 1",
         "Vault A / Rack 2",
@@ -143,7 +143,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let seq = ledger.move_item(&officer, &first, "Vault B / Rack 1")?;
     println!("{first} -> Vault B / Rack 1 (event {seq})");
     step("Exhibit intake and custody transfer between two authenticated people");
-    let custodian = ledger.authenticate("CUS1", "3333")?;
+    let custodian = ledger.authenticate("CUS1", "553719")?;
     let exhibit = ledger.register_evidence(
         &custodian,
         EvidenceRecord {
@@ -204,7 +204,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         );
     }
     step("Signed checkpoint and full verification");
-    ledger.checkpoint("demo")?;
+    ledger.checkpoint_by(&admin, "demo")?;
     let v = ledger.verify()?;
     match &v.problem {
         None => println!(

@@ -27,8 +27,7 @@ use std::process::ExitCode;
         Every action is recorded in a tamper-evident, signed ledger file.\n\n\
         PINs are never given on the command line: set CUSTODY_PIN (and CUSTODY_NEW_PIN,\n\
         CUSTODY_RECEIVER_PIN where asked) or type them when prompted. Witnesses and\n\
-        co-signers (--witness BADGE) give theirs in CUSTODY_WITNESS_PINS, comma-separated\n\
-        in the order of the --witness flags."
+        co-signers (--witness BADGE) type their own PIN when the command asks for it."
 )]
 pub struct Cli {
     /// Ledger file (default: the per-user data folder, custody/custody.db)
@@ -79,6 +78,8 @@ enum Command {
     Rebuild,
     /// Write a signed checkpoint of the ledger head
     Checkpoint(cmd_ledger::CheckpointArgs),
+    /// Recover administrator access with the site key file when no administrator can sign in
+    BreakGlass(cmd_ledger::BreakGlassArgs),
     /// Export events or items (JSON lines, CSV)
     #[command(subcommand)]
     Export(cmd_ledger::ExportCommand),
@@ -115,6 +116,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Everything this program creates (ledger, key, exports) is the custody user's alone.
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
     let cli = Cli::parse();
     let acting = cli.acting.is_some();
     let ctx = session::Context::new(cli.db, cli.acting);
@@ -134,6 +141,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => cmd_ledger::verify(&ctx, args),
         Command::Rebuild => cmd_ledger::rebuild(&ctx),
         Command::Checkpoint(args) => cmd_ledger::checkpoint(&ctx, args),
+        Command::BreakGlass(args) => cmd_ledger::break_glass(&ctx, args),
         Command::Export(cmd) => cmd_ledger::export(&ctx, cmd),
         Command::Stocktake(cmd) => cmd_workflows::stocktake(&ctx, cmd),
         Command::Destruction(cmd) => cmd_workflows::destruction(&ctx, cmd),

@@ -38,8 +38,20 @@ impl Context {
         }
     }
 
+    /// Opens the ledger; what opening found (a loose key file) and a demo ledger are said on
+    /// standard error every time, so no one mistakes a demo for a real site.
     pub fn open(&self) -> Result<Ledger> {
-        Ok(Ledger::open(&self.db)?)
+        let ledger = Ledger::open(&self.db)?;
+        for w in ledger.warnings() {
+            eprintln!("warning: {w}");
+        }
+        if ledger.is_demo()? {
+            eprintln!(
+                "DEMO LEDGER ({}): not a real site's records; it issues no sealed documents",
+                self.db.display()
+            );
+        }
+        Ok(ledger)
     }
 
     /// Opens the ledger and authenticates the `--as` person.

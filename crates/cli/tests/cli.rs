@@ -17,7 +17,7 @@ fn custody(db: &Path, args: &[&str], pin: &str) -> Output {
         .arg(db)
         .args(args)
         .env("CUSTODY_PIN", pin)
-        .env("CUSTODY_NEW_PIN", "5555")
+        .env("CUSTODY_NEW_PIN", "375298")
         .env_remove("CUSTODY_AS")
         .stdin(Stdio::null())
         .output()
@@ -51,7 +51,7 @@ fn site() -> Site {
             "--admin-badge",
             "ADM",
         ],
-        "1111",
+        "731904",
     ));
     ok(custody(
         &db,
@@ -67,12 +67,12 @@ fn site() -> Site {
             "--role",
             "officer",
         ],
-        "1111",
+        "731904",
     ));
     ok(custody(
         &db,
         &["--as", "OFF", "location", "add", "--name", "Vault A"],
-        "5555",
+        "375298",
     ));
     Site { _dir: dir, db }
 }
@@ -96,7 +96,7 @@ fn an_officer_imports_a_campaign_list_and_bad_rows_are_reported_by_line() {
     let out = custody(
         &s.db,
         &["--as", "OFF", "import", "weapons", csv.to_str().unwrap()],
-        "5555",
+        "375298",
     );
     assert_eq!(out.status.code(), Some(2), "{}", text(&out));
     let t = text(&out);
@@ -120,7 +120,7 @@ fn an_officer_imports_a_campaign_list_and_bad_rows_are_reported_by_line() {
     let out = custody(
         &s.db,
         &["--as", "OFF", "import", "weapons", clean.to_str().unwrap()],
-        "5555",
+        "375298",
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
 }
@@ -133,7 +133,7 @@ fn a_malformed_csv_header_is_refused_before_anything_is_written() {
     let out = custody(
         &s.db,
         &["--as", "OFF", "import", "weapons", csv.to_str().unwrap()],
-        "5555",
+        "375298",
     );
     assert_eq!(out.status.code(), Some(1));
     let t = text(&out);
@@ -175,7 +175,7 @@ fn item_show_history_and_exports_agree() {
             "--location",
             "Vault A",
         ],
-        "5555",
+        "375298",
     ));
     let code = out
         .split_whitespace()
@@ -185,12 +185,12 @@ fn item_show_history_and_exports_agree() {
     ok(custody(
         &s.db,
         &["--as", "OFF", "location", "add", "--name", "Vault B"],
-        "5555",
+        "375298",
     ));
     ok(custody(
         &s.db,
         &["--as", "OFF", "move", &code, "--to", "Vault B"],
-        "5555",
+        "375298",
     ));
     let show = ok(custody(&s.db, &["item", "show", "ab-123"], ""));
     assert!(
@@ -203,8 +203,14 @@ fn item_show_history_and_exports_agree() {
         &["export", "events", "--format", "jsonl"],
         "",
     ));
-    let last: serde_json::Value = serde_json::from_str(events.lines().last().unwrap()).unwrap();
+    let mut lines = events.lines().rev();
+    let end: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
+    let last: serde_json::Value = serde_json::from_str(lines.next().unwrap()).unwrap();
     assert_eq!(last["kind"], "item.move");
+    // The export closes with a record of its length and head.
+    assert_eq!(end["end"], "custody-export/v1");
+    assert_eq!(end["head_seq"], last["seq"]);
+    assert_eq!(end["head_hash"], last["hash"]);
     assert_eq!(last["hash"].as_str().unwrap().len(), 64);
     // Duplicate intake is refused with the existing code named.
     let dup = custody(
@@ -219,7 +225,7 @@ fn item_show_history_and_exports_agree() {
             "--manufacturer",
             "zastava",
         ],
-        "5555",
+        "375298",
     );
     assert_eq!(dup.status.code(), Some(1));
     assert!(
@@ -232,7 +238,11 @@ fn item_show_history_and_exports_agree() {
 #[test]
 fn an_outside_auditors_verifier_accepts_the_export_and_catches_a_change() {
     let s = site();
-    ok(custody(&s.db, &["checkpoint", "--reason", "audit"], ""));
+    ok(custody(
+        &s.db,
+        &["--as", "ADM", "checkpoint", "--reason", "audit"],
+        "731904",
+    ));
     let export = s.db.with_file_name("events.jsonl");
     ok(custody(
         &s.db,
@@ -281,6 +291,30 @@ fn an_outside_auditors_verifier_accepts_the_export_and_catches_a_change() {
         "{}",
         text(&bad)
     );
+    // A truncated export (the last events and the closing record lost) is refused, naming the
+    // first event that is missing; so is a deleted event in the middle. The Rust verifier and
+    // this one name the same number for a gap: the missing sequence number.
+    let lines: Vec<&str> = original.lines().collect();
+    let cut = s.db.with_file_name("cut.jsonl");
+    std::fs::write(&cut, lines[..lines.len() - 3].join("\n") + "\n").unwrap();
+    let out = run(&cut);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let first_missing = lines.len() - 3 + 1;
+    assert!(
+        text(&out).contains(&format!("first bad event: {first_missing}")),
+        "{}",
+        text(&out)
+    );
+    let gap = s.db.with_file_name("gap.jsonl");
+    let mut without_5: Vec<&str> = lines.clone();
+    without_5.remove(4);
+    std::fs::write(&gap, without_5.join("\n") + "\n").unwrap();
+    let out = run(&gap);
+    assert!(text(&out).contains("first bad event: 5"), "{}", text(&out));
+    // Without arguments it says how to use it.
+    let usage = Command::new("python3").arg(script).output().unwrap();
+    assert_eq!(usage.status.code(), Some(2));
+    assert!(text(&usage).contains("usage"), "{}", text(&usage));
 }
 
 #[test]
@@ -328,7 +362,7 @@ fn a_bulk_import_killed_mid_way_loses_nothing_it_reported_committed() {
             "--batch",
             "500",
         ])
-        .env("CUSTODY_PIN", "5555")
+        .env("CUSTODY_PIN", "375298")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -70,7 +70,7 @@ fn shelf_labels_for_every_location_print_on_an_a4_sheet() {
             .arg("--db")
             .arg(&db)
             .args(args)
-            .env("CUSTODY_PIN", "1111")
+            .env("CUSTODY_PIN", "731904")
             .stdin(Stdio::null())
             .output()
             .unwrap();

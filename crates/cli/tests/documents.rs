@@ -115,7 +115,7 @@ fn prepared_batch(s: &Site) -> String {
             "--decision",
             "DEC-2026/7",
         ],
-        "5555",
+        "375298",
         None,
     ));
     let batch = word_after(&out, "Destruction batch ");
@@ -130,13 +130,13 @@ fn prepared_batch(s: &Site) -> String {
             &s.weapons[0],
             &s.weapons[1],
         ],
-        "5555",
+        "375298",
         None,
     ));
     ok(run(
         db,
         &["--as", "OFF", "destruction", "freeze", &batch],
-        "5555",
+        "375298",
         None,
     ));
     ok(run(
@@ -150,7 +150,7 @@ fn prepared_batch(s: &Site) -> String {
             &s.weapons[1],
             &s.weapons[0],
         ],
-        "5555",
+        "375298",
         None,
     ));
     let photo = s.file("photo.jpg");
@@ -176,7 +176,7 @@ fn prepared_batch(s: &Site) -> String {
             "--photo",
             photo.to_str().expect("utf-8 path"),
         ],
-        "5555",
+        "375298",
         None,
     ));
     batch
@@ -207,7 +207,7 @@ fn a_commission_destroys_two_rifles_and_the_prosecutor_verifies_the_certificate_
                 "-o",
                 cert_arg,
             ],
-            "5555",
+            "375298",
             None,
         ),
         "not executed",
@@ -227,8 +227,8 @@ fn a_commission_destroys_two_rifles_and_the_prosecutor_verifies_the_certificate_
             "--witness",
             "WIT",
         ],
-        "5555",
-        Some("5555,5555"),
+        "375298",
+        Some("375298,375298"),
     ));
     // The commission's inspector issues the certificate in Serbian Cyrillic.
     let out = ok(run(
@@ -244,7 +244,7 @@ fn a_commission_destroys_two_rifles_and_the_prosecutor_verifies_the_certificate_
             "-o",
             cert_arg,
         ],
-        "5555",
+        "375298",
         None,
     ));
     let seal = seal_line(&out);
@@ -341,7 +341,7 @@ fn a_commission_destroys_two_rifles_and_the_prosecutor_verifies_the_certificate_
             "-o",
             json_path.to_str().expect("path"),
         ],
-        "5555",
+        "375298",
         None,
     ));
     let exported: custody_docs::DestructionCertificate =
@@ -381,7 +381,7 @@ fn a_commission_destroys_two_rifles_and_the_prosecutor_verifies_the_certificate_
             "trust",
             public_file.to_str().expect("path"),
         ],
-        "1111",
+        "731904",
         None,
     ));
     let verified = ok(run(&other.db, &["verify-document", cert_arg], "", None));
@@ -415,7 +415,7 @@ fn a_manifest_travels_with_three_rifles_and_both_depots_issue_it() {
             &a.weapons[1],
             &a.weapons[2],
         ],
-        "5555",
+        "375298",
         None,
     ));
     let manifest = word_after(&out, "Handover ");
@@ -431,7 +431,7 @@ fn a_manifest_travels_with_three_rifles_and_both_depots_issue_it() {
             "-o",
             sent.to_str().expect("path"),
         ],
-        "5555",
+        "375298",
         None,
     ));
     assert!(seal_line(&out).starts_with("CUSTODY-SEAL:1:H."), "{out}");
@@ -457,9 +457,30 @@ fn a_manifest_travels_with_three_rifles_and_both_depots_issue_it() {
     }
     first_and_last_pages(&sent, "manifest-sent");
 
-    // The bundle goes to Bravo; two rifles arrive.
+    // The bundle goes to Bravo (addressed to Bravo's key, which Alpha trusts); two rifles arrive.
     let bundle = a.file("bundle.cust");
     let key = a.file("alpha.pub");
+    let bravo_key = b.file("bravo.pub");
+    ok(run(
+        &b.db,
+        &["keys", "export", "-o", bravo_key.to_str().expect("p")],
+        "",
+        None,
+    ));
+    ok(run(
+        &a.db,
+        &[
+            "--as",
+            "ADM",
+            "keys",
+            "trust",
+            bravo_key.to_str().expect("p"),
+            "--name",
+            "Bravo",
+        ],
+        "731904",
+        None,
+    ));
     ok(run(
         &a.db,
         &[
@@ -468,10 +489,12 @@ fn a_manifest_travels_with_three_rifles_and_both_depots_issue_it() {
             "handover",
             "export",
             &manifest,
+            "--to",
+            "Bravo",
             "-o",
             bundle.to_str().expect("p"),
         ],
-        "5555",
+        "375298",
         None,
     ));
     ok(run(
@@ -483,7 +506,7 @@ fn a_manifest_travels_with_three_rifles_and_both_depots_issue_it() {
     ok(run(
         &b.db,
         &["--as", "ADM", "keys", "trust", key.to_str().expect("p")],
-        "1111",
+        "731904",
         None,
     ));
     ok(run(
@@ -495,7 +518,7 @@ fn a_manifest_travels_with_three_rifles_and_both_depots_issue_it() {
             "import",
             bundle.to_str().expect("p"),
         ],
-        "5555",
+        "375298",
         None,
     ));
     ok(run(
@@ -509,7 +532,7 @@ fn a_manifest_travels_with_three_rifles_and_both_depots_issue_it() {
             &a.weapons[0],
             &a.weapons[1],
         ],
-        "5555",
+        "375298",
         None,
     ));
     ok(run(
@@ -525,8 +548,8 @@ fn a_manifest_travels_with_three_rifles_and_both_depots_issue_it() {
             "--witness",
             "INS",
         ],
-        "5555",
-        Some("5555"),
+        "375298",
+        Some("375298"),
     ));
     let received = b.file("manifest-received.pdf");
     ok(run(
@@ -542,7 +565,7 @@ fn a_manifest_travels_with_three_rifles_and_both_depots_issue_it() {
             "-o",
             received.to_str().expect("p"),
         ],
-        "5555",
+        "375298",
         None,
     ));
     let verified = ok(run(
@@ -561,7 +584,29 @@ fn a_manifest_travels_with_three_rifles_and_both_depots_issue_it() {
     );
     assert!(body.contains(a.weapons[2].as_str()));
     first_and_last_pages(&received, "manifest-received");
-    // The counting officer's site (Alpha) has not trusted Bravo: Bravo's copy is refused there.
+    // Alpha trusted Bravo's key while it was needed; once Alpha revokes it, Bravo's copy is
+    // refused there.
+    assert!(ok(run(
+        &a.db,
+        &["verify-document", received.to_str().expect("p")],
+        "",
+        None,
+    ))
+    .contains("VERIFIED"));
+    ok(run(
+        &a.db,
+        &[
+            "--as",
+            "ADM",
+            "keys",
+            "revoke",
+            "Bravo",
+            "--reason",
+            "exchange finished",
+        ],
+        "731904",
+        None,
+    ));
     fails(
         run(
             &a.db,
@@ -581,7 +626,7 @@ fn an_inspector_issues_the_stocktake_report_that_the_counter_may_not_see() {
     let out = ok(run(
         db,
         &["--as", "OFF", "stocktake", "open", "--location", "Vault A"],
-        "5555",
+        "375298",
         None,
     ));
     let st = word_after(&out, "Stocktake ");
@@ -598,7 +643,7 @@ fn an_inspector_issues_the_stocktake_report_that_the_counter_may_not_see() {
             &w[1],
             "LOOSE-LABEL-7",
         ],
-        "5555",
+        "375298",
         None,
     ));
     let report = s.file("stocktake.pdf");
@@ -607,7 +652,7 @@ fn an_inspector_issues_the_stocktake_report_that_the_counter_may_not_see() {
         run(
             db,
             &["--as", "INS", "report", "stocktake", &st, "-o", report_arg],
-            "5555",
+            "375298",
             None,
         ),
         "still open",
@@ -644,22 +689,22 @@ fn an_inspector_issues_the_stocktake_report_that_the_counter_may_not_see() {
                 "--reference",
                 reference,
             ],
-            "5555",
+            "375298",
             None,
         ));
     }
     ok(run(
         db,
         &["--as", "OFF", "stocktake", "close", &st, "--witness", "INS"],
-        "5555",
-        Some("5555"),
+        "375298",
+        Some("375298"),
     ));
     // The counter may not issue the report (it shows the expected list).
     fails(
         run(
             db,
             &["--as", "OFF", "report", "stocktake", &st, "-o", report_arg],
-            "5555",
+            "375298",
             None,
         ),
         "inspector or administrator",
@@ -678,7 +723,7 @@ fn an_inspector_issues_the_stocktake_report_that_the_counter_may_not_see() {
             "-o",
             report_arg,
         ],
-        "5555",
+        "375298",
         None,
     ));
     assert!(seal_line(&out).starts_with("CUSTODY-SEAL:1:S."), "{out}");
@@ -722,7 +767,7 @@ fn an_inspector_issues_the_stocktake_report_that_the_counter_may_not_see() {
             "-o",
             csv.to_str().expect("p"),
         ],
-        "5555",
+        "375298",
         None,
     ));
     let csv = std::fs::read_to_string(&csv).expect("csv");

@@ -27,7 +27,7 @@ fn state(db: &Path) -> (i64, Vec<(&'static str, String)>) {
     let events: i64 = ledger
         .connection()
         .query_row(
-            "SELECT count(*) FROM events WHERE kind NOT IN ('auth.failed', 'auth.reset')",
+            "SELECT count(*) FROM events WHERE kind NOT IN ('auth.failed', 'auth.attempt', 'auth.reset')",
             [],
             |r| r.get(0),
         )
@@ -37,7 +37,7 @@ fn state(db: &Path) -> (i64, Vec<(&'static str, String)>) {
 
 fn verified_and_rebuildable(db: &Path) {
     assert!(ok(run(db, &["verify"], "", None)).starts_with("OK:"));
-    let rebuilt = ok(run(db, &["rebuild"], "", None));
+    let rebuilt = ok(run(db, &["--as", "ADM", "rebuild"], "731904", None));
     assert!(!rebuilt.contains("CHANGED"), "{rebuilt}");
 }
 
@@ -57,7 +57,7 @@ fn an_officer_counts_vault_a_and_an_inspector_settles_every_discrepancy_before_b
     let out = ok(run(
         db,
         &["--as", "OFF", "stocktake", "open", "--location", "Vault A"],
-        "5555",
+        "375298",
         None,
     ));
     let st = word_after(&out, "Stocktake ");
@@ -75,7 +75,7 @@ fn an_officer_counts_vault_a_and_an_inspector_settles_every_discrepancy_before_b
             &w[1],
             "LOOSE-LABEL-7",
         ],
-        "5555",
+        "375298",
         None,
     ));
     assert!(out.contains("counted again"), "{out}");
@@ -87,21 +87,21 @@ fn an_officer_counts_vault_a_and_an_inspector_settles_every_discrepancy_before_b
     refused(
         db,
         &["--as", "OFF", "stocktake", "reconcile", &st],
-        "5555",
+        "375298",
         None,
         "needs the role inspector or administrator",
     );
     refused(
         db,
         &["--as", "OFF", "stocktake", "close", &st, "--witness", "INS"],
-        "5555",
-        Some("5555"),
+        "375298",
+        Some("375298"),
         "3 unresolved discrepancies",
     );
     let report = ok(run(
         db,
         &["--as", "INS", "stocktake", "reconcile", &st],
-        "5555",
+        "375298",
         None,
     ));
     for key in [
@@ -143,22 +143,22 @@ fn an_officer_counts_vault_a_and_an_inspector_settles_every_discrepancy_before_b
                 "--reference",
                 reference,
             ],
-            "5555",
+            "375298",
             None,
         ));
     }
     refused(
         db,
         &["--as", "OFF", "stocktake", "close", &st, "--witness", "OFF"],
-        "5555",
-        Some("5555"),
+        "375298",
+        Some("375298"),
         "co-signer must be someone else",
     );
     let closed = ok(run(
         db,
         &["--as", "OFF", "stocktake", "close", &st, "--witness", "INS"],
-        "5555",
-        Some("5555"),
+        "375298",
+        Some("375298"),
     ));
     assert!(
         closed.contains("expected 3, found 2, missing 1"),
@@ -185,7 +185,7 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
             "--decision",
             "D-1",
         ],
-        "5555",
+        "375298",
         None,
         "needs the role officer or custodian or administrator",
     );
@@ -201,7 +201,7 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
             "--decision",
             "DEC-2026/7",
         ],
-        "5555",
+        "375298",
         None,
     ));
     let batch = word_after(&out, "Destruction batch ");
@@ -218,7 +218,7 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
             "--file",
             list.to_str().unwrap(),
         ],
-        "5555",
+        "375298",
         None,
     ));
     refused(
@@ -234,14 +234,14 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
             "--witness",
             "WIT",
         ],
-        "5555",
-        Some("5555,5555"),
+        "375298",
+        Some("375298,375298"),
         "not frozen yet",
     );
     let frozen = ok(run(
         db,
         &["--as", "OFF", "destruction", "freeze", &batch],
-        "5555",
+        "375298",
         None,
     ));
     assert!(frozen.contains("2 items, digest"), "{frozen}");
@@ -256,7 +256,7 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
             &w[0],
             &w[2],
         ],
-        "5555",
+        "375298",
         None,
         "does not match the frozen list: 1 missing",
     );
@@ -271,7 +271,7 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
             &w[1],
             &w[0],
         ],
-        "5555",
+        "375298",
         None,
     ));
     let photo = db.with_file_name("photo.jpg");
@@ -297,7 +297,7 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
             "--photo",
             photo.to_str().unwrap(),
         ],
-        "5555",
+        "375298",
         None,
     ));
     refused(
@@ -311,8 +311,8 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
             "--witness",
             "INS",
         ],
-        "5555",
-        Some("5555"),
+        "375298",
+        Some("375298"),
         "at least 2 witnesses",
     );
     refused(
@@ -328,8 +328,8 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
             "--witness",
             "OFF",
         ],
-        "5555",
-        Some("5555,5555"),
+        "375298",
+        Some("375298,375298"),
         "cannot also witness it",
     );
     let done = ok(run(
@@ -345,8 +345,8 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
             "--witness",
             "WIT",
         ],
-        "5555",
-        Some("5555,5555"),
+        "375298",
+        Some("375298,375298"),
     ));
     assert!(
         done.contains("DESTROYED") && done.contains("signed checkpoint"),
@@ -372,14 +372,14 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
             "--decision",
             "DEC-2026/8",
         ],
-        "5555",
+        "375298",
         None,
     ));
     let batch2 = word_after(&out, "Destruction batch ");
     refused(
         db,
         &["--as", "OFF", "destruction", "add", &batch2, &w[0]],
-        "5555",
+        "375298",
         None,
         "ALARM",
     );
@@ -415,10 +415,31 @@ fn two_depots_exchange_a_signed_bundle_and_a_receipt_by_usb_stick() {
             &a.weapons[1],
             &a.weapons[2],
         ],
-        "5555",
+        "375298",
         None,
     ));
     let manifest = word_after(&out, "Handover ");
+    // The bundle is addressed to Bravo, so Alpha trusts Bravo's key first.
+    ok(run(
+        &b.db,
+        &["keys", "export", "-o", &file("bravo.pub")],
+        "",
+        None,
+    ));
+    ok(run(
+        &a.db,
+        &[
+            "--as",
+            "ADM",
+            "keys",
+            "trust",
+            &file("bravo.pub"),
+            "--name",
+            "Bravo",
+        ],
+        "731904",
+        None,
+    ));
     ok(run(
         &a.db,
         &[
@@ -427,17 +448,19 @@ fn two_depots_exchange_a_signed_bundle_and_a_receipt_by_usb_stick() {
             "handover",
             "export",
             &manifest,
+            "--to",
+            "Bravo",
             "-o",
             &file("bundle.cust"),
         ],
-        "5555",
+        "375298",
         None,
     ));
     // Bravo does not trust Alpha yet.
     refused(
         &b.db,
         &["--as", "OFF", "handover", "import", &file("bundle.cust")],
-        "5555",
+        "375298",
         None,
         "does not trust",
     );
@@ -450,14 +473,14 @@ fn two_depots_exchange_a_signed_bundle_and_a_receipt_by_usb_stick() {
     refused(
         &b.db,
         &["--as", "OFF", "keys", "trust", &file("alpha.pub")],
-        "5555",
+        "375298",
         None,
         "needs the role administrator",
     );
     ok(run(
         &b.db,
         &["--as", "ADM", "keys", "trust", &file("alpha.pub")],
-        "1111",
+        "731904",
         None,
     ));
     assert!(ok(run(&b.db, &["keys", "list"], "", None)).contains("Depot Alpha"));
@@ -469,21 +492,21 @@ fn two_depots_exchange_a_signed_bundle_and_a_receipt_by_usb_stick() {
     refused(
         &b.db,
         &["--as", "OFF", "handover", "import", &file("tampered.cust")],
-        "5555",
+        "375298",
         None,
         "signature does not match",
     );
     let out = ok(run(
         &b.db,
         &["--as", "OFF", "handover", "import", &file("bundle.cust")],
-        "5555",
+        "375298",
         None,
     ));
     assert!(out.contains("3 items expected"), "{out}");
     refused(
         &b.db,
         &["--as", "OFF", "handover", "import", &file("bundle.cust")],
-        "5555",
+        "375298",
         None,
         "already imported",
     );
@@ -499,7 +522,7 @@ fn two_depots_exchange_a_signed_bundle_and_a_receipt_by_usb_stick() {
             &a.weapons[0],
             &a.weapons[1],
         ],
-        "5555",
+        "375298",
         None,
     ));
     assert!(out.contains("[2 of 3 counted]"), "{out}");
@@ -516,8 +539,8 @@ fn two_depots_exchange_a_signed_bundle_and_a_receipt_by_usb_stick() {
             "--witness",
             "INS",
         ],
-        "5555",
-        Some("5555"),
+        "375298",
+        Some("375298"),
     ));
     assert!(out.contains("2 received, 1 missing, 0 extra"), "{out}");
     assert!(out.contains(&format!("missing: {}", a.weapons[2])), "{out}");
@@ -537,41 +560,7 @@ fn two_depots_exchange_a_signed_bundle_and_a_receipt_by_usb_stick() {
             "-o",
             &file("receipt.cust"),
         ],
-        "5555",
-        None,
-    ));
-    // Alpha must trust Bravo's key before it believes the receipt.
-    refused(
-        &a.db,
-        &[
-            "--as",
-            "OFF",
-            "handover",
-            "import-receipt",
-            &file("receipt.cust"),
-        ],
-        "5555",
-        None,
-        "does not trust",
-    );
-    ok(run(
-        &b.db,
-        &["keys", "export", "-o", &file("bravo.pub")],
-        "",
-        None,
-    ));
-    ok(run(
-        &a.db,
-        &[
-            "--as",
-            "ADM",
-            "keys",
-            "trust",
-            &file("bravo.pub"),
-            "--name",
-            "Bravo",
-        ],
-        "1111",
+        "375298",
         None,
     ));
     let out = ok(run(
@@ -583,7 +572,7 @@ fn two_depots_exchange_a_signed_bundle_and_a_receipt_by_usb_stick() {
             "import-receipt",
             &file("receipt.cust"),
         ],
-        "5555",
+        "375298",
         None,
     ));
     assert!(out.contains("receipted"), "{out}");
@@ -596,7 +585,7 @@ fn two_depots_exchange_a_signed_bundle_and_a_receipt_by_usb_stick() {
             "import-receipt",
             &file("receipt.cust"),
         ],
-        "5555",
+        "375298",
         None,
         "already imported",
     );
@@ -614,14 +603,14 @@ fn an_administrator_deactivates_a_departed_officer_whose_badge_then_fails() {
     refused(
         &s.db,
         &["--as", "OFF", "user", "deactivate", "INS"],
-        "5555",
+        "375298",
         None,
         "needs the role administrator",
     );
     ok(run(
         &s.db,
         &["--as", "ADM", "user", "deactivate", "OFF"],
-        "1111",
+        "731904",
         None,
     ));
     // The refused login is itself recorded (as a failed login), and nothing else is.
@@ -629,7 +618,7 @@ fn an_administrator_deactivates_a_departed_officer_whose_badge_then_fails() {
     let o = run(
         &s.db,
         &["--as", "OFF", "location", "add", "--name", "Vault C"],
-        "5555",
+        "375298",
         None,
     );
     assert_eq!(o.status.code(), Some(1));

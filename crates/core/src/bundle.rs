@@ -9,6 +9,7 @@ use crate::destruction::list_digest;
 use crate::domain::{BundleItem, HandoverDetails};
 use crate::error::{CustodyError, Result};
 use crate::keys::{checkpoint_note, key_id, parse_public_key, verify_signature};
+use custody_codes::{LabelCode, LabelKind};
 use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -16,8 +17,8 @@ use std::collections::HashSet;
 
 /// First word of every bundle file.
 pub const BUNDLE_MAGIC: &str = "custody-bundle/v1";
-/// Body `format` this program writes and reads.
-pub const BUNDLE_FORMAT: u32 = 1;
+/// Body `format` this program writes and reads. Format 2 names the recipient's key.
+pub const BUNDLE_FORMAT: u32 = 2;
 /// First line of an exported public key file.
 pub const PUBLIC_KEY_MAGIC: &str = "custody-public-key/v1";
 /// Larger files are refused before any parsing (a 100,000-item bundle is about 60 MB).
@@ -59,6 +60,8 @@ pub struct HandoverBundle {
     pub sender_site_name: String,
     pub public_key: String,
     pub key_id: String,
+    /// Key id of the site the bundle is addressed to; any other site refuses it.
+    pub recipient_key_id: String,
     pub details: HandoverDetails,
     /// SHA-256 over the sorted item codes, one per line.
     pub items_digest: String,
@@ -98,6 +101,31 @@ pub struct SignedBundle<'a> {
     pub message: &'a [u8],
     pub body: &'a [u8],
     pub signature: [u8; 64],
+}
+
+fn bad_id(value: &str, expected: &str) -> CustodyError {
+    let shown: String = value.chars().take(80).collect();
+    CustodyError::BadIdentifier {
+        value: shown.escape_default().to_string(),
+        expected: expected.to_string(),
+    }
+}
+
+/// An id from outside must be a UUID written the way Custody writes one (lower-case, hyphens).
+pub fn uuid_field(value: &str, what: &str) -> Result<()> {
+    match uuid::Uuid::parse_str(value) {
+        Ok(u) if u.hyphenated().to_string() == value => Ok(()),
+        _ => Err(bad_id(value, &format!("{what} (a UUID)"))),
+    }
+}
+
+/// A code from outside must be a Custody label of one of `kinds`, written canonically, so it
+/// is safe to build a file name from it.
+pub fn label_field(value: &str, kinds: &[LabelKind], what: &str) -> Result<()> {
+    match LabelCode::parse(value) {
+        Ok(c) if kinds.contains(&c.kind()) && c.to_string() == value => Ok(()),
+        _ => Err(bad_id(value, what)),
+    }
 }
 
 fn malformed(what: impl Into<String>) -> CustodyError {
@@ -266,9 +294,25 @@ pub fn open_handover(
         .map_err(|e| malformed(format!("the body does not read as a handover: {e}")))?;
     check_format(body.format)?;
     check_identity(&body.public_key, &b.key_id, &key)?;
+    uuid_field(&body.manifest_id, "the manifest id")?;
+    uuid_field(&body.sender_site_id, "the sender's site id")?;
     check_checkpoint(&body.sender_site_id, &body.checkpoint, &key)?;
+    label_field(
+        &body.manifest_code,
+        &[LabelKind::Manifest],
+        "a manifest code",
+    )?;
+    if !is_hex(&body.recipient_key_id, 16) {
+        return Err(bad_id(&body.recipient_key_id, "a key id (16 hex digits)"));
+    }
     let mut codes = HashSet::new();
     for item in &body.items {
+        uuid_field(&item.item_id, "an item id")?;
+        label_field(
+            &item.code,
+            &[LabelKind::Weapon, LabelKind::Evidence],
+            "a weapon or evidence code",
+        )?;
         if !codes.insert(item.code.as_str()) {
             return Err(CustodyError::BundleDigestMismatch(format!(
                 "item {} is listed twice",
@@ -310,7 +354,18 @@ pub fn open_receipt(
         .map_err(|e| malformed(format!("the body does not read as a receipt: {e}")))?;
     check_format(body.format)?;
     check_identity(&body.public_key, &b.key_id, &key)?;
+    uuid_field(&body.manifest_id, "the manifest id")?;
+    uuid_field(&body.sender_site_id, "the sender's site id")?;
+    uuid_field(&body.receiver_site_id, "the receiver's site id")?;
     check_checkpoint(&body.receiver_site_id, &body.checkpoint, &key)?;
+    label_field(
+        &body.manifest_code,
+        &[LabelKind::Manifest],
+        "a manifest code",
+    )?;
+    for id in body.received.iter().chain(&body.missing) {
+        uuid_field(id, "an item id")?;
+    }
     if list_digest(body.received.iter().map(String::as_str)) != body.received_digest {
         return Err(CustodyError::BundleDigestMismatch(
             "the received list does not match its digest".into(),

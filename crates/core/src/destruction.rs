@@ -432,18 +432,25 @@ impl Ledger {
         for w in witnesses {
             w.require("witness a destruction", &WITNESSES)?;
         }
+        let ready = |b: &BatchRow| -> Result<()> {
+            match b.state.as_str() {
+                "recounted" => {}
+                "open" => return Err(CustodyError::BatchNotFrozen(b.code.clone())),
+                "frozen" => return Err(CustodyError::BatchNotRecounted(b.code.clone())),
+                _ => return Err(CustodyError::BatchExecuted(b.code.clone())),
+            }
+            if b.record.is_none() {
+                return Err(CustodyError::DestructionNotRecorded(b.code.clone()));
+            }
+            Ok(())
+        };
         let b = batch_row(&self.conn, batch)?;
-        match b.state.as_str() {
-            "recounted" => {}
-            "open" => return Err(CustodyError::BatchNotFrozen(b.code)),
-            "frozen" => return Err(CustodyError::BatchNotRecounted(b.code)),
-            _ => return Err(CustodyError::BatchExecuted(b.code)),
-        }
-        if b.record.is_none() {
-            return Err(CustodyError::DestructionNotRecorded(b.code));
-        }
+        ready(&b)?;
         let reason = format!("destruction batch {} executed", b.code);
         self.write_checkpointed(&reason, |w| {
+            // Again inside the write: a second kiosk may have executed it in the meantime.
+            let b = batch_row(w.conn, &b.id)?;
+            ready(&b)?;
             let members = batch_codes(w.conn, &b.id)?;
             w.append(
                 Some(operator.person_id()),

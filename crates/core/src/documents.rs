@@ -408,6 +408,7 @@ impl Ledger {
     /// Everything a destruction certificate needs. Refused (typed) unless the batch was
     /// executed; the certificate's checkpoint is the one written with the execution.
     pub fn destruction_document(&self, actor: &Actor, batch: &str) -> Result<DestructionDocument> {
+        self.refuse_demo()?;
         actor.require(
             "issue destruction certificates",
             DocumentKind::DestructionCertificate.issuers(),
@@ -474,6 +475,7 @@ impl Ledger {
 
     /// Everything a handover manifest needs, in either direction and any state.
     pub fn handover_document(&self, actor: &Actor, manifest: &str) -> Result<ManifestDocument> {
+        self.refuse_demo()?;
         actor.require(
             "issue handover manifests",
             DocumentKind::HandoverManifest.issuers(),
@@ -601,6 +603,7 @@ impl Ledger {
     /// Everything a stocktake report needs, for a closed count. Shows the expected list, so
     /// only inspectors and administrators may ask for it.
     pub fn stocktake_document(&self, actor: &Actor, stocktake: &str) -> Result<StocktakeDocument> {
+        self.refuse_demo()?;
         actor.require(
             "issue stocktake reports",
             DocumentKind::StocktakeReport.issuers(),
@@ -742,6 +745,14 @@ impl Ledger {
         })
     }
 
+    /// A demonstration ledger's records are not a site's: nothing is issued from them.
+    fn refuse_demo(&self) -> Result<()> {
+        if self.is_demo()? {
+            return Err(CustodyError::DemoLedger);
+        }
+        Ok(())
+    }
+
     /// The first signed checkpoint covering event `seq`; if there is none yet, one is written
     /// now (with `reason`). A document issued at it proves the log held `seq` when it was signed.
     pub fn document_checkpoint(&mut self, seq: i64, reason: &str) -> Result<DocumentCheckpoint> {
@@ -769,6 +780,9 @@ impl Ledger {
         message: &[u8],
     ) -> Result<IssuedDocument> {
         actor.require("issue sealed documents", issue.kind.issuers())?;
+        if self.is_demo()? {
+            return Err(CustodyError::DemoLedger);
+        }
         let refuse = |why: String| Err(CustodyError::DocumentRefused(why));
         let Ok(text) = std::str::from_utf8(message) else {
             return refuse("the seal message is not text".into());
@@ -835,7 +849,7 @@ mod tests {
             roles: vec![Role::Administrator],
         };
         let (ledger, actor) =
-            Ledger::create(&dir.path().join("site.db"), "Depot", admin, "1234").unwrap();
+            Ledger::create(&dir.path().join("site.db"), "Depot", admin, "418276").unwrap();
         (dir, ledger, actor)
     }
 

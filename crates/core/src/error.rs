@@ -148,6 +148,42 @@ pub enum CustodyError {
     Storage(rusqlite::Error),
     #[error("file error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    File(String),
+    #[error("PIN refused: {0}")]
+    WeakPin(String),
+    #[error("the site key file {path} belongs to another ledger (key {found}, this ledger's key is {expected}); put this site's own key back (from its key backup) before signing anything")]
+    WrongSiteKey {
+        path: String,
+        found: String,
+        expected: String,
+    },
+    #[error("too many failed sign-ins in the last minute; wait a minute and try again")]
+    SignInThrottled,
+    #[error("{field} must be printable text without control characters")]
+    ControlCharacters { field: String },
+    #[error("{field} is {len} characters long; at most {max} are allowed")]
+    FieldTooLong {
+        field: String,
+        len: usize,
+        max: usize,
+    },
+    #[error("'{value}' is not {expected}; the bundle or file is refused")]
+    BadIdentifier { value: String, expected: String },
+    #[error("the handover bundle is addressed to key {addressed}, not to this site (key {ours}); it is refused")]
+    BundleNotForThisSite { addressed: String, ours: String },
+    #[error("the receipt is signed by key {signer}, but handover {manifest} was addressed to key {addressed}; it is refused")]
+    ReceiptWrongSigner {
+        manifest: String,
+        signer: String,
+        addressed: String,
+    },
+    #[error("key {0} was revoked; it is no longer trusted")]
+    KeyRevoked(String),
+    #[error("no trusted key '{0}': list them with custody keys list")]
+    UnknownTrustedKey(String),
+    #[error("this is a demo ledger: it issues no sealed documents. Create a real site with custody init")]
+    DemoLedger,
 }
 
 impl CustodyError {

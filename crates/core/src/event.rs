@@ -115,6 +115,10 @@ pub enum EventBody {
         public_key: String,
         key_id: String,
         format: u32,
+        /// A demonstration ledger (`custody demo`, the kiosk's demo mode): every front end
+        /// says so on every screen, and it issues no sealed documents.
+        #[serde(default, skip_serializing_if = "is_false")]
+        demo: bool,
     },
     #[serde(rename = "person.register")]
     PersonRegister {
@@ -129,7 +133,18 @@ pub enum EventBody {
     PersonActive { person_id: String, active: bool },
     /// A PIN was set or changed. The hash itself lives in `credentials`, never in the log.
     #[serde(rename = "person.pin_set")]
-    PersonPinSet { person_id: String },
+    PersonPinSet {
+        person_id: String,
+        /// SHA-256 (hex) of the stored credential text, so that a hash copied from one person
+        /// to another in `credentials` fails verify. Absent in ledgers written before it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        credential_digest: Option<String>,
+    },
+    /// A PIN was presented for a known, unlocked badge. Counted against the lock-out before
+    /// the PIN is checked, so parallel attempts cannot outrun the limit; a following
+    /// `auth.reset` ("successful login") shows that it was right.
+    #[serde(rename = "auth.attempt")]
+    AuthAttempt { person_id: String, badge: String },
     #[serde(rename = "auth.failed")]
     AuthFailed {
         /// Empty when the badge is unknown.
@@ -216,6 +231,27 @@ pub enum EventBody {
         key_id: String,
         public_key: String,
         name: String,
+    },
+    /// An administrator withdraws trust from another site's key: its bundles, receipts and
+    /// document seals are refused from now on.
+    /// The sender exported the signed bundle of a dispatched handover, addressed to one
+    /// trusted site's key; only that site's receipt is accepted for it.
+    #[serde(rename = "handover.export")]
+    HandoverExport {
+        manifest_id: String,
+        recipient_key_id: String,
+    },
+    #[serde(rename = "key.revoke")]
+    KeyRevoke { key_id: String, reason: String },
+    /// Break-glass recovery: whoever holds the site key file made a person an active,
+    /// unlocked administrator with a new PIN. `signature` is the site key's signature over
+    /// the break-glass note (docs/SECURITY.md), proving the key file was present.
+    #[serde(rename = "admin.break_glass")]
+    AdminBreakGlass {
+        person_id: String,
+        reason: String,
+        credential_digest: String,
+        signature: String,
     },
     /// A count opens for some locations, or the whole site when `location_ids` is empty.
     #[serde(rename = "stocktake.open")]
@@ -385,6 +421,10 @@ pub enum EventBody {
     },
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 impl EventBody {
     /// Splits the body into the stored `kind` and `payload` columns.
     pub fn to_columns(&self) -> (String, String) {
@@ -441,13 +481,17 @@ impl EventBody {
             EventBody::PersonRegister { person_id, .. }
             | EventBody::PersonRoles { person_id, .. }
             | EventBody::PersonActive { person_id, .. }
-            | EventBody::PersonPinSet { person_id }
+            | EventBody::PersonPinSet { person_id, .. }
+            | EventBody::AuthAttempt { person_id, .. }
+            | EventBody::AdminBreakGlass { person_id, .. }
             | EventBody::AuthReset { person_id, .. } => Some(person_id.clone()),
             EventBody::AuthFailed { person_id, .. } if !person_id.is_empty() => {
                 Some(person_id.clone())
             }
             EventBody::LocationRegister { location_id, .. } => Some(location_id.clone()),
-            EventBody::KeyTrust { key_id, .. } => Some(key_id.clone()),
+            EventBody::KeyTrust { key_id, .. } | EventBody::KeyRevoke { key_id, .. } => {
+                Some(key_id.clone())
+            }
             EventBody::StocktakeOpen { stocktake_id, .. }
             | EventBody::StocktakeScan { stocktake_id, .. }
             | EventBody::StocktakeResolve { stocktake_id, .. }
@@ -463,6 +507,7 @@ impl EventBody {
             | EventBody::HandoverReceiveScan { manifest_id, .. }
             | EventBody::HandoverDiscrepancy { manifest_id, .. }
             | EventBody::HandoverAccept { manifest_id, .. }
+            | EventBody::HandoverExport { manifest_id, .. }
             | EventBody::HandoverReceipt { manifest_id, .. } => Some(manifest_id.clone()),
             EventBody::DocumentIssued { subject_id, .. } => Some(subject_id.clone()),
             other => other.item_id().map(str::to_string),

@@ -118,7 +118,8 @@ fn require_state(
 }
 
 fn trusted_lookup(conn: &Connection) -> Result<HashMap<String, VerifyingKey>> {
-    let mut stmt = conn.prepare("SELECT key_id, public_key FROM trusted_keys")?;
+    let mut stmt =
+        conn.prepare("SELECT key_id, public_key FROM trusted_keys WHERE revoked_seq IS NULL")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = HashMap::new();
     for row in rows {
@@ -220,7 +221,7 @@ fn normalise_code(text: &str) -> String {
     let t = text.trim_matches(|c: char| c.is_control() || c == ' ');
     LabelCode::parse(t)
         .map(|c| c.to_string())
-        .unwrap_or_else(|_| t.to_string())
+        .unwrap_or_else(|_| crate::fields::visible(t))
 }
 
 impl Ledger {
@@ -275,9 +276,10 @@ impl Ledger {
     }
 
     pub fn trusted_keys(&self) -> Result<Vec<TrustedKey>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT key_id, public_key, name FROM trusted_keys ORDER BY trusted_seq")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT key_id, public_key, name FROM trusted_keys WHERE revoked_seq IS NULL
+                 ORDER BY trusted_seq",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok(TrustedKey {
                 key_id: r.get(0)?,
@@ -355,13 +357,68 @@ impl Ledger {
         self.handover(&id)
     }
 
-    /// Writes a signed checkpoint and returns the signed bundle for a dispatched handover.
-    pub fn handover_export(&mut self, actor: &Actor, manifest: &str) -> Result<Vec<u8>> {
+    /// Finds a trusted (not revoked) key by key id or by the name it was trusted under.
+    pub fn trusted_key(&self, key_id_or_name: &str) -> Result<TrustedKey> {
+        let key = key_id_or_name.trim();
+        self.trusted_keys()?
+            .into_iter()
+            .find(|k| k.key_id == key.to_ascii_lowercase() || k.name.eq_ignore_ascii_case(key))
+            .ok_or_else(|| CustodyError::UnknownTrustedKey(key.to_string()))
+    }
+
+    /// An administrator withdraws trust from another site's key.
+    pub fn revoke_key(&mut self, admin: &Actor, key_id_or_name: &str, reason: &str) -> Result<i64> {
+        admin.require("revoke other sites' keys", &[Role::Administrator])?;
+        let key = self.trusted_key(key_id_or_name)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(CustodyError::Invalid(
+                "say why the key is revoked (--reason)".into(),
+            ));
+        }
+        self.write(|w| {
+            w.append(
+                Some(admin.person_id()),
+                None,
+                &EventBody::KeyRevoke {
+                    key_id: key.key_id.clone(),
+                    reason: reason.to_string(),
+                },
+            )
+        })
+    }
+
+    /// Writes a signed checkpoint and returns the signed bundle for a dispatched handover,
+    /// addressed to the trusted site `recipient` (key id or name): only that site can import
+    /// it, and only its receipt is accepted back.
+    pub fn handover_export(
+        &mut self,
+        actor: &Actor,
+        manifest: &str,
+        recipient: &str,
+    ) -> Result<Vec<u8>> {
         actor.require("export handover bundles", &HANDLERS)?;
         let m = manifest_row(&self.conn, manifest)?;
         require_state(&m, "out", "dispatched", "exported")?;
+        let recipient_key_id = self.trusted_key(recipient)?.key_id;
         let reason = format!("handover manifest {} exported", m.code);
-        let ((), cp_seq) = self.write_checkpointed(&reason, |_| Ok(()))?;
+        let ((), cp_seq) = self.write_checkpointed(&reason, |w| {
+            require_state(
+                &manifest_row(w.conn, &m.id)?,
+                "out",
+                "dispatched",
+                "exported",
+            )?;
+            w.append(
+                Some(actor.person_id()),
+                None,
+                &EventBody::HandoverExport {
+                    manifest_id: m.id.clone(),
+                    recipient_key_id: recipient_key_id.clone(),
+                },
+            )?;
+            Ok(())
+        })?;
         let checkpoint = checkpoint_at(&self.conn, cp_seq)?;
         let digests = history_digests(&self.conn, &m.id)?;
         let (details, items_digest): (String, String) = self.conn.query_row(
@@ -410,6 +467,7 @@ impl Ledger {
             sender_site_name: self.site_name()?,
             public_key: self.public_key_hex()?,
             key_id: self.key_id()?,
+            recipient_key_id,
             details: serde_json::from_str(&details)
                 .map_err(|e| CustodyError::Invalid(format!("manifest details unreadable: {e}")))?,
             items_digest,
@@ -427,6 +485,13 @@ impl Ledger {
         actor.require("import handover bundles", &HANDLERS)?;
         let trusted = trusted_lookup(&self.conn)?;
         let bundle = open_handover(bytes, &|kid| trusted.get(kid).copied())?;
+        let ours = self.key_id()?;
+        if bundle.recipient_key_id != ours {
+            return Err(CustodyError::BundleNotForThisSite {
+                addressed: bundle.recipient_key_id,
+                ours,
+            });
+        }
         let bundle_sha256 = sha256_hex(bytes);
         let id = bundle.manifest_id.clone();
         self.write(|w| {
@@ -535,6 +600,12 @@ impl Ledger {
         let reason = format!("handover manifest {} received", m.code);
         let ((received, missing, extra, seq), checkpoint) =
             self.write_checkpointed(&reason, |w| {
+                require_state(
+                    &manifest_row(w.conn, &m.id)?,
+                    "in",
+                    "imported",
+                    "signed for",
+                )?;
                 let location_id = location.map(|l| location_id_of(w.conn, l)).transpose()?;
                 let mut items: Vec<(String, String, String)> = Vec::new();
                 {
@@ -732,13 +803,32 @@ impl Ledger {
             });
         }
         let receipt_sha256 = sha256_hex(bytes);
+        let check = |m: &ManifestRow| -> Result<()> {
+            if m.direction == "out" && m.state == "receipted" {
+                return Err(CustodyError::BundleAlreadyImported {
+                    manifest: m.code.clone(),
+                });
+            }
+            require_state(m, "out", "dispatched", "receipted")
+        };
         let m = manifest_row(&self.conn, &receipt.manifest_id)?;
-        if m.direction == "out" && m.state == "receipted" {
-            return Err(CustodyError::BundleAlreadyImported { manifest: m.code });
+        check(&m)?;
+        let addressed: Option<String> = self.conn.query_row(
+            "SELECT peer_key_id FROM handovers WHERE id = ?1",
+            [&m.id],
+            |r| r.get(0),
+        )?;
+        if addressed.as_deref() != Some(receipt.key_id.as_str()) {
+            return Err(CustodyError::ReceiptWrongSigner {
+                manifest: m.code.clone(),
+                signer: receipt.key_id,
+                addressed: addressed.unwrap_or_else(|| "(never exported)".into()),
+            });
         }
-        require_state(&m, "out", "dispatched", "receipted")?;
         let id = m.id.clone();
         self.write(|w| {
+            // Again inside the write: the same receipt may be imported twice at once.
+            check(&manifest_row(w.conn, &m.id)?)?;
             let ours: HashSet<String> = {
                 let mut stmt = w
                     .conn

@@ -46,6 +46,16 @@ impl SiteKey {
         key_id(&self.public())
     }
 
+    /// The secret mixed into every PIN hash (Argon2id's secret input). Derived from the key
+    /// with its own label, so it says nothing about the signing key and needs no file of its
+    /// own; a ledger copied without its key file cracks nothing.
+    pub fn pin_pepper(&self) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(b"custody-pin-pepper/v1\n");
+        h.update(self.signing.to_bytes());
+        h.finalize().into()
+    }
+
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.signing.sign(message).to_bytes()
     }
@@ -100,6 +110,18 @@ impl SiteKey {
 pub fn checkpoint_note(site_id: &str, covered_seq: i64, head_hash: &str, time: &str) -> String {
     format!(
         "custody-checkpoint/v1\nsite {site_id}\nseq {covered_seq}\nhead {head_hash}\ntime {time}\n"
+    )
+}
+
+/// The text a break-glass recovery's signature covers (docs/SECURITY.md).
+pub fn break_glass_note(
+    site_id: &str,
+    person_id: &str,
+    credential_digest: &str,
+    time: &str,
+) -> String {
+    format!(
+        "custody-break-glass/v1\nsite {site_id}\nperson {person_id}\ncredential {credential_digest}\ntime {time}\n"
     )
 }
 

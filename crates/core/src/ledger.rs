@@ -53,6 +53,41 @@ pub struct Ledger {
     site_key: Option<SiteKey>,
     pub(crate) site_id: String,
     clock: Clock,
+    warnings: Vec<OpenWarning>,
+    checkpoint_policy: CheckpointPolicy,
+}
+
+/// When the ledger signs its head by itself: after this many events, or once the oldest
+/// unsigned event is this old (checked at the next write). The window an intruder without
+/// the key could rewrite is at most this many events (docs/ledger-format.md, "Checkpoints").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckpointPolicy {
+    pub every_events: u32,
+    pub every_minutes: u32,
+}
+
+impl Default for CheckpointPolicy {
+    fn default() -> Self {
+        CheckpointPolicy {
+            every_events: 1000,
+            every_minutes: 60,
+        }
+    }
+}
+
+/// Something found on opening that does not stop work but that an administrator must hear.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpenWarning {
+    #[error("the site key {path} was readable by others (mode {mode:o}); it is now 0600, but it may have been copied: consider it exposed")]
+    KeyReadableByOthers { path: String, mode: u32 },
+    #[error("{path} was readable by others; it is now 0600")]
+    ModeTightened { path: String },
+}
+
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// RFC 3339 UTC with microseconds, the only time format in the ledger.
@@ -145,6 +180,7 @@ impl<'a> Writer<'a> {
         body: &EventBody,
     ) -> Result<i64> {
         let (kind, payload) = body.to_columns();
+        crate::fields::check_payload(&payload)?;
         let subject = body.subject();
         let id = new_id();
         let seq = self.head_seq + 1;
@@ -214,13 +250,34 @@ impl Ledger {
         admin: PersonRecord,
         admin_pin: &str,
     ) -> Result<(Ledger, Actor)> {
+        Ledger::create_with(path, site_name, admin, admin_pin, false)
+    }
+
+    /// A demonstration ledger: marked as such in its first event, so every front end says so
+    /// on every screen and it never issues a sealed document.
+    pub fn create_demo(
+        path: &Path,
+        site_name: &str,
+        admin: PersonRecord,
+        admin_pin: &str,
+    ) -> Result<(Ledger, Actor)> {
+        Ledger::create_with(path, site_name, admin, admin_pin, true)
+    }
+
+    fn create_with(
+        path: &Path,
+        site_name: &str,
+        admin: PersonRecord,
+        admin_pin: &str,
+        demo: bool,
+    ) -> Result<(Ledger, Actor)> {
         if path.exists() {
             return Err(CustodyError::LedgerExists(path.display().to_string()));
         }
         if site_name.trim().is_empty() {
             return Err(CustodyError::Invalid("the site needs a name".into()));
         }
-        crate::auth::check_pin_policy(admin_pin)?;
+        crate::auth::check_new_pin(admin_pin, &admin.badge)?;
         crate::workflows::check_person(&admin)?;
         let key_path = key_path_for(path);
         if key_path.exists() {
@@ -231,9 +288,19 @@ impl Ledger {
             });
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
+            if !dir.exists() {
+                // A folder made for the ledger is the custody user's alone.
+                let mut builder = std::fs::DirBuilder::new();
+                builder.recursive(true);
+                #[cfg(unix)]
+                std::os::unix::fs::DirBuilderExt::mode(&mut builder, crate::files::DIR_MODE);
+                builder.create(dir)?;
+            }
         }
         let key = SiteKey::generate();
+        // The file exists, 0600, before SQLite opens it; SQLite gives its -wal and -shm files
+        // the same permissions.
+        drop(crate::files::create_new_private(path)?);
         let conn = Connection::open(path)?;
         configure(&conn)?;
         let site_id = new_id();
@@ -243,8 +310,10 @@ impl Ledger {
             site_key: None,
             site_id: site_id.clone(),
             clock: Box::new(Utc::now),
+            warnings: Vec::new(),
+            checkpoint_policy: CheckpointPolicy::default(),
         };
-        let pin_hash = crate::auth::hash_pin(admin_pin)?;
+        let pin_hash = crate::auth::hash_pin_peppered(admin_pin, Some(&key.pin_pepper()))?;
         let created = ledger.migrate().and_then(|()| {
             ledger.write(|w| {
                 w.append(
@@ -256,6 +325,7 @@ impl Ledger {
                         public_key: hex::encode(key.public().as_bytes()),
                         key_id: key.key_id(),
                         format: LEDGER_FORMAT,
+                        demo,
                     },
                 )?;
                 Ok(())
@@ -269,7 +339,7 @@ impl Ledger {
         key.save(&key_path)?;
         ledger.site_key = Some(key);
         let admin_id = ledger.write(|w| {
-            let id = crate::workflows::append_person(w, None, &admin, &pin_hash)?;
+            let id = crate::workflows::append_person(w, None, &admin, &pin_hash, true)?;
             Ok(id)
         })?;
         let actor = Actor {
@@ -313,6 +383,8 @@ impl Ledger {
             site_key: None,
             site_id: String::new(),
             clock: Box::new(Utc::now),
+            warnings: Vec::new(),
+            checkpoint_policy: CheckpointPolicy::default(),
         };
         let version = schema::version(&ledger.conn)?;
         if version > schema::CURRENT_VERSION {
@@ -331,11 +403,54 @@ impl Ledger {
             .ok_or_else(|| {
                 CustodyError::NotALedger(path.display().to_string(), "it has no site".into())
             })?;
+        for file in [
+            path.to_path_buf(),
+            sidecar(path, "-wal"),
+            sidecar(path, "-shm"),
+        ] {
+            if crate::files::tighten(&file, crate::files::FILE_MODE).unwrap_or(false) {
+                ledger.warnings.push(OpenWarning::ModeTightened {
+                    path: file.display().to_string(),
+                });
+            }
+        }
         let key_path = key_path_for(path);
         if key_path.exists() {
-            ledger.site_key = Some(SiteKey::load(&key_path)?);
+            let key = SiteKey::load(&key_path)?;
+            let expected = ledger.public_key_hex()?;
+            if hex::encode(key.public().as_bytes()) != expected {
+                return Err(CustodyError::WrongSiteKey {
+                    path: key_path.display().to_string(),
+                    found: key.key_id(),
+                    expected: ledger.key_id()?,
+                });
+            }
+            if crate::files::mode_of(&key_path) & 0o077 != 0 {
+                ledger.warnings.push(OpenWarning::KeyReadableByOthers {
+                    path: key_path.display().to_string(),
+                    mode: crate::files::mode_of(&key_path),
+                });
+                let _ = crate::files::tighten(&key_path, crate::files::FILE_MODE);
+            }
+            ledger.site_key = Some(key);
         }
         Ok(ledger)
+    }
+
+    /// What opening the ledger found that an administrator should hear about.
+    pub fn warnings(&self) -> &[OpenWarning] {
+        &self.warnings
+    }
+
+    /// True for a demonstration ledger (`custody demo`, the kiosk's `--demo`).
+    pub fn is_demo(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT demo FROM site", [], |r| r.get(0))?)
+    }
+
+    pub(crate) fn site_key(&self) -> Option<&SiteKey> {
+        self.site_key.as_ref()
     }
 
     fn migrate(&mut self) -> Result<()> {
@@ -365,23 +480,79 @@ impl Ledger {
         (self.clock)()
     }
 
-    /// Runs `f` in one `BEGIN IMMEDIATE` transaction; commits only if it returns Ok.
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction; commits only if it returns Ok. Then, if
+    /// the unsigned tail has grown past the checkpoint policy, signs it.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         let time = format_time(self.now());
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let value = {
+        let (value, head) = {
             let mut w = Writer::begin(&tx, time)?;
-            f(&mut w)?
+            let value = f(&mut w)?;
+            (value, w.head().0)
         };
         tx.commit()?;
+        self.checkpoint_if_due(head);
         Ok(value)
     }
 
+    /// How often the unsigned tail is signed without anyone asking.
+    pub fn set_checkpoint_policy(&mut self, policy: CheckpointPolicy) {
+        self.checkpoint_policy = policy;
+    }
+
+    /// Signs the head when more than `every_events` events, or events older than
+    /// `every_minutes`, are covered by no checkpoint. Best effort: the write it follows is
+    /// already committed, and a PC without its key file simply keeps a longer tail (verify
+    /// says how long).
+    fn checkpoint_if_due(&mut self, head: i64) {
+        if self.site_key.is_none() {
+            return;
+        }
+        let last: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT c.seq, e.time FROM checkpoints c JOIN events e ON e.seq = c.seq
+                 ORDER BY c.seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .ok()
+            .flatten();
+        let (last_seq, last_time) = last.unwrap_or((0, String::new()));
+        if head <= last_seq {
+            return;
+        }
+        let by_count = head - last_seq >= self.checkpoint_policy.every_events as i64;
+        let by_age = DateTime::parse_from_rfc3339(&last_time)
+            .map(|t| {
+                self.now() - t.with_timezone(&Utc)
+                    >= chrono::Duration::minutes(self.checkpoint_policy.every_minutes as i64)
+            })
+            .unwrap_or(false);
+        if by_count || by_age {
+            let _ = self.checkpoint("periodic: unsigned tail reached the checkpoint policy");
+        }
+    }
+
     /// Appends a signed checkpoint over the current head. Needs the site key file.
-    pub fn checkpoint(&mut self, reason: &str) -> Result<i64> {
+    pub(crate) fn checkpoint(&mut self, reason: &str) -> Result<i64> {
         Ok(self.write_checkpointed(reason, |_| Ok(()))?.1)
+    }
+
+    /// A checkpoint a signed-in person asked for ("end of shift"): the reason names who asked
+    /// (a checkpoint event itself has no actor, docs/ledger-format.md).
+    pub fn checkpoint_by(&mut self, actor: &Actor, reason: &str) -> Result<i64> {
+        let reason = reason.trim();
+        crate::fields::check_text("reason", reason)?;
+        let reason = if reason.is_empty() {
+            format!("requested by {} ({})", actor.name, actor.badge)
+        } else {
+            format!("requested by {} ({}): {reason}", actor.name, actor.badge)
+        };
+        self.checkpoint(&reason)
     }
 
     fn missing_key(&self) -> CustodyError {

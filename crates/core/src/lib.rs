@@ -11,6 +11,8 @@ pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod event;
+pub mod fields;
+pub mod files;
 pub mod handover;
 pub mod history;
 pub mod import;
@@ -30,6 +32,6 @@ pub use domain::{
     WeaponType,
 };
 pub use error::{CustodyError, Result};
-pub use ledger::{Actor, Ledger};
+pub use ledger::{Actor, CheckpointPolicy, Ledger};
 pub use verify::{Problem, VerifyReport};
 pub use workflows::{HistoryEntry, ItemView, LocationView, PersonView, Registered, SerialMatch};

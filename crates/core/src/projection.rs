@@ -8,6 +8,16 @@ use crate::schema::PROJECTION_TABLES;
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 
+/// A state change that must hit exactly one row: a second execute, close or receipt is a
+/// replay of a finished step, refused inside the write and named by verify.
+fn once(changed: usize, what: &str) -> Result<()> {
+    if changed == 1 {
+        Ok(())
+    } else {
+        Err(crate::error::CustodyError::Invalid(what.to_string()))
+    }
+}
+
 pub(crate) fn roles_text(roles: &[Role]) -> String {
     let mut sorted: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     sorted.sort_unstable();
@@ -67,12 +77,14 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             site_name,
             public_key,
             key_id,
+            demo,
             ..
         } => {
             conn.prepare_cached(
-                "INSERT INTO site (site_id, name, public_key, key_id, created) VALUES (?1,?2,?3,?4,?5)",
+                "INSERT INTO site (site_id, name, public_key, key_id, created, demo)
+                 VALUES (?1,?2,?3,?4,?5,?6)",
             )?
-            .execute(params![site_id, site_name, public_key, key_id, time])?;
+            .execute(params![site_id, site_name, public_key, key_id, time, demo])?;
         }
         EventBody::PersonRegister {
             person_id,
@@ -101,22 +113,52 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             conn.prepare_cached("UPDATE persons SET active = ?2, last_seq = ?3 WHERE id = ?1")?
                 .execute(params![person_id, active, seq])?;
         }
-        EventBody::PersonPinSet { person_id } => {
+        EventBody::PersonPinSet { person_id, .. } => {
             conn.prepare_cached("UPDATE persons SET last_seq = ?2 WHERE id = ?1")?
                 .execute(params![person_id, seq])?;
         }
+        // Sign-in events change only the lock-out counters, never `last_seq` (the last change
+        // to the person's record), so signing in leaves the record as it was.
+        // An attempt while locked is counted but never moves the lock's start: otherwise
+        // anyone could keep a sole administrator locked out for ever.
+        EventBody::AuthFailed {
+            person_id, reason, ..
+        } if reason == crate::auth::WHILE_LOCKED => {
+            conn.prepare_cached(
+                "UPDATE persons SET failed_logins = failed_logins + 1 WHERE id = ?1",
+            )?
+            .execute(params![person_id])?;
+        }
         EventBody::AuthFailed { person_id, .. } => {
             conn.prepare_cached(
-                "UPDATE persons SET failed_logins = failed_logins + 1, last_failure = ?2,
-                 last_seq = ?3 WHERE id = ?1",
+                "UPDATE persons SET failed_logins = failed_logins + 1, last_failure = ?2 WHERE id = ?1",
             )?
-            .execute(params![person_id, time, seq])?;
+            .execute(params![person_id, time])?;
+        }
+        // Attempts are made only on unlocked badges; one after an expired lock starts a new
+        // count.
+        EventBody::AuthAttempt { person_id, .. } => {
+            conn.prepare_cached(&format!(
+                "UPDATE persons SET failed_logins = CASE WHEN failed_logins >= {max} THEN 1
+                 ELSE failed_logins + 1 END, last_failure = ?2 WHERE id = ?1",
+                max = crate::auth::MAX_FAILURES
+            ))?
+            .execute(params![person_id, time])?;
+        }
+        EventBody::AdminBreakGlass { person_id, .. } => {
+            conn.prepare_cached(
+                "UPDATE persons SET active = 1, failed_logins = 0, last_failure = NULL,
+                 roles = CASE WHEN (',' || roles || ',') LIKE '%,administrator,%' THEN roles
+                         ELSE roles || ',administrator' END,
+                 last_seq = ?2 WHERE id = ?1",
+            )?
+            .execute(params![person_id, seq])?;
         }
         EventBody::AuthReset { person_id, .. } => {
             conn.prepare_cached(
-                "UPDATE persons SET failed_logins = 0, last_failure = NULL, last_seq = ?2 WHERE id = ?1",
+                "UPDATE persons SET failed_logins = 0, last_failure = NULL WHERE id = ?1",
             )?
-            .execute(params![person_id, seq])?;
+            .execute(params![person_id])?;
         }
         EventBody::LocationRegister {
             location_id,
@@ -241,6 +283,19 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             )?
             .execute(params![key_id, public_key, name, seq])?;
         }
+        EventBody::HandoverExport {
+            manifest_id,
+            recipient_key_id,
+        } => {
+            conn.prepare_cached(
+                "UPDATE handovers SET peer_key_id = ?2, last_seq = ?3 WHERE id = ?1",
+            )?
+            .execute(params![manifest_id, recipient_key_id, seq])?;
+        }
+        EventBody::KeyRevoke { key_id, .. } => {
+            conn.prepare_cached("UPDATE trusted_keys SET revoked_seq = ?2 WHERE key_id = ?1")?
+                .execute(params![key_id, seq])?;
+        }
         EventBody::StocktakeOpen {
             stocktake_id,
             code,
@@ -330,15 +385,17 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             stocktake_id,
             summary,
         } => {
-            conn.prepare_cached(
-                "UPDATE stocktakes SET state = 'closed', closed_seq = ?2, summary = ?3, last_seq = ?2
-                 WHERE id = ?1",
-            )?
-            .execute(params![
-                stocktake_id,
-                seq,
-                serde_json::to_string(summary).expect("summaries serialize")
-            ])?;
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE stocktakes SET state = 'closed', closed_seq = ?2, summary = ?3,
+                     last_seq = ?2 WHERE id = ?1 AND state != 'closed'",
+                )?
+                .execute(params![
+                    stocktake_id,
+                    seq,
+                    serde_json::to_string(summary).expect("summaries serialize")
+                ])?;
+            once(changed, "a stocktake that is not open was closed")?;
         }
         EventBody::DestructionCreate {
             batch_id,
@@ -397,11 +454,14 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             witnesses,
             ..
         } => {
-            conn.prepare_cached(
-                "UPDATE destruction_batches SET state = 'executed', executed_seq = ?2,
-                 operator = ?3, witnesses = ?4, last_seq = ?2 WHERE id = ?1",
-            )?
-            .execute(params![batch_id, seq, operator, witnesses.join(",")])?;
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE destruction_batches SET state = 'executed', executed_seq = ?2,
+                     operator = ?3, witnesses = ?4, last_seq = ?2
+                     WHERE id = ?1 AND state != 'executed'",
+                )?
+                .execute(params![batch_id, seq, operator, witnesses.join(",")])?;
+            once(changed, "a destruction batch was executed a second time")?;
             batch_items_status(conn, batch_id, seq, ItemStatus::Destroyed)?;
         }
         EventBody::HandoverDispatch {
@@ -500,10 +560,16 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             received,
             ..
         } => {
-            conn.prepare_cached(
-                "UPDATE handovers SET state = 'accepted', accepted_seq = ?2, last_seq = ?2 WHERE id = ?1",
-            )?
-            .execute(params![manifest_id, seq])?;
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE handovers SET state = 'accepted', accepted_seq = ?2, last_seq = ?2
+                     WHERE id = ?1 AND state = 'imported'",
+                )?
+                .execute(params![manifest_id, seq])?;
+            once(
+                changed,
+                "a handover that was not waiting for its count was signed for",
+            )?;
             conn.prepare_cached(
                 "UPDATE handover_items SET state = 'missing' WHERE manifest_id = ?1",
             )?
@@ -528,17 +594,23 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             missing,
             ..
         } => {
-            conn.prepare_cached(
-                "UPDATE handovers SET state = 'receipted', peer_site_id = ?2, peer_key_id = ?3,
-                 bundle_sha256 = ?4, receipt_seq = ?5, last_seq = ?5 WHERE id = ?1",
-            )?
-            .execute(params![
-                manifest_id,
-                receiver_site_id,
-                receiver_key_id,
-                receipt_sha256,
-                seq
-            ])?;
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE handovers SET state = 'receipted', peer_site_id = ?2, peer_key_id = ?3,
+                     bundle_sha256 = ?4, receipt_seq = ?5, last_seq = ?5
+                     WHERE id = ?1 AND state = 'dispatched'",
+                )?
+                .execute(params![
+                    manifest_id,
+                    receiver_site_id,
+                    receiver_key_id,
+                    receipt_sha256,
+                    seq
+                ])?;
+            once(
+                changed,
+                "a receipt was imported for a handover that was not dispatched",
+            )?;
             let mut item_state = conn.prepare_cached(
                 "UPDATE handover_items SET state = ?3 WHERE manifest_id = ?1 AND item_id = ?2",
             )?;

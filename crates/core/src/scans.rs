@@ -2,7 +2,7 @@
 //! profile, AIM id and raw bytes, whether it was accepted or refused. With no workflow chosen a
 //! scan is a lookup; workflows (move, stocktake, destruction re-count) build on the same record.
 
-use crate::error::Result;
+use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::ledger::{Actor, Ledger, Writer};
 use crate::workflows::{find_item_in, ItemView};
@@ -113,6 +113,9 @@ fn lookup(conn: &rusqlite::Connection, data: &[u8]) -> (ScanOutcome, Option<Item
     }
 }
 
+/// How many times a scan is tried against a busy ledger (each waits the busy timeout, 5 s).
+pub const SCAN_ATTEMPTS: u32 = 3;
+
 impl Ledger {
     /// Records one scan as a lookup and commits it. The outcome is known only after commit.
     pub fn record_scan(&mut self, actor: Option<&Actor>, scan: &ScanInput) -> Result<RecordedScan> {
@@ -140,12 +143,23 @@ impl Ledger {
         scans: &[ScanInput],
     ) -> Result<Vec<RecordedScan>> {
         let actor_id = actor.map(|a| a.person_id().to_string());
-        self.write(|w| {
-            scans
-                .iter()
-                .map(|scan| record_one(w, actor_id.as_deref(), scan))
-                .collect()
-        })
+        // A scan is evidence: when another writer holds the lock past the busy timeout (an
+        // import, a rebuild), it is tried again rather than lost. Nothing was committed by a
+        // busy attempt, so a retry cannot record it twice.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let result = self.write(|w| {
+                scans
+                    .iter()
+                    .map(|scan| record_one(w, actor_id.as_deref(), scan))
+                    .collect()
+            });
+            match result {
+                Err(CustodyError::Busy) if attempts < SCAN_ATTEMPTS => continue,
+                other => return other,
+            }
+        }
     }
 }
 
@@ -185,14 +199,17 @@ fn append_scan(
         actor_id,
         None,
         &EventBody::ScanRecorded {
-            device: scan.device.clone(),
-            port: scan.port.clone(),
-            profile: scan.profile.clone(),
-            aim: scan.aim.clone(),
+            device: crate::fields::visible(&scan.device),
+            port: crate::fields::visible(&scan.port),
+            profile: crate::fields::visible(&scan.profile),
+            aim: crate::fields::visible(&scan.aim),
             data_hex: hex::encode(&scan.data),
             outcome: outcome.label().into(),
             item_id,
-            error,
+            error: crate::fields::visible(&error)
+                .chars()
+                .take(crate::fields::MAX_TEXT)
+                .collect(),
         },
     )
 }

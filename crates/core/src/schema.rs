@@ -220,8 +220,19 @@ CREATE TABLE trusted_keys (
 );
 ";
 
+/// Projection columns of schema version 4: demo ledgers and revoked keys.
+const PROJECTIONS_V4: &str = "
+ALTER TABLE site ADD COLUMN demo INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE trusted_keys ADD COLUMN revoked_seq INTEGER;
+";
+
+/// Schema version 4 outside the projections: which PIN hashes carry the site's pepper.
+const CREDENTIALS_V4: &str = "
+ALTER TABLE credentials ADD COLUMN peppered INTEGER NOT NULL DEFAULT 0;
+";
+
 /// The version this program writes.
-pub const CURRENT_VERSION: i64 = 3;
+pub const CURRENT_VERSION: i64 = 4;
 
 /// Projection tables in a fixed order (used by rebuild and the projection digest).
 pub const PROJECTION_TABLES: [&str; 17] = [
@@ -251,7 +262,7 @@ struct Migration {
     needs_rebuild: bool,
 }
 
-const MIGRATIONS: [Migration; 3] = [
+const MIGRATIONS: [Migration; 4] = [
     Migration {
         version: 1,
         sql: "",
@@ -267,6 +278,11 @@ const MIGRATIONS: [Migration; 3] = [
         sql: PROJECTIONS_V3,
         needs_rebuild: true,
     },
+    Migration {
+        version: 4,
+        sql: PROJECTIONS_V4,
+        needs_rebuild: true,
+    },
 ];
 
 fn version_1_sql() -> String {
@@ -278,6 +294,7 @@ pub fn create_projection_tables(conn: &Connection) -> Result<()> {
     conn.execute_batch(PROJECTIONS_V1)?;
     conn.execute_batch(PROJECTIONS_V2)?;
     conn.execute_batch(PROJECTIONS_V3)?;
+    conn.execute_batch(PROJECTIONS_V4)?;
     Ok(())
 }
 
@@ -312,6 +329,9 @@ pub fn migrate_to(conn: &Connection, target: i64) -> Result<bool> {
             conn.execute_batch(&version_1_sql())?;
         } else {
             conn.execute_batch(m.sql)?;
+        }
+        if m.version == 4 {
+            conn.execute_batch(CREDENTIALS_V4)?;
         }
         rebuild |= m.needs_rebuild && found > 0;
         conn.execute_batch(&format!("PRAGMA user_version = {}", m.version))?;

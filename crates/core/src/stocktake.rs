@@ -175,9 +175,8 @@ fn scan_one(
     scanned: &str,
     at_location: Option<&str>,
 ) -> Result<(i64, ScanNote)> {
-    let text: String = scanned
-        .trim_matches(|c: char| c.is_control() || c == ' ')
-        .to_string();
+    let text: String =
+        crate::fields::visible(scanned.trim_matches(|c: char| c.is_control() || c == ' '));
     if text.is_empty() {
         return Err(CustodyError::Invalid(
             "empty scan: scan the item's label again".into(),
@@ -632,6 +631,10 @@ impl Ledger {
         }
         let reason = format!("stocktake {code} closed");
         let (summary, checkpoint) = self.write_checkpointed(&reason, |w| {
+            // Again inside the write: another kiosk may have closed it in the meantime.
+            if stocktake_row(w.conn, &id)?.2 != "open" {
+                return Err(CustodyError::StocktakeClosed(code.clone()));
+            }
             let rec = reconcile_in(w.conn, &id)?;
             let unresolved = rec.unresolved();
             if unresolved > 0 {

@@ -18,6 +18,9 @@ pub struct VerifyReport {
     pub events: i64,
     pub checkpoints: u64,
     pub head_hash: String,
+    /// Events after the last signed checkpoint: covered by no signature yet, so a person
+    /// with write access could rewrite them without the key (docs/ledger-format.md).
+    pub unsigned_tail: i64,
     pub problem: Option<Problem>,
 }
 
@@ -57,10 +60,12 @@ fn walk_chain(
     let mut scratch = Vec::with_capacity(512);
     let mut site: Option<(String, VerifyingKey)> = None;
     let mut checkpoints = 0u64;
+    let mut last_checkpoint = 0i64;
     let report = |problem: Option<Problem>, events: i64, head: [u8; 32], cps: u64| VerifyReport {
         events,
         checkpoints: cps,
         head_hash: hex::encode(head),
+        unsigned_tail: 0,
         problem,
     };
     while let Some(row) = rows.next()? {
@@ -139,22 +144,26 @@ fn walk_chain(
                 EventBody::SiteInit {
                     site_id,
                     public_key,
+                    key_id,
                     ..
                 },
                 None,
             ) if seq == 1 => match parse_public_key(public_key) {
-                Some(key) => site = Some((site_id.clone(), key)),
-                None => {
-                    return Ok((
-                        report(
-                            problem(seq, "site public key is not a valid Ed25519 key"),
-                            done,
-                            running,
-                            checkpoints,
-                        ),
-                        None,
-                    ))
+                Some(key) if *key_id == crate::keys::key_id(&key) => {
+                    site = Some((site_id.clone(), key))
                 }
+                _ => return Ok((
+                    report(
+                        problem(
+                            seq,
+                            "site public key is not a valid Ed25519 key, or key_id is not its id",
+                        ),
+                        done,
+                        running,
+                        checkpoints,
+                    ),
+                    None,
+                )),
             },
             (EventBody::SiteInit { .. }, _) | (_, None) => {
                 return Ok((
@@ -177,14 +186,24 @@ fn walk_chain(
                     head_hash,
                     time,
                     signature,
+                    key_id,
                     ..
                 },
                 Some((sid, key)),
             ) => {
-                if *covered_seq != seq - 1 || *head_hash != hex::encode(running) || site_id != sid {
+                if *covered_seq != seq - 1
+                    || *head_hash != hex::encode(running)
+                    || site_id != sid
+                    || *key_id != crate::keys::key_id(key)
+                    || fields.actor.is_some()
+                    || time != fields.time
+                {
                     return Ok((
                         report(
-                            problem(seq, "checkpoint does not describe the log head before it"),
+                            problem(
+                                seq,
+                                "checkpoint does not describe the log head before it (seq, head, site, key id, time, or an actor where none belongs)",
+                            ),
                             done,
                             running,
                             checkpoints,
@@ -205,6 +224,7 @@ fn walk_chain(
                     ));
                 }
                 checkpoints += 1;
+                last_checkpoint = seq;
             }
             (
                 EventBody::DocumentIssued {
@@ -228,6 +248,29 @@ fn walk_chain(
                     ));
                 }
             }
+            (
+                EventBody::AdminBreakGlass {
+                    person_id,
+                    credential_digest,
+                    signature,
+                    ..
+                },
+                Some((sid, key)),
+            ) => {
+                let note =
+                    crate::keys::break_glass_note(sid, person_id, credential_digest, fields.time);
+                if !verify_signature(key, note.as_bytes(), signature) {
+                    return Ok((
+                        report(
+                            problem(seq, "break-glass recovery is not signed by the site key"),
+                            done,
+                            running,
+                            checkpoints,
+                        ),
+                        None,
+                    ));
+                }
+            }
             _ => {}
         }
         if !replay(seq, fields.time, body) {
@@ -237,7 +280,32 @@ fn walk_chain(
         expected_seq += 1;
     }
     let key = site.map(|(_, k)| k);
-    Ok((report(None, expected_seq - 1, running, checkpoints), key))
+    let mut done = report(None, expected_seq - 1, running, checkpoints);
+    done.unsigned_tail = (expected_seq - 1 - last_checkpoint).max(0);
+    Ok((done, key))
+}
+
+/// Applies the events after `after` from `events` to the projections in `into`; returns the
+/// last sequence number applied.
+fn replay_events(events: &Connection, into: &Connection, after: i64) -> Result<i64> {
+    let mut stmt = events
+        .prepare("SELECT seq, time, kind, payload FROM events WHERE seq > ?1 ORDER BY seq")?;
+    let mut rows = stmt.query([after])?;
+    let mut last = after;
+    while let Some(row) = rows.next()? {
+        let seq: i64 = row.get(0)?;
+        let time = row.get_ref(1)?.as_str().unwrap_or("");
+        let body = EventBody::from_columns(
+            row.get_ref(2)?.as_str().unwrap_or(""),
+            row.get_ref(3)?.as_str().unwrap_or(""),
+        )
+        .map_err(|e| {
+            crate::error::CustodyError::Invalid(format!("event {seq}: {e}; run `custody verify`"))
+        })?;
+        projection::apply(into, seq, time, &body)?;
+        last = seq;
+    }
+    Ok(last)
 }
 
 /// Replays all events into the (empty) projection tables of `conn` (inside a transaction).
@@ -289,7 +357,28 @@ impl Ledger {
             });
         let read = self.conn.unchecked_transaction()?;
         let mut batch: Batch = Vec::with_capacity(4096);
+        // The credential each person's last PIN event committed to: (event, digest).
+        let mut committed: std::collections::HashMap<String, (i64, String)> =
+            std::collections::HashMap::new();
         let (mut report, _) = walk_chain(&read, |seq, time, body| {
+            match &body {
+                EventBody::PersonPinSet {
+                    person_id,
+                    credential_digest: Some(digest),
+                }
+                | EventBody::AdminBreakGlass {
+                    person_id,
+                    credential_digest: digest,
+                    ..
+                } => {
+                    committed.insert(person_id.clone(), (seq, digest.clone()));
+                }
+                // A PIN set before digests were recorded: nothing to compare against.
+                EventBody::PersonPinSet { person_id, .. } => {
+                    committed.remove(person_id);
+                }
+                _ => {}
+            }
             batch.push((seq, time.to_string(), body));
             if batch.len() < 4096 {
                 return true;
@@ -313,6 +402,10 @@ impl Ledger {
         let Some(stored) = stored.filter(|_| report.problem.is_none()) else {
             return Ok(report);
         };
+        if let Some(p) = credential_problem(&read, &committed)? {
+            report.problem = Some(p);
+            return Ok(report);
+        }
         for ((table, a), (_, b)) in stored.iter().zip(rebuilt.iter()) {
             if a != b {
                 report.problem = Some(Problem {
@@ -327,7 +420,8 @@ impl Ledger {
         Ok(report)
     }
 
-    /// Drops and rebuilds every projection from the events, in one transaction.
+    /// Drops and rebuilds every projection from the events, in one transaction (tools and
+    /// tests; front ends call [`Ledger::rebuild_by`]).
     pub fn rebuild(&mut self) -> Result<()> {
         let tx = self
             .conn
@@ -337,6 +431,58 @@ impl Ledger {
         Ok(())
     }
 
+    /// An administrator rebuilds every projection from the events. The replay runs into a
+    /// scratch file beside the ledger while the kiosks keep writing; the write lock is taken
+    /// only to copy the result in and apply the events that arrived meanwhile, so scans wait
+    /// for the copy, not for the whole replay.
+    pub fn rebuild_by(&mut self, admin: &crate::Actor) -> Result<()> {
+        admin.require("rebuild the projections", &[crate::Role::Administrator])?;
+        let scratch_path = {
+            let mut name = self.path().as_os_str().to_owned();
+            name.push(format!(".rebuild-{}", std::process::id()));
+            std::path::PathBuf::from(name)
+        };
+        let _ = std::fs::remove_file(&scratch_path);
+        drop(crate::files::create_new_private(&scratch_path)?);
+        let result = self.rebuild_via(&scratch_path);
+        let _ = std::fs::remove_file(&scratch_path);
+        result
+    }
+
+    fn rebuild_via(&mut self, scratch_path: &std::path::Path) -> Result<()> {
+        let replayed_to = {
+            let scratch = Connection::open(scratch_path)?;
+            scratch.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
+            create_projection_tables(&scratch)?;
+            scratch.execute_batch("BEGIN")?;
+            let read = self.conn.unchecked_transaction()?;
+            let last = replay_events(&read, &scratch, 0)?;
+            drop(read);
+            scratch.execute_batch("COMMIT")?;
+            last
+        };
+        self.conn.execute(
+            "ATTACH DATABASE ?1 AS fresh",
+            [scratch_path.to_string_lossy()],
+        )?;
+        let copied = (|| -> Result<()> {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            for table in crate::schema::PROJECTION_TABLES {
+                tx.execute_batch(&format!(
+                    "DELETE FROM main.{table}; INSERT INTO main.{table} SELECT * FROM fresh.{table};"
+                ))?;
+            }
+            // Events committed while the replay ran.
+            replay_events(&tx, &tx, replayed_to)?;
+            tx.commit()?;
+            Ok(())
+        })();
+        self.conn.execute_batch("DETACH DATABASE fresh")?;
+        copied
+    }
+
     /// Per-table digests of the projections (equal digests = byte-identical projections).
     pub fn projection_digests(&self) -> Result<Vec<(&'static str, String)>> {
         Ok(projection::digests(&self.conn)?
@@ -344,6 +490,34 @@ impl Ledger {
             .map(|(t, d)| (t, hex::encode(d)))
             .collect())
     }
+}
+
+/// A PIN hash in `credentials` that is not the one the log committed to (copied from another
+/// person, or written outside Custody): named with the event that committed to the real one.
+fn credential_problem(
+    conn: &Connection,
+    committed: &std::collections::HashMap<String, (i64, String)>,
+) -> Result<Option<Problem>> {
+    let mut stmt = conn.prepare("SELECT person_id, pin_hash FROM credentials")?;
+    let mut rows = stmt.query([])?;
+    let mut worst: Option<Problem> = None;
+    while let Some(r) = rows.next()? {
+        let person: String = r.get(0)?;
+        let hash: String = r.get(1)?;
+        if let Some((seq, digest)) = committed.get(&person) {
+            if crate::auth::credential_digest(&hash) != *digest
+                && worst.as_ref().is_none_or(|w| w.seq > Some(*seq))
+            {
+                worst = Some(Problem {
+                    seq: Some(*seq),
+                    what: format!(
+                        "the stored PIN credential of person {person} is not the one event {seq} committed to (copied from another person or altered outside Custody); reset that PIN"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(worst)
 }
 
 /// The `last_seq` (or `seq`) of the first row where two projection tables disagree.
@@ -379,7 +553,11 @@ fn first_differing_row(a: &Connection, b: &Connection, table: &str) -> Result<Op
     for i in 0..left.len().max(right.len()) {
         match (left.get(i), right.get(i)) {
             (Some(l), Some(r)) if l.0 == r.0 => continue,
-            (Some(l), _) => return Ok(l.1),
+            // The stored row names the last event that genuinely touched it; the replay names
+            // the event that changed it since, so the later of the two is the first event
+            // whose replay disagrees (a forged event appended after the last checkpoint).
+            (Some(l), Some(r)) => return Ok(l.1.max(r.1)),
+            (Some(l), None) => return Ok(l.1),
             (None, Some(r)) => return Ok(r.1),
             (None, None) => break,
         }

@@ -12,6 +12,7 @@ use crate::projection::status_from_column;
 use custody_codes::{LabelCode, LabelKind};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
+use std::path::Path;
 
 /// Who may register and handle items.
 pub const HANDLERS: [Role; 3] = [Role::Officer, Role::Custodian, Role::Administrator];
@@ -169,6 +170,7 @@ pub(crate) fn append_person(
     actor: Option<&str>,
     person: &PersonRecord,
     pin_hash: &str,
+    peppered: bool,
 ) -> Result<String> {
     let taken: bool = w.conn.query_row(
         "SELECT count(*) FROM persons WHERE badge = ?1",
@@ -196,17 +198,7 @@ pub(crate) fn append_person(
             person: record,
         },
     )?;
-    w.conn.execute(
-        "INSERT INTO credentials (person_id, pin_hash) VALUES (?1, ?2)",
-        params![person_id, pin_hash],
-    )?;
-    w.append(
-        actor,
-        None,
-        &EventBody::PersonPinSet {
-            person_id: person_id.clone(),
-        },
-    )?;
+    crate::auth::store_credential(w, actor, &person_id, pin_hash, peppered)?;
     Ok(person_id)
 }
 
@@ -285,6 +277,34 @@ pub(crate) fn location_id_of(conn: &Connection, code_or_name: &str) -> Result<St
         .ok_or_else(|| CustodyError::UnknownLocation(key.to_string()))
 }
 
+pub(crate) fn person_by_badge_in(conn: &Connection, badge: &str) -> Result<PersonView> {
+    conn.query_row(
+        "SELECT id, name, service_number, badge, label_code, roles, active, failed_logins
+         FROM persons WHERE badge = ?1 OR label_code = upper(replace(?1, '-', ''))",
+        [badge.trim()],
+        person_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| CustodyError::UnknownBadge(badge.trim().to_string()))
+}
+
+/// Refuses to take the administrator role (or activity) from the last active administrator.
+fn refuse_last_administrator(conn: &Connection, person: &PersonView) -> Result<()> {
+    if !person.active || !person.roles.contains(&Role::Administrator) {
+        return Ok(());
+    }
+    let others: i64 = conn.query_row(
+        "SELECT count(*) FROM persons WHERE active = 1 AND id != ?1
+         AND (',' || roles || ',') LIKE '%,administrator,%'",
+        [&person.id],
+        |r| r.get(0),
+    )?;
+    if others == 0 {
+        return Err(CustodyError::LastAdministrator(person.name.clone()));
+    }
+    Ok(())
+}
+
 /// Registers a weapon inside an open transaction (used by intake and bulk import).
 pub(crate) fn append_weapon(
     w: &mut Writer<'_>,
@@ -318,11 +338,12 @@ impl Ledger {
     ) -> Result<Registered> {
         admin.require("register people", &[Role::Administrator])?;
         check_person(&person)?;
-        crate::auth::check_pin_policy(pin)?;
-        let pin_hash = crate::auth::hash_pin(pin)?;
+        crate::auth::check_new_pin(pin, &person.badge)?;
+        let pepper = self.pin_pepper();
+        let pin_hash = crate::auth::hash_pin_peppered(pin, pepper.as_ref())?;
         let admin_id = admin.person_id().to_string();
         self.write(|w| {
-            let id = append_person(w, Some(&admin_id), &person, &pin_hash)?;
+            let id = append_person(w, Some(&admin_id), &person, &pin_hash, pepper.is_some())?;
             let (seq, _) = w.head();
             let code =
                 w.conn
@@ -333,70 +354,122 @@ impl Ledger {
         })
     }
 
-    /// Replaces a person's roles. Only an administrator signs role changes off.
+    /// Replaces a person's roles. Only an administrator signs role changes off, and the last
+    /// active administrator cannot give the role up (checked inside the write).
     pub fn set_roles(&mut self, admin: &Actor, badge: &str, roles: Vec<Role>) -> Result<i64> {
         if roles.is_empty() {
             return Err(CustodyError::Invalid(
                 "a person needs at least one role".into(),
             ));
         }
-        self.append_admin_event(admin, "change roles", badge, |person_id| {
-            EventBody::PersonRoles { person_id, roles }
+        let keeps_admin = roles.contains(&Role::Administrator);
+        self.append_admin_event(admin, "change roles", badge, |w, person| {
+            if !keeps_admin {
+                refuse_last_administrator(w.conn, person)?;
+            }
+            Ok(EventBody::PersonRoles {
+                person_id: person.id.clone(),
+                roles,
+            })
         })
     }
 
-    /// An administrator's event about one person, found by badge.
+    /// An administrator's event about one person, found by badge. `body` runs inside the
+    /// write transaction, so the state it checks cannot change before the event is appended.
     pub(crate) fn append_admin_event(
         &mut self,
         admin: &Actor,
         action: &'static str,
         badge: &str,
-        body: impl FnOnce(String) -> EventBody,
+        body: impl FnOnce(&mut Writer<'_>, &PersonView) -> Result<EventBody>,
     ) -> Result<i64> {
         admin.require(action, &[Role::Administrator])?;
-        let person = self.person_by_badge(badge)?;
         let admin_id = admin.person_id().to_string();
-        self.write(|w| w.append(Some(&admin_id), None, &body(person.id)))
+        let badge = badge.to_string();
+        self.write(|w| {
+            let person = person_by_badge_in(w.conn, &badge)?;
+            let event = body(w, &person)?;
+            w.append(Some(&admin_id), None, &event)
+        })
     }
 
     /// Deactivates or reactivates a person (administrators only). A deactivated badge can no
     /// longer log in; the person's past events stay theirs. The last active administrator
     /// cannot be deactivated, so the site never locks itself out.
     pub fn set_person_active(&mut self, admin: &Actor, badge: &str, active: bool) -> Result<i64> {
-        admin.require(
-            if active {
-                "reactivate people"
-            } else {
-                "deactivate people"
-            },
-            &[Role::Administrator],
-        )?;
-        let person = self.person_by_badge(badge)?;
-        if person.active == active {
-            return Err(CustodyError::Invalid(format!(
-                "{} is already {}",
-                person.name,
-                if active { "active" } else { "deactivated" }
-            )));
-        }
-        if !active && person.roles.contains(&Role::Administrator) {
-            let admins: i64 = self.conn.query_row(
-                "SELECT count(*) FROM persons WHERE active = 1 AND (',' || roles || ',') LIKE '%,administrator,%'",
-                [],
-                |r| r.get(0),
-            )?;
-            if admins <= 1 {
-                return Err(CustodyError::LastAdministrator(person.name));
+        let action = if active {
+            "reactivate people"
+        } else {
+            "deactivate people"
+        };
+        self.append_admin_event(admin, action, badge, |w, person| {
+            if person.active == active {
+                return Err(CustodyError::Invalid(format!(
+                    "{} is already {}",
+                    person.name,
+                    if active { "active" } else { "deactivated" }
+                )));
             }
+            if !active {
+                refuse_last_administrator(w.conn, person)?;
+            }
+            Ok(EventBody::PersonActive {
+                person_id: person.id.clone(),
+                active,
+            })
+        })
+    }
+
+    /// Break-glass recovery when no administrator can sign in (the last one demoted, locked
+    /// out or gone): whoever holds this site's key file makes `badge` an active, unlocked
+    /// administrator with a new PIN. `key_file` must be the site key that signed this ledger;
+    /// the event carries the key's signature over the break-glass note, so the recovery is
+    /// itself on the record and cannot be made without the key.
+    pub fn break_glass(
+        &mut self,
+        key_file: &Path,
+        badge: &str,
+        new_pin: &str,
+        reason: &str,
+    ) -> Result<i64> {
+        let key = crate::keys::SiteKey::load(key_file)?;
+        if hex::encode(key.public().as_bytes()) != self.public_key_hex()? {
+            return Err(CustodyError::WrongSiteKey {
+                path: key_file.display().to_string(),
+                found: key.key_id(),
+                expected: self.key_id()?,
+            });
         }
-        let admin_id = admin.person_id().to_string();
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(CustodyError::Invalid(
+                "say why the break-glass recovery was needed (--reason)".into(),
+            ));
+        }
+        let person = self.person_by_badge(badge)?;
+        crate::auth::check_new_pin(new_pin, &person.badge)?;
+        let pepper = key.pin_pepper();
+        let hash = crate::auth::hash_pin_peppered(new_pin, Some(&pepper))?;
+        let digest = crate::auth::credential_digest(&hash);
+        let time = crate::ledger::format_time(self.now());
+        let note = crate::keys::break_glass_note(&self.site_id, &person.id, &digest, &time);
+        let signature = hex::encode(key.sign(note.as_bytes()));
+        let reason = reason.to_string();
         self.write(|w| {
+            w.conn.execute(
+                "INSERT INTO credentials (person_id, pin_hash, peppered) VALUES (?1, ?2, 1)
+                 ON CONFLICT(person_id) DO UPDATE SET pin_hash = excluded.pin_hash, peppered = 1",
+                params![person.id, hash],
+            )?;
+            w.time = time;
             w.append(
-                Some(&admin_id),
                 None,
-                &EventBody::PersonActive {
-                    person_id: person.id,
-                    active,
+                None,
+                &EventBody::AdminBreakGlass {
+                    person_id: person.id.clone(),
+                    reason,
+                    credential_digest: digest,
+                    signature,
                 },
             )
         })
@@ -699,15 +772,7 @@ impl Ledger {
     }
 
     pub fn person_by_badge(&self, badge: &str) -> Result<PersonView> {
-        self.conn
-            .query_row(
-                "SELECT id, name, service_number, badge, label_code, roles, active, failed_logins
-                 FROM persons WHERE badge = ?1 OR label_code = upper(replace(?1, '-', ''))",
-                [badge.trim()],
-                person_from_row,
-            )
-            .optional()?
-            .ok_or_else(|| CustodyError::UnknownBadge(badge.trim().to_string()))
+        person_by_badge_in(&self.conn, badge)
     }
 
     pub fn locations(&self) -> Result<Vec<LocationView>> {

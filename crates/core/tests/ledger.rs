@@ -103,7 +103,7 @@ fn rebuilding_an_intact_ledger_gives_identical_projections() {
 #[test]
 fn a_recomputed_chain_is_caught_by_the_signed_checkpoint() {
     let mut s = site();
-    s.ledger.checkpoint("end of shift").unwrap();
+    s.ledger.checkpoint_by(&s.admin, "end of shift").unwrap();
     let conn = raw(&s.ledger);
     conn.execute_batch("DROP TRIGGER events_no_update").unwrap();
     let target: i64 = conn
@@ -215,9 +215,10 @@ fn a_wrong_pin_is_refused_and_recorded_as_a_failed_login_only() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(kind, "auth.failed");
+    // The attempt is counted (and committed) before the PIN is checked; no second event.
+    assert_eq!(kind, "auth.attempt");
     assert_eq!(s.ledger.items().unwrap().len(), items_before);
-    let unknown = s.ledger.authenticate("NOBODY", "1234").unwrap_err();
+    let unknown = s.ledger.authenticate("NOBODY", "418276").unwrap_err();
     assert!(matches!(unknown, CustodyError::UnknownBadge(_)));
 }
 
@@ -239,14 +240,14 @@ fn five_wrong_pins_lock_the_badge_until_it_expires_or_an_admin_unlocks() {
     // Even the right PIN is refused while locked, and the attempt is recorded.
     let before = event_count(&s.ledger);
     assert!(matches!(
-        s.ledger.authenticate("OFF", "2222"),
+        s.ledger.authenticate("OFF", "642087"),
         Err(CustodyError::LockedOut { .. })
     ));
     assert_eq!(event_count(&s.ledger), before + 1);
     // Sixteen minutes later the lock has expired.
     s.ledger
         .set_clock(Box::new(move || start + chrono::Duration::minutes(16)));
-    let officer = s.ledger.authenticate("OFF", "2222").unwrap();
+    let officer = s.ledger.authenticate("OFF", "642087").unwrap();
     assert_eq!(officer.badge, "OFF");
     assert_eq!(s.ledger.person_by_badge("OFF").unwrap().failed_logins, 0);
     // Locked again; this time an administrator lifts it.
@@ -254,7 +255,7 @@ fn five_wrong_pins_lock_the_badge_until_it_expires_or_an_admin_unlocks() {
         let _ = s.ledger.authenticate("OFF", "0000");
     }
     assert!(matches!(
-        s.ledger.authenticate("OFF", "2222"),
+        s.ledger.authenticate("OFF", "642087"),
         Err(CustodyError::LockedOut { .. })
     ));
     let officer = s.officer.clone();
@@ -264,7 +265,7 @@ fn five_wrong_pins_lock_the_badge_until_it_expires_or_an_admin_unlocks() {
     ));
     let admin = s.admin.clone();
     s.ledger.unlock_person(&admin, "OFF").unwrap();
-    s.ledger.authenticate("OFF", "2222").unwrap();
+    s.ledger.authenticate("OFF", "642087").unwrap();
     assert!(s.ledger.verify().unwrap().is_intact());
 }
 
@@ -319,7 +320,11 @@ fn an_inspector_may_not_register_weapons_or_people() {
     assert!(matches!(err, CustodyError::WrongRole { .. }), "{err}");
     let err = s
         .ledger
-        .register_person(&inspector, common::person("X", "X1", Role::Officer), "1234")
+        .register_person(
+            &inspector,
+            common::person("X", "X1", Role::Officer),
+            "418276",
+        )
         .unwrap_err();
     assert!(matches!(err, CustodyError::WrongRole { .. }));
     assert_eq!(event_count(&s.ledger), before);
@@ -437,9 +442,10 @@ fn a_full_disk_records_nothing_and_the_ledger_stays_whole() {
         .unwrap();
 }
 
-/// What schema 3 added: a file from before it has none of these tables.
+/// What schema 3 and 4 added: a file from before it has none of these tables and columns.
 const V3_TABLES: &str =
-    "DROP TABLE stocktakes; DROP TABLE stocktake_locations; DROP TABLE stocktake_expected;
+    "ALTER TABLE site DROP COLUMN demo; ALTER TABLE credentials DROP COLUMN peppered;
+    DROP TABLE stocktakes; DROP TABLE stocktake_locations; DROP TABLE stocktake_expected;
     DROP TABLE stocktake_scans; DROP TABLE stocktake_resolutions; DROP TABLE destruction_batches;
     DROP TABLE destruction_items; DROP TABLE handovers; DROP TABLE handover_items;
     DROP TABLE handover_scans; DROP TABLE trusted_keys;";
@@ -460,12 +466,12 @@ fn a_schema_2_file_with_a_deactivated_person_migrates_to_3_with_identical_projec
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, custody_core::schema::CURRENT_VERSION);
     assert_eq!(ledger.projection_digests().unwrap(), digests);
     assert!(ledger.verify().unwrap().is_intact());
     // The deactivation survived the migration: the inspector can no longer log in.
     assert!(matches!(
-        ledger.authenticate("INS", "4444"),
+        ledger.authenticate("INS", "464102"),
         Err(CustodyError::Inactive(_))
     ));
 }
@@ -535,7 +541,140 @@ fn the_site_key_file_is_private_and_never_overwritten() {
         s.ledger.path(),
         "Again",
         common::person("B", "B", Role::Administrator),
-        "1234",
+        "418276",
     );
     assert!(matches!(again, Err(CustodyError::LedgerExists(_))));
+}
+
+#[test]
+fn a_pin_hashed_before_the_pepper_still_signs_in_and_is_rehashed_with_it() {
+    let mut s = site();
+    let path = s.ledger.path().to_path_buf();
+    let officer_id = s.officer.person_id().to_string();
+    drop(s.ledger);
+    // A credential as schema 3 wrote it: Argon2id without the site's pepper.
+    let legacy = custody_core::auth::hash_pin("375298").unwrap();
+    Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE credentials SET pin_hash = ?1, peppered = 0 WHERE person_id = ?2",
+            rusqlite::params![legacy, officer_id],
+        )
+        .unwrap();
+    s.ledger = Ledger::open(&path).unwrap();
+    assert_eq!(s.ledger.authenticate("OFF", "375298").unwrap().badge, "OFF");
+    let (peppered, hash): (bool, String) = raw(&s.ledger)
+        .query_row(
+            "SELECT peppered, pin_hash FROM credentials WHERE person_id = ?1",
+            [&officer_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(peppered);
+    assert_ne!(hash, legacy);
+    // The new hash is committed to by a new person.pin_set, so the ledger verifies again.
+    assert!(s.ledger.verify().unwrap().is_intact());
+    assert_eq!(s.ledger.authenticate("OFF", "375298").unwrap().badge, "OFF");
+}
+
+#[test]
+fn the_unsigned_tail_is_signed_after_the_policy_and_verify_says_how_long_it_is() {
+    let mut s = site();
+    s.ledger
+        .set_checkpoint_policy(custody_core::CheckpointPolicy {
+            every_events: 10,
+            every_minutes: 60,
+        });
+    let start = event_count(&s.ledger);
+    let report = s.ledger.verify().unwrap();
+    let tail_before = report.unsigned_tail;
+    assert!(tail_before > 0, "site() leaves unsigned events");
+    for i in 0..25 {
+        s.ledger
+            .register_weapon(&s.officer, weapon(&format!("T{i}"), "Zastava"), None)
+            .unwrap();
+    }
+    let report = s.ledger.verify().unwrap();
+    assert!(report.is_intact(), "{:?}", report.problem);
+    assert!(
+        report.unsigned_tail < 10,
+        "tail {} after 25 registrations with a policy of 10",
+        report.unsigned_tail
+    );
+    let periodic: i64 = raw(&s.ledger)
+        .query_row(
+            "SELECT count(*) FROM events WHERE kind = 'checkpoint' AND seq > ?1
+             AND payload LIKE '%periodic%'",
+            [start],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(periodic >= 2, "{periodic} periodic checkpoints");
+    // An hour without a checkpoint: the next write signs the tail.
+    let later = chrono::Utc::now() + chrono::Duration::minutes(61);
+    s.ledger.set_clock(Box::new(move || later));
+    s.ledger
+        .register_weapon(&s.officer, weapon("LATE", "Zastava"), None)
+        .unwrap();
+    assert_eq!(s.ledger.verify().unwrap().unsigned_tail, 0);
+}
+
+#[test]
+fn a_forged_event_after_the_last_checkpoint_is_named_not_the_genuine_one_before_it() {
+    use custody_core::event::{canonical_bytes, chain_hash, EventFields};
+    let mut s = site();
+    s.ledger
+        .checkpoint_by(&s.admin, "before the forgery")
+        .unwrap();
+    let item = s.ledger.find_item(&s.weapons[0]).unwrap();
+    let conn = raw(&s.ledger);
+    let (head_seq, head_hash): (i64, Vec<u8>) = conn
+        .query_row(
+            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // The intruder appends a move that never happened, with a valid hash, without the key.
+    let payload = format!(
+        "{{\"item_id\":\"{}\",\"from_location\":\"{}\",\"to_location\":null}}",
+        item.id,
+        item.location_id.clone().unwrap()
+    );
+    let id = "01890a5d-ac96-774b-bcce-b302099a9999";
+    let time = "2026-03-03T10:00:00.000000Z";
+    let mut bytes = Vec::new();
+    canonical_bytes(
+        &EventFields {
+            seq: head_seq + 1,
+            id,
+            time,
+            actor: Some(s.officer.person_id()),
+            witness: None,
+            kind: "item.move",
+            subject: Some(&item.id),
+            payload: &payload,
+        },
+        &mut bytes,
+    );
+    let prev: [u8; 32] = head_hash.try_into().unwrap();
+    let hash = chain_hash(&prev, &bytes);
+    conn.execute(
+        "INSERT INTO events (seq, id, time, actor, witness, kind, subject, payload, prev_hash, hash)
+         VALUES (?1,?2,?3,?4,NULL,'item.move',?5,?6,?7,?8)",
+        rusqlite::params![
+            head_seq + 1,
+            id,
+            time,
+            s.officer.person_id(),
+            item.id,
+            payload,
+            &prev[..],
+            &hash[..]
+        ],
+    )
+    .unwrap();
+    let report = s.ledger.verify().unwrap();
+    let problem = report.problem.expect("the forged move is found");
+    assert_eq!(problem.seq, Some(head_seq + 1), "{}", problem.what);
 }

@@ -14,6 +14,18 @@ pub struct CsvOptions {
     pub language: Option<Language>,
 }
 
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first:
+/// `=HYPERLINK(...)`, `=cmd|...`) is written with a leading apostrophe, which spreadsheets show
+/// as text and never evaluate (the OWASP guidance on CSV injection). Every CSV Custody writes
+/// passes its cells through here.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 struct Csv {
     out: String,
     opts: CsvOptions,
@@ -44,12 +56,13 @@ impl Csv {
             if i > 0 {
                 self.out.push(',');
             }
+            let f = spreadsheet_safe(f);
             if f.contains([',', '"', '\r', '\n']) {
                 self.out.push('"');
                 self.out.push_str(&f.replace('"', "\"\""));
                 self.out.push('"');
             } else {
-                self.out.push_str(f);
+                self.out.push_str(&f);
             }
         }
         self.out.push_str("\r\n");
@@ -271,6 +284,27 @@ mod tests {
             lines.next(),
             Some("1,C-2,pistol,Zastava,\"M70, \"\"Tetejac\"\"\nold\",\"7,62 mm\",\"A\"\"1\"")
         );
+    }
+
+    #[test]
+    fn formulas_in_cells_are_written_as_text() {
+        let items = vec![
+            item("=HYPERLINK(\"http://x\")", "=cmd|' /C calc'!A0", "+SUM(A1)"),
+            item("C-2", "@x", "-2+3"),
+            item("C-3", "\tTAB", "M70"),
+        ];
+        let csv = items_csv(&items, CsvOptions::default());
+        for line in csv.split("\r\n").skip(1).filter(|l| !l.is_empty()) {
+            for cell in line.split(',') {
+                let cell = cell.trim_start_matches('"');
+                assert!(
+                    !cell.starts_with(['=', '+', '-', '@', '\t']),
+                    "cell {cell:?} would run as a formula in {line:?}"
+                );
+            }
+        }
+        assert!(csv.contains("'=cmd|' /C calc'!A0"));
+        assert_eq!(spreadsheet_safe("M70 Zastava"), "M70 Zastava");
     }
 
     #[test]

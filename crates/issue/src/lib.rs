@@ -616,10 +616,15 @@ fn checkpoint_ref(seq: i64, head_hex: &str) -> Result<CheckpointRef> {
 /// The full custody history of one item (custody code or serial). A signed checkpoint is
 /// written first so the printed history can be checked against the ledger later; the history
 /// itself is not sealed.
-pub fn history(ledger: &mut Ledger, item: &str, options: &IssueOptions) -> Result<Issued> {
+pub fn history(
+    ledger: &mut Ledger,
+    actor: &Actor,
+    item: &str,
+    options: &IssueOptions,
+) -> Result<Issued> {
     // Look the item up first: an unknown item must not leave a checkpoint behind.
     ledger.history(item)?;
-    ledger.checkpoint("item history issued")?;
+    ledger.checkpoint_by(actor, "item history issued")?;
     let (covered, head) = ledger.latest_checkpoint()?;
     let (view, history) = ledger.history(item)?;
     let events = history

@@ -46,12 +46,12 @@ const LOCATIONS: [&str; 5] = [
 ];
 
 const PEOPLE: [(&str, &str, Role, &str); 6] = [
-    ("Ana Marković", "ADM1", Role::Administrator, "1111"),
-    ("Marko Petrović", "OFF1", Role::Officer, "2222"),
-    ("Elena Popescu", "CUS1", Role::Custodian, "3333"),
-    ("Arben Hoxha", "OFF2", Role::Officer, "4444"),
-    ("Ivana Jovanović", "INS1", Role::Inspector, "5555"),
-    ("Dritan Berisha", "INS2", Role::Inspector, "6666"),
+    ("Ana Marković", "ADM1", Role::Administrator, "731904"),
+    ("Marko Petrović", "OFF1", Role::Officer, "642087"),
+    ("Elena Popescu", "CUS1", Role::Custodian, "553719"),
+    ("Arben Hoxha", "OFF2", Role::Officer, "464102"),
+    ("Ivana Jovanović", "INS1", Role::Inspector, "375298"),
+    ("Dritan Berisha", "INS2", Role::Inspector, "286451"),
 ];
 
 fn campaign_csv(n: usize) -> String {
@@ -69,8 +69,20 @@ fn campaign_csv(n: usize) -> String {
     csv
 }
 
-/// Builds the demo site in `dir` (which must not hold a ledger yet) with `weapons` weapons.
+/// Builds the demo site in `dir` (which must not hold a ledger yet) with `weapons` weapons,
+/// marked as a demonstration ledger (`custody-kiosk --demo`): it says so on every screen and
+/// issues no sealed documents.
+pub fn seed_demo(dir: &Path, weapons: usize) -> custody_core::Result<DemoSite> {
+    seed_with(dir, weapons, true)
+}
+
+/// The same people, places and weapons as an ordinary site ledger (the kiosk's tests issue
+/// real documents from it).
 pub fn seed(dir: &Path, weapons: usize) -> custody_core::Result<DemoSite> {
+    seed_with(dir, weapons, false)
+}
+
+fn seed_with(dir: &Path, weapons: usize, demo: bool) -> custody_core::Result<DemoSite> {
     let db = dir.join("demo-site.db");
     let (admin_name, admin_badge, admin_role, admin_pin) = PEOPLE[0];
     let admin_record = PersonRecord {
@@ -79,7 +91,12 @@ pub fn seed(dir: &Path, weapons: usize) -> custody_core::Result<DemoSite> {
         badge: admin_badge.into(),
         roles: vec![admin_role],
     };
-    let (mut ledger, admin) = Ledger::create(&db, "MoI Demo Depot", admin_record, admin_pin)?;
+    let create = if demo {
+        Ledger::create_demo
+    } else {
+        Ledger::create
+    };
+    let (mut ledger, admin) = create(&db, "MoI Demo Depot", admin_record, admin_pin)?;
     for (name, badge, role, pin) in &PEOPLE[1..] {
         let p = PersonRecord {
             name: (*name).into(),
@@ -89,7 +106,7 @@ pub fn seed(dir: &Path, weapons: usize) -> custody_core::Result<DemoSite> {
         };
         ledger.register_person(&admin, p, pin)?;
     }
-    let officer = ledger.authenticate("OFF1", "2222")?;
+    let officer = ledger.authenticate("OFF1", "642087")?;
     let mut location_codes = Vec::new();
     for name in LOCATIONS {
         let r = ledger.register_location(
@@ -105,7 +122,7 @@ pub fn seed(dir: &Path, weapons: usize) -> custody_core::Result<DemoSite> {
     let report = ledger.import_weapons(&officer, rows, 100, |_| {})?;
     let weapon_codes: Vec<String> = report.imported.iter().map(|i| i.code.clone()).collect();
 
-    let custodian = ledger.authenticate("CUS1", "3333")?;
+    let custodian = ledger.authenticate("CUS1", "553719")?;
     for (n, (desc, seal)) in [
         ("Pistol in sealed bag", "SEAL-778812"),
         ("Ammunition, 9x19, 48 rounds", "SEAL-778813"),
@@ -207,8 +224,8 @@ fn destroyed_batch(
             photo_digests: Vec::new(),
         },
     )?;
-    let w1 = ledger.authenticate("INS1", "5555")?;
-    let w2 = ledger.authenticate("INS2", "6666")?;
+    let w1 = ledger.authenticate("INS1", "375298")?;
+    let w2 = ledger.authenticate("INS2", "286451")?;
     ledger.destruction_execute(officer, &[&w1, &w2], &batch.code)?;
     Ok((batch.code, codes))
 }

@@ -973,16 +973,25 @@ impl Kiosk {
 
     pub fn refresh_scanner_status(&self, app: &AppWindow) {
         let st = app.global::<ScanState>();
-        let connected = self
+        let connected: Vec<_> = self
             .scanners
             .iter()
-            .filter(|s| s.state == LinkState::Connected);
+            .filter(|s| s.state == LinkState::Connected)
+            .collect();
         let names: Vec<String> = connected
+            .iter()
             .map(|s| format!("{} ({})", s.profile.model, s.path.display()))
             .collect();
+        // Say plainly when a scanner's own beep comes at decode, before anything is recorded.
+        let beeps_on_read = connected
+            .iter()
+            .any(|s| !s.profile.feedback_capability().keeps_the_promise());
         if names.is_empty() {
             st.set_scanner_ok(false);
             st.set_scanner(msg("scanner-missing"));
+        } else if beeps_on_read {
+            st.set_scanner_ok(true);
+            st.set_scanner(msg1("scanner-beeps-on-read", names.join(", ")));
         } else {
             st.set_scanner_ok(true);
             st.set_scanner(msg1("scanner-status", names.join(", ")));
@@ -1398,6 +1407,7 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
         })
         .collect();
     let site = kiosk.ledger.site_name().unwrap_or_default();
+    app.set_demo_ledger(kiosk.ledger.is_demo().unwrap_or(false));
     app.set_site_name(site.clone().into());
     let login = app.global::<LoginState>();
     login.set_site_name(site.into());

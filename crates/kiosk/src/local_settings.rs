@@ -79,9 +79,19 @@ impl LocalSettings {
     }
 
     /// Reads the settings for `ledger`; anything missing or unreadable keeps its default.
+    /// A file that others than its owner could have written is not trusted with what the
+    /// kiosk runs or writes to (the print command, the label device): those keep their
+    /// defaults until an administrator saves the settings again (0600).
     pub fn load(ledger: &Path) -> LocalSettings {
-        let text = std::fs::read_to_string(Self::path_for(ledger)).unwrap_or_default();
-        Self::parse(&text, Self::defaults(ledger))
+        let path = Self::path_for(ledger);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let defaults = Self::defaults(ledger);
+        let mut s = Self::parse(&text, defaults.clone());
+        if custody_core::files::mode_of(&path) & 0o022 != 0 {
+            s.print_command = defaults.print_command;
+            s.label_device = defaults.label_device;
+        }
+        s
     }
 
     fn parse(text: &str, mut s: LocalSettings) -> LocalSettings {
@@ -124,14 +134,9 @@ impl LocalSettings {
     }
 
     /// Writes the settings beside `ledger`, replacing the file whole.
-    pub fn save(&self, ledger: &Path) -> Result<(), crate::output::OutputError> {
-        let path = Self::path_for(ledger);
-        let dir = path.parent().unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "custody.kiosk".into());
-        crate::output::save_durably(dir, &name, self.render().as_bytes()).map(|_| ())
+    pub fn save(&self, ledger: &Path) -> Result<(), custody_core::files::FileError> {
+        custody_core::files::write_atomically(&Self::path_for(ledger), self.render().as_bytes())
+            .map(|_| ())
     }
 }
 
@@ -164,5 +169,31 @@ mod tests {
         )
         .unwrap();
         assert_eq!(LocalSettings::load(&ledger), defaults);
+    }
+
+    #[test]
+    fn a_settings_file_others_could_write_runs_no_command_of_theirs() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = dir.path().join("depot.db");
+        let planted = LocalSettings {
+            print_command: "/tmp/evil".into(),
+            label_device: "/var/lib/custody/depot.db.key".into(),
+            ..LocalSettings::defaults(&ledger)
+        };
+        planted.save(&ledger).unwrap();
+        let path = LocalSettings::path_for(&ledger);
+        assert_eq!(custody_core::files::mode_of(&path), 0o600);
+        assert_eq!(LocalSettings::load(&ledger).print_command, "/tmp/evil");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+        let loaded = LocalSettings::load(&ledger);
+        assert_eq!(
+            loaded.print_command,
+            LocalSettings::defaults(&ledger).print_command
+        );
+        assert_eq!(
+            loaded.label_device,
+            LocalSettings::defaults(&ledger).label_device
+        );
     }
 }

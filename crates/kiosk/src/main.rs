@@ -99,7 +99,7 @@ fn run(args: Args) -> Result<(), String> {
     };
     let (ledger_path, demo_site) = if args.demo {
         eprintln!("Building the demo site ({} weapons)...", args.demo_weapons);
-        let site = demo::seed(temp.path(), args.demo_weapons).map_err(|e| e.to_string())?;
+        let site = demo::seed_demo(temp.path(), args.demo_weapons).map_err(|e| e.to_string())?;
         options.demo_people = site.people.clone();
         (site.ledger_path.clone(), Some(site))
     } else {

@@ -175,6 +175,7 @@ pub fn problem(e: &CustodyError) -> Problem {
         E::Busy => (msg("busy"), true),
         E::Storage(err) => (msg1("storage", err), true),
         E::Io(err) => (msg1("storage", err), true),
+        E::UnknownTrustedKey(_) => (msg("trust-needed"), false),
         // Core's own sentence (English) for the rest: they are rare at a kiosk.
         E::Invalid(text) => (msg1("invalid", text), false),
         other => (msg1("other", other), true),

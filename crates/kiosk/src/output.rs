@@ -25,24 +25,19 @@ pub enum OutputError {
     },
 }
 
-/// Writes `bytes` as `dir/name`: first to a hidden temporary file, synced, then renamed, so
-/// that the named file is either complete or absent (a full stick, a stick pulled mid-write).
+/// Writes `bytes` as `dir/name` so that the named file is either complete or absent (a full
+/// stick, a stick pulled mid-write) and nothing already on the stick is ever written through
+/// (a planted symlink is replaced, not followed): custody-core's one safe writer.
 pub fn save_durably(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, OutputError> {
-    let path = dir.join(name);
-    let tmp = dir.join(format!(".{name}.partial"));
-    let written = std::fs::File::create(&tmp)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&tmp, &path));
-    match written {
-        Ok(()) => Ok(path),
-        Err(source) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(OutputError::Write { path, source })
+    custody_core::files::save_in(dir, name, bytes).map_err(|e| match e {
+        custody_core::files::FileError::Write { path, source } => {
+            OutputError::Write { path, source }
         }
-    }
+        other => OutputError::Write {
+            path: dir.join(name),
+            source: std::io::Error::new(std::io::ErrorKind::InvalidInput, other.to_string()),
+        },
+    })
 }
 
 /// Mounted removable media (USB sticks): mount points under /media and /run/media, as the
@@ -96,21 +91,38 @@ pub fn print_file(
     }
 }
 
-/// Writes ZPL to a label printer's device (e.g. /dev/usb/lp0) or, for a test, a file.
+/// Writes ZPL to a label printer's device (e.g. /dev/usb/lp0). The device must already exist
+/// and be a character device: a path is never created or truncated, so a wrong setting can
+/// never overwrite a file (the ledger, the site key).
 pub fn send_to_label_printer(device: &Path, zpl: &[u8]) -> Result<(), OutputError> {
-    std::fs::OpenOptions::new()
+    let fail = |source| OutputError::LabelPrinter {
+        path: device.to_path_buf(),
+        source,
+    };
+    let mut file = std::fs::OpenOptions::new()
         .write(true)
-        .create(true)
-        .truncate(true)
         .open(device)
-        .and_then(|mut f| {
-            f.write_all(zpl)?;
-            f.flush()
-        })
-        .map_err(|source| OutputError::LabelPrinter {
-            path: device.to_path_buf(),
-            source,
-        })
+        .map_err(fail)?;
+    if !is_character_device(&file).map_err(fail)? {
+        return Err(fail(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a printer device (a character device such as /dev/usb/lp0)",
+        )));
+    }
+    file.write_all(zpl)
+        .and_then(|()| file.flush())
+        .map_err(fail)
+}
+
+#[cfg(unix)]
+fn is_character_device(file: &std::fs::File) -> std::io::Result<bool> {
+    use std::os::unix::fs::FileTypeExt;
+    Ok(file.metadata()?.file_type().is_char_device())
+}
+
+#[cfg(not(unix))]
+fn is_character_device(_file: &std::fs::File) -> std::io::Result<bool> {
+    Ok(false)
 }
 
 #[cfg(test)]
@@ -143,10 +155,42 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["doc.pdf"], "no temporary file is left behind");
+        std::fs::remove_file(&path).unwrap();
+        // A link planted on the stick under the file's name is replaced, never written through.
+        let ledger = dir.path().join("site.db");
+        std::fs::write(&ledger, b"ledger").unwrap();
+        std::os::unix::fs::symlink(&ledger, dir.path().join("M-1.custody")).unwrap();
+        save_durably(dir.path(), "M-1.custody", b"bundle").unwrap();
+        assert_eq!(std::fs::read(&ledger).unwrap(), b"ledger");
+        // A name from outside that climbs out of the folder is refused.
+        assert!(save_durably(dir.path(), "../site.db", b"x").is_err());
+        assert_eq!(std::fs::read(&ledger).unwrap(), b"ledger");
         // A folder that is not there (the stick was pulled): an error naming the file.
         let gone = dir.path().join("pulled-stick");
         let err = save_durably(&gone, "doc.pdf", b"x").unwrap_err();
         assert!(err.to_string().contains("doc.pdf"), "{err}");
         assert!(!gone.join("doc.pdf").exists());
+    }
+}
+
+#[cfg(test)]
+mod label_printer_tests {
+    use super::*;
+
+    #[test]
+    fn a_label_printer_set_to_a_file_never_overwrites_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("site.db.key");
+        std::fs::write(&key, b"custody-site-key-v1\nsecret\n").unwrap();
+        assert!(send_to_label_printer(&key, b"^XA^XZ").is_err());
+        assert_eq!(
+            std::fs::read(&key).unwrap(),
+            b"custody-site-key-v1\nsecret\n"
+        );
+        let absent = dir.path().join("new-file");
+        assert!(send_to_label_printer(&absent, b"^XA^XZ").is_err());
+        assert!(!absent.exists(), "a path is never created");
+        // A character device takes the bytes.
+        send_to_label_printer(Path::new("/dev/null"), b"^XA^XZ").unwrap();
     }
 }

@@ -3,7 +3,9 @@
 //! the sender. Driven through the real screens with Slint's testing backend.
 
 mod common;
-use common::{depot, file_ending, fill_handover_head, reads, sign_in, tap, trust, type_into};
+use common::{
+    depot, file_ending, fill_handover_head, reads, sign_in, tap, trust, type_into, FakeLabelPrinter,
+};
 use custody_core::ItemStatus;
 use custody_docs::{verify_pdf, KeyId};
 use custody_kiosk::local_settings::{LabelPrinter, LocalSettings};
@@ -59,7 +61,7 @@ fn an_inspector_saves_the_destruction_certificate_to_a_stick_and_its_seal_verifi
     let d = depot(6);
     let (app, kiosk) = (&d.app, &d.kiosk);
     let stick = tempfile::tempdir().unwrap();
-    sign_in(app, "INS1", "5555");
+    sign_in(app, "INS1", "375298");
     tap(app, "Documents");
     // The demo site destroyed one batch; it is offered, newest first.
     let listed = kiosk.borrow().ledger().documents_available().unwrap();
@@ -134,7 +136,7 @@ fn documents_go_to_the_printer_and_without_a_printer_the_pdf_is_still_kept() {
     kiosk.borrow_mut().settings.print_command =
         fake_spooler(work.path(), &tray).display().to_string();
     let folder = kiosk.borrow().settings.documents_folder.clone();
-    sign_in(app, "INS1", "5555");
+    sign_in(app, "INS1", "375298");
     tap(app, "Documents");
     let batch = kiosk.borrow().ledger().documents_available().unwrap()[0]
         .code
@@ -180,18 +182,46 @@ fn documents_go_to_the_printer_and_without_a_printer_the_pdf_is_still_kept() {
 }
 
 #[test]
+fn an_officer_cannot_point_the_label_printer_at_the_site_key() {
+    init();
+    let d = depot(3);
+    let (app, kiosk) = (&d.app, &d.kiosk);
+    let key = custody_core::keys::key_path_for(kiosk.borrow().ledger().path());
+    let key_before = std::fs::read(&key).unwrap();
+    sign_in(app, "OFF1", "642087");
+    tap(app, "Settings");
+    tap(app, "Printing");
+    tap(app, "Thermal (ZPL)");
+    type_into(app, "Printer device", &key.display().to_string());
+    tap(app, "Save printing settings");
+    let said = reads(app, "Printing message");
+    assert!(said.contains("may not"), "{said}");
+    assert_ne!(kiosk.borrow().settings.label_device, key);
+    let kept = LocalSettings::load(kiosk.borrow().ledger().path());
+    assert_ne!(kept.label_device, key);
+    // Even set by hand, the label printer never writes into a file.
+    kiosk.borrow_mut().settings.label_printer = LabelPrinter::Zpl;
+    kiosk.borrow_mut().settings.label_device = key.clone();
+    tap(app, "Print a test label");
+    assert!(!reads(app, "Printing message").contains("sent to the label printer"));
+    assert_eq!(std::fs::read(&key).unwrap(), key_before);
+}
+
+#[test]
 fn a_thermal_label_printer_is_set_up_tested_and_remembered_after_a_restart() {
     init();
     let d = depot(4);
     let (app, kiosk) = (&d.app, &d.kiosk);
-    let device = tempfile::NamedTempFile::new().unwrap();
-    sign_in(app, "ADM1", "1111");
+    // A USB thermal printer is a character device; a pseudo-terminal stands in for it.
+    let printer = FakeLabelPrinter::new();
+    let device = printer.path.clone();
+    sign_in(app, "ADM1", "731904");
     tap(app, "Settings");
     tap(app, "Printing");
     tap(app, "Print a test label");
     assert!(reads(app, "Printing message").contains("No label printer"));
     tap(app, "Thermal (ZPL)");
-    type_into(app, "Printer device", &device.path().display().to_string());
+    type_into(app, "Printer device", &device.display().to_string());
     type_into(app, "Dots per inch", "150");
     tap(app, "Save printing settings");
     assert!(reads(app, "Printing message").contains("203, 300 or 600"));
@@ -199,7 +229,7 @@ fn a_thermal_label_printer_is_set_up_tested_and_remembered_after_a_restart() {
     tap(app, "Print a test label");
     let said = reads(app, "Printing message");
     assert!(said.contains("sent to the label printer"), "{said}");
-    let zpl = std::fs::read_to_string(device.path()).unwrap();
+    let zpl = printer.printed();
     let location = &kiosk.borrow().ledger().locations().unwrap()[0];
     assert!(
         zpl.starts_with("^XA") && zpl.trim_end().ends_with("^XZ"),
@@ -210,7 +240,7 @@ fn a_thermal_label_printer_is_set_up_tested_and_remembered_after_a_restart() {
     let kept = LocalSettings::load(kiosk.borrow().ledger().path());
     assert_eq!(kept.label_printer, LabelPrinter::Zpl);
     assert_eq!(kept.label_dpi, 300);
-    assert_eq!(kept.label_device, device.path());
+    assert_eq!(kept.label_device, device);
 }
 
 #[test]
@@ -224,7 +254,41 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
         sender.site.weapon_codes[7].clone(),
     );
     let app = &sender.app;
-    sign_in(app, "OFF1", "2222");
+    sign_in(app, "OFF1", "642087");
+    // A bundle is addressed to one trusted site, so the two sites exchange keys first.
+    // The receiving site writes its key file to the stick from Settings.
+    let rapp = &receiver.app;
+    sign_in(rapp, "OFF1", "642087");
+    tap(rapp, "Settings");
+    tap(rapp, "Other sites");
+    type_into(
+        rapp,
+        "Folder for the key file",
+        &stick.path().display().to_string(),
+    );
+    tap(rapp, "Write key file");
+    let said = reads(rapp, "Settings message");
+    assert!(said.contains("key written"), "{said}");
+    let key_file = file_ending(stick.path(), ".custody-key");
+    tap(rapp, "Sign out");
+    // At the sender, an officer may not trust keys; the administrator does, from Settings.
+    let trust_from_settings = || {
+        tap(app, "Settings");
+        tap(app, "Other sites");
+        type_into(app, "Key file", &key_file.display().to_string());
+        tap(app, "Trust key");
+    };
+    trust_from_settings();
+    assert!(reads(app, "Settings message").contains("may not"));
+    assert_eq!(reads(app, "Trusted sites"), "0");
+    tap(app, "Sign out");
+    sign_in(app, "ADM1", "731904");
+    trust_from_settings();
+    let said = reads(app, "Settings message");
+    assert!(said.contains("now trusted"), "{said}");
+    assert_eq!(reads(app, "Trusted sites"), "1");
+    tap(app, "Sign out");
+    sign_in(app, "OFF1", "642087");
     tap(app, "Handover");
     fill_handover_head(app);
     for code in [&a, &b] {
@@ -239,7 +303,7 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
     // The receiving site trusts the sender, imports, counts one rifle of two.
     trust(&receiver, &sender, "MoI Demo Depot");
     let app = &receiver.app;
-    sign_in(app, "OFF1", "2222");
+    sign_in(app, "OFF1", "642087");
     tap(app, "Handover");
     tap(app, "Receive");
     type_into(app, "Bundle file", &bundle.display().to_string());
@@ -256,12 +320,12 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
     assert!(receiver.kiosk.borrow().ledger().find_item(&a).is_err());
     // The officer cannot witness his own signature.
     type_into(app, "Witness badge (optional)", "OFF1");
-    type_into(app, "Witness PIN", "2222");
+    type_into(app, "Witness PIN", "642087");
     tap(app, "Sign for the counted items");
     let said = reads(app, "Handover message");
     assert!(said.contains("different people"), "{said}");
     type_into(app, "Witness badge (optional)", "INS1");
-    type_into(app, "Witness PIN", "5555");
+    type_into(app, "Witness PIN", "375298");
     tap(app, "Sign for the counted items");
     let said = reads(app, "Handover message");
     assert!(said.contains("Signed for 1 items (1 missing"), "{said}");
@@ -289,43 +353,10 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
     };
     import_receipt("/nonexistent/M.receipt");
     assert!(reads(app, "Handover message").contains("could not be read"));
-    import_receipt(&receipt.display().to_string());
-    // Until the sender's administrator trusts the receiving site's key, the receipt is refused.
-    let said = reads(app, "Handover message");
-    assert!(said.contains("trust"), "{said}");
     assert_eq!(
         sender.kiosk.borrow().ledger().find_item(&a).unwrap().status,
         ItemStatus::InTransit
     );
-    // The receiving site writes its key file to the stick from Settings.
-    let rapp = &receiver.app;
-    tap(rapp, "Settings");
-    tap(rapp, "Other sites");
-    type_into(
-        rapp,
-        "Folder for the key file",
-        &stick.path().display().to_string(),
-    );
-    tap(rapp, "Write key file");
-    let said = reads(rapp, "Settings message");
-    assert!(said.contains("key written"), "{said}");
-    let key_file = file_ending(stick.path(), ".custody-key");
-    // At the sender, an officer may not trust keys; the administrator does, from Settings.
-    let trust_from_settings = || {
-        tap(app, "Settings");
-        tap(app, "Other sites");
-        type_into(app, "Key file", &key_file.display().to_string());
-        tap(app, "Trust key");
-    };
-    trust_from_settings();
-    assert!(reads(app, "Settings message").contains("may not"));
-    assert_eq!(reads(app, "Trusted sites"), "0");
-    tap(app, "Sign out");
-    sign_in(app, "ADM1", "1111");
-    trust_from_settings();
-    let said = reads(app, "Settings message");
-    assert!(said.contains("now trusted"), "{said}");
-    assert_eq!(reads(app, "Trusted sites"), "1");
     tap(app, "Handover");
     import_receipt(&receipt.display().to_string());
     let said = reads(app, "Handover message");
@@ -365,7 +396,7 @@ fn a_torn_label_is_printed_again_from_the_search_screen_on_an_a4_sheet() {
             .expect("the Search button")
             .invoke_accessible_default_action()
     };
-    sign_in(app, "OFF1", "2222");
+    sign_in(app, "OFF1", "642087");
     tap(app, "Search");
     let code = d.site.weapon_codes[1].clone();
     type_into(app, "Code or serial", &code);

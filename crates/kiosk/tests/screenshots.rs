@@ -136,7 +136,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     kiosk.borrow_mut().login(app, "OFF1", "9999");
     shots.push((name("login"), shoot(&window, &name("login"))));
 
-    kiosk.borrow_mut().login(app, "OFF1", "2222");
+    kiosk.borrow_mut().login(app, "OFF1", "642087");
     scan(kiosk, app, &d.site.weapon_codes[7]);
     scan(kiosk, app, "W0000000000");
     scan(kiosk, app, "\u{1b}garbage");
@@ -161,7 +161,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     ));
     // An exhibit that is a weapon, typed by a custodian; its serial exists under another maker.
     kiosk.borrow_mut().logout(app, None);
-    kiosk.borrow_mut().login(app, "CUS1", "3333");
+    kiosk.borrow_mut().login(app, "CUS1", "553719");
     kiosk.borrow_mut().navigate(app, "intake");
     let intake = app.global::<IntakeState>();
     intake.set_kind("evidence".into());
@@ -190,7 +190,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     ));
     intake.set_kind("weapon".into());
     kiosk.borrow_mut().logout(app, None);
-    kiosk.borrow_mut().login(app, "OFF1", "2222");
+    kiosk.borrow_mut().login(app, "OFF1", "642087");
 
     kiosk.borrow_mut().navigate(app, "move");
     for code in d.site.weapon_codes.iter().take(3) {
@@ -243,7 +243,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
         shoot(&window, &name("stocktake-count")),
     ));
     kiosk.borrow_mut().logout(app, None);
-    kiosk.borrow_mut().login(app, "INS1", "5555");
+    kiosk.borrow_mut().login(app, "INS1", "375298");
     kiosk.borrow_mut().navigate(app, "stocktake");
     kiosk.borrow_mut().stocktake_reconcile(app);
     shots.push((
@@ -251,7 +251,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
         shoot(&window, &name("stocktake-reconcile")),
     ));
     kiosk.borrow_mut().logout(app, None);
-    kiosk.borrow_mut().login(app, "OFF1", "2222");
+    kiosk.borrow_mut().login(app, "OFF1", "642087");
 
     // Destruction: create, fill, freeze, a re-count with one missing and one extra, then
     // the details and witnesses stage.
@@ -288,22 +288,45 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     dest.set_weight("31.5".into());
     kiosk.borrow_mut().destruction_record(app);
     dest.set_w1_badge("OFF1".into());
-    dest.set_w1_pin("2222".into());
+    dest.set_w1_pin("642087".into());
     dest.set_w2_badge("INS2".into());
-    dest.set_w2_pin("6666".into());
+    dest.set_w2_pin("286451".into());
     kiosk.borrow_mut().destruction_execute(app);
     shots.push((
         name("destruction-witnesses"),
         shoot(&window, &name("destruction-witnesses")),
     ));
     dest.set_w1_badge("INS1".into());
-    dest.set_w1_pin("5555".into());
-    dest.set_w2_pin("6666".into());
+    dest.set_w1_pin("375298".into());
+    dest.set_w2_pin("286451".into());
     kiosk.borrow_mut().destruction_execute(app);
     shots.push((
         name("destruction-executed"),
         shoot(&window, &name("destruction-executed")),
     ));
+
+    // Another site (Niš) that this site hands over to and receives from: each trusts the
+    // other's key, since a bundle is addressed to one trusted site.
+    let other_dir = tempfile::tempdir().unwrap();
+    let other = custody_kiosk::demo::seed(other_dir.path(), 45).unwrap();
+    let mut other_ledger = custody_core::Ledger::open(&other.ledger_path).unwrap();
+    {
+        let path = kiosk.borrow().ledger().path().to_path_buf();
+        let mut admin_session = custody_core::Ledger::open(&path).unwrap();
+        let admin = admin_session.authenticate("ADM1", "731904").unwrap();
+        admin_session
+            .trust_key(&admin, &other_ledger.public_key_hex().unwrap(), "Depot Niš")
+            .unwrap();
+        let other_admin = other_ledger.authenticate("ADM1", "731904").unwrap();
+        other_ledger
+            .trust_key(
+                &other_admin,
+                &admin_session.public_key_hex().unwrap(),
+                "MoI Demo Depot",
+            )
+            .unwrap();
+    }
+    let off = other_ledger.authenticate("OFF1", "642087").unwrap();
 
     // Handover, sending side: the list, the manifest head, dispatched and exported.
     let stick = tempfile::tempdir().unwrap();
@@ -330,10 +353,6 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     ));
 
     // Receiving side: a bundle from another site whose key this site trusts.
-    let other_dir = tempfile::tempdir().unwrap();
-    let other = custody_kiosk::demo::seed(other_dir.path(), 45).unwrap();
-    let mut other_ledger = custody_core::Ledger::open(&other.ledger_path).unwrap();
-    let off = other_ledger.authenticate("OFF1", "2222").unwrap();
     let details = custody_core::HandoverDetails {
         sender: "MoI Depot Niš, Arben Hoxha".into(),
         receiver: "MoI Demo Depot".into(),
@@ -346,17 +365,11 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     let h = other_ledger
         .handover_dispatch(&off, &details, &sent)
         .unwrap();
-    let bytes = other_ledger.handover_export(&off, &h.code).unwrap();
+    let bytes = other_ledger
+        .handover_export(&off, &h.code, "MoI Demo Depot")
+        .unwrap();
     let bundle = stick.path().join("incoming.custody");
     std::fs::write(&bundle, bytes).unwrap();
-    {
-        let path = kiosk.borrow().ledger().path().to_path_buf();
-        let mut admin_session = custody_core::Ledger::open(&path).unwrap();
-        let admin = admin_session.authenticate("ADM1", "1111").unwrap();
-        admin_session
-            .trust_key(&admin, &other_ledger.public_key_hex().unwrap(), "Depot Niš")
-            .unwrap();
-    }
     hand.set_mode("receive".into());
     hand.set_bundle_path(bundle.display().to_string().into());
     kiosk.borrow_mut().handover_import(app);
@@ -399,7 +412,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     assert!(select_language("sq"), "Albanian is bundled");
     shots.push(("sq-login".into(), shoot(&window, "sq-login")));
     assert!(has_text(app, "Hyr"), "the sign-in button reads in Albanian");
-    kiosk.borrow_mut().login(app, "OFF1", "2222");
+    kiosk.borrow_mut().login(app, "OFF1", "642087");
     kiosk.borrow_mut().navigate(app, "intake");
     shots.push(("sq-intake".into(), shoot(&window, "sq-intake")));
 

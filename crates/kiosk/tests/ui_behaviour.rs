@@ -26,7 +26,7 @@ fn an_officer_mistypes_the_pin_is_told_the_attempts_left_then_signs_in() {
     );
     assert_eq!(d.app.get_screen(), "login");
 
-    key_in(&d.app, "2222");
+    key_in(&d.app, "642087");
     tap(&d.app, "Sign in");
     assert_eq!(d.app.get_screen(), "home");
     assert_eq!(d.app.get_user_name(), "Marko Petrović");
@@ -42,7 +42,7 @@ fn a_badge_is_locked_after_five_wrong_pins_and_the_screen_says_so() {
     for _ in 0..5 {
         sign_in(&d.app, "CUS1", "0000");
     }
-    sign_in(&d.app, "CUS1", "3333");
+    sign_in(&d.app, "CUS1", "553719");
     let said = reads(&d.app, "Login message");
     assert!(said.contains("locked"), "{said}");
     assert_eq!(
@@ -56,7 +56,7 @@ fn a_badge_is_locked_after_five_wrong_pins_and_the_screen_says_so() {
 fn an_unknown_badge_is_refused_by_name() {
     init();
     let d = depot(3);
-    sign_in(&d.app, "NOBODY7", "1234");
+    sign_in(&d.app, "NOBODY7", "418276");
     assert!(reads(&d.app, "Login message").contains("NOBODY7"));
 }
 
@@ -64,7 +64,7 @@ fn an_unknown_badge_is_refused_by_name() {
 fn an_officer_registers_a_weapon_and_a_duplicate_serial_is_refused_with_the_existing_code() {
     init();
     let d = depot(3);
-    sign_in(&d.app, "OFF1", "2222");
+    sign_in(&d.app, "OFF1", "642087");
     tap(&d.app, "Intake");
     assert_eq!(d.app.get_screen(), "intake");
     type_into(&d.app, "Serial number", "ZA-778899");
@@ -117,7 +117,7 @@ fn an_officer_registers_a_weapon_and_a_duplicate_serial_is_refused_with_the_exis
 fn intake_without_a_serial_or_with_a_bad_year_says_what_is_missing() {
     init();
     let d = depot(3);
-    sign_in(&d.app, "OFF1", "2222");
+    sign_in(&d.app, "OFF1", "642087");
     tap(&d.app, "Intake");
     tap(&d.app, "Register weapon");
     assert!(reads(&d.app, "Intake message").contains("serial number"));
@@ -136,7 +136,7 @@ fn an_officer_moves_two_rifles_to_another_rack_then_hands_one_over_to_the_custod
         d.site.weapon_codes[0].clone(),
         d.site.weapon_codes[1].clone(),
     );
-    sign_in(&d.app, "OFF1", "2222");
+    sign_in(&d.app, "OFF1", "642087");
     tap(&d.app, "Move");
     tap(&d.app, "Move items here");
     assert!(reads(&d.app, "Move message").contains("Scan the items first"));
@@ -160,11 +160,11 @@ fn an_officer_moves_two_rifles_to_another_rack_then_hands_one_over_to_the_custod
     type_into(&d.app, "Item code or serial", &a);
     tap(&d.app, "Add item");
     type_into(&d.app, "Receiver's badge", "CUS1");
-    type_into(&d.app, "Receiver's PIN", "1234");
+    type_into(&d.app, "Receiver's PIN", "418276");
     type_into(&d.app, "Reason", "to the lab for examination");
     tap(&d.app, "Transfer custody");
     assert!(reads(&d.app, "Move message").contains("Wrong PIN"));
-    type_into(&d.app, "Receiver's PIN", "3333");
+    type_into(&d.app, "Receiver's PIN", "553719");
     tap(&d.app, "Transfer custody");
     let said = reads(&d.app, "Move message");
     assert!(said.contains("passed to Elena Popescu"), "{said}");
@@ -184,7 +184,7 @@ fn moving_to_a_place_that_does_not_exist_keeps_the_list_and_moves_nothing() {
         .find_item(&a)
         .unwrap()
         .location_name;
-    sign_in(&d.app, "OFF1", "2222");
+    sign_in(&d.app, "OFF1", "642087");
     tap(&d.app, "Move");
     type_into(&d.app, "Item code or serial", &a);
     tap(&d.app, "Add item");
@@ -206,7 +206,7 @@ fn moving_to_a_place_that_does_not_exist_keeps_the_list_and_moves_nothing() {
 fn on_the_move_screen_scanning_items_then_a_location_label_moves_them_and_only_then_beeps() {
     init();
     let d = depot(4);
-    sign_in(&d.app, "OFF1", "2222");
+    sign_in(&d.app, "OFF1", "642087");
     tap(&d.app, "Move");
     let scan = |data: &str| ScanInput {
         device: "test".into(),
@@ -261,7 +261,7 @@ fn a_badge_scanned_at_the_sign_in_screen_fills_the_badge_field() {
         .unwrap();
     assert_eq!(kind, "scan.recorded");
     assert!(payload.contains("\"outcome\":\"badge\""), "{payload}");
-    key_in(&d.app, "2222");
+    key_in(&d.app, "642087");
     tap(&d.app, "Sign in");
     assert_eq!(d.app.get_screen(), "home");
 }
@@ -278,7 +278,7 @@ fn the_kiosk_signs_out_after_the_idle_time_and_says_why() {
     };
     let (app, kiosk) =
         custody_kiosk::build_app(custody_kiosk::Kiosk::new(ledger, options)).unwrap();
-    sign_in(&app, "OFF1", "2222");
+    sign_in(&app, "OFF1", "642087");
     assert_eq!(app.get_screen(), "home");
     kiosk.borrow_mut().tick(&app);
     assert_eq!(app.get_screen(), "home", "not idle yet");
@@ -292,14 +292,14 @@ fn the_kiosk_signs_out_after_the_idle_time_and_says_why() {
 fn a_custodian_registers_a_seized_pistol_as_an_exhibit_and_prints_its_label() {
     init();
     let d = depot(3);
-    let printer = tempfile::NamedTempFile::new().unwrap();
+    let printer = common::FakeLabelPrinter::new();
     {
         let mut k = d.kiosk.borrow_mut();
         k.settings.label_printer = custody_kiosk::local_settings::LabelPrinter::Zpl;
-        k.settings.label_device = printer.path().to_path_buf();
+        k.settings.label_device = printer.path.clone();
     }
     // An officer may not register exhibits: core says so, nothing is recorded.
-    sign_in(&d.app, "OFF1", "2222");
+    sign_in(&d.app, "OFF1", "642087");
     tap(&d.app, "Intake");
     tap(&d.app, "Evidence exhibit");
     type_into(&d.app, "Case number", "KT-118/26");
@@ -311,7 +311,7 @@ fn a_custodian_registers_a_seized_pistol_as_an_exhibit_and_prints_its_label() {
     assert!(reads(&d.app, "Intake message").contains("may not"));
     tap(&d.app, "Sign out");
 
-    sign_in(&d.app, "CUS1", "3333");
+    sign_in(&d.app, "CUS1", "553719");
     tap(&d.app, "Intake");
     tap(&d.app, "Evidence exhibit");
     type_into(&d.app, "Case number", "KT-118/26");
@@ -336,7 +336,7 @@ fn a_custodian_registers_a_seized_pistol_as_an_exhibit_and_prints_its_label() {
     tap(&d.app, "Print label");
     let said = reads(&d.app, "Intake message");
     assert!(said.contains("sent to the label printer"), "{said}");
-    let zpl = std::fs::read_to_string(printer.path()).unwrap();
+    let zpl = printer.printed();
     assert!(zpl.contains(&item.code), "{zpl}");
     assert!(zpl.contains("CZ-5521"), "{zpl}");
 }
@@ -345,7 +345,7 @@ fn a_custodian_registers_a_seized_pistol_as_an_exhibit_and_prints_its_label() {
 fn scanning_a_gs1_marking_at_intake_types_its_serial_and_keeps_the_whole_mark() {
     init();
     let d = depot(3);
-    sign_in(&d.app, "OFF1", "2222");
+    sign_in(&d.app, "OFF1", "642087");
     tap(&d.app, "Intake");
     // A GS1 DataMatrix on the receiver: GTIN (01) and serial (21), read with AIM ]d2.
     let input = ScanInput {
@@ -377,7 +377,7 @@ fn scanning_a_gs1_marking_at_intake_types_its_serial_and_keeps_the_whole_mark() 
 fn a_wedge_scan_that_starts_on_a_focused_button_lands_in_the_scan_field_and_presses_nothing() {
     init();
     let d = depot(3);
-    sign_in(&d.app, "OFF1", "2222");
+    sign_in(&d.app, "OFF1", "642087");
     tap(&d.app, "Move");
     let code = d.site.weapon_codes[0].clone();
     use slint::ComponentHandle;
@@ -402,7 +402,7 @@ fn a_wedge_scan_that_starts_on_a_focused_button_lands_in_the_scan_field_and_pres
 fn a_full_disk_shows_the_banner_records_nothing_half_done_and_the_kiosk_carries_on() {
     init();
     let d = depot(3);
-    sign_in(&d.app, "OFF1", "2222");
+    sign_in(&d.app, "OFF1", "642087");
     tap(&d.app, "Intake");
     let limit = |pages: i64| {
         d.kiosk
@@ -472,7 +472,7 @@ fn a_full_disk_shows_the_banner_records_nothing_half_done_and_the_kiosk_carries_
 fn an_item_history_reads_in_the_kiosk_language() {
     init();
     let d = depot(3);
-    sign_in(&d.app, "OFF1", "2222");
+    sign_in(&d.app, "OFF1", "642087");
     tap(&d.app, "Search");
     use slint::{ComponentHandle, Model};
     let code = d.site.weapon_codes[0].clone();

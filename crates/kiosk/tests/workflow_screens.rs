@@ -40,7 +40,7 @@ fn an_officer_counts_a_rack_blind_the_inspector_settles_every_difference_and_two
     let d = depot(6);
     let (app, kiosk) = (&d.app, &d.kiosk);
     let codes = &d.site.weapon_codes;
-    sign_in(app, "OFF1", "2222");
+    sign_in(app, "OFF1", "642087");
     tap(app, "Stocktake");
     type_into(app, "Location to count", "Vault A / Rack 1");
     tap(app, "Open count");
@@ -86,7 +86,7 @@ fn an_officer_counts_a_rack_blind_the_inspector_settles_every_difference_and_two
     // The inspector signs in; the open count is taken up from the ledger, with the figures
     // the officer saw (they come from the ledger, not from this kiosk's memory).
     tap(app, "Sign out");
-    sign_in(app, "INS1", "5555");
+    sign_in(app, "INS1", "375298");
     tap(app, "Stocktake");
     assert_eq!(reads(app, "Scanned so far"), "5");
     assert_eq!(reads(app, "Unexpected"), "1");
@@ -103,7 +103,7 @@ fn an_officer_counts_a_rack_blind_the_inspector_settles_every_difference_and_two
 
     // Closing with discrepancies open is refused.
     type_into(app, "Co-signer's badge", "OFF1");
-    type_into(app, "Co-signer's PIN", "2222");
+    type_into(app, "Co-signer's PIN", "642087");
     tap(app, "Close count");
     assert!(reads(app, "Stocktake message").contains("still open"));
 
@@ -123,11 +123,11 @@ fn an_officer_counts_a_rack_blind_the_inspector_settles_every_difference_and_two
 
     // The co-signer must be someone else.
     type_into(app, "Co-signer's badge", "INS1");
-    type_into(app, "Co-signer's PIN", "5555");
+    type_into(app, "Co-signer's PIN", "375298");
     tap(app, "Close count");
     assert!(reads(app, "Stocktake message").contains("different person"));
     type_into(app, "Co-signer's badge", "OFF1");
-    type_into(app, "Co-signer's PIN", "2222");
+    type_into(app, "Co-signer's PIN", "642087");
     tap(app, "Close count");
     let said = reads(app, "Stocktake message");
     assert!(said.contains("closed and signed"), "{said}");
@@ -145,7 +145,7 @@ fn a_batch_is_filled_frozen_recounted_and_destroyed_before_two_inspectors_never_
         d.site.weapon_codes[1].clone(),
         d.site.weapon_codes[2].clone(),
     );
-    sign_in(app, "OFF1", "2222");
+    sign_in(app, "OFF1", "642087");
     tap(app, "Destruction");
     tap(app, "Create batch");
     assert!(reads(app, "Destruction message").contains("authority"));
@@ -205,9 +205,9 @@ fn a_batch_is_filled_frozen_recounted_and_destroyed_before_two_inspectors_never_
 
     // The operator names himself as a witness: refused, nothing destroyed.
     type_into(app, "Witness 1 badge", "OFF1");
-    type_into(app, "Witness 1 PIN", "2222");
+    type_into(app, "Witness 1 PIN", "642087");
     type_into(app, "Witness 2 badge", "INS2");
-    type_into(app, "Witness 2 PIN", "6666");
+    type_into(app, "Witness 2 PIN", "286451");
     tap(app, "Execute destruction");
     assert!(reads(app, "Destruction message").contains("different people"));
     assert_eq!(
@@ -217,14 +217,14 @@ fn a_batch_is_filled_frozen_recounted_and_destroyed_before_two_inspectors_never_
     // Only one witness: refused too.
     type_into(app, "Witness 1 badge", "INS1");
     type_into(app, "Witness 2 badge", "");
-    type_into(app, "Witness 1 PIN", "5555");
+    type_into(app, "Witness 1 PIN", "375298");
     tap(app, "Execute destruction");
     assert!(reads(app, "Destruction message").contains("Both witnesses"));
 
     type_into(app, "Witness 1 badge", "INS1");
-    type_into(app, "Witness 1 PIN", "5555");
+    type_into(app, "Witness 1 PIN", "375298");
     type_into(app, "Witness 2 badge", "INS2");
-    type_into(app, "Witness 2 PIN", "6666");
+    type_into(app, "Witness 2 PIN", "286451");
     tap(app, "Execute destruction");
     let said = reads(app, "Destruction message");
     assert!(said.contains("2 items destroyed"), "{said}");
@@ -247,7 +247,7 @@ fn a_depot_dispatches_two_rifles_by_scan_and_another_site_imports_counts_and_sig
     );
 
     let app = &sender.app;
-    sign_in(app, "OFF1", "2222");
+    sign_in(app, "OFF1", "642087");
     tap(app, "Handover");
     fill_handover_head(app);
     assert_eq!(scan(&sender.kiosk, app, &a), Outcome::Accepted);
@@ -262,6 +262,10 @@ fn a_depot_dispatches_two_rifles_by_scan_and_another_site_imports_counts_and_sig
         ItemStatus::InTransit
     );
     type_into(app, "Export folder", &stick.path().display().to_string());
+    // A bundle is addressed to one trusted site: none is trusted yet, so nothing is written.
+    tap(app, "Export bundle");
+    assert!(reads(app, "Handover message").contains("Trust the receiving site's key first"));
+    trust(&sender, &receiver, "Depot receiver");
     tap(app, "Export bundle");
     let said = reads(app, "Handover message");
     assert!(said.contains("written to"), "{said}");
@@ -269,7 +273,7 @@ fn a_depot_dispatches_two_rifles_by_scan_and_another_site_imports_counts_and_sig
 
     // The receiving site: before its administrator trusts the sender's key, import is refused.
     let app = &receiver.app;
-    sign_in(app, "OFF1", "2222");
+    sign_in(app, "OFF1", "642087");
     tap(app, "Handover");
     tap(app, "Receive");
     type_into(app, "Bundle file", &bundle.display().to_string());

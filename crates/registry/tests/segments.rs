@@ -119,6 +119,7 @@ async fn unenrolled_truncated_oversized_gapped_and_wrongly_signed_segments_get_t
         public_key: hex::encode(enrolled_key.as_bytes()),
         key_id: s.key.key_id(),
         format: 1,
+        demo: false,
     });
     evil.checkpoint();
     let a = post(evil.segment(1)).await;

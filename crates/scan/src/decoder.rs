@@ -83,7 +83,7 @@ impl LineDecoder {
         let inner = match protocol {
             Protocol::ZebraSsi => Inner::Ssi(SsiDecoder::new()),
             Protocol::HoneywellMenu => Inner::Text {
-                demux: Some(ReplyDemux::new(&framing.suffix)),
+                demux: Some(ReplyDemux::listening(&framing.suffix)),
                 framer: Framer::new(framing)?,
             },
             Protocol::Plain => Inner::Text {
@@ -150,7 +150,14 @@ impl LineDecoder {
                             aim: None,
                             aim_error: None,
                         })),
-                        SsiEvent::Error(e) => events.push(LineEvent::Error(e.into())),
+                        SsiEvent::Error(e) => {
+                            // A damaged packet: ask the scanner to send it again (CMD_NAK,
+                            // cause RESEND); it retransmits with the retransmit bit set.
+                            if matches!(e, SsiError::BadChecksum { .. }) {
+                                reply.extend_from_slice(&ssi::nak_resend());
+                            }
+                            events.push(LineEvent::Error(e.into()))
+                        }
                     }
                 }
             }

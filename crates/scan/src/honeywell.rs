@@ -55,6 +55,8 @@ pub enum MenuCommandError {
     BadData { text: String },
     #[error("no menu commands to send")]
     Empty,
+    #[error("device name '{name}' for :Name: addressing may hold only letters, digits, _ and -, or be * for any linked scanner")]
+    BadAddress { name: String },
 }
 
 impl MenuCommand {
@@ -99,10 +101,44 @@ impl fmt::Display for MenuCommand {
 /// Encodes commands into one serial message. Consecutive commands with the same tag are joined
 /// with `,` (the tag is written once), others with `;`.
 pub fn encode(commands: &[MenuCommand], storage: Storage) -> Result<Vec<u8>, MenuCommandError> {
+    encode_addressed(commands, storage, None)
+}
+
+/// Checks a cordless device name for `:Name:`: the scanner's `BT_NAM`, or `*` for "the linked
+/// scanner, whatever its name".
+pub fn check_address(name: &str) -> Result<(), MenuCommandError> {
+    let ok = name == "*"
+        || (!name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(MenuCommandError::BadAddress {
+            name: name.to_string(),
+        })
+    }
+}
+
+/// Like [`encode`], with `:Name:` after the header when `address` is given. Cordless Honeywell
+/// models (a base and a linked scanner) send a command without a name to the base; `:Name:` or
+/// `:*:` sends it to the scanner (user guides, "Menu Command Syntax").
+pub fn encode_addressed(
+    commands: &[MenuCommand],
+    storage: Storage,
+    address: Option<&str>,
+) -> Result<Vec<u8>, MenuCommandError> {
     if commands.is_empty() {
         return Err(MenuCommandError::Empty);
     }
     let mut out = MENU_HEADER.to_vec();
+    if let Some(name) = address {
+        check_address(name)?;
+        out.push(b':');
+        out.extend_from_slice(name.as_bytes());
+        out.push(b':');
+    }
     let mut prev_tag: Option<&str> = None;
     for cmd in commands {
         // Re-check: fields may have been built by hand rather than parsed.
@@ -265,6 +301,8 @@ pub enum LineItem {
 pub struct ReplyDemux {
     scan_suffix_last: Option<u8>,
     expected_tag: Option<Vec<u8>>,
+    /// Also take replies nobody asked for (a running session): see [`ReplyDemux::listening`].
+    passive: bool,
     at_boundary: bool,
     pending: Vec<u8>,
     max_reply: usize,
@@ -276,10 +314,38 @@ impl ReplyDemux {
         ReplyDemux {
             scan_suffix_last: scan_suffix.last().copied(),
             expected_tag: None,
+            passive: false,
             at_boundary: true,
             pending: Vec::new(),
             max_reply: 4096,
         }
+    }
+
+    /// A demultiplexer for a running session: besides replies it expects, it takes any line
+    /// at a scan boundary that has the menu reply grammar (printable text, then ACK/ENQ/NAK
+    /// right before `.` or `!`, and no CR, LF or other control byte) as a reply, so a late or
+    /// unasked reply never reaches the framer as scan data. A line that breaks the grammar is
+    /// scan data, passed on whole and in order. Needs a scan suffix (it marks the boundary and
+    /// ends a scan that only looked like a reply); without one this is [`ReplyDemux::new`].
+    pub fn listening(scan_suffix: &[u8]) -> ReplyDemux {
+        let mut d = ReplyDemux::new(scan_suffix);
+        d.passive = !scan_suffix.is_empty();
+        d
+    }
+
+    /// Whether `b` may stand at position `n` (0-based) of an unasked reply.
+    fn fits_reply_grammar(n: usize, b: u8, prev: Option<u8>) -> bool {
+        if n == 0 {
+            return b.is_ascii_alphanumeric() || b == b':';
+        }
+        if MenuStatus::from_byte(b).is_some() {
+            return true;
+        }
+        if matches!(b, b'.' | b'!') {
+            // Only as the terminator right after a status; elsewhere a reply has none.
+            return prev.is_some_and(|p| MenuStatus::from_byte(p).is_some());
+        }
+        (0x20..=0x7E).contains(&b)
     }
 
     /// Call after sending a menu command whose first tag is `tag` (e.g. "TRM" or "REV").
@@ -323,6 +389,25 @@ impl ReplyDemux {
                         items.push(LineItem::Reply(parse_reply(&raw).map_err(|e| (e, raw))));
                         self.expected_tag = None;
                         self.at_boundary = true;
+                    }
+                }
+                None if self.passive && (self.at_boundary || !self.pending.is_empty()) => {
+                    let n = self.pending.len();
+                    let prev = self.pending.last().copied();
+                    if !Self::fits_reply_grammar(n, b, prev) || n >= self.max_reply {
+                        scan.append(&mut self.pending);
+                        scan.push(b);
+                        self.at_boundary = Some(b) == self.scan_suffix_last;
+                    } else {
+                        self.pending.push(b);
+                        if n >= 1 && matches!(b, b'.' | b'!') {
+                            if !scan.is_empty() {
+                                items.push(LineItem::ScanBytes(std::mem::take(&mut scan)));
+                            }
+                            let raw = std::mem::take(&mut self.pending);
+                            items.push(LineItem::Reply(parse_reply(&raw).map_err(|e| (e, raw))));
+                            self.at_boundary = true;
+                        }
                     }
                 }
                 _ => {

@@ -18,6 +18,8 @@ pub use profile::{Profile, ProfileError, Protocol};
 
 pub mod configure;
 pub mod decoder;
+pub mod emulate;
+pub mod fake;
 pub mod ports;
 pub mod replay;
 pub mod session;

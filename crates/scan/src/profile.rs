@@ -145,15 +145,21 @@ pub struct DeviceCommand {
     pub what: String,
     pub kind: CommandKind,
     pub expect: Expect,
+    /// Honeywell cordless: the `:Name:` the menu command is addressed to (`*` = the linked
+    /// scanner). None sends it to whatever is on the cable (the base, on a cordless set).
+    pub address: Option<String>,
 }
 
 impl DeviceCommand {
     /// The bytes to write to the port.
     pub fn bytes(&self) -> Vec<u8> {
         match &self.kind {
-            CommandKind::Menu(cmd, storage) => {
-                honeywell::encode(std::slice::from_ref(cmd), *storage).unwrap_or_default()
-            }
+            CommandKind::Menu(cmd, storage) => honeywell::encode_addressed(
+                std::slice::from_ref(cmd),
+                *storage,
+                self.address.as_deref(),
+            )
+            .unwrap_or_default(),
             CommandKind::Ssi(packet) => packet.encode().unwrap_or_default(),
             CommandKind::Raw(bytes) => bytes.clone(),
         }
@@ -196,7 +202,49 @@ pub struct Profile {
     pub readback: Vec<Readback>,
     pub feedback_good: Vec<DeviceCommand>,
     pub feedback_bad: Vec<DeviceCommand>,
+    /// The init turns off the device's own good-read beep and the host sends the good or error
+    /// tone after the commit (`[feedback] host_confirmed = true`).
+    pub host_confirmed: bool,
+    /// Honeywell cordless: the `:Name:` every init and read-back menu command is sent to.
+    pub menu_address: Option<String>,
     pub sources: Sources,
+}
+
+/// What the officer's scanner itself tells them, for `custody scanner list` and the kiosk's
+/// scanner status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackCapability {
+    /// The scanner stays silent at decode and sounds the good or the error tone only when
+    /// Custody answers after the commit: its beep means "recorded".
+    HostConfirmed,
+    /// The scanner beeps on every good decode, before Custody has committed anything.
+    BeepsOnRead,
+}
+
+/// The words shown for a scanner that beeps on its own at decode time.
+pub const BEEPS_ON_READ_TEXT: &str = "this scanner beeps on read; the screen confirms the record";
+/// The words shown for a scanner whose beep comes only after the commit.
+pub const HOST_CONFIRMED_TEXT: &str =
+    "this scanner beeps only after the record is committed (error tone when refused)";
+
+impl FeedbackCapability {
+    /// A plain sentence for the person at the scanner.
+    pub fn text(self) -> &'static str {
+        match self {
+            FeedbackCapability::HostConfirmed => HOST_CONFIRMED_TEXT,
+            FeedbackCapability::BeepsOnRead => BEEPS_ON_READ_TEXT,
+        }
+    }
+
+    /// Whether the device's own beep keeps the promise "the beep means it is in the ledger".
+    pub fn keeps_the_promise(self) -> bool {
+        self == FeedbackCapability::HostConfirmed
+    }
+}
+
+/// The capability of a keyboard-wedge scanner (USB HID keyboard mode): it always beeps on read.
+pub fn keyboard_wedge_capability() -> FeedbackCapability {
+    FeedbackCapability::BeepsOnRead
 }
 
 /// USB interface class of CDC communications (what a serial-mode scanner shows).
@@ -205,6 +253,15 @@ pub const CLASS_CDC: u8 = 0x02;
 pub const CLASS_HID: u8 = 0x03;
 
 impl Profile {
+    /// Whether this scanner's own beep waits for Custody's commit, or sounds at decode time.
+    pub fn feedback_capability(&self) -> FeedbackCapability {
+        if self.host_confirmed {
+            FeedbackCapability::HostConfirmed
+        } else {
+            FeedbackCapability::BeepsOnRead
+        }
+    }
+
     /// Whether a USB serial port with this vendor id and interface class fits this profile.
     pub fn matches_usb(&self, vendor_id: u16, interface_class: Option<u8>) -> bool {
         let vendor_ok = self.vendor_ids.is_empty() || self.vendor_ids.contains(&vendor_id);
@@ -235,6 +292,8 @@ struct FileProfile {
     init: Vec<FileCommand>,
     #[serde(default)]
     readback: Vec<FileReadback>,
+    /// Honeywell cordless: `:Name:` for init and read-back commands (`*` = linked scanner).
+    menu_address: Option<String>,
     feedback: FileFeedback,
     sources: FileSources,
 }
@@ -284,6 +343,8 @@ struct FileCommand {
     ssi: Option<String>,
     raw: Option<String>,
     expect: Option<String>,
+    /// SSI PARAM_SEND: status bit 3 set, the change survives a power cycle.
+    permanent: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -300,6 +361,8 @@ struct FileReadback {
 struct FileFeedback {
     good: Vec<FileCommand>,
     bad: Vec<FileCommand>,
+    #[serde(default)]
+    host_confirmed: bool,
 }
 
 #[derive(Deserialize)]
@@ -332,6 +395,8 @@ const KNOWN_FIELDS: &[&str] = &[
     "readback",
     "feedback.good",
     "feedback.bad",
+    "feedback.host_confirmed",
+    "menu_address",
 ];
 
 struct Ctx<'a> {
@@ -446,19 +511,41 @@ pub fn parse_profile(file: &str, text: &str) -> Result<Profile, ProfileError> {
         ));
     }
 
+    if let Some(name) = &raw.menu_address {
+        if protocol != Protocol::HoneywellMenu {
+            return Err(cx.err(
+                "menu_address",
+                "only Honeywell menu profiles address a device",
+            ));
+        }
+        honeywell::check_address(name).map_err(|e| cx.err("menu_address", e.to_string()))?;
+    }
+    let with_address = |mut c: DeviceCommand| {
+        if matches!(c.kind, CommandKind::Menu(..)) {
+            c.address = raw.menu_address.clone();
+        }
+        c
+    };
     let line = parse_line(&cx, &raw.line)?;
     let framing = parse_framing(&cx, &raw.framing)?;
     let init = raw
         .init
         .iter()
         .enumerate()
-        .map(|(i, c)| parse_command(&cx, &format!("init[{i}]"), c, protocol, Storage::Flash))
+        .map(|(i, c)| {
+            parse_command(&cx, &format!("init[{i}]"), c, protocol, Storage::Flash).map(with_address)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let readback = raw
         .readback
         .iter()
         .enumerate()
-        .map(|(i, r)| parse_readback(&cx, &format!("readback[{i}]"), r, protocol))
+        .map(|(i, r)| {
+            parse_readback(&cx, &format!("readback[{i}]"), r, protocol).map(|mut r| {
+                r.command = with_address(r.command);
+                r
+            })
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let feedback_good = raw
         .feedback
@@ -507,6 +594,12 @@ pub fn parse_profile(file: &str, text: &str) -> Result<Profile, ProfileError> {
             }
         }
     }
+    if raw.feedback.host_confirmed && (feedback_good.is_empty() || feedback_bad.is_empty()) {
+        return Err(cx.err(
+            "feedback.host_confirmed",
+            "is true but good or bad has no command: the host cannot sound a tone it has no command for",
+        ));
+    }
     if raw.sources.documented.is_empty() && raw.sources.assumed.is_empty() {
         return Err(cx.err("sources", "say which fields come from vendor documentation (documented) and which are assumptions (assumed)"));
     }
@@ -529,6 +622,8 @@ pub fn parse_profile(file: &str, text: &str) -> Result<Profile, ProfileError> {
         readback,
         feedback_good,
         feedback_bad,
+        host_confirmed: raw.feedback.host_confirmed,
+        menu_address: raw.menu_address,
         sources: Sources {
             documented: raw.sources.documented,
             assumed: raw.sources.assumed,
@@ -646,7 +741,16 @@ fn parse_command(
                 "write the opcode then the data in hex, e.g. \"E6 00\"",
             ));
         };
-        let packet = Packet::host(op, data);
+        let mut packet = Packet::host(op, data);
+        if c.permanent == Some(true) {
+            if op != crate::ssi::opcode::PARAM_SEND {
+                return Err(cx.err(
+                    format!("{field}.permanent"),
+                    "only PARAM_SEND (C6) changes can be permanent",
+                ));
+            }
+            packet.status |= crate::ssi::STATUS_PERMANENT;
+        }
         packet
             .encode()
             .map_err(|e| cx.err(format!("{field}.ssi"), e.to_string()))?;
@@ -675,10 +779,17 @@ fn parse_command(
             "raw commands have no reply to check; use expect = \"nothing\"",
         ));
     }
+    if c.permanent.is_some() && !matches!(kind, CommandKind::Ssi(_)) {
+        return Err(cx.err(
+            format!("{field}.permanent"),
+            "only SSI PARAM_SEND commands take permanent; Honeywell menu commands end in . (non-volatile) or ! (volatile)",
+        ));
+    }
     Ok(DeviceCommand {
         what: c.what.clone(),
         kind,
         expect,
+        address: None,
     })
 }
 
@@ -694,6 +805,7 @@ fn parse_readback(
         ssi: r.ssi.clone(),
         raw: None,
         expect: Some("ack".to_string()),
+        permanent: None,
     };
     let command = parse_command(cx, field, &cmd, protocol, Storage::Flash)?;
     let expect = match protocol {

@@ -75,6 +75,11 @@ pub struct SessionConfig {
     pub reconnect_poll: Duration,
     /// How long one read waits; bounds shutdown and idle-flush latency.
     pub read_timeout: Duration,
+    /// Send the profile's init commands each time the port opens (first time and after every
+    /// replug), so a scanner that lost volatile settings at a power cycle gets them back. The
+    /// answers arrive as [`ScanEvent::DeviceReply`]; `custody scanner configure` remains the
+    /// way to check them.
+    pub reinit_on_connect: bool,
 }
 
 impl SessionConfig {
@@ -85,6 +90,7 @@ impl SessionConfig {
             debounce: Duration::from_millis(800),
             reconnect_poll: Duration::from_millis(250),
             read_timeout: Duration::from_millis(20),
+            reinit_on_connect: false,
         }
     }
 }
@@ -308,7 +314,16 @@ impl Reader {
             &self.config.profile.line,
             self.config.read_timeout,
         ) {
-            Ok(port) => {
+            Ok(mut port) => {
+                if self.config.reinit_on_connect {
+                    for cmd in &self.config.profile.init {
+                        if let crate::profile::CommandKind::Menu(m, _) = &cmd.kind {
+                            self.decoder.expect_menu_reply(&m.tag);
+                        }
+                        // A failed write shows up as a read error (disconnect) next.
+                        let _ = port.write_all(&cmd.bytes());
+                    }
+                }
                 self.port = Some(port);
                 self.waiting_reported = false;
                 let path = self.config.path.clone();

@@ -104,6 +104,39 @@ impl PtySimulator {
         }
     }
 
+    /// Waits up to `timeout` for bytes the host wrote to the scanner and reads them; `Ok(0)`
+    /// when none came in time.
+    pub fn read_host(&mut self, buf: &mut [u8], timeout: std::time::Duration) -> io::Result<usize> {
+        use std::io::Read;
+        use std::os::fd::AsRawFd;
+        let Some(m) = &mut self.master else {
+            return Err(io::Error::new(
+                io::ErrorKind::NotConnected,
+                "the simulated scanner is unplugged",
+            ));
+        };
+        let mut pfd = libc::pollfd {
+            fd: m.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = libc::c_int::try_from(timeout.as_millis()).unwrap_or(libc::c_int::MAX);
+        // SAFETY: one pollfd that lives across the call.
+        let rc = unsafe { libc::poll(&mut pfd, 1, ms) };
+        if rc < 0 {
+            let e = io::Error::last_os_error();
+            return if e.kind() == io::ErrorKind::Interrupted {
+                Ok(0)
+            } else {
+                Err(e)
+            };
+        }
+        if rc == 0 || pfd.revents & libc::POLLIN == 0 {
+            return Ok(0);
+        }
+        m.read(buf)
+    }
+
     /// A second handle on the scanner side, to read what the host sent (commands, beeps).
     pub fn host_output(&self) -> io::Result<File> {
         match &self.master {

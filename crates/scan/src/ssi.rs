@@ -136,6 +136,16 @@ pub fn ack() -> Vec<u8> {
     Packet::host(opcode::ACK, &[]).encode().unwrap_or_default()
 }
 
+/// NAK cause: the packet was damaged; send it again.
+pub const NAK_RESEND: u8 = 0x01;
+
+/// Host CMD_NAK asking the scanner to resend its last packet.
+pub fn nak_resend() -> Vec<u8> {
+    Packet::host(opcode::NAK, &[NAK_RESEND])
+        .encode()
+        .unwrap_or_default()
+}
+
 /// BEEP with one of the scanner's beep codes (0x00 = one short high beep).
 pub fn beep(code: u8) -> Vec<u8> {
     Packet::host(opcode::BEEP, &[code])

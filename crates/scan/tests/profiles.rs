@@ -62,10 +62,111 @@ fn vendor_ids_are_the_documented_ones() {
     }
 }
 
+fn all_bytes(cmds: &[profile::DeviceCommand]) -> Vec<u8> {
+    cmds.iter().flat_map(|c| c.bytes()).collect()
+}
+
 #[test]
-fn honeywell_feedback_is_syn_bel_cr() {
-    let p = profile::builtin_profile("honeywell-xenon-1950g").unwrap();
-    assert_eq!(p.feedback_good[0].bytes(), vec![0x16, 0x07, 0x0D]);
+fn honeywell_profiles_ask_for_the_aim_id_and_answer_in_host_ack_mode() {
+    for name in [
+        "honeywell-xenon-1950g",
+        "honeywell-xenon-1952g",
+        "honeywell-granit-1911i",
+        "honeywell-granit-1981i",
+        "honeywell-voyager-1450g",
+    ] {
+        let p = profile::builtin_profile(name).unwrap();
+        let init = all_bytes(&p.init);
+        // The manuals: "To add AIM I.D., scan 5, C, 8, 1" (5C80 is the one-letter Code ID).
+        let text = String::from_utf8_lossy(&init).into_owned();
+        assert!(text.contains("PREBK2995C81."), "{name}: {text}");
+        assert!(!text.contains("5C80"), "{name}: {text}");
+        assert!(text.contains("HSTACK1."), "{name}: {text}");
+        // Host ACK responses: <ESC>7, good, <ESC>8, error; the comma is required.
+        assert_eq!(all_bytes(&p.feedback_good), b"\x1b7,", "{name}");
+        assert_eq!(all_bytes(&p.feedback_bad), b"\x1b8,", "{name}");
+        assert_eq!(
+            p.feedback_capability(),
+            profile::FeedbackCapability::HostConfirmed,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn cordless_honeywell_commands_go_to_the_linked_scanner_not_the_base() {
+    for name in [
+        "honeywell-xenon-1952g",
+        "honeywell-granit-1911i",
+        "honeywell-granit-1981i",
+    ] {
+        let p = profile::builtin_profile(name).unwrap();
+        for cmd in p.init.iter().chain(p.readback.iter().map(|r| &r.command)) {
+            assert!(
+                cmd.bytes().starts_with(b"\x16M\r:*:"),
+                "{name}: {:?}",
+                String::from_utf8_lossy(&cmd.bytes())
+            );
+        }
+    }
+    let corded = profile::builtin_profile("honeywell-xenon-1950g").unwrap();
+    assert!(corded.init[0].bytes().starts_with(b"\x16M\rPRE"));
+}
+
+#[test]
+fn zebra_profiles_set_packeted_decode_data_permanently_and_beep_only_when_told() {
+    for name in ["zebra-ds2208", "zebra-ds3678", "zebra-ds8178"] {
+        let p = profile::builtin_profile(name).unwrap();
+        // Len 7 (all but the checksum), PARAM_SEND, host, status 08 (permanent), beep FF,
+        // param EE = 1; checksum 0x10000 - 0x2C7 = FD39.
+        let packeted = p.init[0].bytes();
+        assert_eq!(
+            packeted,
+            [0x07, 0xC6, 0x04, 0x08, 0xFF, 0xEE, 0x01, 0xFD, 0x39],
+            "{name}"
+        );
+        let beep_off = p.init[1].bytes();
+        assert_eq!(
+            beep_off,
+            [0x07, 0xC6, 0x04, 0x08, 0xFF, 0x38, 0x00, 0xFD, 0xF0],
+            "{name}"
+        );
+        assert_eq!(
+            p.feedback_good[0].bytes()[1..5],
+            [0xE6, 0x04, 0x00, 0x00],
+            "{name}"
+        );
+        assert_eq!(
+            p.feedback_bad[0].bytes()[1..5],
+            [0xE6, 0x04, 0x00, 0x19],
+            "{name}"
+        );
+        assert_eq!(
+            p.feedback_capability(),
+            profile::FeedbackCapability::HostConfirmed
+        );
+    }
+}
+
+#[test]
+fn scanners_that_cannot_wait_for_the_commit_say_so_plainly() {
+    for name in [
+        "datalogic-gryphon-gd4500",
+        "datalogic-quickscan-qd2500",
+        "generic-cdc",
+    ] {
+        let p = profile::builtin_profile(name).unwrap();
+        assert_eq!(
+            p.feedback_capability().text(),
+            "this scanner beeps on read; the screen confirms the record",
+            "{name}"
+        );
+        assert!(!p.feedback_capability().keeps_the_promise());
+    }
+    assert_eq!(
+        profile::keyboard_wedge_capability().text(),
+        "this scanner beeps on read; the screen confirms the record"
+    );
 }
 
 #[test]

@@ -152,7 +152,7 @@ fn the_scanner_beeps_only_after_the_caller_acknowledges_and_a_double_read_is_rep
 
     session.acknowledge(scan.id, Outcome::Accepted).unwrap();
     let beep = rx.recv_timeout(Duration::from_secs(5)).unwrap();
-    assert_eq!(beep, vec![0x16, 0x07, 0x0D]); // SYN BEL CR
+    assert_eq!(beep, b"\x1b7,".to_vec()); // Host ACK: <ESC>7, = good-read tone
 
     // A second acknowledgement of the same scan is refused and reported.
     session.acknowledge(scan.id, Outcome::Refused).unwrap();
@@ -166,44 +166,25 @@ fn the_scanner_beeps_only_after_the_caller_acknowledges_and_a_double_read_is_rep
 #[test]
 fn configure_reports_each_command_with_the_scanners_answer() {
     use custody_scan::configure::{configure, StepOutcome};
+    use custody_scan::emulate::Emulator;
+    use custody_scan::fake::HoneywellFake;
     let link = link_path("configure");
-    let mut sim = PtySimulator::create(Some(&link)).unwrap();
-    let mut from_host = sim.host_output().unwrap();
-    let profile = profile::builtin_profile("honeywell-xenon-1950g").unwrap();
-    // A fake Honeywell: ACKs every command, says ENQ to SUFCA2, answers queries with a value.
-    let fake = std::thread::spawn(move || {
-        let mut pending = Vec::new();
-        let mut buf = [0u8; 256];
-        let mut answered = 0;
-        while answered
-            < profile::builtin_profile("honeywell-xenon-1950g")
-                .unwrap()
-                .init
-                .len()
-                + 3
-        {
-            let Ok(n) = from_host.read(&mut buf) else {
-                break;
-            };
-            pending.extend_from_slice(&buf[..n]);
-            while let Some(end) = pending.iter().position(|b| *b == b'.' || *b == b'!') {
-                let msg: Vec<u8> = pending.drain(..=end).collect();
-                let body = String::from_utf8_lossy(&msg[3..msg.len() - 1]).to_string();
-                let reply = match body.as_str() {
-                    "SUFCA2" => format!("{body}\x05."),
-                    "TRMUSB?" => "TRMUSB130\x06.".to_string(),
-                    "SUFBK2?" => "SUFBK2990D0A\x06.".to_string(),
-                    "REVINF" => "REVINF Xenon 1950g firmware BF000123\x06.".to_string(),
-                    _ => format!("{body}\x06."),
-                };
-                sim.write(reply.as_bytes()).unwrap();
-                answered += 1;
-            }
-        }
-        sim
-    });
-    let report = configure(&link, &profile, Duration::from_secs(2)).unwrap();
-    let _sim = fake.join().unwrap();
+    let emu = Emulator::start(
+        Box::new(HoneywellFake::new(None, Duration::from_secs(10))),
+        Some(&link),
+    )
+    .unwrap();
+    // The profile plus a tag this scanner does not know (ENQ) and a value it refuses (NAK).
+    let text = profile::BUILTIN
+        .iter()
+        .find(|(n, _)| *n == "honeywell-xenon-1950g")
+        .unwrap()
+        .1
+        .to_string()
+        + "\n[[init]]\nwhat = \"Unknown tag\"\nmenu = \"ZZZZZZ1\"\nexpect = \"ack\"\n"
+        + "\n[[init]]\nwhat = \"USB mode 999\"\nmenu = \"TRMUSB999\"\nexpect = \"ack\"\n";
+    let profile = profile::parse_profile("honeywell-xenon-1950g.toml", &text).unwrap();
+    let report = configure(emu.host_path(), &profile, Duration::from_secs(2)).unwrap();
     let outcomes: Vec<(&str, &StepOutcome)> = report
         .steps
         .iter()
@@ -213,19 +194,21 @@ fn configure_reports_each_command_with_the_scanners_answer() {
         report.steps.len(),
         profile.init.len() + profile.readback.len()
     );
-    assert_eq!(outcomes[1], ("Clear all suffixes", &StepOutcome::Unknown));
+    let n = profile.init.len();
+    assert_eq!(outcomes[n - 2], ("Unknown tag", &StepOutcome::Unknown));
+    assert_eq!(outcomes[n - 1], ("USB mode 999", &StepOutcome::BadValue));
     assert!(
         report
             .steps
             .iter()
             .enumerate()
-            .all(|(i, s)| i == 1 || s.outcome == StepOutcome::Ok),
+            .all(|(i, s)| i == n - 2 || i == n - 1 || s.outcome == StepOutcome::Ok),
         "{outcomes:?}"
     );
     assert!(!report.all_ok());
     assert_eq!(
         report.revision.as_deref(),
-        Some("REVINF Xenon 1950g firmware BF000123")
+        Some("REVINF Product Name: fake per user guide")
     );
 }
 

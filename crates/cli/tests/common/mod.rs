@@ -6,21 +6,29 @@ use std::process::{Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_custody");
 
-/// Runs `custody --db DB ARGS` with the acting PIN (and witness PINs) in the environment.
+/// Runs `custody --db DB ARGS` with the acting PIN in the environment; witnesses' PINs are
+/// typed on standard input when the command asks for them.
 pub fn run(db: &Path, args: &[&str], pin: &str, witness_pins: Option<&str>) -> Output {
     let mut c = Command::new(BIN);
     c.arg("--db")
         .arg(db)
         .args(args)
         .env("CUSTODY_PIN", pin)
-        .env("CUSTODY_NEW_PIN", "5555")
+        .env("CUSTODY_NEW_PIN", "375298")
         .env_remove("CUSTODY_AS")
-        .env_remove("CUSTODY_WITNESS_PINS")
-        .stdin(Stdio::null());
-    if let Some(p) = witness_pins {
-        c.env("CUSTODY_WITNESS_PINS", p);
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().expect("the custody binary runs");
+    // Witnesses type their PINs when asked, one line each (comma-separated here).
+    let lines: String = witness_pins
+        .map(|p| p.split(',').map(|pin| format!("{pin}\n")).collect())
+        .unwrap_or_default();
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write;
+        let _ = stdin.write_all(lines.as_bytes());
     }
-    c.output().expect("the custody binary runs")
+    child.wait_with_output().expect("the custody binary runs")
 }
 
 /// Standard output and standard error together.
@@ -64,8 +72,8 @@ impl Site {
     }
 }
 
-/// A depot with an administrator (ADM/1111), an officer (OFF/5555), two inspectors
-/// (INS/5555, WIT/5555), two vaults and a Zastava M70 rifle in Vault A per serial.
+/// A depot with an administrator (ADM/731904), an officer (OFF/375298), two inspectors
+/// (INS/375298, WIT/375298), two vaults and a Zastava M70 rifle in Vault A per serial.
 pub fn depot(name: &str, serials: Vec<String>) -> Site {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("site.db");
@@ -80,7 +88,7 @@ pub fn depot(name: &str, serials: Vec<String>) -> Site {
             "--admin-badge",
             "ADM",
         ],
-        "1111",
+        "731904",
         None,
     ));
     for (person, badge, role) in [
@@ -93,7 +101,7 @@ pub fn depot(name: &str, serials: Vec<String>) -> Site {
             &[
                 "--as", "ADM", "user", "add", "--name", person, "--badge", badge, "--role", role,
             ],
-            "1111",
+            "731904",
             None,
         ));
     }
@@ -101,7 +109,7 @@ pub fn depot(name: &str, serials: Vec<String>) -> Site {
         ok(run(
             &db,
             &["--as", "OFF", "location", "add", "--name", vault],
-            "5555",
+            "375298",
             None,
         ));
     }
@@ -126,7 +134,7 @@ pub fn depot(name: &str, serials: Vec<String>) -> Site {
                     "--location",
                     "Vault A",
                 ],
-                "5555",
+                "375298",
                 None,
             ));
             word_after(&out, "Registered weapon ")

@@ -43,29 +43,33 @@ pub fn site() -> Site {
         &dir.path().join("site.db"),
         "Test Depot",
         person("Ana Admin", "ADM", Role::Administrator),
-        "1111",
+        "731904",
     )
     .unwrap();
     ledger
-        .register_person(&admin, person("Oleg Officer", "OFF", Role::Officer), "2222")
+        .register_person(
+            &admin,
+            person("Oleg Officer", "OFF", Role::Officer),
+            "642087",
+        )
         .unwrap();
     ledger
         .register_person(
             &admin,
             person("Cora Custodian", "CUS", Role::Custodian),
-            "3333",
+            "553719",
         )
         .unwrap();
     ledger
         .register_person(
             &admin,
             person("Ivo Inspector", "INS", Role::Inspector),
-            "4444",
+            "464102",
         )
         .unwrap();
-    let officer = ledger.authenticate("OFF", "2222").unwrap();
-    let custodian = ledger.authenticate("CUS", "3333").unwrap();
-    let inspector = ledger.authenticate("INS", "4444").unwrap();
+    let officer = ledger.authenticate("OFF", "642087").unwrap();
+    let custodian = ledger.authenticate("CUS", "553719").unwrap();
+    let inspector = ledger.authenticate("INS", "464102").unwrap();
     for name in ["Vault A", "Vault B"] {
         ledger
             .register_location(

@@ -12,6 +12,7 @@ use crate::{AppWindow, DocumentRow, DocumentsState, Msg, PrintingState, Settings
 use custody_codes::render::{render_sheet_pdf, render_zpl, LabelSpec, SheetLayout};
 use custody_codes::LabelCode;
 use custody_core::documents::DocumentKind;
+use custody_core::CustodyError;
 use custody_docs::Language;
 use custody_issue::{Format, IssueError, IssueOptions, Issued};
 use slint::ComponentHandle;
@@ -48,11 +49,13 @@ fn language_name(key: &str) -> &'static str {
         .unwrap_or("English")
 }
 
-/// Makes sure documents can be written to `folder` before anything is sealed and logged.
+/// Makes sure documents can be written to `folder` before anything is sealed and logged. The
+/// probe is a fresh file (create-new, no-follow): a link planted on a stick is never written.
 fn check_folder(folder: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(folder)?;
-    let probe = folder.join(".custody-write-test");
-    std::fs::write(&probe, b"ok")?;
+    let probe = folder.join(format!(".custody-write-test-{}", std::process::id()));
+    let _ = std::fs::remove_file(&probe);
+    drop(custody_core::files::create_new_private(&probe)?);
     std::fs::remove_file(&probe)
 }
 
@@ -164,7 +167,7 @@ impl Kiosk {
                 }
             },
             DocumentTarget::History(item) => {
-                custody_issue::history(&mut self.ledger, item, &options)
+                custody_issue::history(&mut self.ledger, &actor, item, &options)
             }
         };
         let doc = match issued {
@@ -238,6 +241,12 @@ impl Kiosk {
     pub fn printing_save(&mut self, app: &AppWindow) {
         self.touch();
         let st = app.global::<PrintingState>();
+        // What this PC prints with, and where it writes, is an administrator's decision.
+        if let Err(e) = self.require_pc_administrator() {
+            st.set_message_good(false);
+            st.set_message(self.report(app, &e));
+            return;
+        }
         let dpi = match st.get_label_dpi().trim().parse::<u32>() {
             Ok(d @ (203 | 300 | 600)) => d,
             _ => {
@@ -263,6 +272,17 @@ impl Kiosk {
         app.global::<DocumentsState>().set_folder("".into());
         self.refresh_printing(app);
         say!(st, saved);
+    }
+
+    /// Only a signed-in administrator changes what this PC prints with and writes to.
+    fn require_pc_administrator(&self) -> Result<(), CustodyError> {
+        match &self.actor {
+            Some(a) => a.require(
+                "change this PC's printers and folders",
+                &[custody_core::Role::Administrator],
+            ),
+            None => Err(CustodyError::ReceiverNotAuthenticated),
+        }
     }
 
     /// Writes this PC's settings beside the ledger.

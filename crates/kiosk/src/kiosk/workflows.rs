@@ -844,7 +844,7 @@ impl Kiosk {
         code: Option<String>,
         missing: &str,
         extension: &str,
-        signed: fn(&mut custody_core::Ledger, &Actor, &str) -> custody_core::Result<Vec<u8>>,
+        signed: impl FnOnce(&mut custody_core::Ledger, &Actor, &str) -> custody_core::Result<Vec<u8>>,
     ) -> Result<std::path::PathBuf, Msg> {
         self.touch();
         let actor = self.signed_in(app).ok_or_else(|| msg("enter-badge"))?;
@@ -869,16 +869,47 @@ impl Kiosk {
         if path.is_empty() {
             return Err(msg(missing));
         }
-        std::fs::read(path).map_err(|e| msg2("read-failed", path, e))
+        custody_core::files::read_limited(
+            std::path::Path::new(path),
+            custody_core::bundle::MAX_BUNDLE_BYTES as u64,
+        )
+        .map_err(|e| msg2("read-failed", path, e))
+    }
+
+    /// The site a bundle is addressed to: the one typed, or the only trusted site.
+    fn export_recipient(&self, app: &AppWindow) -> Result<String, Msg> {
+        let typed = app
+            .global::<HandoverState>()
+            .get_recipient()
+            .trim()
+            .to_string();
+        if !typed.is_empty() {
+            return Ok(typed);
+        }
+        let trusted = self
+            .ledger
+            .trusted_keys()
+            .map_err(|e| self.report(app, &e))?;
+        match trusted.as_slice() {
+            [only] => Ok(only.key_id.clone()),
+            [] => Err(msg("trust-needed")),
+            _ => Err(msg("name-recipient")),
+        }
     }
 
     /// Sending side: the signed bundle onto the stick that travels with the items.
     pub fn handover_export(&mut self, app: &AppWindow) -> Option<std::path::PathBuf> {
         let code = self.flows.outgoing.clone();
-        let written =
+        // A handover must be dispatched before it matters where its bundle goes.
+        let recipient = match code {
+            Some(_) => self.export_recipient(app),
+            None => Ok(String::new()),
+        };
+        let written = recipient.and_then(|recipient| {
             self.write_handover_file(app, code, "nothing-dispatched", "custody", |l, a, c| {
-                l.handover_export(a, c)
-            });
+                l.handover_export(a, c, &recipient)
+            })
+        });
         let path = written.as_ref().ok().cloned();
         say!(
             app.global::<HandoverState>(),

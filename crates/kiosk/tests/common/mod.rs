@@ -93,6 +93,48 @@ pub fn trust(site: &Depot, other: &Depot, name: &str) {
     let key = other.kiosk.borrow().ledger().public_key_hex().unwrap();
     let path = site.kiosk.borrow().ledger().path().to_path_buf();
     let mut admin_session = Ledger::open(&path).unwrap();
-    let admin = admin_session.authenticate("ADM1", "1111").unwrap();
+    let admin = admin_session.authenticate("ADM1", "731904").unwrap();
     admin_session.trust_key(&admin, &key, name).unwrap();
+}
+
+/// A USB thermal label printer as the kiosk sees one: a character device (a pseudo-terminal
+/// stands in for /dev/usb/lp0). `printed` returns the first whole ZPL label it received.
+pub struct FakeLabelPrinter {
+    _device: custody_scan::sim::PtySimulator,
+    pub path: std::path::PathBuf,
+    received: std::sync::mpsc::Receiver<String>,
+}
+
+impl FakeLabelPrinter {
+    pub fn new() -> FakeLabelPrinter {
+        let device = custody_scan::sim::PtySimulator::create(None).unwrap();
+        let mut out = device.host_output().unwrap();
+        let (tx, received) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::Read;
+            let mut all = Vec::new();
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = out.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                all.extend_from_slice(&buf[..n]);
+                if all.windows(3).any(|w| w == b"^XZ") {
+                    let _ = tx.send(String::from_utf8_lossy(&all).into_owned());
+                    break;
+                }
+            }
+        });
+        FakeLabelPrinter {
+            path: device.device().to_path_buf(),
+            _device: device,
+            received,
+        }
+    }
+
+    pub fn printed(&self) -> String {
+        self.received
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("a label reached the printer device")
+    }
 }

@@ -45,21 +45,21 @@ pub fn site(name: &str, weapons: &[(&str, WeaponType)]) -> Site {
         &dir.path().join("site.db"),
         name,
         person("Ana Admin", "ADM", Role::Administrator),
-        "1111",
+        "482913",
     )
     .unwrap();
     for (n, b, r, pin) in [
-        ("Oleg Officer", "OFF", Role::Officer, "2222"),
-        ("Ivo Inspector", "INS", Role::Inspector, "4444"),
-        ("Vesna Witness", "WIT", Role::Inspector, "6666"),
+        ("Oleg Officer", "OFF", Role::Officer, "593024"),
+        ("Ivo Inspector", "INS", Role::Inspector, "704135"),
+        ("Vesna Witness", "WIT", Role::Inspector, "815246"),
     ] {
         ledger
             .register_person(&admin, person(n, b, r), pin)
             .unwrap();
     }
-    let officer = ledger.authenticate("OFF", "2222").unwrap();
-    let inspector = ledger.authenticate("INS", "4444").unwrap();
-    let witness = ledger.authenticate("WIT", "6666").unwrap();
+    let officer = ledger.authenticate("OFF", "593024").unwrap();
+    let inspector = ledger.authenticate("INS", "704135").unwrap();
+    let witness = ledger.authenticate("WIT", "815246").unwrap();
     ledger
         .register_location(
             &officer,
@@ -136,9 +136,14 @@ pub fn hand_over(a: &mut Site, b: &mut Site, codes: &[String]) -> String {
         .ledger
         .handover_dispatch(&a.officer, &details, codes)
         .unwrap();
-    let bundle = a.ledger.handover_export(&a.officer, &h.code).unwrap();
     let a_key = a.ledger.public_key_hex().unwrap();
+    let b_key = b.ledger.public_key_hex().unwrap();
     b.ledger.trust_key(&b.admin, &a_key, "Depot A").unwrap();
+    a.ledger.trust_key(&a.admin, &b_key, "Depot B").unwrap();
+    let bundle = a
+        .ledger
+        .handover_export(&a.officer, &h.code, "Depot B")
+        .unwrap();
     b.ledger.handover_import(&b.officer, &bundle).unwrap();
     b.ledger
         .handover_receive(&b.officer, &h.code, codes)
@@ -147,8 +152,6 @@ pub fn hand_over(a: &mut Site, b: &mut Site, codes: &[String]) -> String {
         .handover_accept(&b.officer, Some(&b.inspector), &h.code, Some("Vault A"))
         .unwrap();
     let receipt = b.ledger.handover_receipt(&b.officer, &h.code).unwrap();
-    let b_key = b.ledger.public_key_hex().unwrap();
-    a.ledger.trust_key(&a.admin, &b_key, "Depot B").unwrap();
     a.ledger
         .handover_import_receipt(&a.officer, &receipt)
         .unwrap();
