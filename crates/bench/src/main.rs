@@ -2,7 +2,7 @@
 //! the same data. One JSON line per figure on stdout; progress on stderr.
 //!
 //! Usage: `cargo run --release -p custody-bench -- <suite>...` where a suite is one of
-//! `ledger`, `scan`, `codes`, `docs`, `workflows`, `kiosk`, `registry`, `security`, `all`.
+//! `ledger`, `scan`, `codes`, `docs`, `workflows`, `kiosk`, `security`, `registry`, `all`.
 
 mod codes;
 mod docs;
@@ -31,8 +31,8 @@ const SUITES: &[Suite] = &[
     }),
     ("workflows", workflows::run),
     ("kiosk", kiosk::run),
-    ("registry", registry::run),
     ("security", security::run),
+    ("registry", registry::run),
 ];
 
 fn main() -> ExitCode {

@@ -8,6 +8,7 @@ mod cmd_ledger;
 mod cmd_report;
 mod cmd_scan;
 mod cmd_scanner;
+mod cmd_site;
 mod cmd_sync;
 mod cmd_verify_document;
 mod cmd_workflows;
@@ -80,6 +81,12 @@ enum Command {
     Checkpoint(cmd_ledger::CheckpointArgs),
     /// Recover administrator access with the site key file when no administrator can sign in
     BreakGlass(cmd_ledger::BreakGlassArgs),
+    /// Write a verified backup of the ledger while it is in use (SQLite online backup)
+    Backup(cmd_site::BackupArgs),
+    /// Put a verified backup in place (the ledger there is kept aside, never overwritten)
+    Restore(cmd_site::RestoreArgs),
+    /// Check what this site needs and say what is wrong
+    Doctor(cmd_site::DoctorArgs),
     /// Export events or items (JSON lines, CSV)
     #[command(subcommand)]
     Export(cmd_ledger::ExportCommand),
@@ -142,6 +149,9 @@ fn main() -> ExitCode {
         Command::Rebuild => cmd_ledger::rebuild(&ctx),
         Command::Checkpoint(args) => cmd_ledger::checkpoint(&ctx, args),
         Command::BreakGlass(args) => cmd_ledger::break_glass(&ctx, args),
+        Command::Backup(args) => cmd_site::backup(&ctx, args),
+        Command::Restore(args) => cmd_site::restore_cmd(&ctx, args),
+        Command::Doctor(args) => cmd_site::doctor(&ctx, args),
         Command::Export(cmd) => cmd_ledger::export(&ctx, cmd),
         Command::Stocktake(cmd) => cmd_workflows::stocktake(&ctx, cmd),
         Command::Destruction(cmd) => cmd_workflows::destruction(&ctx, cmd),

@@ -14,6 +14,7 @@ fn custody(db: &Path, args: &[&str]) -> Output {
         .arg(db)
         .args(args)
         .env_remove("CUSTODY_AS")
+        .env("CUSTODY_PIN", "731904")
         .stdin(Stdio::null())
         .output()
         .unwrap()
@@ -64,7 +65,7 @@ fn a_cosigned_checkpoint_is_stored_checked_and_a_truncation_below_it_fails_verif
             badge: "ADM".into(),
             roles: vec![Role::Administrator],
         },
-        "482913",
+        "731904",
     )
     .unwrap();
     let site = ledger.site_id().to_string();
@@ -135,6 +136,7 @@ fn a_cosigned_checkpoint_is_stored_checked_and_a_truncation_below_it_fails_verif
     conn.execute("DELETE FROM events WHERE seq >= ?1", [size - 1])
         .unwrap();
     drop(conn);
+    // Rebuilt as the intruder would, without signing in (which would itself add events).
     Ledger::open(&db).unwrap().rebuild().unwrap();
     let out = custody(&db, &["verify"]);
     assert!(out.status.success(), "{}", text(&out));

@@ -150,6 +150,8 @@ pub enum CustodyError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     File(String),
+    #[error("backup {path} refused: {why}")]
+    BackupRefused { path: String, why: String },
     #[error("PIN refused: {0}")]
     WeakPin(String),
     #[error("the site key file {path} belongs to another ledger (key {found}, this ledger's key is {expected}); put this site's own key back (from its key backup) before signing anything")]

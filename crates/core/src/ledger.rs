@@ -659,6 +659,18 @@ impl Ledger {
             .query_row("SELECT name FROM site", [], |r| r.get(0))?)
     }
 
+    /// The time column of the newest event (RFC 3339 UTC), if any.
+    pub fn last_event_time(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT time FROM events ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Sequence number and hash of the newest event.
     pub fn head(&self) -> Result<(i64, [u8; 32])> {
         let tx = self.conn.unchecked_transaction()?;

@@ -45,21 +45,21 @@ pub fn site(name: &str, weapons: &[(&str, WeaponType)]) -> Site {
         &dir.path().join("site.db"),
         name,
         person("Ana Admin", "ADM", Role::Administrator),
-        "482913",
+        "731904",
     )
     .unwrap();
     for (n, b, r, pin) in [
-        ("Oleg Officer", "OFF", Role::Officer, "593024"),
-        ("Ivo Inspector", "INS", Role::Inspector, "704135"),
-        ("Vesna Witness", "WIT", Role::Inspector, "815246"),
+        ("Oleg Officer", "OFF", Role::Officer, "642087"),
+        ("Ivo Inspector", "INS", Role::Inspector, "464102"),
+        ("Vesna Witness", "WIT", Role::Inspector, "286451"),
     ] {
         ledger
             .register_person(&admin, person(n, b, r), pin)
             .unwrap();
     }
-    let officer = ledger.authenticate("OFF", "593024").unwrap();
-    let inspector = ledger.authenticate("INS", "704135").unwrap();
-    let witness = ledger.authenticate("WIT", "815246").unwrap();
+    let officer = ledger.authenticate("OFF", "642087").unwrap();
+    let inspector = ledger.authenticate("INS", "464102").unwrap();
+    let witness = ledger.authenticate("WIT", "286451").unwrap();
     ledger
         .register_location(
             &officer,
@@ -136,14 +136,15 @@ pub fn hand_over(a: &mut Site, b: &mut Site, codes: &[String]) -> String {
         .ledger
         .handover_dispatch(&a.officer, &details, codes)
         .unwrap();
-    let a_key = a.ledger.public_key_hex().unwrap();
+    // A bundle is addressed to one trusted site.
     let b_key = b.ledger.public_key_hex().unwrap();
-    b.ledger.trust_key(&b.admin, &a_key, "Depot A").unwrap();
     a.ledger.trust_key(&a.admin, &b_key, "Depot B").unwrap();
     let bundle = a
         .ledger
         .handover_export(&a.officer, &h.code, "Depot B")
         .unwrap();
+    let a_key = a.ledger.public_key_hex().unwrap();
+    b.ledger.trust_key(&b.admin, &a_key, "Depot A").unwrap();
     b.ledger.handover_import(&b.officer, &bundle).unwrap();
     b.ledger
         .handover_receive(&b.officer, &h.code, codes)
