@@ -233,6 +233,7 @@ pub fn check_segment(
     let first = segment.events.first().ok_or(SegmentError::Empty)?;
     let last = segment.events.last().ok_or(SegmentError::Empty)?;
     let mut scratch = Vec::with_capacity(512);
+    let site_key_id = key_id(site_key);
     let mut running = first.prev_hash;
     if first.seq < 1 {
         return Err(SegmentError::BadEvent {
@@ -273,6 +274,7 @@ pub fn check_segment(
                     head_hash,
                     time,
                     signature,
+                    key_id,
                     ..
                 }) => {
                     if covered_seq != e.seq - 1
@@ -284,6 +286,11 @@ pub fn check_segment(
                     let note = checkpoint_note(&site_id, covered_seq, &head_hash, &time);
                     if !verify_signature(site_key, note.as_bytes(), &signature) {
                         return Err(SegmentError::BadSignature { seq: e.seq });
+                    }
+                    if key_id != site_key_id || time != e.time || e.actor.is_some() {
+                        return Err(bad(
+                            "checkpoint must carry the site key's id and its own row's time, and no actor",
+                        ));
                     }
                 }
                 _ => return Err(bad("checkpoint payload is not a checkpoint")),

@@ -27,6 +27,16 @@ fn uuid_like(a: u64, b: u64) -> String {
     )
 }
 
+/// The time of event `seq` (early 2026, a few thousand events a day).
+fn time_for(seq: i64) -> String {
+    format!(
+        "2026-{:02}-{:02}T08:00:00.{:06}Z",
+        1 + (seq / 100_000) % 12,
+        1 + (seq / 4000) % 28,
+        seq % 1_000_000
+    )
+}
+
 impl SynthSite {
     /// A site whose seed is `n`: `site.init`, then weapons until `events` events, then a
     /// checkpoint. Serials are `SYN-<n>-<i>` unless `serial` overrides them.
@@ -90,12 +100,7 @@ impl SynthSite {
         let (kind, payload) = body.to_columns();
         let (seq, prev) = self.head();
         let seq = seq + 1;
-        let time = format!(
-            "2026-{:02}-{:02}T08:00:00.{:06}Z",
-            1 + (seq / 100_000) % 12,
-            1 + (seq / 4000) % 28,
-            seq % 1_000_000
-        );
+        let time = time_for(seq);
         let mut e = StoredEvent {
             seq,
             id: uuid_like(0x0190_1111_0000_0000 | seq as u64, seq as u64),
@@ -130,7 +135,7 @@ impl SynthSite {
     pub fn checkpoint(&mut self) {
         let (covered, head) = self.head();
         let head_hash = hex::encode(head);
-        let time = "2026-06-01T00:00:00.000000Z".to_string();
+        let time = time_for(covered + 1);
         let note = checkpoint_note(&self.site_id, covered, &head_hash, &time);
         let signature = hex::encode(self.key.sign(note.as_bytes()));
         self.push(EventBody::Checkpoint {
