@@ -2,6 +2,8 @@
 # The whole test suite, from nothing: system packages, formatting, lints, then every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# One-shot builds: incremental caches only cost disk (about 9 GB for this workspace).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 bash scripts/install-test-deps.sh
 # A throwaway PostgreSQL for the registry tests (CUSTODY_REGISTRY_TEST_DATABASE_URL), stopped on exit.
 eval "$(bash scripts/pg-test-cluster.sh start)"
