@@ -1004,7 +1004,7 @@ fn words(label: Label) -> [&'static str; 8] {
             "not yet received",
             "još nije primljeno",
             "ende e pa pranuar",
-            "сè уште не е примено",
+            "сѐ уште не е примено",
             "încă neprimit",
             "još nije primljeno",
             "još nije primljeno",

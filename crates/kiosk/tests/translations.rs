@@ -657,3 +657,23 @@ fn placeholders_compare_by_argument_not_by_spelling() {
         "Ljubljana NJEGOŠ Džep USB"
     );
 }
+
+/// Macedonian writes «сѐ» ("all, everything") with U+0450, never the Latin «è» (U+00E8): a
+/// Latin letter inside a Cyrillic word breaks search and looks wrong in print.
+#[test]
+fn no_macedonian_word_mixes_a_latin_letter_into_cyrillic() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../ui/translations/mk/LC_MESSAGES/custody-kiosk.po"
+    );
+    let text = std::fs::read_to_string(path).unwrap();
+    for line in text.lines().filter(|l| l.starts_with("msgstr")) {
+        for word in line.split(|c: char| !c.is_alphabetic()) {
+            let cyrillic = word.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c));
+            let latin = word
+                .chars()
+                .any(|c| c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c));
+            assert!(!(cyrillic && latin), "mixed scripts in «{word}»: {line}");
+        }
+    }
+}
