@@ -3,11 +3,13 @@
 //! half-written, and commits happen in batches so a crash loses at most the open batch.
 
 use crate::domain::WeaponRecord;
-use crate::error::{CustodyError, Result};
-use crate::ledger::{Actor, Ledger};
 use crate::domain::{manufacturer_key, serial_key};
+use crate::error::{CustodyError, Result};
 use crate::ledger::Writer;
-use crate::workflows::{append_weapon, append_weapon_checked, check_weapon, location_id_of, HANDLERS};
+use crate::ledger::{Actor, Ledger};
+use crate::workflows::{
+    append_weapon, append_weapon_checked, check_weapon, location_id_of, HANDLERS,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Read;
@@ -208,6 +210,9 @@ pub const MAX_IMPORT_BATCH: usize = 2000;
 /// 1,000): fewer, larger copies back into the database file. Restored when the import ends.
 const IMPORT_WAL_AUTOCHECKPOINT: u32 = 16_384;
 const DEFAULT_WAL_AUTOCHECKPOINT: u32 = 1_000;
+/// Page cache while a bulk import runs (negative: KiB), so the register's indexes stay in
+/// memory as they grow. Restored when the import ends.
+const IMPORT_CACHE_KIB: i64 = -65_536;
 
 /// A row that passed every check made before writing: its location resolved, its record and
 /// its text fields checked, and its serial new to the register and to the batch.
@@ -233,17 +238,16 @@ impl Ledger {
         mut progress: impl FnMut(ImportProgress),
     ) -> Result<ImportReport> {
         actor.require("import weapons", &HANDLERS)?;
-        self.conn.pragma_update(
-            None,
-            "wal_autocheckpoint",
-            IMPORT_WAL_AUTOCHECKPOINT,
-        )?;
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", IMPORT_WAL_AUTOCHECKPOINT)?;
+        self.conn
+            .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
         let result = self.import_batches(actor, &rows, batch, &mut progress);
-        let restored = self.conn.pragma_update(
-            None,
-            "wal_autocheckpoint",
-            DEFAULT_WAL_AUTOCHECKPOINT,
-        );
+        let restored = self
+            .conn
+            .pragma_update(None, "wal_autocheckpoint", DEFAULT_WAL_AUTOCHECKPOINT)
+            .and_then(|()| self.conn.pragma_update(None, "cache_size", cache));
         let report = result?;
         restored?;
         Ok(report)
@@ -261,14 +265,19 @@ impl Ledger {
         let mut processed = 0usize;
         for chunk in rows.chunks(batch.clamp(1, MAX_IMPORT_BATCH)) {
             let mut retry = false;
-            let fast = self.write(|w| match write_batch_checked(w, actor, chunk, &mut locations)? {
-                Some(done) => Ok(done),
-                None => {
-                    // `write` commits only on Ok: an error rolls the whole batch back.
-                    retry = true;
-                    Err(CustodyError::Invalid("batch written again row by row".into()))
-                }
-            });
+            let fast =
+                self.write(
+                    |w| match write_batch_checked(w, actor, chunk, &mut locations)? {
+                        Some(done) => Ok(done),
+                        None => {
+                            // `write` commits only on Ok: an error rolls the whole batch back.
+                            retry = true;
+                            Err(CustodyError::Invalid(
+                                "batch written again row by row".into(),
+                            ))
+                        }
+                    },
+                );
             let (imported, rejected) = match fast {
                 Ok(done) => done,
                 Err(_) if retry => self.write_batch_per_row(actor, chunk, &mut locations)?,

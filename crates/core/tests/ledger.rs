@@ -452,7 +452,8 @@ const V4_TABLES: &str = "ALTER TABLE items ADD COLUMN record TEXT NOT NULL DEFAU
     DROP TABLE stocktake_places;";
 
 /// What schema 3 and 4 added: a file from before it has none of these tables and columns.
-const V3_TABLES: &str = "ALTER TABLE site DROP COLUMN demo; ALTER TABLE credentials DROP COLUMN peppered;
+const V3_TABLES: &str =
+    "ALTER TABLE site DROP COLUMN demo; ALTER TABLE credentials DROP COLUMN peppered;
     DROP TABLE stocktakes; DROP TABLE stocktake_locations; DROP TABLE stocktake_expected;
     DROP TABLE stocktake_scans; DROP TABLE stocktake_resolutions; DROP TABLE destruction_batches;
     DROP TABLE destruction_items; DROP TABLE handovers; DROP TABLE handover_items;
@@ -503,7 +504,12 @@ fn a_schema_4_file_with_a_count_under_way_migrates_to_5_with_its_progress_and_re
     let progress = s.ledger.stocktake_progress(&st.code).unwrap();
     // Counted by hand from the scans above.
     assert_eq!(
-        (progress.scans, progress.distinct_codes, progress.unknown, progress.alarms),
+        (
+            progress.scans,
+            progress.distinct_codes,
+            progress.unknown,
+            progress.alarms
+        ),
         (5, 3, 1, 0)
     );
     assert_eq!(progress.places_counted, ["Vault B", "Vault A"]);
@@ -516,9 +522,11 @@ fn a_schema_4_file_with_a_count_under_way_migrates_to_5_with_its_progress_and_re
         .unwrap();
     // The schema 4 copy of the record is the register event's record.
     let old: String = conn
-        .query_row("SELECT record FROM items WHERE code = ?1", [&s.weapons[1]], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT record FROM items WHERE code = ?1",
+            [&s.weapons[1]],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(
         serde_json::from_str::<serde_json::Value>(&old).unwrap(),
@@ -544,7 +552,12 @@ fn a_schema_4_file_with_a_count_under_way_migrates_to_5_with_its_progress_and_re
     assert_eq!(ledger.projection_digests().unwrap(), digests);
     let after = ledger.stocktake_progress(&st.code).unwrap();
     assert_eq!(
-        (after.scans, after.distinct_codes, after.unknown, after.alarms),
+        (
+            after.scans,
+            after.distinct_codes,
+            after.unknown,
+            after.alarms
+        ),
         (5, 3, 1, 0)
     );
     assert_eq!(after.places_counted, ["Vault B", "Vault A"]);
