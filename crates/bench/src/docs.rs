@@ -85,6 +85,22 @@ pub fn run() {
         anchor,
         "same 10,000 rows written as plain CSV with std::io::Write",
     );
+    // A real PDF anchor: the same table in the same font, rendered by reportlab, best of
+    // RUNS like ours.
+    eprintln!("docs: rendering the same 10,000 rows with reportlab ({RUNS} runs)");
+    match (0..RUNS)
+        .map(|_| reportlab_ms(&manifest.items))
+        .collect::<Result<Vec<f64>, String>>()
+    {
+        Ok(runs) => line(
+            "manifest_10000_vs_pdf",
+            "ms",
+            ours,
+            runs.into_iter().fold(f64::INFINITY, f64::min),
+            "reportlab (Python) rendering the same 10,000-row table in DejaVu Sans to PDF",
+        ),
+        Err(e) => eprintln!("docs: reportlab anchor unavailable: {e}"),
+    }
 
     line(
         "peak_memory",
@@ -107,6 +123,49 @@ fn best_ms(mut f: impl FnMut()) -> f64 {
             start.elapsed().as_secs_f64() * 1000.0
         })
         .fold(f64::INFINITY, f64::min)
+}
+
+/// The same rows rendered to PDF by reportlab (reportlab_anchor.py), in milliseconds of
+/// rendering as the script measures it.
+fn reportlab_ms(items: &[ItemLine]) -> Result<f64, String> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/reportlab_anchor.py");
+    let mut child = std::process::Command::new("python3")
+        .arg(script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("python3 could not be started: {e}"))?;
+    {
+        let mut stdin = child.stdin.take().ok_or("no stdin for python")?;
+        let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        for (n, i) in items.iter().enumerate() {
+            writeln!(
+                stdin,
+                "{},{},{},{},{},{},{}",
+                n + 1,
+                quote(&i.custody_code),
+                quote(&i.item_type),
+                quote(&i.make),
+                quote(&i.model),
+                quote(&i.calibre),
+                quote(&i.serial)
+            )
+            .map_err(|e| e.to_string())?;
+        }
+    }
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let v: serde_json::Value =
+        serde_json::from_str(text.trim()).map_err(|e| format!("{e}: {text}"))?;
+    if let Some(err) = v.get("error") {
+        return Err(err.to_string());
+    }
+    if v["rows"].as_u64() != Some(items.len() as u64) {
+        return Err(format!("reportlab rendered {} rows", v["rows"]));
+    }
+    v["ms"]
+        .as_f64()
+        .ok_or_else(|| "no ms from python".to_string())
 }
 
 fn plain_csv(items: &[ItemLine]) -> Vec<u8> {

@@ -429,14 +429,18 @@ impl Ledger {
         let mut items = Vec::new();
         {
             let mut stmt = self.conn.prepare(
-                "SELECT i.id, i.code, i.kind, i.record FROM handover_items hi
-                 JOIN items i ON i.id = hi.item_id WHERE hi.manifest_id = ?1 ORDER BY i.code",
+                "SELECT i.id, i.code, i.kind, reg.kind, reg.payload FROM handover_items hi
+                 JOIN items i ON i.id = hi.item_id JOIN events reg ON reg.seq = i.registered_seq
+                 WHERE hi.manifest_id = ?1 ORDER BY i.code",
             )?;
             let mut rows = stmt.query([&m.id])?;
             while let Some(r) = rows.next()? {
                 let id: String = r.get(0)?;
                 let kind: String = r.get(2)?;
-                let record: String = r.get(3)?;
+                let record = crate::projection::register_record(
+                    &r.get::<_, String>(3)?,
+                    &r.get::<_, String>(4)?,
+                )?;
                 let unreadable = |e: serde_json::Error| {
                     CustodyError::Invalid(format!(
                         "item record unreadable ({e}); run custody verify"

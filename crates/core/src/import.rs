@@ -3,9 +3,13 @@
 //! half-written, and commits happen in batches so a crash loses at most the open batch.
 
 use crate::domain::WeaponRecord;
+use crate::domain::{manufacturer_key, serial_key};
 use crate::error::{CustodyError, Result};
+use crate::ledger::Writer;
 use crate::ledger::{Actor, Ledger};
-use crate::workflows::{append_weapon, location_id_of, HANDLERS};
+use crate::workflows::{
+    append_weapon, append_weapon_checked, check_weapon, location_id_of, HANDLERS,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Read;
@@ -202,8 +206,30 @@ fn parse_row(
 /// a scan at another kiosk never waits long behind an import (docs/SECURITY.md).
 pub const MAX_IMPORT_BATCH: usize = 2000;
 
+/// WAL pages between automatic checkpoints while a bulk import runs (SQLite's default is
+/// 1,000): fewer, larger copies back into the database file. Restored when the import ends.
+const IMPORT_WAL_AUTOCHECKPOINT: u32 = 16_384;
+const DEFAULT_WAL_AUTOCHECKPOINT: u32 = 1_000;
+/// Page cache while a bulk import runs (negative: KiB), so the register's indexes stay in
+/// memory as they grow. Restored when the import ends.
+const IMPORT_CACHE_KIB: i64 = -65_536;
+
+/// A row that passed every check made before writing: its location resolved, its record and
+/// its text fields checked, and its serial new to the register and to the batch.
+struct Checked<'a> {
+    row: &'a WeaponRow,
+    location_id: Option<String>,
+}
+
 impl Ledger {
-    /// Imports parsed rows, `batch` rows per transaction (at most [`MAX_IMPORT_BATCH`]). Each row goes in whole or not at all.
+    /// Imports parsed rows, `batch` rows per transaction (at most [`MAX_IMPORT_BATCH`]). Each
+    /// row goes in whole or not at all.
+    ///
+    /// Each batch is first checked as a whole (locations, records, text fields, and one
+    /// set-based look-up of its serials in the register), then its good rows are appended
+    /// without a savepoint per row. Should a row still fail while being appended, the batch is
+    /// rolled back and written again with a savepoint per row, so a bad row never half-imports
+    /// and never takes the good ones with it.
     pub fn import_weapons(
         &mut self,
         actor: &Actor,
@@ -212,54 +238,51 @@ impl Ledger {
         mut progress: impl FnMut(ImportProgress),
     ) -> Result<ImportReport> {
         actor.require("import weapons", &HANDLERS)?;
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", IMPORT_WAL_AUTOCHECKPOINT)?;
+        self.conn
+            .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
+        let result = self.import_batches(actor, &rows, batch, &mut progress);
+        let restored = self
+            .conn
+            .pragma_update(None, "wal_autocheckpoint", DEFAULT_WAL_AUTOCHECKPOINT)
+            .and_then(|()| self.conn.pragma_update(None, "cache_size", cache));
+        let report = result?;
+        restored?;
+        Ok(report)
+    }
+
+    fn import_batches(
+        &mut self,
+        actor: &Actor,
+        rows: &[std::result::Result<WeaponRow, RowError>],
+        batch: usize,
+        progress: &mut impl FnMut(ImportProgress),
+    ) -> Result<ImportReport> {
         let mut report = ImportReport::default();
         let mut locations: HashMap<String, String> = HashMap::new();
         let mut processed = 0usize;
         for chunk in rows.chunks(batch.clamp(1, MAX_IMPORT_BATCH)) {
-            let (imported, rejected) = self.write(|w| {
-                let mut imported = Vec::new();
-                let mut rejected = Vec::new();
-                for row in chunk {
-                    let row = match row {
-                        Ok(r) => r,
-                        Err(e) => {
-                            rejected.push(e.clone());
-                            continue;
+            let mut retry = false;
+            let fast =
+                self.write(
+                    |w| match write_batch_checked(w, actor, chunk, &mut locations)? {
+                        Some(done) => Ok(done),
+                        None => {
+                            // `write` commits only on Ok: an error rolls the whole batch back.
+                            retry = true;
+                            Err(CustodyError::Invalid(
+                                "batch written again row by row".into(),
+                            ))
                         }
-                    };
-                    let outcome = w.attempt(|w| {
-                        let location_id = match &row.location {
-                            None => None,
-                            Some(name) => Some(match locations.get(name) {
-                                Some(id) => id.clone(),
-                                None => {
-                                    let id = location_id_of(w.conn, name)?;
-                                    locations.insert(name.clone(), id.clone());
-                                    id
-                                }
-                            }),
-                        };
-                        append_weapon(w, actor, &row.weapon, location_id)
-                    });
-                    match outcome {
-                        Ok(r) => imported.push(Imported {
-                            line: row.line,
-                            code: r.code,
-                            seq: r.seq,
-                        }),
-                        Err(
-                            e @ (CustodyError::DiskFull
-                            | CustodyError::Storage(_)
-                            | CustodyError::Busy),
-                        ) => return Err(e),
-                        Err(e) => rejected.push(RowError {
-                            line: row.line,
-                            reason: e.to_string(),
-                        }),
-                    }
-                }
-                Ok((imported, rejected))
-            })?;
+                    },
+                );
+            let (imported, rejected) = match fast {
+                Ok(done) => done,
+                Err(_) if retry => self.write_batch_per_row(actor, chunk, &mut locations)?,
+                Err(e) => return Err(e),
+            };
             processed += chunk.len();
             report.imported.extend(imported);
             report.rejected.extend(rejected);
@@ -270,6 +293,178 @@ impl Ledger {
             });
         }
         Ok(report)
+    }
+
+    /// The careful path: one savepoint per row.
+    fn write_batch_per_row(
+        &mut self,
+        actor: &Actor,
+        chunk: &[std::result::Result<WeaponRow, RowError>],
+        locations: &mut HashMap<String, String>,
+    ) -> Result<(Vec<Imported>, Vec<RowError>)> {
+        self.write(|w| {
+            let mut imported = Vec::new();
+            let mut rejected = Vec::new();
+            for row in chunk {
+                let row = match row {
+                    Ok(r) => r,
+                    Err(e) => {
+                        rejected.push(e.clone());
+                        continue;
+                    }
+                };
+                let outcome = w.attempt(|w| {
+                    let location_id = resolve_location(w, locations, &row.location)?;
+                    append_weapon(w, actor, &row.weapon, location_id)
+                });
+                match outcome {
+                    Ok(r) => imported.push(Imported {
+                        line: row.line,
+                        code: r.code,
+                        seq: r.seq,
+                    }),
+                    Err(e) if is_storage(&e) => return Err(e),
+                    Err(e) => rejected.push(RowError {
+                        line: row.line,
+                        reason: e.to_string(),
+                    }),
+                }
+            }
+            Ok((imported, rejected))
+        })
+    }
+}
+
+fn is_storage(e: &CustodyError) -> bool {
+    matches!(
+        e,
+        CustodyError::DiskFull | CustodyError::Storage(_) | CustodyError::Busy
+    )
+}
+
+fn resolve_location(
+    w: &Writer<'_>,
+    locations: &mut HashMap<String, String>,
+    name: &Option<String>,
+) -> Result<Option<String>> {
+    Ok(match name {
+        None => None,
+        Some(name) => Some(match locations.get(name) {
+            Some(id) => id.clone(),
+            None => {
+                let id = location_id_of(w.conn, name)?;
+                locations.insert(name.clone(), id.clone());
+                id
+            }
+        }),
+    })
+}
+
+/// The fast path of one batch, inside its transaction. `Ok(None)` asks for the per-row path
+/// (the caller rolls the batch back); an error is storage trouble and stops the import.
+type BatchOutcome = (Vec<Imported>, Vec<RowError>);
+
+fn write_batch_checked(
+    w: &mut Writer<'_>,
+    actor: &Actor,
+    chunk: &[std::result::Result<WeaponRow, RowError>],
+    locations: &mut HashMap<String, String>,
+) -> Result<Option<BatchOutcome>> {
+    {
+        let mut rejected = Vec::new();
+        // 1. Every check that needs no write, row by row, in file order.
+        let mut checked: Vec<std::result::Result<Checked<'_>, RowError>> =
+            Vec::with_capacity(chunk.len());
+        for row in chunk {
+            let row = match row {
+                Ok(r) => r,
+                Err(e) => {
+                    checked.push(Err(e.clone()));
+                    continue;
+                }
+            };
+            let pre = (|| -> Result<Option<String>> {
+                let location_id = resolve_location(w, locations, &row.location)?;
+                check_weapon(&row.weapon)?;
+                let text = serde_json::to_string(&row.weapon).map_err(|e| {
+                    CustodyError::Invalid(format!("the record cannot be written: {e}"))
+                })?;
+                crate::fields::check_payload(&text)?;
+                Ok(location_id)
+            })();
+            checked.push(match pre {
+                Ok(location_id) => Ok(Checked { row, location_id }),
+                Err(e) if is_storage(&e) => return Err(e),
+                Err(e) => Err(RowError {
+                    line: row.line,
+                    reason: e.to_string(),
+                }),
+            });
+        }
+        // 2. One look-up of the batch's serials in the register.
+        let keys: Vec<String> = checked
+            .iter()
+            .filter_map(|c| c.as_ref().ok())
+            .map(|c| serial_key(&c.row.weapon.serial))
+            .collect();
+        let mut registered: HashMap<(String, String), String> = HashMap::new();
+        {
+            let mut stmt = w.conn.prepare_cached(
+                "SELECT i.manufacturer_key, i.serial_key, i.code FROM items i
+                 WHERE i.serial_key IN (SELECT value FROM json_each(?1))",
+            )?;
+            let json = serde_json::to_string(&keys)
+                .map_err(|e| CustodyError::Invalid(format!("serial keys: {e}")))?;
+            let mut rows = stmt.query([json])?;
+            while let Some(r) = rows.next()? {
+                registered
+                    .entry((r.get(0)?, r.get(1)?))
+                    .or_insert(r.get(2)?);
+            }
+        }
+        // 3. Append, in file order; a serial registered earlier in this batch is a duplicate
+        // like one registered before it.
+        let mut imported = Vec::new();
+        for c in checked {
+            let c = match c {
+                Ok(c) => c,
+                Err(e) => {
+                    rejected.push(e);
+                    continue;
+                }
+            };
+            let weapon = &c.row.weapon;
+            let key = (
+                manufacturer_key(&weapon.manufacturer),
+                serial_key(&weapon.serial),
+            );
+            if let Some(existing_code) = registered.get(&key) {
+                rejected.push(RowError {
+                    line: c.row.line,
+                    reason: CustodyError::DuplicateSerial {
+                        manufacturer: weapon.manufacturer.trim().to_string(),
+                        serial: weapon.serial.trim().to_string(),
+                        existing_code: existing_code.clone(),
+                    }
+                    .to_string(),
+                });
+                continue;
+            }
+            match append_weapon_checked(w, actor, weapon, c.location_id) {
+                Ok(r) => {
+                    registered.insert(key, r.code.clone());
+                    imported.push(Imported {
+                        line: c.row.line,
+                        code: r.code,
+                        seq: r.seq,
+                    });
+                }
+                Err(e) if is_storage(&e) => return Err(e),
+                // Passed the checks, failed the append: start the batch again, carefully.
+                Err(_) => return Ok(None),
+            }
+        }
+        Ok(Some((imported, rejected)))
     }
 }
 

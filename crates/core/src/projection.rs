@@ -35,7 +35,6 @@ struct ItemRow<'a> {
     exhibit_number: &'a str,
     description: &'a str,
     legal_hold: bool,
-    record: String,
     location_id: Option<&'a str>,
 }
 
@@ -44,8 +43,8 @@ fn insert_item(conn: &Connection, row: &ItemRow<'_>, seq: i64) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO items (id, code, kind, serial, serial_key, manufacturer, manufacturer_key,
          model, weapon_type, calibre, case_number, exhibit_number, description, legal_hold,
-         record, status, location_id, registered_seq, last_seq)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,'in_store',?16,?17,?17)",
+         status, location_id, registered_seq, last_seq)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,'in_store',?15,?16,?16)",
     )?
     .execute(params![
         row.id,
@@ -62,11 +61,27 @@ fn insert_item(conn: &Connection, row: &ItemRow<'_>, seq: i64) -> Result<()> {
         row.exhibit_number,
         row.description,
         row.legal_hold,
-        row.record,
         row.location_id,
         seq
     ])?;
     Ok(())
+}
+
+/// The record an item was registered with, as JSON (a weapon record, or an evidence record),
+/// read from its register event's `kind` and `payload` columns. `items` keeps no copy of it.
+pub(crate) fn register_record(kind: &str, payload: &str) -> Result<String> {
+    let unreadable = |e: String| {
+        crate::error::CustodyError::Invalid(format!("the item's register event is unreadable: {e}"))
+    };
+    match EventBody::from_columns(kind, payload).map_err(unreadable)? {
+        EventBody::RegisterWeapon { weapon, .. } => {
+            serde_json::to_string(&weapon).map_err(|e| unreadable(e.to_string()))
+        }
+        EventBody::RegisterEvidence { evidence, .. } => {
+            serde_json::to_string(&evidence).map_err(|e| unreadable(e.to_string()))
+        }
+        _ => Err(unreadable(format!("event kind '{kind}' registers no item"))),
+    }
 }
 
 /// Applies one event to the projections. `time` is the event's time column.
@@ -195,7 +210,6 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
                 exhibit_number: "",
                 description: "",
                 legal_hold: false,
-                record: serde_json::to_string(weapon).expect("records serialize"),
                 location_id: location_id.as_deref(),
             },
             seq,
@@ -216,7 +230,6 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
                 exhibit_number: evidence.exhibit_number.trim(),
                 description: evidence.description.trim(),
                 legal_hold: evidence.legal_hold,
-                record: serde_json::to_string(evidence).expect("records serialize"),
                 location_id: location_id.as_deref(),
             },
             seq,
@@ -346,13 +359,42 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
                     .unwrap_or_else(|| scanned.clone()),
                 None => scanned.clone(),
             };
+            // The count's progress counters (schema 5), kept here so a scan costs the same
+            // at the end of a 100,000-item count as at its start: distinct codes, distinct
+            // unknown codes, and distinct items that were in a terminal status when scanned.
+            // `INDEXED BY`: otherwise SQLite walks all the count's scans by primary key.
+            let terminal: Vec<&str> = ItemStatus::ALL
+                .iter()
+                .filter(|s| s.is_terminal())
+                .map(|s| s.as_str())
+                .collect();
             conn.prepare_cached(
                 "UPDATE stocktakes SET scans = scans + 1, last_seq = ?3,
                  distinct_codes = distinct_codes + NOT EXISTS
-                    (SELECT 1 FROM stocktake_scans WHERE stocktake_id = ?1 AND code = ?2)
+                    (SELECT 1 FROM stocktake_scans WHERE stocktake_id = ?1 AND code = ?2),
+                 unknown_codes = unknown_codes + (?4 IS NULL AND NOT EXISTS
+                    (SELECT 1 FROM stocktake_scans INDEXED BY stocktake_scans_code
+                     WHERE stocktake_id = ?1 AND code = ?2 AND item_id IS NULL)),
+                 alarms = alarms + (?4 IS NOT NULL
+                    AND (SELECT status FROM items WHERE id = ?4) IN (SELECT value FROM json_each(?5))
+                    AND NOT EXISTS (SELECT 1 FROM stocktake_scans INDEXED BY stocktake_scans_code
+                     WHERE stocktake_id = ?1 AND code = ?2 AND item_id = ?4))
                  WHERE id = ?1",
             )?
-            .execute(params![stocktake_id, key, seq])?;
+            .execute(params![
+                stocktake_id,
+                key,
+                seq,
+                item_id,
+                serde_json::to_string(&terminal).expect("status names serialize")
+            ])?;
+            if let Some(place) = at_location {
+                conn.prepare_cached(
+                    "INSERT OR IGNORE INTO stocktake_places (stocktake_id, location_id, first_seq)
+                     VALUES (?1,?2,?3)",
+                )?
+                .execute(params![stocktake_id, place, seq])?;
+            }
             conn.prepare_cached(
                 "INSERT INTO stocktake_scans (stocktake_id, seq, code, item_id, at_location)
                  VALUES (?1,?2,?3,?4,?5)",

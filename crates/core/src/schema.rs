@@ -231,11 +231,26 @@ const CREDENTIALS_V4: &str = "
 ALTER TABLE credentials ADD COLUMN peppered INTEGER NOT NULL DEFAULT 0;
 ";
 
+/// Version 5: `items` no longer keeps a second copy of each register event's record (readers
+/// take it from the event at `registered_seq`), and each stocktake keeps its progress counters
+/// so a scan costs the same at the 100,000th item as at the first.
+const PROJECTIONS_V5: &str = "
+ALTER TABLE items DROP COLUMN record;
+ALTER TABLE stocktakes ADD COLUMN unknown_codes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE stocktakes ADD COLUMN alarms INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE stocktake_places (
+    stocktake_id TEXT NOT NULL,
+    location_id  TEXT NOT NULL,
+    first_seq    INTEGER NOT NULL,
+    PRIMARY KEY (stocktake_id, location_id)
+) WITHOUT ROWID;
+";
+
 /// The version this program writes.
-pub const CURRENT_VERSION: i64 = 4;
+pub const CURRENT_VERSION: i64 = 5;
 
 /// Projection tables in a fixed order (used by rebuild and the projection digest).
-pub const PROJECTION_TABLES: [&str; 17] = [
+pub const PROJECTION_TABLES: [&str; 18] = [
     "site",
     "persons",
     "locations",
@@ -253,6 +268,7 @@ pub const PROJECTION_TABLES: [&str; 17] = [
     "handover_items",
     "handover_scans",
     "trusted_keys",
+    "stocktake_places",
 ];
 
 struct Migration {
@@ -262,7 +278,7 @@ struct Migration {
     needs_rebuild: bool,
 }
 
-const MIGRATIONS: [Migration; 4] = [
+const MIGRATIONS: [Migration; 5] = [
     Migration {
         version: 1,
         sql: "",
@@ -283,6 +299,12 @@ const MIGRATIONS: [Migration; 4] = [
         sql: PROJECTIONS_V4,
         needs_rebuild: true,
     },
+    // The stocktake counters start at zero and the new table empty: replayed from the events.
+    Migration {
+        version: 5,
+        sql: PROJECTIONS_V5,
+        needs_rebuild: true,
+    },
 ];
 
 fn version_1_sql() -> String {
@@ -295,6 +317,7 @@ pub fn create_projection_tables(conn: &Connection) -> Result<()> {
     conn.execute_batch(PROJECTIONS_V2)?;
     conn.execute_batch(PROJECTIONS_V3)?;
     conn.execute_batch(PROJECTIONS_V4)?;
+    conn.execute_batch(PROJECTIONS_V5)?;
     Ok(())
 }
 

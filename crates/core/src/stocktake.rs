@@ -462,38 +462,19 @@ impl Ledger {
     /// primary-key range) rather than reading them all into Rust.
     pub fn stocktake_progress(&self, stocktake: &str) -> Result<StocktakeProgress> {
         let (id, _, _) = stocktake_row(&self.conn, stocktake)?;
-        let (scans, distinct_codes): (u64, u64) = self.conn.query_row(
-            "SELECT scans, distinct_codes FROM stocktakes WHERE id = ?1",
+        // Counters kept by the projection as each scan is applied (schema 5): constant time
+        // per scan however long the count. An alarm is an item that was in a terminal status
+        // (`ItemStatus::is_terminal`) when it was scanned.
+        let (scans, distinct_codes, unknown, alarms): (u64, u64, u64, u64) = self.conn.query_row(
+            "SELECT scans, distinct_codes, unknown_codes, alarms FROM stocktakes WHERE id = ?1",
             [&id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
-        let unknown: u64 = self.conn.query_row(
-            "SELECT COUNT(DISTINCT code) FROM stocktake_scans
-             WHERE stocktake_id = ?1 AND item_id IS NULL",
-            [&id],
-            |r| r.get(0),
-        )?;
-        // Alarms are the items in a terminal status (`ItemStatus::is_terminal`).
-        let terminal: Vec<&str> = ItemStatus::ALL
-            .iter()
-            .filter(|s| s.is_terminal())
-            .map(|s| s.as_str())
-            .collect();
-        let alarms: u64 = self.conn.query_row(
-            &format!(
-                "SELECT COUNT(DISTINCT ss.item_id) FROM stocktake_scans ss
-                 JOIN items i ON i.id = ss.item_id
-                 WHERE ss.stocktake_id = ?1 AND i.status IN ({})",
-                vec!["?"; terminal.len()].join(",")
-            ),
-            rusqlite::params_from_iter(std::iter::once(id.as_str()).chain(terminal)),
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
         let places_counted = self
             .conn
-            .prepare(
-                "SELECT l.name FROM stocktake_scans ss JOIN locations l ON l.id = ss.at_location
-                 WHERE ss.stocktake_id = ?1 GROUP BY ss.at_location ORDER BY MIN(ss.seq)",
+            .prepare_cached(
+                "SELECT l.name FROM stocktake_places sp JOIN locations l ON l.id = sp.location_id
+                 WHERE sp.stocktake_id = ?1 ORDER BY sp.first_seq",
             )?
             .query_map([&id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;

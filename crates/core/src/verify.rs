@@ -528,6 +528,7 @@ fn first_differing_row(a: &Connection, b: &Connection, table: &str) -> Result<Op
         | "stocktake_scans"
         | "stocktake_resolutions"
         | "handover_scans" => "seq",
+        "stocktake_places" => "first_seq",
         "destruction_items" => "added_seq",
         "trusted_keys" => "trusted_seq",
         // Rows without a sequence column of their own: the table is named, the row is not.

@@ -118,8 +118,10 @@ pub struct Registered {
 pub(crate) const ITEM_SELECT: &str = "
 SELECT i.id, i.code, i.kind, i.serial, i.manufacturer, i.model, i.weapon_type, i.calibre,
        i.case_number, i.exhibit_number, i.description, i.legal_hold, i.status, i.location_id,
-       l.name, i.holder_id, p.name, i.checked_out_to, i.checkout_purpose, i.due, i.record
-FROM items i LEFT JOIN locations l ON l.id = i.location_id LEFT JOIN persons p ON p.id = i.holder_id";
+       l.name, i.holder_id, p.name, i.checked_out_to, i.checkout_purpose, i.due,
+       reg.kind, reg.payload
+FROM items i LEFT JOIN locations l ON l.id = i.location_id LEFT JOIN persons p ON p.id = i.holder_id
+     LEFT JOIN events reg ON reg.seq = i.registered_seq";
 
 pub(crate) fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemView> {
     Ok(ItemView {
@@ -143,7 +145,17 @@ pub(crate) fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemView>
         checked_out_to: r.get(17)?,
         checkout_purpose: r.get(18)?,
         due: r.get(19)?,
-        record: r.get(20)?,
+        record: crate::projection::register_record(
+            r.get_ref(20)?.as_str_or_null()?.unwrap_or(""),
+            r.get_ref(21)?.as_str_or_null()?.unwrap_or(""),
+        )
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(
+                21,
+                rusqlite::types::Type::Text,
+                format!("{e}; run `custody verify`").into(),
+            )
+        })?,
     })
 }
 
@@ -202,7 +214,7 @@ pub(crate) fn append_person(
     Ok(person_id)
 }
 
-fn check_weapon(w: &WeaponRecord) -> Result<()> {
+pub(crate) fn check_weapon(w: &WeaponRecord) -> Result<()> {
     if w.serial.trim().is_empty() {
         return Err(CustodyError::Invalid(
             "serial is empty: record the frame/receiver serial (write DEFACED-<n> if it cannot be read)".into(),
@@ -314,6 +326,17 @@ pub(crate) fn append_weapon(
 ) -> Result<Registered> {
     check_weapon(weapon)?;
     check_not_duplicate(w.conn, weapon)?;
+    append_weapon_checked(w, actor, weapon, location_id)
+}
+
+/// Appends a weapon whose record and serial the caller has already checked (bulk import
+/// checks a whole batch at once).
+pub(crate) fn append_weapon_checked(
+    w: &mut Writer<'_>,
+    actor: &Actor,
+    weapon: &WeaponRecord,
+    location_id: Option<String>,
+) -> Result<Registered> {
     let id = new_id();
     let code = new_label(LabelKind::Weapon).to_string();
     let seq = w.append(

@@ -442,6 +442,15 @@ fn a_full_disk_records_nothing_and_the_ledger_stays_whole() {
         .unwrap();
 }
 
+/// What a schema 4 file looked like: `items` kept a copy of each register event's record
+/// (filled here the way schema 4 wrote it), and stocktakes kept no progress counters.
+const V4_TABLES: &str = "ALTER TABLE items ADD COLUMN record TEXT NOT NULL DEFAULT '';
+    UPDATE items SET record = (SELECT json_extract(e.payload,
+        CASE items.kind WHEN 'evidence' THEN '$.evidence' ELSE '$.weapon' END)
+        FROM events e WHERE e.seq = items.registered_seq);
+    ALTER TABLE stocktakes DROP COLUMN unknown_codes; ALTER TABLE stocktakes DROP COLUMN alarms;
+    DROP TABLE stocktake_places;";
+
 /// What schema 3 and 4 added: a file from before it has none of these tables and columns.
 const V3_TABLES: &str =
     "ALTER TABLE site DROP COLUMN demo; ALTER TABLE credentials DROP COLUMN peppered;
@@ -458,7 +467,7 @@ fn a_schema_2_file_with_a_deactivated_person_migrates_to_3_with_identical_projec
     let path = s.ledger.path().to_path_buf();
     drop(s.ledger);
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch(&format!("{V3_TABLES} PRAGMA user_version = 2;"))
+    conn.execute_batch(&format!("{V4_TABLES} {V3_TABLES} PRAGMA user_version = 2;"))
         .unwrap();
     drop(conn);
     let mut ledger = Ledger::open(&path).unwrap();
@@ -477,6 +486,86 @@ fn a_schema_2_file_with_a_deactivated_person_migrates_to_3_with_identical_projec
 }
 
 #[test]
+fn a_schema_4_file_with_a_count_under_way_migrates_to_5_with_its_progress_and_records() {
+    let mut s = site();
+    let officer = s.officer.clone();
+    let st = s.ledger.stocktake_open(&officer, &[], "").unwrap();
+    for (code, at) in [
+        (s.weapons[0].as_str(), "Vault B"),
+        (s.weapons[0].as_str(), "Vault A"),
+        ("NO-SUCH-GUN", "Vault A"),
+        ("NO-SUCH-GUN", "Vault B"),
+        (s.weapons[1].as_str(), "Vault A"),
+    ] {
+        s.ledger
+            .stocktake_scan(&officer, &st.code, code, Some(at))
+            .unwrap();
+    }
+    let progress = s.ledger.stocktake_progress(&st.code).unwrap();
+    // Counted by hand from the scans above.
+    assert_eq!(
+        (
+            progress.scans,
+            progress.distinct_codes,
+            progress.unknown,
+            progress.alarms
+        ),
+        (5, 3, 1, 0)
+    );
+    assert_eq!(progress.places_counted, ["Vault B", "Vault A"]);
+    let record = s.ledger.find_item(&s.weapons[1]).unwrap().record;
+    let digests = s.ledger.projection_digests().unwrap();
+    let path = s.ledger.path().to_path_buf();
+    drop(s.ledger);
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(&format!("{V4_TABLES} PRAGMA user_version = 4;"))
+        .unwrap();
+    // The schema 4 copy of the record is the register event's record.
+    let old: String = conn
+        .query_row(
+            "SELECT record FROM items WHERE code = ?1",
+            [&s.weapons[1]],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&old).unwrap(),
+        serde_json::from_str::<serde_json::Value>(&record).unwrap()
+    );
+    assert!(old.contains("\"serial\":\"A101\""));
+    drop(conn);
+    let ledger = Ledger::open(&path).unwrap();
+    let version: i64 = ledger
+        .connection()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 5);
+    let columns: Vec<String> = ledger
+        .connection()
+        .prepare("SELECT name FROM pragma_table_info('items')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(!columns.iter().any(|c| c == "record"), "{columns:?}");
+    assert_eq!(ledger.projection_digests().unwrap(), digests);
+    let after = ledger.stocktake_progress(&st.code).unwrap();
+    assert_eq!(
+        (
+            after.scans,
+            after.distinct_codes,
+            after.unknown,
+            after.alarms
+        ),
+        (5, 3, 1, 0)
+    );
+    assert_eq!(after.places_counted, ["Vault B", "Vault A"]);
+    assert_eq!(ledger.find_item(&s.weapons[1]).unwrap().record, record);
+    assert!(ledger.verify().unwrap().is_intact());
+}
+
+#[test]
 fn migration_from_an_empty_file_and_from_schema_1() {
     let s = site();
     let version: i64 = raw(&s.ledger)
@@ -489,7 +578,7 @@ fn migration_from_an_empty_file_and_from_schema_1() {
     // What a version-1 file looked like: no item history index, no checkpoint table.
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(&format!(
-        "DROP TABLE item_events; DROP TABLE checkpoints; {V3_TABLES} PRAGMA user_version = 1;"
+        "{V4_TABLES} DROP TABLE item_events; DROP TABLE checkpoints; {V3_TABLES} PRAGMA user_version = 1;"
     ))
     .unwrap();
     drop(conn);

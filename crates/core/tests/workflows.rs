@@ -929,3 +929,66 @@ fn intake_sees_a_serial_already_taken_before_registering_and_a_badge_scan_is_not
     assert!(!payload.contains("item_id"), "{payload}");
     assert_intact_and_rebuildable(&mut s.ledger);
 }
+
+/// Bulk import checks each batch as a whole before writing it: a serial already in the
+/// register, a serial repeated inside the batch, an unknown location and a control character
+/// are each refused by line, and every other row of the same batch goes in.
+#[test]
+fn a_checked_import_batch_refuses_its_bad_rows_by_line_and_keeps_the_good_ones() {
+    let mut s = site();
+    let officer = s.officer.clone();
+    // A100 is already registered by `site()` (Zastava).
+    let csv = "serial,manufacturer,model,type,calibre,country,year,location\n\
+               N1,Zastava,M70,rifle,7.62x39,RS,1984,Vault A\n\
+               A100,ZASTAVA,M70,rifle,7.62x39,RS,1984,\n\
+               N2,Zastava,\"M70\tX\",rifle,7.62x39,RS,1984,\n\
+               N3,Zastava,M70,rifle,7.62x39,RS,1984,Nowhere\n\
+               N4,Zastava,M70,rifle,7.62x39,RS,1984,Vault B\n\
+               n4,zastava,M70,rifle,7.62x39,RS,1984,\n\
+               N5,Norinco,56,rifle,7.62x39,CN,1970,\n";
+    let before = event_count(&s.ledger);
+    let rows = custody_core::import::parse_weapon_csv(csv.as_bytes()).unwrap();
+    let report = s
+        .ledger
+        .import_weapons(&officer, rows, 1000, |_| {})
+        .unwrap();
+    let imported: Vec<u64> = report.imported.iter().map(|i| i.line).collect();
+    let rejected: Vec<u64> = report.rejected.iter().map(|r| r.line).collect();
+    assert_eq!(imported, [2, 6, 8]);
+    assert_eq!(rejected, [3, 4, 5, 7]);
+    // The repeated serial names the code the batch's own earlier row was given.
+    let n4 = &report.imported[1].code;
+    assert!(
+        report.rejected[3].reason.contains(n4.as_str()),
+        "{}",
+        report.rejected[3].reason
+    );
+    assert!(
+        report.rejected[0].reason.contains(s.weapons[0].as_str()),
+        "{}",
+        report.rejected[0].reason
+    );
+    assert!(
+        report.rejected[1].reason.contains("model"),
+        "{}",
+        report.rejected[1].reason
+    );
+    assert!(
+        report.rejected[2].reason.contains("Nowhere"),
+        "{}",
+        report.rejected[2].reason
+    );
+    // Three events, one per good row, and the ledger verifies with them.
+    assert_eq!(event_count(&s.ledger), before + 3);
+    assert_eq!(
+        s.ledger.find_item(n4).unwrap().location_name.as_deref(),
+        Some("Vault B")
+    );
+    assert!(s.ledger.verify().unwrap().is_intact());
+    // The same file again: every row is now either a duplicate or still bad.
+    let rows = custody_core::import::parse_weapon_csv(csv.as_bytes()).unwrap();
+    let again = s.ledger.import_weapons(&officer, rows, 2, |_| {}).unwrap();
+    assert!(again.imported.is_empty());
+    assert_eq!(again.rejected.len(), 7);
+    assert_eq!(event_count(&s.ledger), before + 3);
+}
