@@ -54,6 +54,13 @@ async fn post_segment(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if let Some(size) = declared.filter(|&s| s > limit) {
+        // A client sends the whole body before it reads the answer: refusing mid-upload would
+        // reach it as a broken pipe, not as the typed 413. A body of moderate excess is read
+        // and dropped first; a huge one is refused at once.
+        let drain_cap = limit.saturating_mul(16).min(64 << 20);
+        if size <= drain_cap {
+            let _ = axum::body::to_bytes(body, drain_cap).await;
+        }
         return Err(RegistryError::TooLarge { size, limit });
     }
     let bytes = axum::body::to_bytes(body, limit)
