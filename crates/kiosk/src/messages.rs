@@ -176,6 +176,13 @@ pub fn problem(e: &CustodyError) -> Problem {
         E::Storage(err) => (msg1("storage", err), true),
         E::Io(err) => (msg1("storage", err), true),
         E::UnknownTrustedKey(_) => (msg("trust-needed"), false),
+        E::SignInThrottled => (msg("signin-throttled"), false),
+        E::ControlCharacters { field } => (msg1("control-characters", field), false),
+        E::FieldTooLong { field, max, .. } => (msg2("field-too-long", field, max), false),
+        E::BundleNotForThisSite { .. } => (msg("bundle-not-for-us"), false),
+        E::ReceiptWrongSigner { .. } => (msg("receipt-wrong-signer"), false),
+        E::BadIdentifier { value, .. } => (msg1("bad-identifier", value), false),
+        E::DemoLedger => (msg("demo-ledger"), false),
         // Core's own sentence (English) for the rest: they are rare at a kiosk.
         E::Invalid(text) => (msg1("invalid", text), false),
         other => (msg1("other", other), true),

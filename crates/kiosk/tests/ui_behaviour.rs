@@ -114,6 +114,40 @@ fn an_officer_registers_a_weapon_and_a_duplicate_serial_is_refused_with_the_exis
 }
 
 #[test]
+fn a_terminal_escape_typed_into_intake_is_refused_in_the_officers_words_and_nothing_recorded() {
+    init();
+    let d = depot(3);
+    let before = d.kiosk.borrow().ledger().head().unwrap().0;
+    sign_in(&d.app, "OFF1", "642087");
+    tap(&d.app, "Intake");
+    type_into(&d.app, "Serial number", "ESC-1");
+    type_into(&d.app, "Manufacturer", "Zastava Arms");
+    type_into(&d.app, "Model", "M70\u{1b}[2J");
+    tap(&d.app, "Rifle");
+    tap(&d.app, "Register weapon");
+    let said = reads(&d.app, "Intake message");
+    assert!(
+        said.contains("must not contain control characters"),
+        "{said}"
+    );
+    assert!(d.kiosk.borrow().ledger().find_item("ESC-1").is_err());
+    // Only the sign-in was recorded.
+    let kinds: Vec<String> = {
+        let k = d.kiosk.borrow();
+        let mut stmt = k
+            .ledger()
+            .connection()
+            .prepare("SELECT kind FROM events WHERE seq > ?1")
+            .unwrap();
+        stmt.query_map([before], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert!(kinds.iter().all(|k| k.starts_with("auth.")), "{kinds:?}");
+}
+
+#[test]
 fn intake_without_a_serial_or_with_a_bad_year_says_what_is_missing() {
     init();
     let d = depot(3);
