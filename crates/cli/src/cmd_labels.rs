@@ -87,8 +87,9 @@ enum LabelsCommand {
     },
 }
 
-fn write(path: &PathBuf, bytes: &[u8]) -> anyhow::Result<()> {
-    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+fn write(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
+    custody_core::files::write_atomically(path, bytes)?;
+    Ok(())
 }
 
 pub fn run(ctx: &crate::session::Context, args: Args) -> anyhow::Result<ExitCode> {

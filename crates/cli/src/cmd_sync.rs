@@ -40,8 +40,7 @@ pub fn run(ctx: &Context, cmd: SyncCommand) -> Result<ExitCode> {
                 None => ledger.last_cosigned_seq()? + 1,
             };
             let (bytes, first, last) = ledger.export_segment(from)?;
-            std::fs::write(&output, &bytes)
-                .with_context(|| format!("cannot write {}", output.display()))?;
+            custody_core::files::write_atomically(&output, &bytes)?;
             println!(
                 "Segment of events {first}..{last} ({} bytes) written to {}",
                 bytes.len(),

@@ -312,20 +312,7 @@ fn replay_events(events: &Connection, into: &Connection, after: i64) -> Result<i
 pub(crate) fn rebuild_in(conn: &Connection) -> Result<()> {
     drop_projection_tables(conn)?;
     create_projection_tables(conn)?;
-    let mut stmt = conn.prepare("SELECT seq, time, kind, payload FROM events ORDER BY seq")?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let seq: i64 = row.get(0)?;
-        let time = row.get_ref(1)?.as_str().unwrap_or("");
-        let body = EventBody::from_columns(
-            row.get_ref(2)?.as_str().unwrap_or(""),
-            row.get_ref(3)?.as_str().unwrap_or(""),
-        )
-        .map_err(|e| {
-            crate::error::CustodyError::Invalid(format!("event {seq}: {e}; run `custody verify`"))
-        })?;
-        projection::apply(conn, seq, time, &body)?;
-    }
+    replay_events(conn, conn, 0)?;
     Ok(())
 }
 

@@ -189,8 +189,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Keys(KeysCommand::Export { output }) => {
             let key = keys::load_or_create(&key_path)?;
             let text = custody_core::sync::registry_key_file(&key.verifying_key());
-            std::fs::write(output, text)
-                .with_context(|| format!("cannot write {}", output.display()))?;
+            custody_core::files::write_atomically(output, text.as_bytes())?;
             println!(
                 "registry public key written to {} (private key: {})",
                 output.display(),
@@ -213,11 +212,11 @@ async fn run(cli: Cli) -> Result<()> {
                 key: Arc::new(key),
                 max_segment_bytes: DEFAULT_MAX_SEGMENT_BYTES,
             };
-            let bytes =
-                std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            // A segment from a stick: refused before reading when larger than one may be.
+            let bytes = custody_core::files::read_limited(file, DEFAULT_MAX_SEGMENT_BYTES as u64)?;
             let cosignature = ingest(&reg, &bytes).await?;
-            std::fs::write(output, serde_json::to_string_pretty(&cosignature)? + "\n")
-                .with_context(|| format!("cannot write {}", output.display()))?;
+            let answer = serde_json::to_string_pretty(&cosignature)? + "\n";
+            custody_core::files::write_atomically(output, answer.as_bytes())?;
             println!(
                 "stored; checkpoint {} of site {} cosigned, answer written to {}",
                 cosignature.size,
