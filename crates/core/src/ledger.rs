@@ -82,6 +82,8 @@ pub enum OpenWarning {
     KeyReadableByOthers { path: String, mode: u32 },
     #[error("{path} was readable by others; it is now 0600")]
     ModeTightened { path: String },
+    #[error("the ledger was upgraded from schema {from} to {to}; the ledger as it was is kept at {copy}")]
+    Migrated { from: i64, to: i64, copy: String },
 }
 
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
@@ -394,6 +396,16 @@ impl Ledger {
             });
         }
         if version < schema::CURRENT_VERSION {
+            // A file that already holds a ledger is copied as it was before anything changes it:
+            // a migration that goes wrong, or a program that must be rolled back, loses nothing.
+            if version > 0 {
+                let copy = ledger.copy_before_migration(version)?;
+                ledger.warnings.push(OpenWarning::Migrated {
+                    from: version,
+                    to: schema::CURRENT_VERSION,
+                    copy: copy.display().to_string(),
+                });
+            }
             ledger.migrate()?;
         }
         ledger.site_id = ledger
@@ -451,6 +463,31 @@ impl Ledger {
 
     pub(crate) fn site_key(&self) -> Option<&SiteKey> {
         self.site_key.as_ref()
+    }
+
+    /// `<ledger>.schema-<version>-<UTC time>.bak`, beside the ledger, private, taken with
+    /// SQLite's online backup API. Fails (and so stops the migration) when the disk is full.
+    fn copy_before_migration(&self, version: i64) -> Result<PathBuf> {
+        let stamp: String = format_time(Utc::now())
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let copy = sidecar(&self.path, &format!(".schema-{version}-{stamp}.bak"));
+        drop(crate::files::create_new_private(&copy)?);
+        let copied = (|| -> Result<()> {
+            let mut dest = Connection::open(&copy)?;
+            rusqlite::backup::Backup::new(&self.conn, &mut dest)?.run_to_completion(
+                256,
+                std::time::Duration::from_millis(5),
+                None,
+            )?;
+            Ok(())
+        })();
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(&copy);
+            return Err(e);
+        }
+        Ok(copy)
     }
 
     fn migrate(&mut self) -> Result<()> {

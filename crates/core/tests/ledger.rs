@@ -533,13 +533,45 @@ fn a_schema_4_file_with_a_count_under_way_migrates_to_5_with_its_progress_and_re
         serde_json::from_str::<serde_json::Value>(&record).unwrap()
     );
     assert!(old.contains("\"serial\":\"A101\""));
+    let events_before: i64 = conn
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
     drop(conn);
     let ledger = Ledger::open(&path).unwrap();
     let version: i64 = ledger
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 5);
+    assert_eq!(version, custody_core::schema::CURRENT_VERSION);
+    // The upgrade kept the ledger as it was, beside it, and said where.
+    let copies: Vec<_> = ledger
+        .warnings()
+        .iter()
+        .filter_map(|w| match w {
+            custody_core::ledger::OpenWarning::Migrated { from: 4, copy, .. } => Some(copy.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copies.len(), 1, "{:?}", ledger.warnings());
+    let kept = Connection::open(&copies[0]).unwrap();
+    let (kept_version, kept_events): (i64, i64) = kept
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version), count(*) FROM events",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((kept_version, kept_events), (4, events_before));
+    assert!(
+        kept.prepare("SELECT record FROM items LIMIT 1").is_ok(),
+        "the copy still has schema 4's items.record"
+    );
+    drop(kept);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&copies[0]).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     let columns: Vec<String> = ledger
         .connection()
         .prepare("SELECT name FROM pragma_table_info('items')")

@@ -6,6 +6,8 @@
 //! Other options: --idle-minutes N (automatic sign-out, default 5), --lang CODE
 //! (en, sr@latin, sr, bs, hr, cnr, sq, mk, ro), --demo-weapons N.
 
+mod bare_x;
+
 use custody_kiosk::kiosk::start_timers;
 use custody_kiosk::scanner::{detect, profile_or_generic, DemoScanner, ScannerLink};
 use custody_kiosk::{build_app, demo, select_language, Kiosk, KioskOptions};
@@ -149,6 +151,14 @@ fn run(args: Args) -> Result<(), String> {
     }
     let _timers = start_timers(&app, &kiosk);
     app.window().set_fullscreen(args.fullscreen);
+    if args.fullscreen {
+        std::thread::spawn(|| {
+            let found = bare_x::fill_screen_and_focus(Duration::from_secs(15));
+            if found == bare_x::BareX::NoWindow {
+                eprintln!("full screen: the window did not appear on the X screen in time");
+            }
+        });
+    }
     app.show()
         .map_err(|e| format!("cannot show the window: {e}"))?;
     app.invoke_focus_scan_field();
