@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{AtomEnum, ConfigureWindowAux, ConnectionExt, InputFocus, MapState};
+use x11rb::wrapper::ConnectionExt as _;
 
 /// What [`fill_screen_and_focus`] found.
 #[derive(Debug, PartialEq, Eq)]

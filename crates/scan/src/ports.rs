@@ -76,7 +76,7 @@ pub fn list_ports_in(sys_tty: &Path, dev: &Path, profiles: &[Profile]) -> Vec<Po
 }
 
 /// The names udev gives scanners (`/dev/custody-scanner-<serial or USB path>`, from
-/// packaging/60-custody-scanners.rules), keyed by the tty each points at. A scanner is opened by
+/// packaging/debian/60-custody-scanners.rules), keyed by the tty each points at. A scanner is opened by
 /// that name, so unplugging and replugging it (ttyACM0 becoming ttyACM1) keeps the same port.
 fn stable_names(dev: &Path) -> std::collections::HashMap<PathBuf, PathBuf> {
     let Ok(entries) = std::fs::read_dir(dev) else {

@@ -204,7 +204,7 @@ fn a_scanner_with_a_stable_udev_name_is_listed_under_that_name() {
 fn the_udev_rule_covers_every_vendor_in_the_scanner_profiles() {
     let rule = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../packaging/60-custody-scanners.rules"),
+            .join("../../packaging/debian/60-custody-scanners.rules"),
     )
     .unwrap();
     let in_rule: std::collections::BTreeSet<u16> = rule
@@ -221,7 +221,7 @@ fn the_udev_rule_covers_every_vendor_in_the_scanner_profiles() {
     assert!(!known.is_empty());
     assert_eq!(
         in_rule, known,
-        "packaging/60-custody-scanners.rules vs firmware-config"
+        "packaging/debian/60-custody-scanners.rules vs firmware-config"
     );
 }
 
