@@ -399,6 +399,13 @@ pub enum EventBody {
         /// Ed25519 signature over `message` by the site key, hex.
         signature: String,
     },
+    /// The PC's clock read earlier than the newest event when this write began (written by
+    /// the ledger itself, before the write's own events, once per backward jump).
+    #[serde(rename = "clock.behind")]
+    ClockBehind {
+        clock: String,
+        newest_event_time: String,
+    },
     /// The national registry's cosignature of one of this site's checkpoints
     /// (crates/core/src/sync.rs, docs/segment-format.md).
     #[serde(rename = "registry.cosign")]

@@ -142,32 +142,50 @@ pub(crate) struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn begin(conn: &'a Connection, time: String) -> Result<Writer<'a>> {
-        let head: Option<(i64, Vec<u8>)> = conn
+    /// Reads the chain head. `time` is the time of the events to be written; `None` only
+    /// reads the head (nothing will be appended).
+    fn begin(conn: &'a Connection, time: Option<String>) -> Result<Writer<'a>> {
+        let head: Option<(i64, Vec<u8>, String)> = conn
             .query_row(
-                "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+                "SELECT seq, hash, time FROM events ORDER BY seq DESC LIMIT 1",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        let (head_seq, head_hash) = match head {
-            Some((seq, hash)) => (
+        let (head_seq, head_hash, head_time) = match head {
+            Some((seq, hash, head_time)) => (
                 seq,
                 hash.try_into().map_err(|_| {
                     CustodyError::Invalid(format!(
                         "event {seq} has a damaged hash; run `custody verify`"
                     ))
                 })?,
+                Some(head_time),
             ),
-            None => (0, GENESIS_HASH),
+            None => (0, GENESIS_HASH, None),
         };
-        Ok(Writer {
+        let writing = time.is_some();
+        let mut writer = Writer {
             conn,
             head_seq,
             head_hash,
-            time,
+            time: time.unwrap_or_default(),
             scratch: Vec::with_capacity(512),
-        })
+        };
+        // A clock that went backwards makes what follows look older than what came before:
+        // the ledger says so itself, once per jump, ahead of the event being written. (One
+        // time format throughout, so text order is time order.)
+        if let Some(newest) = head_time.filter(|t| writing && writer.time < *t) {
+            writer.append(
+                None,
+                None,
+                &EventBody::ClockBehind {
+                    clock: writer.time.clone(),
+                    newest_event_time: newest,
+                },
+            )?;
+        }
+        Ok(writer)
     }
 
     pub(crate) fn head(&self) -> (i64, [u8; 32]) {
@@ -525,7 +543,7 @@ impl Ledger {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (value, head) = {
-            let mut w = Writer::begin(&tx, time)?;
+            let mut w = Writer::begin(&tx, Some(time))?;
             let value = f(&mut w)?;
             (value, w.head().0)
         };
@@ -619,7 +637,7 @@ impl Ledger {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = {
-            let mut w = Writer::begin(&tx, time.clone())?;
+            let mut w = Writer::begin(&tx, Some(time.clone()))?;
             let value = f(&mut w)?;
             let (covered_seq, head) = w.head();
             let head_hash = hex::encode(head);
@@ -711,7 +729,7 @@ impl Ledger {
     /// Sequence number and hash of the newest event.
     pub fn head(&self) -> Result<(i64, [u8; 32])> {
         let tx = self.conn.unchecked_transaction()?;
-        let w = Writer::begin(&tx, String::new())?;
+        let w = Writer::begin(&tx, None)?;
         Ok(w.head())
     }
 

@@ -286,6 +286,7 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
         // Issuing a document changes no current state; the event is the record.
         EventBody::DocumentIssued { .. } => {}
         EventBody::RegistryCosign { .. } => {}
+        EventBody::ClockBehind { .. } => {}
         EventBody::KeyTrust {
             key_id,
             public_key,

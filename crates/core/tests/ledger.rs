@@ -799,3 +799,63 @@ fn a_forged_event_after_the_last_checkpoint_is_named_not_the_genuine_one_before_
     let problem = report.problem.expect("the forged move is found");
     assert_eq!(problem.seq, Some(head_seq + 1), "{}", problem.what);
 }
+
+#[test]
+fn a_clock_that_went_backwards_is_recorded_once_ahead_of_the_write_and_verify_still_holds() {
+    let mut s = site();
+    let head_time: String = raw(&s.ledger)
+        .query_row(
+            "SELECT time FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    // Someone sets the PC's clock two days back (a dead CMOS battery does the same).
+    let behind = chrono::Utc::now() - chrono::Duration::days(2);
+    s.ledger.set_clock(Box::new(move || behind));
+    let before = event_count(&s.ledger);
+    s.ledger
+        .register_weapon(&s.officer, weapon("EARLY1", "Zastava"), None)
+        .unwrap();
+    s.ledger
+        .register_weapon(&s.officer, weapon("EARLY2", "Zastava"), None)
+        .unwrap();
+    let rows: Vec<(String, Option<String>, String)> = raw(&s.ledger)
+        .prepare("SELECT kind, actor, payload FROM events WHERE seq > ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([before], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let kinds: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "clock.behind").count(),
+        1,
+        "once per jump: {kinds:?}"
+    );
+    assert_eq!(kinds[0], "clock.behind", "ahead of the write: {kinds:?}");
+    let (_, actor, payload) = &rows[0];
+    assert_eq!(actor, &None);
+    let payload: serde_json::Value = serde_json::from_str(payload).unwrap();
+    assert_eq!(payload["newest_event_time"], head_time.as_str());
+    assert!(payload["clock"].as_str().unwrap() < head_time.as_str());
+    let report = s.ledger.verify().unwrap();
+    assert!(report.is_intact(), "{:?}", report.problem);
+    let digests = s.ledger.projection_digests().unwrap();
+    s.ledger.rebuild().unwrap();
+    assert_eq!(s.ledger.projection_digests().unwrap(), digests);
+    // A clock that is right again records nothing.
+    s.ledger.set_clock(Box::new(chrono::Utc::now));
+    let before = event_count(&s.ledger);
+    s.ledger
+        .register_weapon(&s.officer, weapon("ONTIME", "Zastava"), None)
+        .unwrap();
+    let behind_now: i64 = raw(&s.ledger)
+        .query_row(
+            "SELECT count(*) FROM events WHERE seq > ?1 AND kind = 'clock.behind'",
+            [before],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(behind_now, 0);
+}
