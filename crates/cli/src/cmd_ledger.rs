@@ -702,7 +702,7 @@ pub fn checkpoint(ctx: &Context, args: CheckpointArgs) -> Result<ExitCode> {
     let (_, head) = ledger.head()?;
     println!(
         "Signed checkpoint written as event {seq} (head {})",
-        hex_string(&head)
+        hex::encode(&head)
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -734,10 +734,6 @@ pub fn break_glass(ctx: &Context, args: BreakGlassArgs) -> Result<ExitCode> {
         args.badge
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn hex_string(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -789,7 +785,7 @@ pub fn export(ctx: &Context, cmd: ExportCommand) -> Result<ExitCode> {
                 serde_json::to_writer(&mut out, e)?;
                 out.write_all(b"\n")?;
                 count += 1;
-                head = (e.seq, hex_string(&e.hash));
+                head = (e.seq, hex::encode(&e.hash));
                 Ok::<(), anyhow::Error>(())
             })?;
             // The closing record: an export cut short (a truncated file) has none, and an
