@@ -20,6 +20,7 @@ pub mod import;
 pub mod keys;
 pub mod ledger;
 mod projection;
+pub mod sample;
 pub mod scans;
 pub mod schema;
 pub mod stocktake;
