@@ -1210,6 +1210,30 @@ impl Kiosk {
                         // Only now, after the commit, does the scanner beep.
                         self.scanners[idx].acknowledge(scan.id, outcome);
                     }
+                    ScanEvent::Duplicate { data, .. } => {
+                        // The same code again within the debounce window: counted once, but
+                        // the read is evidence like every frame (as `custody scan` records it).
+                        let link = &self.scanners[idx];
+                        let input = ScanInput {
+                            device: if link.simulated {
+                                "demo simulator"
+                            } else {
+                                "serial"
+                            }
+                            .into(),
+                            port: link.path.display().to_string(),
+                            profile: link.profile.name.clone(),
+                            aim: String::new(),
+                            data,
+                            ignored: Some(format!(
+                                "repeat within {} ms of the same code: counted once",
+                                link.debounce.as_millis()
+                            )),
+                        };
+                        if let Err(err) = self.ledger.record_scan(self.actor.as_ref(), &input) {
+                            self.report(app, &err);
+                        }
+                    }
                     ScanEvent::LineError(e) => {
                         // Unreadable frames are evidence too: recorded, never acted on.
                         let link = &self.scanners[idx];
