@@ -410,7 +410,7 @@ pub fn import(ctx: &Context, cmd: ImportCommand) -> Result<ExitCode> {
 
 #[derive(Args, Debug)]
 pub struct MoveArgs {
-    /// Custody codes or serials of the items
+    /// Custody codes or serials of the items (all move, or none if one is refused)
     #[arg(required = true)]
     items: Vec<String>,
     /// Destination location code or name
@@ -418,23 +418,15 @@ pub struct MoveArgs {
     to: String,
 }
 
+/// All the listed items move, or (when one is refused) none: the refusal names the item.
 pub fn move_items(ctx: &Context, args: MoveArgs) -> Result<ExitCode> {
     let (mut ledger, actor) = ctx.login()?;
-    let mut failed = 0;
-    for item in &args.items {
-        match ledger.move_item(&actor, item, &args.to) {
-            Ok(seq) => println!("{item}: moved to {} (event {seq})", args.to),
-            Err(e) => {
-                failed += 1;
-                eprintln!("{item}: {e}");
-            }
-        }
+    let items: Vec<&str> = args.items.iter().map(String::as_str).collect();
+    let seqs = ledger.move_items(&actor, &items, &args.to)?;
+    for (item, seq) in args.items.iter().zip(&seqs) {
+        println!("{item}: moved to {} (event {seq})", args.to);
     }
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    })
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Args, Debug)]

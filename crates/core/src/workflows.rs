@@ -584,28 +584,61 @@ impl Ledger {
 
     /// Moves an item to a location. Terminal items raise an alarm instead.
     pub fn move_item(&mut self, actor: &Actor, item: &str, location: &str) -> Result<i64> {
+        Ok(self.move_items(actor, &[item], location)?[0])
+    }
+
+    /// Moves every listed item to `location` in one transaction: all of them or none. Each is
+    /// checked as one move is (it exists, is still held, is not checked out); the first refusal
+    /// names its item and nothing is written. An item listed twice moves once. Returns the
+    /// move events' numbers in list order.
+    pub fn move_items(
+        &mut self,
+        actor: &Actor,
+        items: &[&str],
+        location: &str,
+    ) -> Result<Vec<i64>> {
         actor.require("move items", &HANDLERS)?;
+        if items.is_empty() {
+            return Err(CustodyError::Invalid("no items to move".into()));
+        }
         self.write(|w| {
-            let item = find_item_in(w.conn, item)?;
-            refuse_terminal(&item, "moved")?;
-            if item.status == ItemStatus::CheckedOut {
-                return Err(CustodyError::WrongStatus {
-                    code: item.code,
-                    status: item.status,
-                    action: "moved before it is checked in",
-                });
-            }
             let to = location_id_of(w.conn, location)?;
-            w.append(
-                Some(actor.person_id()),
-                None,
-                &EventBody::Move {
-                    item_id: item.id,
-                    from_location: item.location_id,
-                    to_location: to,
-                },
-            )
+            let mut seen = std::collections::HashSet::new();
+            let mut seqs = Vec::with_capacity(items.len());
+            for item in items {
+                let item = find_item_in(w.conn, item)?;
+                if seen.insert(item.id.clone()) {
+                    seqs.push(append_move(w, actor, item, to.clone())?);
+                }
+            }
+            Ok(seqs)
         })
+    }
+
+    /// The place a scanned or typed text names (a location label or a location's name), if any.
+    pub fn find_location(&self, code_or_name: &str) -> Result<Option<LocationView>> {
+        let key = code_or_name.trim();
+        if key.is_empty() {
+            return Ok(None);
+        }
+        let code = label_of_kind(key, LabelKind::Location);
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, code, name, building, room, shelf FROM locations
+                 WHERE code = ?1 OR name = ?2 COLLATE NOCASE",
+            )?
+            .query_row(params![code, key], |r| {
+                Ok(LocationView {
+                    id: r.get(0)?,
+                    code: r.get(1)?,
+                    name: r.get(2)?,
+                    building: r.get(3)?,
+                    room: r.get(4)?,
+                    shelf: r.get(5)?,
+                })
+            })
+            .optional()?)
     }
 
     /// Passes custody of an item from `giver` to `receiver`; both must have authenticated.
@@ -952,6 +985,33 @@ fn person_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonView> {
         active: r.get(6)?,
         failed_logins: r.get(7)?,
     })
+}
+
+/// The one place a move event is appended (a move, a list of moves, a stocktake resolution
+/// "moved"), with the one rule: an item no longer held, or checked out, does not move.
+pub(crate) fn append_move(
+    w: &mut Writer<'_>,
+    actor: &Actor,
+    item: ItemView,
+    to: String,
+) -> Result<i64> {
+    refuse_terminal(&item, "moved")?;
+    if item.status == ItemStatus::CheckedOut {
+        return Err(CustodyError::WrongStatus {
+            code: item.code,
+            status: item.status,
+            action: "moved before it is checked in",
+        });
+    }
+    w.append(
+        Some(actor.person_id()),
+        None,
+        &EventBody::Move {
+            item_id: item.id,
+            from_location: item.location_id,
+            to_location: to,
+        },
+    )
 }
 
 pub(crate) fn refuse_terminal(item: &ItemView, action: &'static str) -> Result<()> {

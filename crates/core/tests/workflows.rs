@@ -1041,3 +1041,62 @@ fn a_row_that_fails_only_while_being_appended_falls_back_to_the_per_row_path() {
     }
     assert_intact_and_rebuildable(&mut s.ledger);
 }
+
+/// A list of items moves in one transaction: when one of them may not move (checked out, or
+/// destroyed), nothing moves, the refusal names that item, and the ledger is as it was.
+#[test]
+fn a_list_move_with_one_refused_item_moves_nothing_and_names_that_item() {
+    let mut s = site();
+    let officer = s.officer.clone();
+    let custodian = s.custodian.clone();
+    let (a, b, c) = (
+        s.weapons[0].clone(),
+        s.weapons[1].clone(),
+        s.weapons[2].clone(),
+    );
+    s.ledger
+        .check_out(
+            &custodian,
+            &b,
+            "Ballistics lab",
+            "test firing",
+            chrono::Utc::now().date_naive() + chrono::Duration::days(7),
+        )
+        .unwrap();
+    let before = snapshot(&s.ledger);
+    let err = s
+        .ledger
+        .move_items(&officer, &[a.as_str(), b.as_str(), c.as_str()], "Vault B")
+        .unwrap_err();
+    match &err {
+        CustodyError::WrongStatus { code, .. } => assert_eq!(code, &b),
+        other => panic!("expected the checked-out item to be named, got {other:?}"),
+    }
+    assert_eq!(
+        snapshot(&s.ledger),
+        before,
+        "a refused list moved something"
+    );
+    // Without it, the others move together, each once even if listed twice.
+    let seqs = s
+        .ledger
+        .move_items(&officer, &[a.as_str(), c.as_str(), a.as_str()], "Vault B")
+        .unwrap();
+    assert_eq!(seqs.len(), 2);
+    for code in [&a, &c] {
+        assert_eq!(
+            s.ledger.find_item(code).unwrap().location_name.as_deref(),
+            Some("Vault B")
+        );
+    }
+    assert_eq!(
+        s.ledger
+            .find_location("vault b")
+            .unwrap()
+            .map(|l| l.name)
+            .as_deref(),
+        Some("Vault B")
+    );
+    assert!(s.ledger.find_location("Vault Z").unwrap().is_none());
+    assert_intact_and_rebuildable(&mut s.ledger);
+}
