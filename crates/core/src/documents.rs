@@ -46,6 +46,7 @@ pub enum DocumentKind {
     HandoverManifest,
     StocktakeReport,
     ReleaseReceipt,
+    DispositionReport,
 }
 
 impl DocumentKind {
@@ -55,6 +56,7 @@ impl DocumentKind {
             DocumentKind::HandoverManifest => "handover_manifest",
             DocumentKind::StocktakeReport => "stocktake_report",
             DocumentKind::ReleaseReceipt => "release_receipt",
+            DocumentKind::DispositionReport => "disposition_report",
         }
     }
 
@@ -64,6 +66,7 @@ impl DocumentKind {
             DocumentKind::HandoverManifest => &MANIFEST_ISSUERS,
             DocumentKind::StocktakeReport => &RECONCILERS,
             DocumentKind::ReleaseReceipt => &RECEIPT_ISSUERS,
+            DocumentKind::DispositionReport => &CERTIFICATE_ISSUERS,
         }
     }
 }
@@ -954,6 +957,8 @@ impl Ledger {
                 }
                 item.id
             }
+            // A report covers the whole site over a period: its subject is the site.
+            DocumentKind::DispositionReport => self.site_id.clone(),
         };
         let signature = self.sign(message)?;
         let body = EventBody::DocumentIssued {
