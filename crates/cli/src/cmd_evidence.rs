@@ -162,7 +162,10 @@ fn hold(ctx: &Context, item: &str, order: &OrderArgs, place: bool) -> Result<()>
     let (mut ledger, actor) = ctx.login()?;
     let seq = ledger.evidence_hold(&actor, item, place, &order.order(), &order.note)?;
     let what = if place { "placed" } else { "lifted" };
-    println!("{item}: legal hold {what} on order {} (event {seq})", order.order);
+    println!(
+        "{item}: legal hold {what} on order {} (event {seq})",
+        order.order
+    );
     Ok(())
 }
 

@@ -5,9 +5,7 @@ use crate::session::{read_pin, Context};
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use custody_core::import::{parse_weapon_csv, ImportProgress};
-use custody_core::{
-    LocationRecord, Origin, PersonRecord, Role, WeaponRecord, WeaponType,
-};
+use custody_core::{LocationRecord, Origin, PersonRecord, Role, WeaponRecord, WeaponType};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -74,7 +74,7 @@ fn note_text(n: ScanNote) -> &'static str {
         ScanNote::CountedAgain => "counted again (already scanned in this count)",
         ScanNote::Unknown => "UNKNOWN code: recorded; put the item aside for the supervisor",
         ScanNote::Alarm => {
-            "ALARM: destroyed or transferred-out item; put it aside and call the supervisor"
+            "ALARM: destroyed, released, transferred-out or lost item; put it aside and call the supervisor"
         }
     }
 }

@@ -382,6 +382,20 @@ impl Ledger {
                     check_identity_free(w.conn, &item.id, &weapon)?;
                 }
             }
+            let unreadable = |e: serde_json::Error| {
+                CustodyError::Invalid(format!("item record unreadable: {e}"))
+            };
+            let (weapon, evidence) = if item.kind == "evidence" {
+                (
+                    None,
+                    Some(serde_json::from_str(&record).map_err(unreadable)?),
+                )
+            } else {
+                (
+                    Some(serde_json::from_str(&record).map_err(unreadable)?),
+                    None,
+                )
+            };
             w.append(
                 Some(actor.person_id()),
                 if identity {
@@ -392,6 +406,8 @@ impl Ledger {
                 &EventBody::ItemAmend {
                     item_id: item.id,
                     changes: stored,
+                    weapon,
+                    evidence,
                     reason,
                     reference: reference.trim().to_string(),
                 },
@@ -492,63 +508,73 @@ impl Ledger {
     }
 }
 
-/// Projection of an `item.amend`: the current record and the columns read from it.
+/// Projection of an `item.amend`: the record it carries becomes the current record, and the
+/// columns are read from it. (Projections see no events: verify replays into fresh tables.)
 pub(crate) fn apply_item_amend(
     conn: &Connection,
     seq: i64,
     item_id: &str,
-    changes: &[FieldChange],
+    weapon: Option<&WeaponRecord>,
+    evidence: Option<&EvidenceRecord>,
 ) -> Result<()> {
-    let (kind, current, reg_kind, reg_payload): (String, Option<String>, String, String) = conn
+    let unreadable = |e: serde_json::Error| CustodyError::Invalid(format!("amended record: {e}"));
+    let (record, weapon, (case_number, exhibit_number, description, category)) =
+        match (weapon, evidence) {
+            (Some(w), None) => (
+                serde_json::to_string(w).map_err(unreadable)?,
+                w.clone(),
+                (
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    "weapon".to_string(),
+                ),
+            ),
+            (None, Some(e)) => (
+                serde_json::to_string(e).map_err(unreadable)?,
+                e.weapon.clone().unwrap_or_default(),
+                (
+                    e.case_number.clone(),
+                    e.exhibit_number.clone(),
+                    e.description.clone(),
+                    e.category.clone(),
+                ),
+            ),
+            _ => {
+                return Err(CustodyError::Invalid(
+                    "an item amendment carries exactly one record, weapon or evidence".into(),
+                ))
+            }
+        };
+    let changed = conn
         .prepare_cached(
-            "SELECT i.kind, i.current_record, e.kind, e.payload FROM items i
-             JOIN events e ON e.seq = i.registered_seq WHERE i.id = ?1",
+            "UPDATE items SET serial = ?2, serial_key = ?3, manufacturer = ?4, manufacturer_key = ?5,
+             model = ?6, weapon_type = ?7, calibre = ?8, case_number = ?9, exhibit_number = ?10,
+             description = ?11, category = ?12, current_record = ?13, amended_seq = ?14,
+             last_seq = ?14 WHERE id = ?1 AND kind = ?15",
         )?
-        .query_row([item_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?;
-    let mut record = match current {
-        Some(r) => r,
-        None => crate::projection::register_record(&reg_kind, &reg_payload)?,
-    };
-    for c in changes {
-        record = amend_record(&kind, &record, &c.field, &c.new)?.1;
+        .execute(params![
+            item_id,
+            weapon.serial.trim(),
+            serial_key(&weapon.serial),
+            weapon.manufacturer.trim(),
+            manufacturer_key(&weapon.manufacturer),
+            weapon.model.trim(),
+            weapon.weapon_type.map(|t| t.as_str()),
+            weapon.calibre.trim(),
+            case_number.trim(),
+            exhibit_number.trim(),
+            description.trim(),
+            category.trim(),
+            record,
+            seq,
+            if evidence.is_some() { "evidence" } else { "weapon" }
+        ])?;
+    if changed != 1 {
+        return Err(CustodyError::Invalid(
+            "an amendment names an item of another kind, or no item".into(),
+        ));
     }
-    let weapon = weapon_of(&kind, &record).unwrap_or_default();
-    let (case_number, exhibit_number, description, category) = if kind == "evidence" {
-        let e: EvidenceRecord = serde_json::from_str(&record)
-            .map_err(|e| CustodyError::Invalid(format!("item record unreadable: {e}")))?;
-        (e.case_number, e.exhibit_number, e.description, e.category)
-    } else {
-        (
-            String::new(),
-            String::new(),
-            String::new(),
-            "weapon".to_string(),
-        )
-    };
-    conn.prepare_cached(
-        "UPDATE items SET serial = ?2, serial_key = ?3, manufacturer = ?4, manufacturer_key = ?5,
-         model = ?6, weapon_type = ?7, calibre = ?8, case_number = ?9, exhibit_number = ?10,
-         description = ?11, category = ?12, current_record = ?13, amended_seq = ?14,
-         last_seq = ?14 WHERE id = ?1",
-    )?
-    .execute(params![
-        item_id,
-        weapon.serial.trim(),
-        serial_key(&weapon.serial),
-        weapon.manufacturer.trim(),
-        manufacturer_key(&weapon.manufacturer),
-        weapon.model.trim(),
-        weapon.weapon_type.map(|t| t.as_str()),
-        weapon.calibre.trim(),
-        case_number.trim(),
-        exhibit_number.trim(),
-        description.trim(),
-        category.trim(),
-        record,
-        seq
-    ])?;
     Ok(())
 }
 

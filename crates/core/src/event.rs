@@ -409,10 +409,16 @@ pub enum EventBody {
     /// Corrected fields of an item's record, each with its old and new value. Identity fields
     /// (serial, manufacturer, case and exhibit number, marking code) carry a second
     /// authenticated person in the witness column.
+    /// The whole record after the amendment is carried too (`weapon` or `evidence`), so the
+    /// projections are rebuilt from this event alone.
     #[serde(rename = "item.amend")]
     ItemAmend {
         item_id: String,
         changes: Vec<FieldChange>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weapon: Option<WeaponRecord>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<EvidenceRecord>,
         reason: String,
         reference: String,
     },

@@ -681,8 +681,13 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             }
         }
         EventBody::ItemAmend {
-            item_id, changes, ..
-        } => crate::amend::apply_item_amend(conn, seq, item_id, changes)?,
+            item_id,
+            weapon,
+            evidence,
+            ..
+        } => {
+            crate::amend::apply_item_amend(conn, seq, item_id, weapon.as_ref(), evidence.as_ref())?
+        }
         EventBody::LocationAmend {
             location_id,
             changes,

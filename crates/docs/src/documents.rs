@@ -517,7 +517,11 @@ impl ReleaseReceipt {
         flow.field(&l.t(Label::Owner), &self.owner_name);
         flow.field(
             &l.t(Label::IdDocument),
-            &format!("{} {}", l.t(self.id_document.label()), self.id_document_number),
+            &format!(
+                "{} {}",
+                l.t(self.id_document.label()),
+                self.id_document_number
+            ),
         );
         flow.field(&l.t(Label::ReleasedAt), &opts.time(self.released_at));
         checkpoint_field(&mut flow, l, &self.checkpoint);
@@ -526,7 +530,11 @@ impl ReleaseReceipt {
 
         let owner = Signatory {
             name: self.owner_name.clone(),
-            role: format!("{} {}", l.t(self.id_document.label()), self.id_document_number),
+            role: format!(
+                "{} {}",
+                l.t(self.id_document.label()),
+                self.id_document_number
+            ),
             organisation: String::new(),
         };
         let mut signers = vec![

@@ -427,7 +427,9 @@ pub fn canonical_stocktake(report: &StocktakeReport) -> Result<Vec<u8>, SealErro
 
 /// A disposition report's rows as a canonical list (SEAL.md): one line per category,
 /// `category TAB intake/destroyed/released/transferred out/lost in transit`.
-pub fn canonical_disposition(report: &crate::model::DispositionReport) -> Result<Vec<u8>, SealError> {
+pub fn canonical_disposition(
+    report: &crate::model::DispositionReport,
+) -> Result<Vec<u8>, SealError> {
     let figures: Vec<(String, String)> = report
         .rows
         .iter()
@@ -445,7 +447,10 @@ pub fn canonical_disposition(report: &crate::model::DispositionReport) -> Result
         check_item(category, line)?;
     }
     Ok(encode_pairs(
-        figures.iter().map(|(c, l)| (c.as_str(), l.as_str())).collect(),
+        figures
+            .iter()
+            .map(|(c, l)| (c.as_str(), l.as_str()))
+            .collect(),
     ))
 }
 

@@ -21,9 +21,10 @@ use custody_docs::export::{
 };
 use custody_docs::{
     CheckpointRef, ContainerSeal, DestructionCertificate, DestructionMethod, Discrepancy,
-    DocumentError, DuplicateScan, HandoverManifest, HistoryEvent, ItemHistory, ItemLine, KeyId,
-    Label, Language, Party, RenderOptions, ReleaseReceipt, DispositionReport, DispositionRow, ScrapDisposal, Seal, SealError, SealFields, Signatory,
-    StocktakeCounters, StocktakeFinding, StocktakeReport, UnknownScan,
+    DispositionReport, DispositionRow, DocumentError, DuplicateScan, HandoverManifest,
+    HistoryEvent, ItemHistory, ItemLine, KeyId, Label, Language, Party, ReleaseReceipt,
+    RenderOptions, ScrapDisposal, Seal, SealError, SealFields, Signatory, StocktakeCounters,
+    StocktakeFinding, StocktakeReport, UnknownScan,
 };
 
 /// Why a document could not be issued. Nothing is written or logged in any of these cases.
@@ -749,7 +750,7 @@ pub fn release_receipt(
             .map(|w| signatory(w, &site_name, language)),
         checkpoint: checkpoint(&r.checkpoint),
     };
-    emit(ledger, actor, options, &doc, r.item_id.clone())
+    emit(ledger, actor, options, &doc, r.item.code.clone())
 }
 
 /// Intake against disposal per category for `from` to `to` (both included), sealed at a
