@@ -511,7 +511,7 @@ impl ReleaseReceipt {
         }
         flow.field(
             &l.t(Label::Order),
-            &format!("{} {}", l.t(self.order_authority.label()), self.authority),
+            &format!("{} ({})", self.authority, l.t(self.order_authority.label())),
         );
         flow.field(&l.t(Label::OrderReference), &self.order_reference);
         flow.field(&l.t(Label::Owner), &self.owner_name);
@@ -587,15 +587,23 @@ impl DispositionReport {
             &format!("{} – {}", l.date(self.from), l.date(self.to)),
         );
         checkpoint_field(&mut flow, l, &self.checkpoint);
+        // Figures right-aligned under headings that start with a capital, as the labels do.
+        let heading = |t: String| {
+            let mut c = t.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        };
+        let figure = |t: String| col(heading(t), 61.0, Align::Right);
         let cols = [
-            text_col(l.t(Label::Category), 95.0),
-            col(l.t(Label::Intake), 60.0, Align::Right),
-            text_col(l.status("destroyed"), 60.0),
-            text_col(l.status("released"), 60.0),
-            text_col(l.status("transferred_out"), 60.0),
-            text_col(l.status("lost_in_transit"), 60.0),
-            text_col(l.t(Label::Disposed), 60.0),
-            text_col(l.t(Label::Ratio), 60.0),
+            text_col(l.t(Label::Category), 85.0),
+            figure(l.t(Label::Intake)),
+            figure(l.status("destroyed")),
+            figure(l.status("released")),
+            figure(l.status("transferred_out")),
+            figure(l.status("lost_in_transit")),
+            figure(l.t(Label::Disposed)),
+            figure(l.t(Label::Ratio)),
         ];
         let line = |r: &DispositionRow, name: String| {
             vec![
@@ -618,12 +626,7 @@ impl DispositionReport {
             .map(|r| line(r, l.item_type(&r.category)))
             .collect();
         rows.push(line(&self.total, l.t(Label::Total).to_uppercase()));
-        flow.table(
-            &l.t(Label::TitleDispositionReport),
-            &l.t(Label::Continued),
-            &cols,
-            rows,
-        );
+        flow.table(&l.t(Label::Summary), &l.t(Label::Continued), &cols, rows);
         seal_section(&mut flow, l, seal);
         let sheet = Sheet {
             lang: l,
