@@ -162,12 +162,10 @@ impl DispositionLine {
         self.disposed =
             self.destroyed + self.released + self.transferred_out + self.lost_in_transit;
         // Integer arithmetic in hundredths, so the printed ratio is exact and reproducible.
-        self.ratio = if self.intake == 0 {
-            String::new()
-        } else {
-            let hundredths = (self.disposed * 100 + self.intake / 2) / self.intake;
-            format!("{}.{:02}", hundredths / 100, hundredths % 100)
-        };
+        self.ratio = (self.disposed * 100 + self.intake / 2)
+            .checked_div(self.intake)
+            .map(|h| format!("{}.{:02}", h / 100, h % 100))
+            .unwrap_or_default();
     }
 }
 

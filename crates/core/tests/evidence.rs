@@ -42,15 +42,26 @@ fn refused<T: std::fmt::Debug>(
 #[test]
 fn refusals_are_typed_and_leave_the_head_where_it_was() {
     let mut s = site();
-    let (officer, custodian, inspector) = (s.officer.clone(), s.custodian.clone(), s.inspector.clone());
+    let (officer, custodian, inspector) =
+        (s.officer.clone(), s.custodian.clone(), s.inspector.clone());
     let w0 = s.weapons[0].clone();
     let set = |f: &str, v: &str| vec![(f.to_string(), v.to_string())];
     let e = refused(&mut s.ledger, |l| {
         l.amend_item(&officer, None, &w0, &set("serial", "X1"), "typo", "")
     });
-    assert!(matches!(e, CustodyError::SecondPersonRequired { .. }), "{e}");
+    assert!(
+        matches!(e, CustodyError::SecondPersonRequired { .. }),
+        "{e}"
+    );
     let e = refused(&mut s.ledger, |l| {
-        l.amend_item(&officer, Some(&inspector), &w0, &set("serial", "A-101"), "typo", "")
+        l.amend_item(
+            &officer,
+            Some(&inspector),
+            &w0,
+            &set("serial", "A-101"),
+            "typo",
+            "",
+        )
     });
     assert!(
         matches!(&e, CustodyError::DuplicateSerial { existing_code, .. } if *existing_code == s.weapons[1]),
@@ -61,7 +72,14 @@ fn refusals_are_typed_and_leave_the_head_where_it_was() {
     });
     assert!(matches!(e, CustodyError::NothingAmended(_)), "{e}");
     let e = refused(&mut s.ledger, |l| {
-        l.evidence_dispose(&custodian, &w0, Disposition::Destroy, &order(AuthorityKind::Court), None, "")
+        l.evidence_dispose(
+            &custodian,
+            &w0,
+            Disposition::Destroy,
+            &order(AuthorityKind::Court),
+            None,
+            "",
+        )
     });
     assert!(matches!(e, CustodyError::NotAnExhibit(_)), "{e}");
 
@@ -78,11 +96,24 @@ fn refusals_are_typed_and_leave_the_head_where_it_was() {
         .unwrap()
         .code;
     let e = refused(&mut s.ledger, |l| {
-        l.evidence_hold(&custodian, &held, false, &order(AuthorityKind::CaseOfficer), "")
+        l.evidence_hold(
+            &custodian,
+            &held,
+            false,
+            &order(AuthorityKind::CaseOfficer),
+            "",
+        )
     });
     assert!(matches!(e, CustodyError::HoldLiftAuthority { .. }), "{e}");
     let e = refused(&mut s.ledger, |l| {
-        l.evidence_dispose(&custodian, &held, Disposition::ReleaseToOwner, &order(AuthorityKind::Court), None, "")
+        l.evidence_dispose(
+            &custodian,
+            &held,
+            Disposition::ReleaseToOwner,
+            &order(AuthorityKind::Court),
+            None,
+            "",
+        )
     });
     assert!(matches!(e, CustodyError::LegalHoldBlocks { .. }), "{e}");
     let owner = Owner {
@@ -102,7 +133,14 @@ fn refusals_are_typed_and_leave_the_head_where_it_was() {
     });
     assert!(matches!(e, CustodyError::NoReleaseOrder { .. }), "{e}");
     s.ledger
-        .evidence_dispose(&custodian, &held, Disposition::ReleaseToOwner, &order(AuthorityKind::Court), None, "")
+        .evidence_dispose(
+            &custodian,
+            &held,
+            Disposition::ReleaseToOwner,
+            &order(AuthorityKind::Court),
+            None,
+            "",
+        )
         .unwrap();
     let e = refused(&mut s.ledger, |l| {
         l.evidence_release(
@@ -120,14 +158,26 @@ fn refusals_are_typed_and_leave_the_head_where_it_was() {
     s.ledger
         .evidence_release(&custodian, None, &held, &owner, "")
         .unwrap();
-    assert_eq!(s.ledger.find_item(&held).unwrap().status, ItemStatus::Released);
+    assert_eq!(
+        s.ledger.find_item(&held).unwrap().status,
+        ItemStatus::Released
+    );
     let e = refused(&mut s.ledger, |l| l.move_item(&custodian, &held, "Vault B"));
     assert!(
-        matches!(e, CustodyError::TerminalItem { status: ItemStatus::Released, .. }),
+        matches!(
+            e,
+            CustodyError::TerminalItem {
+                status: ItemStatus::Released,
+                ..
+            }
+        ),
         "{e}"
     );
 
-    let b = s.ledger.destruction_create(&officer, "MoI", "D-1", "").unwrap();
+    let b = s
+        .ledger
+        .destruction_create(&officer, "MoI", "D-1", "")
+        .unwrap();
     s.ledger
         .destruction_add(&officer, &b.code, std::slice::from_ref(&w0))
         .unwrap();
@@ -136,8 +186,12 @@ fn refusals_are_typed_and_leave_the_head_where_it_was() {
         l.destruction_remove(&officer, &b.code, std::slice::from_ref(&w0), "doubt")
     });
     assert!(matches!(e, CustodyError::BatchFrozen(_)), "{e}");
-    s.ledger.destruction_cancel(&officer, &b.code, "withdrawn").unwrap();
-    let e = refused(&mut s.ledger, |l| l.destruction_unfreeze(&officer, &b.code, "x"));
+    s.ledger
+        .destruction_cancel(&officer, &b.code, "withdrawn")
+        .unwrap();
+    let e = refused(&mut s.ledger, |l| {
+        l.destruction_unfreeze(&officer, &b.code, "x")
+    });
     assert!(matches!(e, CustodyError::BatchCancelled(_)), "{e}");
     assert_eq!(s.ledger.find_item(&w0).unwrap().status, ItemStatus::InStore);
     assert!(s.ledger.verify().unwrap().is_intact());
@@ -176,7 +230,10 @@ fn a_schema_5_file_opens_as_schema_6_with_categories_and_review_dates_from_its_e
     .unwrap();
     drop(conn);
     let ledger = Ledger::open(&path).unwrap();
-    assert_eq!(custody_core::schema::version(ledger.connection()).unwrap(), 6);
+    assert_eq!(
+        custody_core::schema::version(ledger.connection()).unwrap(),
+        6
+    );
     assert_eq!(ledger.projection_digests().unwrap(), digests);
     let item = ledger.find_item(&code).unwrap();
     assert_eq!(item.review_date.as_deref(), Some("2027-03-01"));

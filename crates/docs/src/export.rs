@@ -256,6 +256,38 @@ fn sorted(items: &[ItemLine]) -> Vec<&ItemLine> {
     v
 }
 
+/// A disposition report as CSV: one line per category and the total, machine-stable keys.
+pub fn disposition_csv(report: &DispositionReport, opts: CsvOptions) -> String {
+    let mut csv = Csv::new(opts);
+    csv.row([
+        "category",
+        "intake",
+        "destroyed",
+        "released",
+        "transferred_out",
+        "lost_in_transit",
+        "disposed",
+        "ratio",
+    ]);
+    for r in report.rows.iter().chain(std::iter::once(&report.total)) {
+        let figures = [
+            r.intake,
+            r.destroyed,
+            r.released,
+            r.transferred_out,
+            r.lost_in_transit,
+            r.disposed,
+        ]
+        .map(|n| n.to_string());
+        csv.row(
+            std::iter::once(r.category.as_str())
+                .chain(figures.iter().map(String::as_str))
+                .chain(std::iter::once(r.ratio.as_str())),
+        );
+    }
+    csv.out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -326,36 +358,4 @@ mod tests {
         let second = csv.find("C-9").expect("C-9 listed");
         assert!(first < second);
     }
-}
-
-/// A disposition report as CSV: one line per category and the total, machine-stable keys.
-pub fn disposition_csv(report: &DispositionReport, opts: CsvOptions) -> String {
-    let mut csv = Csv::new(opts);
-    csv.row([
-        "category",
-        "intake",
-        "destroyed",
-        "released",
-        "transferred_out",
-        "lost_in_transit",
-        "disposed",
-        "ratio",
-    ]);
-    for r in report.rows.iter().chain(std::iter::once(&report.total)) {
-        let figures = [
-            r.intake,
-            r.destroyed,
-            r.released,
-            r.transferred_out,
-            r.lost_in_transit,
-            r.disposed,
-        ]
-        .map(|n| n.to_string());
-        csv.row(
-            std::iter::once(r.category.as_str())
-                .chain(figures.iter().map(String::as_str))
-                .chain(std::iter::once(r.ratio.as_str())),
-        );
-    }
-    csv.out
 }
