@@ -1067,9 +1067,32 @@ fn a_weapon_goes_to_the_lab_and_comes_back_to_its_own_record_with_its_whole_hist
     );
     let (depot_site, lab) = (&p.a, &p.b);
     let rifle = depot_site.weapons[0].clone();
+    // The serial was corrected before it left: the bundle carries the corrected record.
+    ok(run(
+        &depot_site.db,
+        &[
+            "--as",
+            "OFF",
+            "item",
+            "amend",
+            &rifle,
+            "--set",
+            "serial=C1X",
+            "--reason",
+            "suffix missed at intake",
+            "--witness",
+            "INS",
+        ],
+        PIN,
+        Some(PIN),
+    ));
     p.hand_over(depot_site, lab, "Lab", &[&rifle], &[&rifle]);
     assert!(show(&depot_site.db, &rifle).contains("status:   transferred_out"));
-    assert!(show(&lab.db, &rifle).contains("status:   in_store"));
+    let at_lab = show(&lab.db, &rifle);
+    assert!(
+        at_lab.contains("status:   in_store") && at_lab.contains("serial C1X"),
+        "{at_lab}"
+    );
     // The lab sends it back; the depot knows the code and continues its record.
     p.hand_over(lab, depot_site, "Depot", &[&rifle], &[&rifle]);
     assert!(show(&lab.db, &rifle).contains("status:   transferred_out"));
@@ -1081,7 +1104,7 @@ fn a_weapon_goes_to_the_lab_and_comes_back_to_its_own_record_with_its_whole_hist
     ));
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["item"]["status"], "in_store");
-    assert_eq!(v["item"]["serial"], "C1");
+    assert_eq!(v["item"]["serial"], "C1X");
     let kinds: Vec<&str> = v["history"]
         .as_array()
         .unwrap()
@@ -1092,6 +1115,7 @@ fn a_weapon_goes_to_the_lab_and_comes_back_to_its_own_record_with_its_whole_hist
         kinds,
         [
             "item.register_weapon",
+            "item.amend",
             "handover.dispatch",
             "handover.receipt",
             "item.return",

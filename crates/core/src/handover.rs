@@ -429,7 +429,8 @@ impl Ledger {
         let mut items = Vec::new();
         {
             let mut stmt = self.conn.prepare(
-                "SELECT i.id, i.code, i.kind, reg.kind, reg.payload FROM handover_items hi
+                "SELECT i.id, i.code, i.kind, reg.kind, reg.payload, i.current_record
+                 FROM handover_items hi
                  JOIN items i ON i.id = hi.item_id JOIN events reg ON reg.seq = i.registered_seq
                  WHERE hi.manifest_id = ?1 ORDER BY i.code",
             )?;
@@ -437,10 +438,14 @@ impl Ledger {
             while let Some(r) = rows.next()? {
                 let id: String = r.get(0)?;
                 let kind: String = r.get(2)?;
-                let record = crate::projection::register_record(
-                    &r.get::<_, String>(3)?,
-                    &r.get::<_, String>(4)?,
-                )?;
+                // The record travels as it is now: amended values, not the intake's.
+                let record = match r.get::<_, Option<String>>(5)? {
+                    Some(current) => current,
+                    None => crate::projection::register_record(
+                        &r.get::<_, String>(3)?,
+                        &r.get::<_, String>(4)?,
+                    )?,
+                };
                 let unreadable = |e: serde_json::Error| {
                     CustodyError::Invalid(format!(
                         "item record unreadable ({e}); run custody verify"
