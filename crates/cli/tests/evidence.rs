@@ -1086,8 +1086,34 @@ fn a_weapon_goes_to_the_lab_and_comes_back_to_its_own_record_with_its_whole_hist
         PIN,
         Some(PIN),
     ));
-    p.hand_over(depot_site, lab, "Lab", &[&rifle], &[&rifle]);
+    let out_manifest = p.hand_over(depot_site, lab, "Lab", &[&rifle], &[&rifle]);
     assert!(show(&depot_site.db, &rifle).contains("status:   transferred_out"));
+    // The manifest prints the current serial and says which record was amended.
+    let pdf = depot_site.file("manifest.pdf");
+    ok(run(
+        &depot_site.db,
+        &[
+            "--as",
+            "OFF",
+            "report",
+            "manifest",
+            &out_manifest,
+            "-o",
+            pdf.to_str().unwrap(),
+        ],
+        PIN,
+        None,
+    ));
+    let text = Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext is needed (apt-get install poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout).replace('\n', " ");
+    assert!(text.contains("C1X"), "{text}");
+    assert!(
+        text.contains(&format!("lists every amendment): {rifle}")),
+        "{text}"
+    );
     let at_lab = show(&lab.db, &rifle);
     assert!(
         at_lab.contains("status:   in_store") && at_lab.contains("serial C1X"),

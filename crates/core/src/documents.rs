@@ -120,6 +120,8 @@ pub struct DocumentItem {
     pub model: String,
     pub calibre: String,
     pub serial: String,
+    /// The item's record was amended after intake (the values above are the current ones).
+    pub amended: bool,
 }
 
 impl DocumentItem {
@@ -131,6 +133,7 @@ impl DocumentItem {
             model: v.model.clone(),
             calibre: v.calibre.clone(),
             serial: v.serial.clone(),
+            amended: v.amended,
         }
     }
 
@@ -154,6 +157,8 @@ impl DocumentItem {
             model: weapon.map(|w| w.model.clone()).unwrap_or_default(),
             calibre: weapon.map(|w| w.calibre.clone()).unwrap_or_default(),
             serial: weapon.map(|w| w.serial.clone()).unwrap_or_default(),
+            // A bundle carries the sender's current record without its amendment history.
+            amended: false,
         }
     }
 }
@@ -699,6 +704,7 @@ impl Ledger {
                     model: String::new(),
                     calibre: String::new(),
                     serial: String::new(),
+                    amended: false,
                 },
             };
             let expected_location = match item_id.as_ref().and_then(|id| expected.get(id)) {

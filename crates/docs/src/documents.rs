@@ -114,6 +114,7 @@ impl DestructionCertificate {
         flow.signatures(&l.t(Label::Signatures), &signature_labels(l), &signers);
 
         item_table(&mut flow, l, &l.t(Label::Annex), &self.items);
+        amended_note(&mut flow, l, &self.amended);
         if !self.photo_digests.is_empty() {
             let cols = [
                 col(l.t(Label::ColNo), 40.0, Align::Right),
@@ -189,6 +190,7 @@ impl HandoverManifest {
         flow.table(&l.t(Label::Containers), &l.t(Label::Continued), &cols, rows);
         totals(&mut flow, l, &self.items);
         item_table(&mut flow, l, &l.t(Label::ItemList), &self.items);
+        amended_note(&mut flow, l, &self.amended);
 
         // Dispatch and receipt, each with its own time and signatures.
         flow.heading(&l.t(Label::Dispatch));
@@ -759,6 +761,18 @@ fn item_table(flow: &mut Flow<'_>, l: Language, title: &str, items: &[ItemLine])
         ]
     });
     flow.table(title, &l.t(Label::Continued), &item_columns(l), rows);
+}
+
+/// Under an item list: which items' records were amended after intake.
+fn amended_note(flow: &mut Flow<'_>, l: Language, codes: &[String]) {
+    if codes.is_empty() {
+        return;
+    }
+    flow.space(2.0);
+    flow.paragraph(
+        &format!("{} {}", l.t(Label::AmendedItems), codes.join(", ")),
+        8.5,
+    );
 }
 
 fn section(

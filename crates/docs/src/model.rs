@@ -86,6 +86,9 @@ pub struct DestructionCertificate {
     /// SHA-256 digests (hex) of the photographs taken during destruction.
     pub photo_digests: Vec<String>,
     pub checkpoint: CheckpointRef,
+    /// Codes of items whose records were amended after intake: the document says so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amended: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,6 +131,9 @@ pub struct HandoverManifest {
     pub received_at: Option<DateTime<Utc>>,
     pub discrepancies: Vec<Discrepancy>,
     pub checkpoint: CheckpointRef,
+    /// Codes of items whose records were amended after intake: the document says so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amended: Vec<String>,
 }
 
 /// An item whose stocktake outcome needs a line and a resolution.

@@ -143,6 +143,15 @@ fn line(i: &DocumentItem) -> ItemLine {
     }
 }
 
+/// Codes of the items whose records were amended after intake.
+fn amended(items: &[DocumentItem]) -> Vec<String> {
+    items
+        .iter()
+        .filter(|i| i.amended)
+        .map(|i| i.code.clone())
+        .collect()
+}
+
 /// A person's ledger roles in the document's language.
 fn roles(p: &DocumentPerson, language: Language) -> String {
     p.roles
@@ -429,6 +438,7 @@ pub fn certificate(
             .map(|w| signatory(w, &site_name, language))
             .collect(),
         items: d.items.iter().map(line).collect(),
+        amended: amended(&d.items),
         photo_digests: d.record.photo_digests.clone(),
         checkpoint: checkpoint(&d.checkpoint),
     };
@@ -502,6 +512,7 @@ pub fn manifest(
         transport: details.transport.clone(),
         containers,
         items: m.items.iter().map(line).collect(),
+        amended: amended(&m.items),
         dispatched_at: time(&m.dispatched_at)?,
         received_at: m.received_at.as_deref().map(time).transpose()?,
         discrepancies: m
