@@ -265,6 +265,20 @@ impl Projector {
                     self.item_events.push((id, seq));
                 }
             }
+            // Issue 17's terminal and returning statuses. (Amendments, unfrozen and cancelled
+            // batches are not yet reflected nationally: their items keep the last status here.)
+            EventBody::EvidenceRelease { item_id, .. } => {
+                self.set_status(&item_id, "released", seq, time)
+            }
+            EventBody::ItemReturn { item_id, .. } => {
+                self.set_status(&item_id, "in_store", seq, time)
+            }
+            EventBody::HandoverSettle { item_ids, .. } => {
+                for id in item_ids {
+                    self.set_status(&id, "lost_in_transit", seq, time);
+                    self.item_events.push((id, seq));
+                }
+            }
             _ => {}
         }
         Ok(())
