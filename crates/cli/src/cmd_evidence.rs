@@ -105,7 +105,12 @@ pub enum EvidenceCommand {
     /// return_to_agency, destroy (the disposal authority a destruction batch needs) or
     /// retain_permanently
     Dispose {
-        item: String,
+        /// The exhibit's code (or its serial); with --case, leave it out
+        #[arg(required_unless_present = "case", conflicts_with = "case")]
+        item: Option<String>,
+        /// The same decision for every exhibit of this case still at the site
+        #[arg(long)]
+        case: Option<String>,
         #[arg(long)]
         decision: Disposition,
         /// New review date for keep_until (YYYY-MM-DD)
@@ -234,24 +239,44 @@ pub fn evidence(ctx: &Context, cmd: EvidenceCommand) -> Result<ExitCode> {
         }
         EvidenceCommand::Dispose {
             item,
+            case,
             decision,
             until,
             order,
         } => {
             let until = until.as_deref().map(date).transpose()?;
             let (mut ledger, actor) = ctx.login()?;
-            let seq = ledger.evidence_dispose(
-                &actor,
-                &item,
-                decision,
-                &order.order(),
-                until,
-                &order.note,
-            )?;
+            let (what, seqs) = match (item, case) {
+                (Some(item), _) => {
+                    let seq = ledger.evidence_dispose(
+                        &actor,
+                        &item,
+                        decision,
+                        &order.order(),
+                        until,
+                        &order.note,
+                    )?;
+                    (item, vec![seq])
+                }
+                (None, Some(case)) => {
+                    let seqs = ledger.evidence_dispose_case(
+                        &actor,
+                        &case,
+                        decision,
+                        &order.order(),
+                        until,
+                        &order.note,
+                    )?;
+                    (format!("case {case} ({} exhibits)", seqs.len()), seqs)
+                }
+                (None, None) => bail!("name the exhibit, or --case CASE"),
+            };
+            let events: Vec<String> = seqs.iter().map(i64::to_string).collect();
             println!(
-                "{item}: decision {} on order {} (event {seq})",
+                "{what}: decision {} on order {} (events {})",
                 decision.as_str(),
-                order.order
+                order.order,
+                events.join(", ")
             );
         }
         EvidenceCommand::Hold { item, order } => hold(ctx, &item, &order, true)?,

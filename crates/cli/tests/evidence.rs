@@ -389,6 +389,61 @@ fn a_review_date_comes_a_court_orders_release_and_the_owner_signs_a_sealed_recei
     let e = exhibit(db, "KT-311/2026", &[]);
     let review = day(30);
     assert!(show(db, &e).contains(&format!("review:   {review}")));
+    // A case's review date: the prosecutor keeps both exhibits of another case a year longer.
+    let kept = [
+        exhibit(db, "KT-400/2026", &[]),
+        exhibit(db, "KT-400/2026", &["--review-date", &day(10)]),
+    ];
+    let later = day(365);
+    let out = ok(run(
+        db,
+        &[
+            "--as",
+            "CUS",
+            "evidence",
+            "dispose",
+            "--case",
+            "KT-400/2026",
+            "--decision",
+            "keep_until",
+            "--until",
+            &later,
+            "--authority-kind",
+            "prosecutor",
+            "--authority",
+            "Basic Prosecutor Nis",
+            "--order",
+            "KTR-40/2026",
+        ],
+        PIN,
+        None,
+    ));
+    assert!(out.contains("case KT-400/2026 (2 exhibits)"), "{out}");
+    for k in &kept {
+        assert!(show(db, k).contains(&format!("review:   {later}")), "{k}");
+    }
+    refused(
+        db,
+        &[
+            "--as",
+            "CUS",
+            "evidence",
+            "dispose",
+            "--case",
+            "KT-999/2026",
+            "--decision",
+            "retain_permanently",
+            "--authority-kind",
+            "court",
+            "--authority",
+            "Court",
+            "--order",
+            "K-9",
+        ],
+        PIN,
+        None,
+        "no exhibit of case 'KT-999/2026'",
+    );
     // The exhibit is not due the day before its review date, and is on the list that day.
     let before = ok(run(db, &["evidence", "due", "--on", &day(29)], "", None));
     assert!(!before.contains(&e), "{before}");

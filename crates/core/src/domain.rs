@@ -205,6 +205,16 @@ impl ItemStatus {
         ItemStatus::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
+    /// The terminal statuses' names as a JSON list, for SQL's `json_each`.
+    pub(crate) fn terminal_json() -> String {
+        let names: Vec<&str> = ItemStatus::ALL
+            .iter()
+            .filter(|s| s.is_terminal())
+            .map(|s| s.as_str())
+            .collect();
+        serde_json::to_string(&names).expect("status names serialize")
+    }
+
     /// Terminal states: the item has left this site's custody for good.
     pub fn is_terminal(self) -> bool {
         matches!(

@@ -216,6 +216,8 @@ pub enum CustodyError {
     BatchCancelled(String),
     #[error("item {code} was not reported missing on arrival of handover {manifest}; only such items can be settled as lost in transit")]
     NotMissingInTransit { code: String, manifest: String },
+    #[error("no exhibit of case '{0}' is at this site")]
+    UnknownCase(String),
     #[error("unknown setting '{0}': use review_days.<category> (days, 0 to remove) or release_witness (required or optional)")]
     UnknownSetting(String),
 }

@@ -91,6 +91,30 @@ fn exhibit(conn: &Connection, key: &str) -> Result<ItemView> {
     Ok(item)
 }
 
+/// What a decision is about: one exhibit, or every exhibit of a case still at this site.
+enum Scope<'a> {
+    Item(&'a str),
+    Case(&'a str),
+}
+
+/// The exhibits of a case that are still at this site (not in a terminal status).
+fn case_exhibits(conn: &Connection, case: &str) -> Result<Vec<ItemView>> {
+    let mut stmt = conn.prepare(&format!(
+        "{ITEM_SELECT} WHERE i.kind = 'evidence' AND i.case_number = ?1
+         AND i.status NOT IN (SELECT value FROM json_each(?2)) ORDER BY i.code"
+    ))?;
+    let items: Vec<ItemView> = stmt
+        .query_map(
+            params![case.trim(), ItemStatus::terminal_json()],
+            item_from_row,
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    if items.is_empty() {
+        return Err(CustodyError::UnknownCase(case.trim().to_string()));
+    }
+    Ok(items)
+}
+
 /// `YYYY-MM-DD`, or a clear refusal naming the field.
 pub(crate) fn parse_date(what: &str, text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
@@ -310,11 +334,6 @@ impl Ledger {
     /// Exhibits whose review date is `on` or earlier, still here and with no decision other
     /// than "keep until", oldest review date first.
     pub fn evidence_due(&self, on: NaiveDate) -> Result<Vec<ItemView>> {
-        let terminal: Vec<&str> = ItemStatus::ALL
-            .iter()
-            .filter(|s| s.is_terminal())
-            .map(|s| s.as_str())
-            .collect();
         let sql = format!(
             "{ITEM_SELECT} WHERE i.kind = 'evidence' AND i.review_date <= ?1
              AND i.status NOT IN (SELECT value FROM json_each(?2))
@@ -323,10 +342,7 @@ impl Ledger {
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(
-            params![
-                on.to_string(),
-                serde_json::to_string(&terminal).expect("status names serialize")
-            ],
+            params![on.to_string(), ItemStatus::terminal_json()],
             item_from_row,
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -344,6 +360,40 @@ impl Ledger {
         review_date: Option<NaiveDate>,
         note: &str,
     ) -> Result<i64> {
+        let seqs = self.dispose(actor, Scope::Item(item), decision, order, review_date, note)?;
+        Ok(seqs[0])
+    }
+
+    /// The same decision for every exhibit of a case still at this site, all or none (one
+    /// event each): the review date of a case.
+    pub fn evidence_dispose_case(
+        &mut self,
+        actor: &Actor,
+        case_number: &str,
+        decision: Disposition,
+        order: &Order,
+        review_date: Option<NaiveDate>,
+        note: &str,
+    ) -> Result<Vec<i64>> {
+        self.dispose(
+            actor,
+            Scope::Case(case_number),
+            decision,
+            order,
+            review_date,
+            note,
+        )
+    }
+
+    fn dispose(
+        &mut self,
+        actor: &Actor,
+        scope: Scope<'_>,
+        decision: Disposition,
+        order: &Order,
+        review_date: Option<NaiveDate>,
+        note: &str,
+    ) -> Result<Vec<i64>> {
         actor.require("record disposition decisions", &EVIDENCE_ROLES)?;
         let order = check_order(order)?;
         let today = self.now().date_naive();
@@ -367,32 +417,42 @@ impl Ledger {
             }
             (_, None) => String::new(),
         };
+        let leaves = matches!(
+            decision,
+            Disposition::ReleaseToOwner | Disposition::ReturnToAgency | Disposition::Destroy
+        );
         self.write(|w| {
-            let item = exhibit(w.conn, item)?;
-            refuse_terminal(&item, "given a disposition")?;
-            let leaves = matches!(
-                decision,
-                Disposition::ReleaseToOwner | Disposition::ReturnToAgency | Disposition::Destroy
-            );
-            if leaves && item.legal_hold {
-                return Err(CustodyError::LegalHoldBlocks {
-                    code: item.code,
-                    action: "released, returned or destroyed",
-                });
+            let items = match scope {
+                Scope::Item(key) => {
+                    let item = exhibit(w.conn, key)?;
+                    refuse_terminal(&item, "given a disposition")?;
+                    vec![item]
+                }
+                Scope::Case(case) => case_exhibits(w.conn, case)?,
+            };
+            let mut seqs = Vec::with_capacity(items.len());
+            for item in items {
+                if leaves && item.legal_hold {
+                    return Err(CustodyError::LegalHoldBlocks {
+                        code: item.code,
+                        action: "released, returned or destroyed",
+                    });
+                }
+                seqs.push(w.append(
+                    Some(actor.person_id()),
+                    None,
+                    &EventBody::EvidenceDisposition {
+                        item_id: item.id,
+                        decision,
+                        authority_kind: order.authority_kind,
+                        authority: order.authority.clone(),
+                        order_reference: order.reference.clone(),
+                        review_date: review_date.clone(),
+                        note: note.trim().to_string(),
+                    },
+                )?);
             }
-            w.append(
-                Some(actor.person_id()),
-                None,
-                &EventBody::EvidenceDisposition {
-                    item_id: item.id,
-                    decision,
-                    authority_kind: order.authority_kind,
-                    authority: order.authority,
-                    order_reference: order.reference,
-                    review_date,
-                    note: note.trim().to_string(),
-                },
-            )
+            Ok(seqs)
         })
     }
 

@@ -371,11 +371,6 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             // at the end of a 100,000-item count as at its start: distinct codes, distinct
             // unknown codes, and distinct items that were in a terminal status when scanned.
             // `INDEXED BY`: otherwise SQLite walks all the count's scans by primary key.
-            let terminal: Vec<&str> = ItemStatus::ALL
-                .iter()
-                .filter(|s| s.is_terminal())
-                .map(|s| s.as_str())
-                .collect();
             conn.prepare_cached(
                 "UPDATE stocktakes SET scans = scans + 1, last_seq = ?3,
                  distinct_codes = distinct_codes + NOT EXISTS
@@ -394,7 +389,7 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
                 key,
                 seq,
                 item_id,
-                serde_json::to_string(&terminal).expect("status names serialize")
+                ItemStatus::terminal_json()
             ])?;
             if let Some(place) = at_location {
                 conn.prepare_cached(
