@@ -4,7 +4,7 @@
 
 use crate::cmd_report::Lang;
 use crate::session::Context;
-use anyhow::{bail, Result};
+use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand};
 use custody_core::evidence::{Order, Owner};
 use custody_core::{AuthorityKind, Disposition, EvidenceRecord, IdDocumentType};
@@ -308,13 +308,21 @@ pub fn evidence(ctx: &Context, cmd: EvidenceCommand) -> Result<ExitCode> {
                 &note,
             )?;
             println!("{item} RELEASED to {owner} (event {seq})");
+            // The release is on the record whatever happens next; say how to get the receipt.
+            let again = || {
+                format!(
+                    "the release is recorded (event {seq}), but its receipt was not written: \
+                     issue it with custody report release-receipt {item} -o FILE"
+                )
+            };
             let doc = custody_issue::release_receipt(
                 &mut ledger,
                 &actor,
                 &item,
                 &IssueOptions::new(lang.language(), Format::Pdf),
-            )?;
-            custody_core::files::write_atomically(&output, &doc.bytes)?;
+            )
+            .with_context(again)?;
+            custody_core::files::write_atomically(&output, &doc.bytes).with_context(again)?;
             if let Some(seal) = &doc.seal {
                 println!(
                     "Release receipt {} written to {} (logged as event {})\nSeal: {}",

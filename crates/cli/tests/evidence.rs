@@ -548,9 +548,32 @@ fn a_review_date_comes_a_court_orders_release_and_the_owner_signs_a_sealed_recei
         Some(PIN),
         "identity document number '12' is not valid",
     );
-    let out = ok(run(db, &args, PIN, Some(PIN)));
-    assert!(out.contains("RELEASED to Petar Petrović"), "{out}");
+    // The receipt cannot be written (no such folder): the release stands and says how to get
+    // the receipt; it is issued again from the ledger.
+    let nowhere = s.file("no-such-folder/receipt.pdf");
+    let mut to_nowhere = args.clone();
+    let at = to_nowhere.iter().position(|a| *a == receipt).unwrap();
+    to_nowhere[at] = nowhere.to_str().unwrap();
+    let out = run(db, &to_nowhere, PIN, Some(PIN));
+    let said = common::text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("RELEASED to Petar Petrović"), "{said}");
+    assert!(said.contains("custody report release-receipt"), "{said}");
     assert!(show(db, &e).contains("status:   released"));
+    ok(run(
+        db,
+        &[
+            "--as",
+            "CUS",
+            "report",
+            "release-receipt",
+            &e,
+            "-o",
+            receipt,
+        ],
+        PIN,
+        None,
+    ));
     // The receipt: the owner's document number, the order, the corrected case number and
     // the note that the record was amended.
     let text = Command::new("pdftotext")
