@@ -3,6 +3,7 @@
 
 mod cmd_codes;
 mod cmd_documents;
+mod cmd_evidence;
 mod cmd_labels;
 mod cmd_ledger;
 mod cmd_report;
@@ -54,9 +55,9 @@ enum Command {
     /// Register one weapon at intake
     #[command(subcommand)]
     Weapon(cmd_ledger::WeaponCommand),
-    /// Register one evidence exhibit
+    /// Evidence exhibits: intake, review dates, disposition decisions, legal holds, release
     #[command(subcommand)]
-    Evidence(cmd_ledger::EvidenceCommand),
+    Evidence(cmd_evidence::EvidenceCommand),
     /// Bulk intake from a CSV file (collection campaigns)
     #[command(subcommand)]
     Import(cmd_ledger::ImportCommand),
@@ -169,7 +170,7 @@ fn main() -> ExitCode {
         Command::User(cmd) => cmd_ledger::user(&ctx, cmd),
         Command::Location(cmd) => cmd_ledger::location(&ctx, cmd),
         Command::Weapon(cmd) => cmd_ledger::weapon(&ctx, cmd),
-        Command::Evidence(cmd) => cmd_ledger::evidence(&ctx, cmd),
+        Command::Evidence(cmd) => cmd_evidence::evidence(&ctx, cmd),
         Command::Import(cmd) => cmd_ledger::import(&ctx, cmd),
         Command::Move(args) => cmd_ledger::move_items(&ctx, args),
         Command::Transfer(args) => cmd_ledger::transfer(&ctx, args),

@@ -442,6 +442,14 @@ fn a_full_disk_records_nothing_and_the_ledger_stays_whole() {
         .unwrap();
 }
 
+/// What a schema 5 file looked like: no category, amendment, review or disposition columns and
+/// no settings table (schema 6).
+const V5_TABLES: &str = "DROP INDEX items_review; ALTER TABLE items DROP COLUMN category;
+    ALTER TABLE items DROP COLUMN current_record; ALTER TABLE items DROP COLUMN amended_seq;
+    ALTER TABLE items DROP COLUMN review_date; ALTER TABLE items DROP COLUMN disposition;
+    ALTER TABLE items DROP COLUMN disposal_order; ALTER TABLE persons DROP COLUMN amended_seq;
+    ALTER TABLE locations DROP COLUMN amended_seq; DROP TABLE site_settings;";
+
 /// What a schema 4 file looked like: `items` kept a copy of each register event's record
 /// (filled here the way schema 4 wrote it), and stocktakes kept no progress counters.
 const V4_TABLES: &str = "ALTER TABLE items ADD COLUMN record TEXT NOT NULL DEFAULT '';
@@ -467,8 +475,10 @@ fn a_schema_2_file_with_a_deactivated_person_migrates_to_3_with_identical_projec
     let path = s.ledger.path().to_path_buf();
     drop(s.ledger);
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch(&format!("{V4_TABLES} {V3_TABLES} PRAGMA user_version = 2;"))
-        .unwrap();
+    conn.execute_batch(&format!(
+        "{V5_TABLES} {V4_TABLES} {V3_TABLES} PRAGMA user_version = 2;"
+    ))
+    .unwrap();
     drop(conn);
     let mut ledger = Ledger::open(&path).unwrap();
     let version: i64 = ledger
@@ -518,7 +528,7 @@ fn a_schema_4_file_with_a_count_under_way_migrates_to_5_with_its_progress_and_re
     let path = s.ledger.path().to_path_buf();
     drop(s.ledger);
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch(&format!("{V4_TABLES} PRAGMA user_version = 4;"))
+    conn.execute_batch(&format!("{V5_TABLES} {V4_TABLES} PRAGMA user_version = 4;"))
         .unwrap();
     // The schema 4 copy of the record is the register event's record.
     let old: String = conn
@@ -610,7 +620,7 @@ fn migration_from_an_empty_file_and_from_schema_1() {
     // What a version-1 file looked like: no item history index, no checkpoint table.
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(&format!(
-        "{V4_TABLES} DROP TABLE item_events; DROP TABLE checkpoints; {V3_TABLES} PRAGMA user_version = 1;"
+        "{V5_TABLES} {V4_TABLES} DROP TABLE item_events; DROP TABLE checkpoints; {V3_TABLES} PRAGMA user_version = 1;"
     ))
     .unwrap();
     drop(conn);

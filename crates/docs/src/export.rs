@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::lang::{Label, Language};
-use crate::model::{HandoverManifest, ItemHistory, ItemLine, StocktakeReport};
+use crate::model::{DispositionReport, HandoverManifest, ItemHistory, ItemLine, StocktakeReport};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CsvOptions {
@@ -255,6 +255,38 @@ fn sorted(items: &[ItemLine]) -> Vec<&ItemLine> {
     let mut v: Vec<&ItemLine> = items.iter().collect();
     v.sort_by(|a, b| (&a.custody_code, &a.serial).cmp(&(&b.custody_code, &b.serial)));
     v
+}
+
+/// A disposition report as CSV: one line per category and the total, machine-stable keys.
+pub fn disposition_csv(report: &DispositionReport, opts: CsvOptions) -> String {
+    let mut csv = Csv::new(opts);
+    csv.row([
+        "category",
+        "intake",
+        "destroyed",
+        "released",
+        "transferred_out",
+        "lost_in_transit",
+        "disposed",
+        "ratio",
+    ]);
+    for r in report.rows.iter().chain(std::iter::once(&report.total)) {
+        let figures = [
+            r.intake,
+            r.destroyed,
+            r.released,
+            r.transferred_out,
+            r.lost_in_transit,
+            r.disposed,
+        ]
+        .map(|n| n.to_string());
+        csv.row(
+            std::iter::once(r.category.as_str())
+                .chain(figures.iter().map(String::as_str))
+                .chain(std::iter::once(r.ratio.as_str())),
+        );
+    }
+    csv.finish()
 }
 
 #[cfg(test)]
