@@ -1559,8 +1559,9 @@ fn words(label: Label) -> [&'static str; 8] {
     }
 }
 
-/// Serbian Latin to Cyrillic. Words that are not Serbian (acronyms such as QR or SHA-256, and
-/// words with q, w, x or y such as the product name) are left in Latin, as Serbian typesetting does.
+/// Serbian Latin to Cyrillic. Words that are not Serbian (the Latin acronyms listed in
+/// `LATIN_ACRONYMS` such as QR and ID, codes with digits such as SHA-256, and words with q, w, x
+/// or y such as the product name) are left in Latin, as Serbian typesetting does.
 /// Item statuses as the ledger keys them, in [en, sr, sq, mk, ro, bs, hr, cnr] (the same words
 /// as the kiosk's catalogues).
 const STATUSES: [(&str, [&str; 8]); 8] = [
@@ -2249,13 +2250,21 @@ pub fn serbian_to_cyrillic(latin: &str) -> String {
     out
 }
 
+/// Latin acronyms a Serbian Cyrillic text keeps as they are. Any other word in capitals is a
+/// Serbian word written in capitals («ALARM» → «АЛАРМ»), and is transliterated like the rest.
+const LATIN_ACRONYMS: [&str; 19] = [
+    "AIM", "CSV", "DEMO", "EU", "GS1", "ID", "IEC", "ISO", "IUID", "JSON", "NEQ", "PDF", "QR",
+    "SALW", "UID", "UN", "USB", "UTC", "ZPL",
+];
+
 fn flush_word(word: &mut String, out: &mut String) {
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-    let acronym = letters >= 2 && word.chars().all(|c| !c.is_lowercase());
+    // Codes and model names carry digits (SHA-256, AK-47, GS1); foreign words carry q, w, x, y.
+    let code = word.chars().any(|c| c.is_ascii_digit());
+    let acronym = LATIN_ACRONYMS.contains(&word.as_str());
     let foreign = word
         .chars()
         .any(|c| matches!(c.to_ascii_lowercase(), 'q' | 'w' | 'x' | 'y'));
-    if acronym || foreign {
+    if code || acronym || foreign {
         out.push_str(word);
     } else {
         let chars: Vec<char> = word.chars().collect();
@@ -2391,6 +2400,12 @@ mod tests {
             serbian_to_cyrillic("QR kod (SHA-256) u Custody"),
             "QR код (SHA-256) у Custody"
         );
+        // A Serbian word in capitals is still Serbian; only the listed acronyms stay Latin.
+        assert_eq!(
+            serbian_to_cyrillic("ALARM: oružje AK-47, ID osobe, PDF"),
+            "АЛАРМ: оружје AK-47, ID особе, PDF"
+        );
+        assert_eq!(serbian_to_cyrillic("UNIŠTENO"), "УНИШТЕНО");
     }
 
     #[test]
