@@ -214,7 +214,7 @@ fn verify_1m(dir: &Path) -> Result<()> {
         head = chain_hash(&head, bytes);
     }
     let theirs = t.elapsed();
-    if hex::encode(&head) != report.head_hash {
+    if hex::encode(head) != report.head_hash {
         bail!("anchor chain disagrees with verify");
     }
     let mb: usize = all.iter().map(Vec::len).sum::<usize>() / (1024 * 1024);

@@ -722,7 +722,7 @@ pub fn checkpoint(ctx: &Context, args: CheckpointArgs) -> Result<ExitCode> {
     let (_, head) = ledger.head()?;
     println!(
         "Signed checkpoint written as event {seq} (head {})",
-        hex::encode(&head)
+        hex::encode(head)
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -805,7 +805,7 @@ pub fn export(ctx: &Context, cmd: ExportCommand) -> Result<ExitCode> {
                 serde_json::to_writer(&mut out, e)?;
                 out.write_all(b"\n")?;
                 count += 1;
-                head = (e.seq, hex::encode(&e.hash));
+                head = (e.seq, hex::encode(e.hash));
                 Ok::<(), anyhow::Error>(())
             })?;
             // The closing record: an export cut short (a truncated file) has none, and an
