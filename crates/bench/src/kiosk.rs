@@ -18,6 +18,7 @@ use custody_core::scans::ScanInput;
 use custody_core::{Ledger, PersonRecord, Role};
 use custody_kiosk::headless::Headless;
 use custody_kiosk::scanner::{profile_or_generic, DemoScanner, LinkState, ScannerLink};
+use custody_kiosk::Screen;
 use custody_kiosk::{build_app, Kiosk, KioskOptions};
 use custody_scan::session::{ScanEvent, ScannerSession, SessionConfig};
 use custody_scan::sim::PtySimulator;
@@ -71,7 +72,7 @@ fn scan_to_screen(headless: &mut Headless) -> anyhow::Result<()> {
         std::thread::sleep(Duration::from_millis(10));
     }
     kiosk.borrow_mut().login(&app, "OFF1", "642087");
-    anyhow::ensure!(app.get_screen() == "home", "sign-in failed");
+    anyhow::ensure!(app.get_screen() == Screen::Home, "sign-in failed");
     headless.draw_all();
 
     eprintln!("kiosk: {N} scans from the pty to a drawn frame (30 ms poll timer) ...");
@@ -318,7 +319,7 @@ fn run_probe(spec: &str) -> anyhow::Result<()> {
             let first = ms(t.elapsed());
             let t = Instant::now();
             kiosk.borrow_mut().login(&app, "ADM1", "731904");
-            anyhow::ensure!(app.get_screen() == "home", "sign-in failed");
+            anyhow::ensure!(app.get_screen() == Screen::Home, "sign-in failed");
             anyhow::ensure!(headless.draw(), "home not drawn");
             (first, ms(t.elapsed()))
         }

@@ -9,8 +9,8 @@ use crate::scanner::{DemoScanner, LinkState, ScannerLink};
 use crate::{
     AlertRow, AppWindow, CheckoutState, DemoPerson, DemoState, DestructionState, DocumentsState,
     HandoverState, HistoryRow, HomeState, IntakeState, ItemLine, LoginState, MoveState, Msg,
-    PrintingState, ScanRow, ScanState, ScannerRow, SearchState, SettingsState, StatusCount,
-    StocktakeState, TrustedSite,
+    PrintingState, ScanMark, ScanRow, ScanState, ScannerRow, Screen, SearchState, SettingsState,
+    StatusCount, StocktakeState, TrustedSite,
 };
 use custody_codes::{LabelCode, LabelKind};
 use custody_core::scans::{ScanInput, ScanOutcome};
@@ -232,7 +232,7 @@ impl Kiosk {
                 self.actor = Some(actor);
                 st.set_badge("".into());
                 st.set_message(msg(""));
-                self.navigate(app, "home");
+                self.navigate(app, Screen::Home);
             }
             Err(e) => st.set_message(self.report(app, &e)),
         }
@@ -249,24 +249,24 @@ impl Kiosk {
         st.set_pin("".into());
         st.set_badge("".into());
         st.set_message(reason.unwrap_or_default());
-        app.set_screen("login".into());
+        app.set_screen(Screen::Login);
     }
 
-    pub fn navigate(&mut self, app: &AppWindow, screen: &str) {
+    pub fn navigate(&mut self, app: &AppWindow, screen: Screen) {
         self.touch();
         if self.actor.is_none() {
-            app.set_screen("login".into());
+            app.set_screen(Screen::Login);
             return;
         }
-        app.set_screen(screen.into());
+        app.set_screen(screen);
         match screen {
-            "home" => self.refresh_home(app),
-            "settings" => self.refresh_settings(app),
-            "move" => self.refresh_move(app),
-            "stocktake" => self.refresh_stocktake(app),
-            "destruction" => self.refresh_destruction(app),
-            "handover" => self.refresh_handover(app),
-            "documents" => self.refresh_documents(app),
+            Screen::Home => self.refresh_home(app),
+            Screen::Settings => self.refresh_settings(app),
+            Screen::Move => self.refresh_move(app),
+            Screen::Stocktake => self.refresh_stocktake(app),
+            Screen::Destruction => self.refresh_destruction(app),
+            Screen::Handover => self.refresh_handover(app),
+            Screen::Documents => self.refresh_documents(app),
             _ => {}
         }
     }
@@ -990,17 +990,17 @@ impl Kiosk {
 
     // ---- scans -------------------------------------------------------------------------
 
-    fn push_scan(&mut self, app: &AppWindow, code: String, outcome: &str, message: Msg) {
+    fn push_scan(&mut self, app: &AppWindow, code: String, outcome: ScanMark, message: Msg) {
         self.recent.push_front(ScanRow {
             time: now_hms(),
             code: code.into(),
-            outcome: outcome.into(),
+            outcome,
             message,
         });
         self.recent.truncate(RECENT_SCANS);
         let st = app.global::<ScanState>();
         st.set_recent(model(self.recent.iter().cloned().collect()));
-        let good = matches!(outcome, "found" | "moved" | "added");
+        let good = matches!(outcome, ScanMark::Found | ScanMark::Moved | ScanMark::Added);
         st.set_flash(if good { 1 } else { 2 });
         self.sound.play(good);
         self.flash_until = Some(Instant::now() + FLASH);
@@ -1015,7 +1015,7 @@ impl Kiosk {
             .map(|t| t.trim().to_string())
             .unwrap_or_default();
         let screen = app.get_screen();
-        let at_sign_in = self.actor.is_none() || screen == "login";
+        let at_sign_in = self.actor.is_none() || screen == Screen::Login;
         // At the sign-in screen a readable scan is a badge: recorded as one, not looked up.
         let recorded = if at_sign_in && input.ignored.is_none() && !text.is_empty() {
             self.ledger.record_badge_scan(&input)
@@ -1026,7 +1026,7 @@ impl Kiosk {
             Ok(r) => r,
             Err(e) => {
                 let m = self.report(app, &e);
-                self.push_scan(app, shown, "error", m);
+                self.push_scan(app, shown, ScanMark::Error, m);
                 return Outcome::Refused;
             }
         };
@@ -1034,20 +1034,22 @@ impl Kiosk {
             // A badge at the sign-in screen: it fills the badge field.
             if !text.is_empty() {
                 app.global::<LoginState>().set_badge(text.clone().into());
-                self.push_scan(app, shown, "added", msg("enter-pin"));
+                self.push_scan(app, shown, ScanMark::Added, msg("enter-pin"));
                 return Outcome::Accepted;
             }
-            self.push_scan(app, shown, "unknown", msg("scan-garbled"));
+            self.push_scan(app, shown, ScanMark::Unknown, msg("scan-garbled"));
             return Outcome::Refused;
         }
         let is_location = !text.is_empty()
             && (is_location_code(&text)
                 || self.ledger.find_location(&text).is_ok_and(|l| l.is_some()));
-        if matches!(screen.as_str(), "stocktake" | "destruction" | "handover")
-            && !text.is_empty()
+        if matches!(
+            screen,
+            Screen::Stocktake | Screen::Destruction | Screen::Handover
+        ) && !text.is_empty()
             && !matches!(recorded.outcome, ScanOutcome::Ignored { .. })
         {
-            let answer = self.workflow_scan(app, &screen, &text);
+            let answer = self.workflow_scan(app, screen, &text);
             let row_text = match workflows::command_of(&text) {
                 Some(cmd) => format!("[{}]", cmd.name()),
                 None => display_code(&text),
@@ -1055,10 +1057,14 @@ impl Kiosk {
             self.push_scan(app, row_text, answer.row, answer.message);
             return answer.outcome;
         }
-        match (screen.as_str(), &recorded.outcome) {
-            ("move", ScanOutcome::Found { code, .. }) => {
+        match (screen, &recorded.outcome) {
+            (Screen::Move, ScanOutcome::Found { code, .. }) => {
                 let ok = self.move_add(app, code);
-                let row = if ok { "added" } else { "refused" };
+                let row = if ok {
+                    ScanMark::Added
+                } else {
+                    ScanMark::Refused
+                };
                 let m = app.global::<MoveState>().get_message();
                 self.push_scan(app, display_code(code), row, m);
                 return if ok {
@@ -1067,10 +1073,14 @@ impl Kiosk {
                     Outcome::Refused
                 };
             }
-            ("move", ScanOutcome::Unknown { .. }) if is_location => {
+            (Screen::Move, ScanOutcome::Unknown { .. }) if is_location => {
                 let moved = self.move_to(app, &text);
                 let m = app.global::<MoveState>().get_message();
-                let row = if moved > 0 { "moved" } else { "refused" };
+                let row = if moved > 0 {
+                    ScanMark::Moved
+                } else {
+                    ScanMark::Refused
+                };
                 self.push_scan(app, display_code(&text), row, m);
                 return if moved > 0 {
                     Outcome::Accepted
@@ -1078,7 +1088,7 @@ impl Kiosk {
                     Outcome::Refused
                 };
             }
-            ("intake", ScanOutcome::Unknown { .. }) if !text.is_empty() => {
+            (Screen::Intake, ScanOutcome::Unknown { .. }) if !text.is_empty() => {
                 let st = app.global::<IntakeState>();
                 if is_location {
                     st.set_location(text.clone().into());
@@ -1089,20 +1099,20 @@ impl Kiosk {
                     st.set_marking(marking.into());
                     self.intake_identity_edited(app);
                 }
-                self.push_scan(app, shown, "added", msg(""));
+                self.push_scan(app, shown, ScanMark::Added, msg(""));
                 return Outcome::Accepted;
             }
-            ("checkout", ScanOutcome::Unknown { .. }) if is_location => {
+            (Screen::Checkout, ScanOutcome::Unknown { .. }) if is_location => {
                 app.global::<CheckoutState>()
                     .set_return_location(text.clone().into());
-                self.push_scan(app, display_code(&text), "added", msg(""));
+                self.push_scan(app, display_code(&text), ScanMark::Added, msg(""));
                 return Outcome::Accepted;
             }
-            ("checkout", ScanOutcome::Found { code, .. }) => {
+            (Screen::Checkout, ScanOutcome::Found { code, .. }) => {
                 app.global::<CheckoutState>()
                     .set_item(display_code(code).into());
             }
-            ("search", ScanOutcome::Found { code, .. } | ScanOutcome::Alarm { code, .. }) => {
+            (Screen::Search, ScanOutcome::Found { code, .. } | ScanOutcome::Alarm { code, .. }) => {
                 let code = code.clone();
                 self.search(app, &code);
             }
@@ -1113,7 +1123,7 @@ impl Kiosk {
                 self.push_scan(
                     app,
                     display_code(&code),
-                    "found",
+                    ScanMark::Found,
                     msg2("scan-found", display_code(&code), status),
                 );
                 Outcome::Accepted
@@ -1123,16 +1133,16 @@ impl Kiosk {
                 self.push_scan(
                     app,
                     display_code(&code),
-                    "alarm",
+                    ScanMark::Alarm,
                     msg2("alarm", display_code(&code), status),
                 );
-                if screen == "home" {
+                if screen == Screen::Home {
                     self.refresh_home(app);
                 }
                 Outcome::Refused
             }
             ScanOutcome::Ignored { .. } | ScanOutcome::Badge => {
-                self.push_scan(app, shown, "unknown", msg("scan-garbled"));
+                self.push_scan(app, shown, ScanMark::Unknown, msg("scan-garbled"));
                 Outcome::Refused
             }
             ScanOutcome::Unknown { .. } if is_location => {
@@ -1143,7 +1153,7 @@ impl Kiosk {
                 self.push_scan(
                     app,
                     display_code(&text),
-                    "found",
+                    ScanMark::Found,
                     msg1("location-scanned", place),
                 );
                 Outcome::Accepted
@@ -1155,7 +1165,7 @@ impl Kiosk {
                 } else {
                     msg1("unknown-item", &shown)
                 };
-                self.push_scan(app, shown, "unknown", m);
+                self.push_scan(app, shown, ScanMark::Unknown, m);
                 Outcome::Refused
             }
         }
@@ -1226,7 +1236,12 @@ impl Kiosk {
                             self.report(app, &err);
                         }
                         let m = msg("scan-garbled");
-                        self.push_scan(app, printable(e.to_string().as_bytes()), "error", m);
+                        self.push_scan(
+                            app,
+                            printable(e.to_string().as_bytes()),
+                            ScanMark::Error,
+                            m,
+                        );
                     }
                     _ => changed = true,
                 }
@@ -1234,7 +1249,7 @@ impl Kiosk {
         }
         if changed {
             self.refresh_scanner_status(app);
-            if app.get_screen() == "settings" {
+            if app.get_screen() == Screen::Settings {
                 self.refresh_settings(app);
             }
         }
@@ -1566,7 +1581,7 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
         let kiosk = kiosk.clone();
         app.on_navigate(move |screen| {
             if let (Some(a), Ok(mut k)) = (weak.upgrade(), kiosk.try_borrow_mut()) {
-                k.navigate(&a, &screen);
+                k.navigate(&a, screen);
             }
         });
     }

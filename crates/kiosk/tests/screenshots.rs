@@ -13,6 +13,7 @@ mod common;
 use custody_codes::ScanCommand;
 use custody_core::scans::ScanInput;
 use custody_kiosk::scanner::{profile_or_generic, DemoScanner, ScannerLink};
+use custody_kiosk::Screen;
 use custody_kiosk::{select_language, AppWindow, IntakeState, Kiosk};
 use i_slint_backend_testing::ElementHandle;
 use slint::platform::software_renderer::{MinimalSoftwareWindow, RepaintBufferType};
@@ -143,7 +144,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     kiosk.borrow_mut().refresh_home(app);
     shots.push((name("home"), shoot(&window, &name("home"))));
 
-    kiosk.borrow_mut().navigate(app, "intake");
+    kiosk.borrow_mut().navigate(app, Screen::Intake);
     let intake = app.global::<IntakeState>();
     intake.set_serial("M200000".into());
     intake.set_manufacturer("Zastava Arms".into());
@@ -162,7 +163,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     // An exhibit that is a weapon, typed by a custodian; its serial exists under another maker.
     kiosk.borrow_mut().logout(app, None);
     kiosk.borrow_mut().login(app, "CUS1", "553719");
-    kiosk.borrow_mut().navigate(app, "intake");
+    kiosk.borrow_mut().navigate(app, Screen::Intake);
     let intake = app.global::<IntakeState>();
     intake.set_kind("evidence".into());
     intake.set_case_number("KT-118/26".into());
@@ -192,13 +193,13 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     kiosk.borrow_mut().logout(app, None);
     kiosk.borrow_mut().login(app, "OFF1", "642087");
 
-    kiosk.borrow_mut().navigate(app, "move");
+    kiosk.borrow_mut().navigate(app, Screen::Move);
     for code in d.site.weapon_codes.iter().take(3) {
         scan(kiosk, app, code);
     }
     shots.push((name("move"), shoot(&window, &name("move"))));
 
-    kiosk.borrow_mut().navigate(app, "checkout");
+    kiosk.borrow_mut().navigate(app, Screen::Checkout);
     let checkout = app.global::<custody_kiosk::CheckoutState>();
     checkout.set_item(d.site.weapon_codes[10].clone().into());
     checkout.set_to_whom("Ballistics lab, Dr. Ilić".into());
@@ -206,14 +207,14 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     kiosk.borrow_mut().check_out(app);
     shots.push((name("checkout"), shoot(&window, &name("checkout"))));
 
-    kiosk.borrow_mut().navigate(app, "search");
+    kiosk.borrow_mut().navigate(app, Screen::Search);
     kiosk.borrow_mut().search(app, &d.site.weapon_codes[3]);
     shots.push((
         name("search-history"),
         shoot(&window, &name("search-history")),
     ));
 
-    kiosk.borrow_mut().navigate(app, "settings");
+    kiosk.borrow_mut().navigate(app, Screen::Settings);
     shots.push((name("settings"), shoot(&window, &name("settings"))));
     let settings = app.global::<custody_kiosk::SettingsState>();
     for page in ["scanners", "printing", "sites"] {
@@ -224,7 +225,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     settings.set_page("general".into());
 
     // Stocktake: counting (blind tallies), then the inspector's reconciliation.
-    kiosk.borrow_mut().navigate(app, "stocktake");
+    kiosk.borrow_mut().navigate(app, Screen::Stocktake);
     shots.push((
         name("stocktake-open"),
         shoot(&window, &name("stocktake-open")),
@@ -244,7 +245,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     ));
     kiosk.borrow_mut().logout(app, None);
     kiosk.borrow_mut().login(app, "INS1", "375298");
-    kiosk.borrow_mut().navigate(app, "stocktake");
+    kiosk.borrow_mut().navigate(app, Screen::Stocktake);
     kiosk.borrow_mut().stocktake_reconcile(app);
     shots.push((
         name("stocktake-reconcile"),
@@ -255,7 +256,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
 
     // Destruction: create, fill, freeze, a re-count with one missing and one extra, then
     // the details and witnesses stage.
-    kiosk.borrow_mut().navigate(app, "destruction");
+    kiosk.borrow_mut().navigate(app, Screen::Destruction);
     shots.push((
         name("destruction-create"),
         shoot(&window, &name("destruction-create")),
@@ -330,7 +331,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
 
     // Handover, sending side: the list, the manifest head, dispatched and exported.
     let stick = tempfile::tempdir().unwrap();
-    kiosk.borrow_mut().navigate(app, "handover");
+    kiosk.borrow_mut().navigate(app, Screen::Handover);
     let hand = app.global::<custody_kiosk::HandoverState>();
     hand.set_sender("MoI Demo Depot, Marko Petrović".into());
     hand.set_receiver("Forensic Centre Belgrade, Dr. Ilić".into());
@@ -388,7 +389,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     hand.set_mode("send".into());
 
     // Documents: everything issued so far, one certificate saved to the stick.
-    kiosk.borrow_mut().navigate(app, "documents");
+    kiosk.borrow_mut().navigate(app, Screen::Documents);
     shots.push((name("documents"), shoot(&window, &name("documents"))));
     let docs = app.global::<custody_kiosk::DocumentsState>();
     docs.set_selected(0);
@@ -401,7 +402,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
 
     // Serbian Cyrillic: sign-in and home.
     assert!(select_language("sr"), "Serbian Cyrillic is bundled");
-    kiosk.borrow_mut().navigate(app, "home");
+    kiosk.borrow_mut().navigate(app, Screen::Home);
     shots.push(("sr-home".into(), shoot(&window, "sr-Cyrl-home")));
     assert!(has_text(app, "Почетна"), "the navigation reads in Cyrillic");
     kiosk.borrow_mut().logout(app, None);
@@ -413,7 +414,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     shots.push(("sq-login".into(), shoot(&window, "sq-login")));
     assert!(has_text(app, "Hyr"), "the sign-in button reads in Albanian");
     kiosk.borrow_mut().login(app, "OFF1", "642087");
-    kiosk.borrow_mut().navigate(app, "intake");
+    kiosk.borrow_mut().navigate(app, Screen::Intake);
     shots.push(("sq-intake".into(), shoot(&window, "sq-intake")));
 
     // Romanian and Croatian: the overview, and Settings with all nine languages on it.
@@ -421,11 +422,11 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
         assert!(select_language(code), "{code} is bundled");
         app.global::<custody_kiosk::SettingsState>()
             .set_language(code.into());
-        kiosk.borrow_mut().navigate(app, "home");
+        kiosk.borrow_mut().navigate(app, Screen::Home);
         let shot = format!("{code}-home");
         shots.push((shot.clone(), shoot(&window, &shot)));
         assert!(has_text(app, home), "the navigation reads in {code}");
-        kiosk.borrow_mut().navigate(app, "settings");
+        kiosk.borrow_mut().navigate(app, Screen::Settings);
         let shot = format!("{code}-settings");
         shots.push((shot.clone(), shoot(&window, &shot)));
         for (_, own_name) in custody_kiosk::LANGUAGES {

@@ -5,6 +5,7 @@ mod common;
 use common::{depot, key_in, reads, sign_in, tap, type_into};
 use custody_core::scans::ScanInput;
 use custody_kiosk::messages::display_code;
+use custody_kiosk::Screen;
 use custody_scan::Outcome;
 
 fn init() {
@@ -15,7 +16,7 @@ fn init() {
 fn an_officer_mistypes_the_pin_is_told_the_attempts_left_then_signs_in() {
     init();
     let d = depot(6);
-    assert_eq!(d.app.get_screen(), "login");
+    assert_eq!(d.app.get_screen(), Screen::Login);
     type_into(&d.app, "Badge", "OFF1");
     key_in(&d.app, "9999");
     tap(&d.app, "Sign in");
@@ -24,11 +25,11 @@ fn an_officer_mistypes_the_pin_is_told_the_attempts_left_then_signs_in() {
         said.contains("Wrong PIN") && said.contains("4 attempts left"),
         "{said}"
     );
-    assert_eq!(d.app.get_screen(), "login");
+    assert_eq!(d.app.get_screen(), Screen::Login);
 
     key_in(&d.app, "642087");
     tap(&d.app, "Sign in");
-    assert_eq!(d.app.get_screen(), "home");
+    assert_eq!(d.app.get_screen(), Screen::Home);
     assert_eq!(d.app.get_user_name(), "Marko Petrović");
     // The home screen counts what is in store.
     let in_store: i32 = reads(&d.app, "in store").parse().unwrap();
@@ -47,7 +48,7 @@ fn a_badge_is_locked_after_five_wrong_pins_and_the_screen_says_so() {
     assert!(said.contains("locked"), "{said}");
     assert_eq!(
         d.app.get_screen(),
-        "login",
+        Screen::Login,
         "a locked badge must not get in"
     );
 }
@@ -66,7 +67,7 @@ fn an_officer_registers_a_weapon_and_a_duplicate_serial_is_refused_with_the_exis
     let d = depot(3);
     sign_in(&d.app, "OFF1", "642087");
     tap(&d.app, "Intake");
-    assert_eq!(d.app.get_screen(), "intake");
+    assert_eq!(d.app.get_screen(), Screen::Intake);
     type_into(&d.app, "Serial number", "ZA-778899");
     type_into(&d.app, "Manufacturer", "Zastava Arms");
     type_into(&d.app, "Model", "M70AB2");
@@ -297,7 +298,7 @@ fn a_badge_scanned_at_the_sign_in_screen_fills_the_badge_field() {
     assert!(payload.contains("\"outcome\":\"badge\""), "{payload}");
     key_in(&d.app, "642087");
     tap(&d.app, "Sign in");
-    assert_eq!(d.app.get_screen(), "home");
+    assert_eq!(d.app.get_screen(), Screen::Home);
 }
 
 #[test]
@@ -313,12 +314,12 @@ fn the_kiosk_signs_out_after_the_idle_time_and_says_why() {
     let (app, kiosk) =
         custody_kiosk::build_app(custody_kiosk::Kiosk::new(ledger, options)).unwrap();
     sign_in(&app, "OFF1", "642087");
-    assert_eq!(app.get_screen(), "home");
+    assert_eq!(app.get_screen(), Screen::Home);
     kiosk.borrow_mut().tick(&app);
-    assert_eq!(app.get_screen(), "home", "not idle yet");
+    assert_eq!(app.get_screen(), Screen::Home, "not idle yet");
     std::thread::sleep(std::time::Duration::from_millis(300));
     kiosk.borrow_mut().tick(&app);
-    assert_eq!(app.get_screen(), "login");
+    assert_eq!(app.get_screen(), Screen::Login);
     assert!(reads(&app, "Login message").contains("without activity"));
 }
 
@@ -489,7 +490,10 @@ fn a_full_disk_shows_the_banner_records_nothing_half_done_and_the_kiosk_carries_
     }
     assert!(refused, "no scan was refused on a full disk");
     let recent = d.app.global::<custody_kiosk::ScanState>().get_recent();
-    assert_eq!(recent.row_data(0).unwrap().outcome, "error");
+    assert_eq!(
+        recent.row_data(0).unwrap().outcome,
+        custody_kiosk::ScanMark::Error
+    );
     // Space is freed: every acknowledged registration is there, the ledger is whole, and the
     // kiosk carries on.
     limit(1_073_741_823);

@@ -7,7 +7,8 @@ use super::{item_summary, model, Kiosk};
 use crate::messages::{display_code, msg, msg1, msg2, msg3};
 use crate::output::save_durably;
 use crate::{
-    AppWindow, DestructionState, DiscrepancyRow, HandoverState, ItemLine, Msg, StocktakeState,
+    AppWindow, DestructionState, DiscrepancyRow, HandoverState, ItemLine, Msg, ScanMark, Screen,
+    StocktakeState,
 };
 use custody_codes::{LabelCode, LabelKind, ScanCommand};
 use custody_core::documents::DocumentKind;
@@ -49,19 +50,19 @@ pub(crate) struct Flows {
 /// What one scan on a workflow screen came to: feedback, the scan-strip row, the sentence.
 pub struct Answer {
     pub outcome: Outcome,
-    pub row: &'static str,
+    pub row: ScanMark,
     pub message: Msg,
 }
 
 fn good(message: Msg) -> Answer {
     Answer {
         outcome: Outcome::Accepted,
-        row: "added",
+        row: ScanMark::Added,
         message,
     }
 }
 
-fn refused(row: &'static str, message: Msg) -> Answer {
+fn refused(row: ScanMark, message: Msg) -> Answer {
     Answer {
         outcome: Outcome::Refused,
         row,
@@ -206,11 +207,11 @@ impl Kiosk {
     /// else is counted by core, which answers with tallies only.
     pub(super) fn stocktake_scan_text(&mut self, app: &AppWindow, text: &str) -> Answer {
         let Some(actor) = self.actor.clone() else {
-            return refused("refused", msg("enter-badge"));
+            return refused(ScanMark::Refused, msg("enter-badge"));
         };
         let st = app.global::<StocktakeState>();
         let Some(code) = self.flows.count.as_ref().map(|r| r.code.clone()) else {
-            return refused("refused", msg("no-open-count"));
+            return refused(ScanMark::Refused, msg("no-open-count"));
         };
         if let Some(place) = self.location_named(text) {
             if let Some(run) = &mut self.flows.count {
@@ -233,17 +234,19 @@ impl Kiosk {
             Ok(t) => match t.last {
                 ScanNote::Counted => good(msg1("counted", t.scans)),
                 ScanNote::CountedAgain => good(msg1("counted-again", t.scans)),
-                ScanNote::Unknown => refused("unknown", msg1("count-unknown", display_code(text))),
+                ScanNote::Unknown => {
+                    refused(ScanMark::Unknown, msg1("count-unknown", display_code(text)))
+                }
                 ScanNote::Alarm => {
                     let (code, status) = match self.ledger.find_item(text) {
                         Ok(i) => (i.code, i.status.as_str().to_string()),
                         Err(_) => (text.to_string(), String::new()),
                     };
                     self.session_alarms.push((code.clone(), status.clone()));
-                    refused("alarm", msg2("alarm", display_code(&code), status))
+                    refused(ScanMark::Alarm, msg2("alarm", display_code(&code), status))
                 }
             },
-            Err(e) => refused("error", self.report(app, &e)),
+            Err(e) => refused(ScanMark::Error, self.report(app, &e)),
         };
         st.set_message_good(answer.outcome == Outcome::Accepted);
         st.set_message(answer.message.clone());
@@ -486,12 +489,12 @@ impl Kiosk {
     pub fn destruction_add(&mut self, app: &AppWindow, text: &str) -> Answer {
         self.touch();
         let Some(actor) = self.actor.clone() else {
-            return refused("refused", msg("enter-badge"));
+            return refused(ScanMark::Refused, msg("enter-badge"));
         };
         let st = app.global::<DestructionState>();
         let text = text.trim().to_string();
         if text.is_empty() {
-            return refused("refused", msg(""));
+            return refused(ScanMark::Refused, msg(""));
         }
         if LabelCode::parse(&text).is_ok_and(|c| c.kind() == LabelKind::Batch) {
             return match self.ledger.destruction_batch(&text) {
@@ -501,7 +504,7 @@ impl Kiosk {
                     self.refresh_destruction(app);
                     good(msg1("scan-found", display_code(&b.code)))
                 }
-                Err(e) => refused("unknown", self.report(app, &e)),
+                Err(e) => refused(ScanMark::Unknown, self.report(app, &e)),
             };
         }
         let stage = self
@@ -525,7 +528,7 @@ impl Kiosk {
                             .unwrap_or_else(|_| text.clone());
                         good(msg1("batch-added", shown))
                     }
-                    Err(e) => refused("refused", self.report(app, &e)),
+                    Err(e) => refused(ScanMark::Refused, self.report(app, &e)),
                 }
             }
             Some((code, state)) if state == "frozen" => {
@@ -545,10 +548,10 @@ impl Kiosk {
                 if on_list {
                     good(msg1("recount-scan", display_code(&key)))
                 } else {
-                    refused("refused", msg1("recount-extra", display_code(&key)))
+                    refused(ScanMark::Refused, msg1("recount-extra", display_code(&key)))
                 }
             }
-            _ => refused("refused", msg1("not-in-stage", display_code(&text))),
+            _ => refused(ScanMark::Refused, msg1("not-in-stage", display_code(&text))),
         };
         st.set_message_good(answer.outcome == Outcome::Accepted);
         st.set_message(answer.message.clone());
@@ -757,7 +760,7 @@ impl Kiosk {
         let st = app.global::<HandoverState>();
         let answer = match self.ledger.find_item(text.trim()) {
             Ok(item) if item.status.is_terminal() => refused(
-                "alarm",
+                ScanMark::Alarm,
                 msg2("alarm", display_code(&item.code), item.status.as_str()),
             ),
             Ok(item) => {
@@ -768,7 +771,7 @@ impl Kiosk {
                 st.set_entry("".into());
                 good(m)
             }
-            Err(e) => refused("unknown", self.report(app, &e)),
+            Err(e) => refused(ScanMark::Unknown, self.report(app, &e)),
         };
         st.set_message_good(answer.outcome == Outcome::Accepted);
         st.set_message(answer.message.clone());
@@ -942,11 +945,11 @@ impl Kiosk {
     pub fn handover_receive(&mut self, app: &AppWindow, text: &str) -> Answer {
         self.touch();
         let Some(actor) = self.actor.clone() else {
-            return refused("refused", msg("enter-badge"));
+            return refused(ScanMark::Refused, msg("enter-badge"));
         };
         let st = app.global::<HandoverState>();
         let Some(code) = self.flows.incoming.clone() else {
-            return refused("refused", msg("nothing-imported"));
+            return refused(ScanMark::Refused, msg("nothing-imported"));
         };
         let text = text.trim().to_string();
         let answer = match self
@@ -960,10 +963,13 @@ impl Kiosk {
                 if t.on_list {
                     good(msg1("arrived", display_code(&text)))
                 } else {
-                    refused("refused", msg1("arrived-extra", display_code(&text)))
+                    refused(
+                        ScanMark::Refused,
+                        msg1("arrived-extra", display_code(&text)),
+                    )
                 }
             }
-            Err(e) => refused("error", self.report(app, &e)),
+            Err(e) => refused(ScanMark::Error, self.report(app, &e)),
         };
         st.set_message_good(answer.outcome == Outcome::Accepted);
         st.set_message(answer.message.clone());
@@ -1104,14 +1110,14 @@ impl Kiosk {
         say!(app.global::<StocktakeState>(), answer);
     }
 
-    pub(super) fn workflow_scan(&mut self, app: &AppWindow, screen: &str, text: &str) -> Answer {
+    pub(super) fn workflow_scan(&mut self, app: &AppWindow, screen: Screen, text: &str) -> Answer {
         if let Some(cmd) = command_of(text) {
             return self.workflow_command(app, screen, cmd);
         }
         match screen {
-            "stocktake" => self.stocktake_scan_text(app, text),
-            "destruction" => self.destruction_add(app, text),
-            "handover" if app.global::<HandoverState>().get_mode() == "receive" => {
+            Screen::Stocktake => self.stocktake_scan_text(app, text),
+            Screen::Destruction => self.destruction_add(app, text),
+            Screen::Handover if app.global::<HandoverState>().get_mode() == "receive" => {
                 self.handover_receive(app, text)
             }
             _ => {
@@ -1123,55 +1129,55 @@ impl Kiosk {
         }
     }
 
-    fn workflow_command(&mut self, app: &AppWindow, screen: &str, cmd: ScanCommand) -> Answer {
+    fn workflow_command(&mut self, app: &AppWindow, screen: Screen, cmd: ScanCommand) -> Answer {
         let dest = app.global::<DestructionState>();
         let hand = app.global::<HandoverState>();
         match (screen, cmd) {
-            ("destruction", ScanCommand::Done) => {
+            (Screen::Destruction, ScanCommand::Done) => {
                 let o = self.destruction_confirm_recount(app);
                 Answer {
                     outcome: o,
                     row: if o == Outcome::Accepted {
-                        "added"
+                        ScanMark::Added
                     } else {
-                        "refused"
+                        ScanMark::Refused
                     },
                     message: dest.get_message(),
                 }
             }
-            ("destruction", ScanCommand::UndoLast) if self.flows.recount.pop().is_some() => {
+            (Screen::Destruction, ScanCommand::UndoLast) if self.flows.recount.pop().is_some() => {
                 self.refresh_destruction(app);
                 dest.set_message(msg("recount-undone"));
                 good(msg("recount-undone"))
             }
-            ("destruction", ScanCommand::Cancel) => {
+            (Screen::Destruction, ScanCommand::Cancel) => {
                 self.flows.recount.clear();
                 self.refresh_destruction(app);
                 dest.set_message(msg("recount-cleared"));
                 good(msg("recount-cleared"))
             }
-            ("handover", ScanCommand::Done) if hand.get_mode() == "send" => {
+            (Screen::Handover, ScanCommand::Done) if hand.get_mode() == "send" => {
                 let o = self.handover_dispatch(app);
                 Answer {
                     outcome: o,
                     row: if o == Outcome::Accepted {
-                        "added"
+                        ScanMark::Added
                     } else {
-                        "refused"
+                        ScanMark::Refused
                     },
                     message: hand.get_message(),
                 }
             }
-            ("handover", ScanCommand::UndoLast) if self.flows.send_list.pop().is_some() => {
+            (Screen::Handover, ScanCommand::UndoLast) if self.flows.send_list.pop().is_some() => {
                 self.refresh_handover(app);
                 hand.set_message(msg("list-undone"));
                 good(msg("list-undone"))
             }
-            ("handover", ScanCommand::Cancel) => {
+            (Screen::Handover, ScanCommand::Cancel) => {
                 self.handover_clear(app);
                 good(msg("list-cleared"))
             }
-            _ => refused("refused", msg1("scan-unknown", cmd.name())),
+            _ => refused(ScanMark::Refused, msg1("scan-unknown", cmd.name())),
         }
     }
 
