@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Builds the site package, custody_<version>-1_<arch>.deb, under <target dir>/debian/ and prints
-# its path. The package a site installs is built with the release profile (the default).
+# Builds the site package, custody_<version>-1_<arch>.deb, and the registry's,
+# custody-registry_<version>-1_<arch>.deb, under <target dir>/debian/, and prints their paths
+# (site package first). Packages for sites and the centre are built with the release profile
+# (the default).
 # CUSTODY_DEB_PROFILE=dev packages the binaries the test run already built instead: the package
 # check in CI (scripts/check-deb.sh) tests the packaging, not the optimiser, and a second,
 # release build of the kiosk would cost it 10-15 minutes. CUSTODY_DEB_REVISION=N makes the
@@ -15,11 +17,17 @@ case "$profile" in
   dev) out_dir=debug ;;
   *) out_dir="$profile" ;;
 esac
-cargo build --locked --profile "$profile" -p custody-cli -p custody-kiosk >&2
+cargo build --locked --profile "$profile" -p custody-cli -p custody-kiosk -p custody-registry >&2
 rm -rf packaging/build/man
 "$target_dir/$out_dir/custody" manual-pages --out packaging/build/man >&2
 revision=()
 [ -z "${CUSTODY_DEB_REVISION:-}" ] || revision=(--deb-revision "$CUSTODY_DEB_REVISION")
-cargo deb --locked --no-build --profile "$profile" -p custody-cli "${revision[@]}" -o "$target_dir/debian/" 2>&1 >&2 |
-  grep -v '^warning: .*unused manifest key' >&2 || true
-ls -t "$target_dir"/debian/custody_*.deb | head -n 1
+for package in custody-cli custody-registry; do
+  cargo deb --locked --no-build --profile "$profile" -p "$package" "${revision[@]}" \
+    -o "$target_dir/debian/" >&2
+done
+version="$(cargo metadata --format-version 1 --no-deps |
+  python3 -c 'import json, sys; print([p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "custody-cli"][0])')"
+for name in custody custody-registry; do
+  ls -t "$target_dir"/debian/"${name}_${version}"-*.deb | head -n 1
+done

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# CI's check of the site package (issue: an installable site). Builds the .deb, runs lintian
-# (no errors allowed), installs it with dpkg, runs the programs it installed, checks the units
+# CI's check of the packages (issue: an installable site). Builds the site's and the registry's
+# .deb, runs lintian on both (no errors allowed), installs them with dpkg, runs the programs it installed, checks the units
 # with systemd-analyze and the udev rule with udevadm, upgrades it to a newer revision with a ledger in
 # place (preinst's backup, postinst's verify), removes and purges it (the ledger stays).
 # Needs root (dpkg). Leaves the machine as it found it, except /var/lib/custody and
@@ -20,8 +20,10 @@ had_backups=no; [ -e /var/backups/custody ] && had_backups=yes
 if [ "$had_lib" = yes ] && [ -e /var/lib/custody/custody.db ]; then
   fail "/var/lib/custody/custody.db exists: this looks like a site PC; the check installs and removes the package, run it elsewhere"
 fi
+had_registry=no; [ -e /var/lib/custody-registry ] && had_registry=yes
 cleanup() {
-  dpkg --purge custody >/dev/null 2>&1 || true
+  dpkg --purge custody custody-registry >/dev/null 2>&1 || true
+  [ "$had_registry" = yes ] || rm -rf /var/lib/custody-registry
   [ "$had_lib" = yes ] || rm -rf /var/lib/custody
   [ "$had_backups" = yes ] || rm -rf /var/backups/custody
   rm -f /run/custody-kiosk.was-running
@@ -29,12 +31,13 @@ cleanup() {
 trap cleanup EXIT
 
 step "build"
-deb="$(CUSTODY_DEB_PROFILE="${CUSTODY_DEB_PROFILE:-dev}" bash scripts/build-deb.sh | tail -n 1)"
-[ -f "$deb" ] || fail "no package built"
-echo "$deb"
+mapfile -t debs < <(CUSTODY_DEB_PROFILE="${CUSTODY_DEB_PROFILE:-dev}" bash scripts/build-deb.sh)
+deb="${debs[0]:-}"; registry_deb="${debs[1]:-}"
+[ -f "$deb" ] && [ -f "$registry_deb" ] || fail "packages not built: ${debs[*]}"
+printf '%s\n' "$deb" "$registry_deb"
 
 step "lintian"
-lintian --fail-on error --suppress-tags initial-upload-closes-no-bugs "$deb"
+lintian --fail-on error --suppress-tags initial-upload-closes-no-bugs "$deb" "$registry_deb"
 
 step "install"
 dpkg -i "$deb"
@@ -79,8 +82,21 @@ if command -v udevadm >/dev/null && udevadm verify --help >/dev/null 2>&1; then
   udevadm verify "$rules"
 fi
 
+step "the registry's package"
+dpkg -i "$registry_deb"
+custody-registry --version
+[ "$(stat -c '%U:%G %a' /var/lib/custody-registry)" = "custody-registry:custody-registry 700" ] ||
+  fail "/var/lib/custody-registry is not custody-registry:custody-registry 700"
+systemd-analyze verify /usr/lib/systemd/system/custody-registry.service
+[ -L /etc/systemd/system/multi-user.target.wants/custody-registry.service ] ||
+  fail "custody-registry.service is not enabled"
+man -w custody-registry >/dev/null
+dpkg --purge custody-registry
+[ ! -e /usr/bin/custody-registry ] || fail "custody-registry left after purge"
+
 step "upgrade to a newer package revision with the ledger in place"
-newer="$(CUSTODY_DEB_PROFILE="${CUSTODY_DEB_PROFILE:-dev}" CUSTODY_DEB_REVISION=2 bash scripts/build-deb.sh | tail -n 1)"
+mapfile -t newer_debs < <(CUSTODY_DEB_PROFILE="${CUSTODY_DEB_PROFILE:-dev}" CUSTODY_DEB_REVISION=2 bash scripts/build-deb.sh)
+newer="${newer_debs[0]:-}"
 [ "$newer" != "$deb" ] || fail "the newer package has the same name"
 dpkg -i "$newer"
 dpkg-query -W -f '${Version}\n' custody | grep -q -- '-2$' || fail "the newer revision is not installed"
@@ -93,4 +109,4 @@ dpkg -r custody
 [ ! -e /usr/bin/custody ] && [ ! -e /usr/bin/custody-kiosk ] || fail "programs left after dpkg -r"
 dpkg --purge custody
 [ -f "$db" ] || fail "purge removed the ledger"
-echo "check-deb: the package built, passed lintian, installed, upgraded and removed cleanly"
+echo "check-deb: both packages built, passed lintian, installed and removed cleanly; the site package upgraded with its ledger in place"
