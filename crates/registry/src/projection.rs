@@ -19,7 +19,34 @@ pub const TABLES: &[(&str, &str)] = &[
     ("destruction_items", "site_id, batch_id, item_id"),
     ("handovers_out", "site_id, manifest_id"),
     ("handovers_in", "site_id, manifest_id"),
+    ("agg_destroyed", "site_id, year, weapon_type, country"),
+    ("agg_stock", "site_id, kind, weapon_type, status"),
+    ("agg_intake", "site_id, week"),
 ];
+
+/// Recomputes one site's kept aggregates (the charts and the yearly report read these, never
+/// the items). Costs one pass over that site's items, in the transaction that changed them.
+pub async fn refresh_aggregates(tx: &Transaction<'_>, site: &str) -> Result<()> {
+    let site = site.to_string();
+    for sql in [
+        "DELETE FROM agg_destroyed WHERE site_id = $1",
+        "INSERT INTO agg_destroyed
+         SELECT site_id, extract(year FROM status_time AT TIME ZONE 'UTC')::integer, weapon_type,
+                country, count(*)
+         FROM items WHERE site_id = $1 AND status = 'destroyed' GROUP BY 1, 2, 3, 4",
+        "DELETE FROM agg_stock WHERE site_id = $1",
+        "INSERT INTO agg_stock
+         SELECT site_id, kind, weapon_type, status, count(*) FROM items WHERE site_id = $1
+         GROUP BY 1, 2, 3, 4",
+        "DELETE FROM agg_intake WHERE site_id = $1",
+        "INSERT INTO agg_intake
+         SELECT site_id, date_trunc('week', registered_time AT TIME ZONE 'UTC')::date, count(*)
+         FROM items WHERE site_id = $1 AND origin <> 'transferred_in' GROUP BY 1, 2",
+    ] {
+        tx.execute(sql, &[&site]).await?;
+    }
+    Ok(())
+}
 
 struct ItemRow {
     item_id: String,
@@ -420,6 +447,7 @@ pub async fn rebuild(client: &mut tokio_postgres::Client) -> Result<u64> {
             }
             p.flush(&tx).await?;
         }
+        refresh_aggregates(&tx, &site).await?;
     }
     tx.commit().await?;
     Ok(total)

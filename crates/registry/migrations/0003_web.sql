@@ -1,0 +1,67 @@
+-- Aggregates the web pages and the API read instead of grouping every item per request:
+-- recomputed for one site inside the transaction that stores its segment (and by rebuild).
+CREATE TABLE agg_destroyed (
+    site_id text NOT NULL,
+    year integer NOT NULL,
+    weapon_type text NOT NULL,
+    country text NOT NULL,
+    destroyed bigint NOT NULL,
+    PRIMARY KEY (site_id, year, weapon_type, country)
+);
+
+CREATE TABLE agg_stock (
+    site_id text NOT NULL,
+    kind text NOT NULL,
+    weapon_type text NOT NULL,
+    status text NOT NULL,
+    items bigint NOT NULL,
+    PRIMARY KEY (site_id, kind, weapon_type, status)
+);
+
+CREATE TABLE agg_intake (
+    site_id text NOT NULL,
+    week date NOT NULL,
+    items bigint NOT NULL,
+    PRIMARY KEY (site_id, week)
+);
+
+INSERT INTO agg_destroyed
+SELECT site_id, extract(year FROM status_time AT TIME ZONE 'UTC')::integer, weapon_type, country, count(*)
+FROM items WHERE status = 'destroyed' GROUP BY 1, 2, 3, 4;
+INSERT INTO agg_stock
+SELECT site_id, kind, weapon_type, status, count(*) FROM items GROUP BY 1, 2, 3, 4;
+INSERT INTO agg_intake
+SELECT site_id, date_trunc('week', registered_time AT TIME ZONE 'UTC')::date, count(*)
+FROM items WHERE origin <> 'transferred_in' GROUP BY 1, 2;
+
+-- The API's views keep their columns and now read the aggregates.
+DROP VIEW destruction_totals;
+CREATE VIEW destruction_totals AS
+SELECT year, weapon_type, site_id, country, destroyed FROM agg_destroyed;
+DROP VIEW stock_per_site;
+CREATE VIEW stock_per_site AS
+SELECT site_id, kind, weapon_type, status, items FROM agg_stock;
+DROP VIEW intake_per_week;
+CREATE VIEW intake_per_week AS
+SELECT site_id, week, items FROM agg_intake;
+
+-- The web pages' sign-in: a lock-out like the sites' (5 wrong in a row lock for 15 minutes).
+ALTER TABLE users ADD COLUMN failed_logins integer NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN last_failure timestamptz;
+
+-- Browser sessions: only the SHA-256 of the cookie is stored; each has its CSRF token.
+CREATE TABLE web_sessions (
+    token_sha256 text PRIMARY KEY,
+    user_name text NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+    csrf text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    last_seen timestamptz NOT NULL DEFAULT now()
+);
+
+-- Every web sign-in attempt, kept for the inspectors of the inspectors.
+CREATE TABLE web_logins (
+    id bigserial PRIMARY KEY,
+    user_name text NOT NULL,
+    time timestamptz NOT NULL DEFAULT now(),
+    outcome text NOT NULL
+);
