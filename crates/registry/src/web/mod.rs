@@ -247,3 +247,13 @@ pub fn role_name(role: Role) -> &'static str {
         Role::Administrator => "Administrator",
     }
 }
+
+/// The documents' vocabulary (types, statuses, events) is lower case for running text; a
+/// table cell or legend starts with a capital.
+pub fn cap(s: String) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => s,
+    }
+}

@@ -4,7 +4,7 @@
 use super::i18n::{Lang, LANGS};
 use super::session::{self, Login, WebUser};
 use super::{
-    charts, html, language, page_param, param, query_pairs, render, report, role_name, Shown,
+    cap, charts, html, language, page_param, param, query_pairs, render, report, role_name, Shown,
     WebError, WebResult, LANG_COOKIE, LOGIN_CSRF_COOKIE, PAGE_SIZE, SESSION_COOKIE,
 };
 use crate::auth::Role;
@@ -321,7 +321,7 @@ pub async fn overview(
                         .unwrap_or(0)
                 })
                 .collect();
-            (l.document.item_type(t), values)
+            (cap(l.document.item_type(t)), values)
         })
         .collect();
     let year_rows: Vec<Row> = years
@@ -450,8 +450,8 @@ pub async fn search(
                 r.get(2),
                 r.get(3),
                 r.get(4),
-                l.document.item_type(r.get(5)),
-                l.document.status(r.get(6)),
+                cap(l.document.item_type(r.get(5))),
+                cap(l.document.status(r.get(6))),
                 p.time(Some(r.get(7))),
                 p.time(Some(r.get(8))),
             ],
@@ -499,7 +499,7 @@ pub async fn search(
                     shown,
                     r.get(1),
                     r.get(2),
-                    l.document.event(r.get(3)),
+                    cap(l.document.event(r.get(3))),
                     r.get::<_, i64>(4).to_string(),
                 ],
                 link: None,
@@ -783,7 +783,7 @@ pub async fn report(
         .map(|c| Row {
             cells: vec![
                 c.country.clone(),
-                l.document.item_type(&c.item_type),
+                cap(l.document.item_type(&c.item_type)),
                 l.number(c.destroyed as i64),
             ],
             link: None,
