@@ -4,6 +4,7 @@
 
 use super::i18n::Lang;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use std::sync::Once;
 
 const FONT: &str = "sans-serif";
@@ -30,64 +31,67 @@ fn fonts() {
 
 type Draw<T> = Result<T, Box<dyn std::error::Error>>;
 
+/// Label size: plotters draws 14 px for 18 requested (its text scale), legible at 100 %.
+const LABEL: u32 = 18;
+
+/// Category `i` of `n` sits at x = i, so its bar spans i ± 0.35 and its label is the only
+/// key point plotters prints near it.
+fn category(v: f64, n: usize) -> Option<usize> {
+    let i = v.round();
+    ((v - i).abs() < 0.01 && i >= 0.0 && (i as usize) < n).then_some(i as usize)
+}
+
 /// A bar per year, stacked by weapon type. `series` is (type label, count per year).
 pub fn stacked_years(lang: Lang, years: &[i32], series: &[(String, Vec<i64>)]) -> Option<String> {
     if years.is_empty() || series.is_empty() {
         return None;
     }
     fonts();
+    let n = years.len();
     let mut svg = String::new();
     let drawn: Draw<()> = (|| {
-        let root = SVGBackend::with_string(&mut svg, (760, 360)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (900, 380)).into_drawing_area();
         root.fill(&WHITE)?;
-        let top = (0..years.len())
+        let totals: Vec<i64> = (0..n)
             .map(|i| {
                 series
                     .iter()
                     .map(|(_, v)| v.get(i).copied().unwrap_or(0))
-                    .sum::<i64>()
+                    .sum()
             })
-            .max()
-            .unwrap_or(0)
-            .max(1);
+            .collect();
+        let top = totals.iter().copied().max().unwrap_or(0).max(1);
         let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(70)
-            .build_cartesian_2d((0..years.len()).into_segmented(), 0i64..(top + top / 8 + 1))?;
+            .margin(14)
+            .x_label_area_size(40)
+            .y_label_area_size(80)
+            .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0i64..(top + top / 6 + 1))?;
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .x_labels(years.len())
-            .x_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => {
-                    years.get(*i).map(|y| y.to_string()).unwrap_or_default()
-                }
-                _ => String::new(),
+            .x_labels(n * 2 + 1)
+            .x_label_formatter(&|v| {
+                category(*v, n)
+                    .map(|i| years[i].to_string())
+                    .unwrap_or_default()
             })
             .y_label_formatter(&|v| lang.number(*v))
             .y_desc(lang.t("Items destroyed"))
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 14))
+            .label_style((FONT, LABEL))
+            .axis_desc_style((FONT, LABEL))
             .draw()?;
-        let mut base = vec![0i64; years.len()];
-        for (n, (name, values)) in series.iter().enumerate() {
-            let color = PALETTE[n % PALETTE.len()];
-            let bars: Vec<_> = (0..years.len())
+        let mut base = vec![0i64; n];
+        for (k, (name, values)) in series.iter().enumerate() {
+            let color = PALETTE[k % PALETTE.len()];
+            let bars: Vec<_> = (0..n)
                 .map(|i| {
                     let v = values.get(i).copied().unwrap_or(0);
+                    let x = i as f64;
                     let r = Rectangle::new(
-                        [
-                            (SegmentValue::Exact(i), base[i]),
-                            (SegmentValue::Exact(i + 1), base[i] + v),
-                        ],
+                        [(x - 0.35, base[i]), (x + 0.35, base[i] + v)],
                         color.filled(),
                     );
                     base[i] += v;
-                    r
-                })
-                .map(|mut r| {
-                    r.set_margin(0, 0, 18, 18);
                     r
                 })
                 .collect();
@@ -95,29 +99,26 @@ pub fn stacked_years(lang: Lang, years: &[i32], series: &[(String, Vec<i64>)]) -
                 .draw_series(bars)?
                 .label(name.as_str())
                 .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 6), (x + 12, y + 6)], color.filled())
+                    Rectangle::new([(x, y - 7), (x + 14, y + 7)], color.filled())
                 });
         }
-        // The total above each bar, so the figure can be read without the table.
-        chart.draw_series(base.iter().enumerate().map(|(i, &total)| {
+        // The total above each bar, so the figure reads without the table.
+        chart.draw_series(totals.iter().enumerate().map(|(i, &total)| {
             Text::new(
                 lang.number(total),
-                (SegmentValue::CenterOf(i), total),
-                (FONT, 14)
+                (i as f64, total),
+                (FONT, LABEL)
                     .into_font()
                     .color(&BLACK)
-                    .pos(plotters::style::text_anchor::Pos::new(
-                        plotters::style::text_anchor::HPos::Center,
-                        plotters::style::text_anchor::VPos::Bottom,
-                    )),
+                    .pos(Pos::new(HPos::Center, VPos::Bottom)),
             )
         }))?;
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.9))
             .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 14))
+            .label_font((FONT, LABEL))
             .draw()?;
         root.present()?;
         Ok(())
@@ -125,58 +126,51 @@ pub fn stacked_years(lang: Lang, years: &[i32], series: &[(String, Vec<i64>)]) -
     drawn.ok().map(|_| svg)
 }
 
-/// One horizontal bar per site.
+/// One horizontal bar per site, the first of `sites` on top.
 pub fn site_bars(lang: Lang, sites: &[(String, i64)]) -> Option<String> {
     if sites.is_empty() {
         return None;
     }
     fonts();
+    let n = sites.len();
     let mut svg = String::new();
-    let height = (60 + 34 * sites.len() as u32).min(900);
+    let height = (70 + 36 * n as u32).min(900);
     let drawn: Draw<()> = (|| {
-        let root = SVGBackend::with_string(&mut svg, (760, height)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (900, height)).into_drawing_area();
         root.fill(&WHITE)?;
         let top = sites.iter().map(|s| s.1).max().unwrap_or(0).max(1);
+        let row = |i: usize| (n - 1 - i) as f64;
         let mut chart = ChartBuilder::on(&root)
-            .margin(12)
-            .x_label_area_size(30)
-            .y_label_area_size(170)
-            .build_cartesian_2d(0i64..(top + top / 6 + 1), (0..sites.len()).into_segmented())?;
+            .margin(14)
+            .x_label_area_size(34)
+            .y_label_area_size(200)
+            .build_cartesian_2d(0i64..(top + top / 5 + 1), -0.5f64..(n as f64 - 0.5))?;
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .y_labels(sites.len())
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => {
-                    sites.get(*i).map(|s| short(&s.0, 22)).unwrap_or_default()
-                }
-                _ => String::new(),
+            .y_labels(n * 2 + 1)
+            .y_label_formatter(&|v| {
+                category(*v, n)
+                    .map(|r| short(&sites[n - 1 - r].0, 24))
+                    .unwrap_or_default()
             })
             .x_label_formatter(&|v| lang.number(*v))
-            .label_style((FONT, 14))
+            .label_style((FONT, LABEL))
             .draw()?;
-        chart.draw_series(sites.iter().enumerate().map(|(i, (_, n))| {
-            let mut r = Rectangle::new(
-                [
-                    (0, SegmentValue::Exact(i)),
-                    (*n, SegmentValue::Exact(i + 1)),
-                ],
+        chart.draw_series(sites.iter().enumerate().map(|(i, (_, v))| {
+            Rectangle::new(
+                [(0, row(i) - 0.32), (*v, row(i) + 0.32)],
                 PALETTE[0].filled(),
-            );
-            r.set_margin(5, 5, 0, 0);
-            r
+            )
         }))?;
-        chart.draw_series(sites.iter().enumerate().map(|(i, (_, n))| {
+        chart.draw_series(sites.iter().enumerate().map(|(i, (_, v))| {
             Text::new(
-                format!(" {}", lang.number(*n)),
-                (*n, SegmentValue::CenterOf(i)),
-                (FONT, 14)
+                format!(" {}", lang.number(*v)),
+                (*v, row(i)),
+                (FONT, LABEL)
                     .into_font()
                     .color(&BLACK)
-                    .pos(plotters::style::text_anchor::Pos::new(
-                        plotters::style::text_anchor::HPos::Left,
-                        plotters::style::text_anchor::VPos::Center,
-                    )),
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
             )
         }))?;
         root.present()?;
@@ -185,42 +179,44 @@ pub fn site_bars(lang: Lang, sites: &[(String, i64)]) -> Option<String> {
     drawn.ok().map(|_| svg)
 }
 
-/// Items registered per ISO week (the Monday), as a line with its points.
-pub fn weekly_line(lang: Lang, weeks: &[(chrono::NaiveDate, i64)]) -> Option<String> {
+/// Items registered per ISO week (the Monday), a bar a week.
+pub fn weekly_bars(lang: Lang, weeks: &[(chrono::NaiveDate, i64)]) -> Option<String> {
     if weeks.is_empty() {
         return None;
     }
     fonts();
+    let n = weeks.len();
+    // At most about seven dates under the axis.
+    let every = n.div_ceil(7).max(1);
     let mut svg = String::new();
     let drawn: Draw<()> = (|| {
-        let root = SVGBackend::with_string(&mut svg, (760, 320)).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, (900, 340)).into_drawing_area();
         root.fill(&WHITE)?;
         let top = weeks.iter().map(|w| w.1).max().unwrap_or(0).max(1);
-        let last = weeks.len().saturating_sub(1).max(1);
         let mut chart = ChartBuilder::on(&root)
-            .margin(16)
-            .x_label_area_size(36)
-            .y_label_area_size(70)
-            .build_cartesian_2d(0usize..last, 0i64..(top + top / 8 + 1))?;
+            .margin(14)
+            .x_label_area_size(40)
+            .y_label_area_size(80)
+            .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0i64..(top + top / 6 + 1))?;
         chart
             .configure_mesh()
-            .x_labels(6.min(weeks.len()))
-            .x_label_formatter(&|i| weeks.get(*i).map(|w| lang.date(w.0)).unwrap_or_default())
+            .disable_x_mesh()
+            .x_labels(n * 2 + 1)
+            .x_label_formatter(&|v| {
+                category(*v, n)
+                    .filter(|i| (n - 1 - i) % every == 0)
+                    .map(|i| lang.date(weeks[i].0))
+                    .unwrap_or_default()
+            })
             .y_label_formatter(&|v| lang.number(*v))
             .y_desc(lang.t("Items registered"))
-            .label_style((FONT, 14))
-            .axis_desc_style((FONT, 14))
+            .label_style((FONT, LABEL))
+            .axis_desc_style((FONT, LABEL))
             .draw()?;
-        chart.draw_series(LineSeries::new(
-            weeks.iter().enumerate().map(|(i, w)| (i, w.1)),
-            PALETTE[2].stroke_width(2),
-        ))?;
-        chart.draw_series(
-            weeks
-                .iter()
-                .enumerate()
-                .map(|(i, w)| Circle::new((i, w.1), 3, PALETTE[2].filled())),
-        )?;
+        chart.draw_series(weeks.iter().enumerate().map(|(i, w)| {
+            let x = i as f64;
+            Rectangle::new([(x - 0.38, 0), (x + 0.38, w.1)], PALETTE[2].filled())
+        }))?;
         root.present()?;
         Ok(())
     })();

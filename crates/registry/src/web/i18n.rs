@@ -181,7 +181,8 @@ fn catalogue(lang: Lang) -> Option<&'static Catalogue> {
 /// Translated, non-fuzzy entries of a catalogue; a broken catalogue reads as untranslated
 /// (English) rather than stopping the server.
 pub fn parse(text: &str) -> Catalogue {
-    match rspolib::pofile(text.as_bytes().to_vec()) {
+    // Given as text: rspolib reads a `&str` holding newlines as the catalogue itself.
+    match rspolib::pofile(text) {
         Ok(file) => file
             .entries
             .into_iter()

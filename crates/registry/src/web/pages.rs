@@ -388,7 +388,7 @@ pub async fn overview(
             year_heads => year_heads, year_rows => year_rows,
             sites_chart => svg(charts::site_bars(l, &by_site)),
             site_rows => by_site.iter().map(|(n, v)| Row { cells: vec![n.clone(), l.number(*v)], link: None }).collect::<Vec<_>>(),
-            weeks_chart => svg(charts::weekly_line(l, &weeks)),
+            weeks_chart => svg(charts::weekly_bars(l, &weeks)),
             week_total => week_total, weeks => weeks.len(),
         },
     )
