@@ -41,6 +41,14 @@ fn category(v: f64, n: usize) -> Option<usize> {
     ((v - i).abs() < 0.01 && i >= 0.0 && (i as usize) < n).then_some(i as usize)
 }
 
+/// The x range for `n` categories: at least `MIN_SLOTS` wide, so one or two bars stay bars
+/// (centred) rather than filling the chart.
+const MIN_SLOTS: usize = 6;
+fn slots(n: usize) -> std::ops::Range<f64> {
+    let pad = MIN_SLOTS.saturating_sub(n) as f64 / 2.0;
+    (-0.5 - pad)..(n as f64 - 0.5 + pad)
+}
+
 /// A bar per year, stacked by weapon type. `series` is (type label, count per year).
 pub fn stacked_years(lang: Lang, years: &[i32], series: &[(String, Vec<i64>)]) -> Option<String> {
     if years.is_empty() || series.is_empty() {
@@ -65,11 +73,11 @@ pub fn stacked_years(lang: Lang, years: &[i32], series: &[(String, Vec<i64>)]) -
             .margin(14)
             .x_label_area_size(40)
             .y_label_area_size(80)
-            .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0i64..(top + top / 6 + 1))?;
+            .build_cartesian_2d(slots(n), 0i64..(top + top / 6 + 1))?;
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .x_labels(n * 2 + 1)
+            .x_labels(n.max(MIN_SLOTS) * 2 + 1)
             .x_label_formatter(&|v| {
                 category(*v, n)
                     .map(|i| years[i].to_string())
@@ -197,11 +205,11 @@ pub fn weekly_bars(lang: Lang, weeks: &[(chrono::NaiveDate, i64)]) -> Option<Str
             .margin(14)
             .x_label_area_size(40)
             .y_label_area_size(80)
-            .build_cartesian_2d(-0.5f64..(n as f64 - 0.5), 0i64..(top + top / 6 + 1))?;
+            .build_cartesian_2d(slots(n), 0i64..(top + top / 6 + 1))?;
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .x_labels(n * 2 + 1)
+            .x_labels(n.max(MIN_SLOTS) * 2 + 1)
             .x_label_formatter(&|v| {
                 category(*v, n)
                     .filter(|i| (n - 1 - i) % every == 0)
