@@ -70,21 +70,24 @@ fn start_driver(program: &str) -> Driver {
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new(program)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start chromedriver");
-    let url = format!("http://127.0.0.1:{port}");
+    // Held in a Driver at once, so it is ended on every path, a panic below included.
+    let driver = Driver {
+        child: Command::new(program)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver"),
+        url: format!("http://127.0.0.1:{port}"),
+    };
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
-        if ureq::get(&format!("{url}/status")).call().is_ok() {
-            return Driver { child, url };
+        if ureq::get(&format!("{}/status", driver.url)).call().is_ok() {
+            return driver;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    panic!("chromedriver did not answer on {url}");
+    panic!("chromedriver did not answer on {}", driver.url);
 }
 
 async fn browser(driver: &Driver, binary: &str) -> Client {

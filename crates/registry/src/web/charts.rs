@@ -212,7 +212,7 @@ pub fn weekly_bars(lang: Lang, weeks: &[(chrono::NaiveDate, i64)]) -> Option<Str
             .x_labels(n.max(MIN_SLOTS) * 2 + 1)
             .x_label_formatter(&|v| {
                 category(*v, n)
-                    .filter(|i| (n - 1 - i) % every == 0)
+                    .filter(|i| (n - 1 - i).is_multiple_of(every))
                     .map(|i| lang.date(weeks[i].0))
                     .unwrap_or_default()
             })

@@ -66,18 +66,19 @@ pub enum WebError {
     SignIn,
     /// A status and an English msgid (translated when shown).
     Page(StatusCode, &'static str),
-    Registry(RegistryError),
+    /// Boxed: a registry error is large and rare; pages pass `WebError` around by value.
+    Registry(Box<RegistryError>),
 }
 
 impl From<RegistryError> for WebError {
     fn from(e: RegistryError) -> Self {
-        WebError::Registry(e)
+        WebError::Registry(Box::new(e))
     }
 }
 
 impl From<tokio_postgres::Error> for WebError {
     fn from(e: tokio_postgres::Error) -> Self {
-        WebError::Registry(e.into())
+        WebError::Registry(Box::new(e.into()))
     }
 }
 
@@ -177,7 +178,11 @@ pub fn render(name: &str, ctx: Value) -> WebResult<String> {
     let env = environment();
     env.get_template(name)
         .and_then(|t| t.render(ctx))
-        .map_err(|e| WebError::Registry(RegistryError::Internal(format!("page {name}: {e}"))))
+        .map_err(|e| {
+            WebError::Registry(Box::new(RegistryError::Internal(format!(
+                "page {name}: {e}"
+            ))))
+        })
 }
 
 /// The reader's language: `?lang=` (remembered in a cookie), the cookie, the browser's

@@ -187,10 +187,7 @@ pub async fn login_form(
     if session::current(&reg.pool, &headers).await.is_ok() {
         return Ok(Redirect::to("/overview").into_response());
     }
-    let message = match param(&pairs, "bye") {
-        Some(_) => Some(lang.t("You are signed out.")),
-        None => None,
-    };
+    let message = param(&pairs, "bye").map(|_| lang.t("You are signed out."));
     login_page(lang, remember, StatusCode::OK, message, "")
 }
 

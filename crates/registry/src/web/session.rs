@@ -178,7 +178,7 @@ async fn verify(stored: String, password: String) -> WebResult<bool> {
         }
     })
     .await
-    .map_err(|e| WebError::Registry(RegistryError::Internal(e.to_string())))
+    .map_err(|e| WebError::Registry(Box::new(RegistryError::Internal(e.to_string()))))
 }
 
 pub async fn logout(pool: &Pool, headers: &HeaderMap) -> WebResult<()> {
