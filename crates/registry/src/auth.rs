@@ -73,6 +73,7 @@ pub fn new_token() -> String {
     format!("crt_{}", hex::encode(bytes))
 }
 
+/// Adds a user, or resets their password and role; a reset also lifts a web lock-out.
 pub async fn add_user(
     client: &tokio_postgres::Client,
     name: &str,
@@ -89,7 +90,8 @@ pub async fn add_user(
     client
         .execute(
             "INSERT INTO users (name, password_hash, role) VALUES ($1,$2,$3)
-             ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role",
+             ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role,
+                 failed_logins = 0, last_failure = NULL",
             &[&name.trim(), &hash, &role.as_str()],
         )
         .await?;

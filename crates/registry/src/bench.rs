@@ -198,6 +198,7 @@ async fn dashboard(cluster: &str) -> Result<()> {
     }
     let expected_destroyed: i64 = client.query_one(anchor_sql, &[]).await?.get(1);
     let page_url = format!("{base}/overview");
+    let token_copy = token.clone();
     let ours = tokio::task::spawn_blocking(move || -> Result<Vec<f64>> {
         let agent = ureq::AgentBuilder::new().redirects(0).build();
         let cookie = format!("custody_session={token}");
@@ -227,6 +228,19 @@ async fn dashboard(cluster: &str) -> Result<()> {
         Ok(out)
     })
     .await??;
+    // To look at the page at national size: CUSTODY_REGISTRY_BENCH_SAVE_OVERVIEW=FILE.html.
+    if let Ok(path) = std::env::var("CUSTODY_REGISTRY_BENCH_SAVE_OVERVIEW") {
+        let cookie = format!("custody_session={token_copy}");
+        let url = format!("{base}/overview");
+        let html = tokio::task::spawn_blocking(move || -> Result<String> {
+            Ok(ureq::get(&url)
+                .set("Cookie", &cookie)
+                .call()?
+                .into_string()?)
+        })
+        .await??;
+        std::fs::write(&path, html)?;
+    }
     let worst = ours.iter().copied().fold(0.0f64, f64::max);
     eprintln!("dashboard: slowest render {worst:.1} ms of {runs}");
     figure(

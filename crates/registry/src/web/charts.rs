@@ -60,6 +60,8 @@ pub fn stacked_years(lang: Lang, years: &[i32], series: &[(String, Vec<i64>)]) -
     let drawn: Draw<()> = (|| {
         let root = SVGBackend::with_string(&mut svg, (900, 380)).into_drawing_area();
         root.fill(&WHITE)?;
+        // The legend has its own column, so it never covers a bar or its total.
+        let (root, key) = root.split_horizontally(720);
         let totals: Vec<i64> = (0..n)
             .map(|i| {
                 series
@@ -69,6 +71,19 @@ pub fn stacked_years(lang: Lang, years: &[i32], series: &[(String, Vec<i64>)]) -
             })
             .collect();
         let top = totals.iter().copied().max().unwrap_or(0).max(1);
+        for (k, (name, _)) in series.iter().enumerate() {
+            let y = 30 + 26 * k as i32;
+            let color = PALETTE[k % PALETTE.len()];
+            key.draw(&Rectangle::new([(6, y - 7), (20, y + 7)], color.filled()))?;
+            key.draw(&Text::new(
+                short(name, 16),
+                (28, y),
+                (FONT, LABEL)
+                    .into_font()
+                    .color(&BLACK)
+                    .pos(Pos::new(HPos::Left, VPos::Center)),
+            ))?;
+        }
         let mut chart = ChartBuilder::on(&root)
             .margin(14)
             .x_label_area_size(40)
@@ -77,6 +92,7 @@ pub fn stacked_years(lang: Lang, years: &[i32], series: &[(String, Vec<i64>)]) -
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
             .x_labels(n.max(MIN_SLOTS) * 2 + 1)
             .x_label_formatter(&|v| {
                 category(*v, n)
@@ -89,7 +105,7 @@ pub fn stacked_years(lang: Lang, years: &[i32], series: &[(String, Vec<i64>)]) -
             .axis_desc_style((FONT, LABEL))
             .draw()?;
         let mut base = vec![0i64; n];
-        for (k, (name, values)) in series.iter().enumerate() {
+        for (k, (_, values)) in series.iter().enumerate() {
             let color = PALETTE[k % PALETTE.len()];
             let bars: Vec<_> = (0..n)
                 .map(|i| {
@@ -103,12 +119,7 @@ pub fn stacked_years(lang: Lang, years: &[i32], series: &[(String, Vec<i64>)]) -
                     r
                 })
                 .collect();
-            chart
-                .draw_series(bars)?
-                .label(name.as_str())
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 7), (x + 14, y + 7)], color.filled())
-                });
+            chart.draw_series(bars)?;
         }
         // The total above each bar, so the figure reads without the table.
         chart.draw_series(totals.iter().enumerate().map(|(i, &total)| {
@@ -121,13 +132,6 @@ pub fn stacked_years(lang: Lang, years: &[i32], series: &[(String, Vec<i64>)]) -
                     .pos(Pos::new(HPos::Center, VPos::Bottom)),
             )
         }))?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, LABEL))
-            .draw()?;
         root.present()?;
         Ok(())
     })();
@@ -150,12 +154,14 @@ pub fn site_bars(lang: Lang, sites: &[(String, i64)]) -> Option<String> {
         let row = |i: usize| (n - 1 - i) as f64;
         let mut chart = ChartBuilder::on(&root)
             .margin(14)
+            .margin_right(40)
             .x_label_area_size(34)
             .y_label_area_size(200)
             .build_cartesian_2d(0i64..(top + top / 5 + 1), -0.5f64..(n as f64 - 0.5))?;
         chart
             .configure_mesh()
             .disable_y_mesh()
+            .light_line_style(TRANSPARENT)
             .y_labels(n * 2 + 1)
             .y_label_formatter(&|v| {
                 category(*v, n)
@@ -203,12 +209,14 @@ pub fn weekly_bars(lang: Lang, weeks: &[(chrono::NaiveDate, i64)]) -> Option<Str
         let top = weeks.iter().map(|w| w.1).max().unwrap_or(0).max(1);
         let mut chart = ChartBuilder::on(&root)
             .margin(14)
+            .margin_right(44)
             .x_label_area_size(40)
             .y_label_area_size(80)
             .build_cartesian_2d(slots(n), 0i64..(top + top / 6 + 1))?;
         chart
             .configure_mesh()
             .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
             .x_labels(n.max(MIN_SLOTS) * 2 + 1)
             .x_label_formatter(&|v| {
                 category(*v, n)
