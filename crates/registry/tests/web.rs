@@ -178,6 +178,26 @@ async fn screenshot(c: &Client, name: &str) {
     c.set_window_size(1280, 900).await.unwrap();
 }
 
+/// The `custody` binary beside this test's (built by `cargo test --workspace`, as CI runs).
+/// Required in CI; outside it, the check through custody-docs above stands alone.
+fn custody_cli() -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let bin = exe.parent()?.parent()?.join("custody");
+    if bin.is_file() {
+        return Some(bin);
+    }
+    assert!(
+        std::env::var("CI").map(|v| v != "true").unwrap_or(true),
+        "{} is missing: CI runs cargo test --workspace, which builds it",
+        bin.display()
+    );
+    eprintln!(
+        "note: {} not built; custody verify-document not run",
+        bin.display()
+    );
+    None
+}
+
 fn enroll(server: &Server, site: &Site, name: &str) {
     let key_file = site.dir.path().join("site.pub");
     std::fs::write(&key_file, site.ledger.public_key_export().unwrap()).unwrap();
@@ -666,7 +686,31 @@ async fn inspectors_sign_in_search_see_alarms_and_download_the_sealed_yearly_rep
         let own_only: Vec<_> = trusted.iter().take(1).cloned().collect();
         assert!(custody_docs::verify_pdf(&pdf, &own_only).is_err());
         std::fs::create_dir_all(SCREENS).unwrap();
-        std::fs::write(Path::new(SCREENS).join(format!("report-{lang}.pdf")), &pdf).unwrap();
+        let file = Path::new(SCREENS).join(format!("report-{lang}.pdf"));
+        std::fs::write(&file, &pdf).unwrap();
+        // And the `custody` command itself, where the workspace's build put it.
+        if let Some(custody) = custody_cli() {
+            let run = |ledger: &Path| {
+                Command::new(&custody)
+                    .arg("verify-document")
+                    .arg(&file)
+                    .env("CUSTODY_DB", ledger)
+                    .output()
+                    .unwrap()
+            };
+            let ok = run(a.ledger.path());
+            let said = String::from_utf8_lossy(&ok.stdout);
+            assert!(
+                ok.status.success() && said.starts_with("VERIFIED"),
+                "{lang}: {said}"
+            );
+            let refused = run(b.ledger.path());
+            assert_eq!(
+                refused.status.code(),
+                Some(1),
+                "{lang}: B does not trust the registry"
+            );
+        }
     }
 
     // The same pages in Serbian Cyrillic, remembered from ?lang= in a cookie.

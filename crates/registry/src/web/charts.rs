@@ -246,3 +246,39 @@ fn short(s: &str, max: usize) -> String {
         s.chars().take(max - 1).chain(['…']).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::web::i18n::{Lang, ENGLISH};
+
+    #[test]
+    fn names_in_a_chart_are_text_not_markup() {
+        let svg = site_bars(ENGLISH, &[("<script>x</script> & Co".into(), 3)]).unwrap();
+        assert!(!svg.contains("<script>"), "{svg}");
+        assert!(svg.contains("&lt;script&gt;"), "{svg}");
+    }
+
+    #[test]
+    fn each_bar_carries_its_total_in_the_reader_s_numbers() {
+        let sr = Lang::by_code("sr-Cyrl").unwrap();
+        let svg = stacked_years(
+            sr,
+            &[2024, 2025],
+            &[
+                ("Пушка".into(), vec![1200, 3]),
+                ("Пиштољ".into(), vec![34, 0]),
+            ],
+        )
+        .unwrap();
+        let text: String = svg.split('\n').collect();
+        assert!(text.contains(">1.234<") && text.contains(">3<"), "{text}");
+        assert!(
+            text.contains(">2024<") && text.contains(">2025<") && text.contains(">Пиштољ<"),
+            "{text}"
+        );
+        // Nothing to draw: no chart rather than an empty frame.
+        assert!(stacked_years(sr, &[], &[]).is_none());
+        assert!(weekly_bars(sr, &[]).is_none());
+    }
+}

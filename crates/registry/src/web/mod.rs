@@ -119,6 +119,10 @@ pub fn html(status: StatusCode, body: String) -> Response {
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );

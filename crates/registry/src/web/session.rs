@@ -163,19 +163,29 @@ pub async fn login(pool: &Pool, name: &str, password: &str) -> WebResult<Login> 
     Ok(Login::Ok(token))
 }
 
+/// A hash made once, to check unknown names against: one Argon2 run, as for a real user, so
+/// the answer's timing does not tell which names exist.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        crate::auth::hash_password("not-a-real-password-at-all").unwrap_or_default()
+    })
+}
+
 async fn verify(stored: String, password: String) -> WebResult<bool> {
-    tokio::task::spawn_blocking(move || match PasswordHash::new(&stored) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => {
-            let dummy =
-                crate::auth::hash_password("not-a-real-password-at-all").unwrap_or_default();
-            if let Ok(p) = PasswordHash::new(&dummy) {
-                let _ = Argon2::default().verify_password(password.as_bytes(), &p);
-            }
-            false
-        }
+    tokio::task::spawn_blocking(move || {
+        let (hash, real) = match PasswordHash::new(&stored) {
+            Ok(_) => (stored.as_str(), true),
+            Err(_) => (dummy_hash(), false),
+        };
+        let ok = PasswordHash::new(hash)
+            .map(|p| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &p)
+                    .is_ok()
+            })
+            .unwrap_or(false);
+        real && ok
     })
     .await
     .map_err(|e| WebError::Registry(Box::new(RegistryError::Internal(e.to_string()))))
