@@ -297,6 +297,7 @@ async fn inspectors_sign_in_search_see_alarms_and_download_the_sealed_yearly_rep
             ("P-77", WeaponType::Pistol),
             ("SHARED-9", WeaponType::Rifle),
             ("H-1", WeaponType::Rifle),
+            ("T-1", WeaponType::Pistol),
         ],
     );
     let mut b = site(
@@ -306,7 +307,23 @@ async fn inspectors_sign_in_search_see_alarms_and_download_the_sealed_yearly_rep
     let (codes_a, codes_b) = (a.codes.clone(), b.codes.clone());
     let batch_a = destroy(&mut a, &codes_a[0..3]);
     let batch_b = destroy(&mut b, &codes_b[1..2]);
-    hand_over(&mut a, &mut b, &codes_a[4..5]);
+    let manifest_h1 = hand_over(&mut a, &mut b, &codes_a[4..5]);
+    // T-1 leaves A for B and B never signs for it.
+    let stuck = a
+        .ledger
+        .handover_dispatch(
+            &a.officer,
+            &custody_core::HandoverDetails {
+                sender: "Depot A".into(),
+                receiver: "Depot B".into(),
+                legal_basis: "Order 2/2026".into(),
+                transport: "Van".into(),
+                ..Default::default()
+            },
+            &codes_a[5..6],
+        )
+        .unwrap()
+        .code;
     // What the sites' own certificates say, by type.
     let mut certified: BTreeMap<String, usize> = BTreeMap::new();
     for (s, batch) in [(&a, &batch_a), (&b, &batch_b)] {
@@ -389,6 +406,17 @@ async fn inspectors_sign_in_search_see_alarms_and_download_the_sealed_yearly_rep
     );
     let (held, offered) = (hash_at(&c.ledger, fork_from), hash_at(&c2, fork_from));
     assert_ne!(held, offered);
+
+    // Three weeks pass for that dispatch (the registry's copy of its time is moved back).
+    connect(&db)
+        .await
+        .unwrap()
+        .execute(
+            "UPDATE handovers_out SET dispatched_time = now() - interval '21 days' WHERE code = $1",
+            &[&stuck],
+        )
+        .await
+        .unwrap();
 
     let driver = start_driver(&chromedriver);
     let web = browser(&driver, &chrome).await;
@@ -508,7 +536,8 @@ async fn inspectors_sign_in_search_see_alarms_and_download_the_sealed_yearly_rep
         chart.contains(">Rifle<") && chart.contains(">Pistol<"),
         "{chart}"
     );
-    // Stock: A holds SHARED-9 (H-1 went to B); B holds shared 9 and H-1; C holds C-1, C-2.
+    // Stock: A holds SHARED-9 and T-1 (in transit; H-1 went to B); B holds shared 9 and H-1;
+    // C holds C-1, C-2.
     let stock = web
         .find(Locator::Id("table-stock"))
         .await
@@ -516,7 +545,7 @@ async fn inspectors_sign_in_search_see_alarms_and_download_the_sealed_yearly_rep
         .text()
         .await
         .unwrap();
-    for line in ["Depot A 1", "Depot B 2", "Depot C 2", "Depot D 0"] {
+    for line in ["Depot A 2", "Depot B 2", "Depot C 2", "Depot D 0"] {
         assert!(stock.contains(line), "{stock} lacks {line}");
     }
     screenshot(&web, "en-overview").await;
@@ -562,8 +591,25 @@ async fn inspectors_sign_in_search_see_alarms_and_download_the_sealed_yearly_rep
     web.goto(&format!("{base}/alarms")).await.unwrap();
     let alarms = body_text(&web).await;
     assert!(
-        alarms.contains("Forks: 1") && alarms.contains("Cross-site duplicates: 1"),
+        alarms.contains("Forks: 1")
+            && alarms.contains("Cross-site duplicates: 1")
+            && alarms.contains("Overdue handovers: 1"),
         "{alarms}"
+    );
+    let overdue = web
+        .find(Locator::Id("overdue"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        overdue.contains(&stuck) && overdue.contains("Depot A"),
+        "{overdue}"
+    );
+    assert!(
+        !overdue.contains(&manifest_h1),
+        "an accepted handover is not overdue: {overdue}"
     );
     let silent = web
         .find(Locator::Id("silent"))

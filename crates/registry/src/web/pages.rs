@@ -156,6 +156,8 @@ fn login_page(
     message: Option<String>,
     name: &str,
 ) -> PageResult {
+    // Only refusals come with a 4xx; anything else is news, not an error.
+    let notice = status.is_success();
     let token = session::random_hex(32);
     let langs: Vec<Value> = LANGS
         .iter()
@@ -163,7 +165,7 @@ fn login_page(
         .collect();
     let body = render(
         "login.html",
-        context! { lang => lang.code, langs => langs, csrf => token.clone(), message => message, name => name },
+        context! { lang => lang.code, langs => langs, csrf => token.clone(), message => message, notice => notice, name => name },
     )
     .map_err(|e| Shown(e, lang))?;
     let mut r = html(status, body);
