@@ -917,6 +917,76 @@ async fn bad_cookies_fields_and_addresses_are_refused_plainly() {
         .unwrap();
         assert_eq!(status, 401, "{name}");
     }
+    // The API's HTTP Basic shares the lock-out: five wrong there lock the pages' sign-in too.
+    let basic = |password: &str| {
+        use base64::Engine as _;
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{}:{password}", INSPECTOR.0))
+        )
+    };
+    for n in 1..=5 {
+        let a = http(
+            "GET",
+            &format!("{base}/api/v1/sites"),
+            Some(&basic("wrong wrong wrong")),
+            None,
+        )
+        .await;
+        // The fifth wrong one is the one that locks, and says so.
+        let expected = if n < 5 {
+            (401, "bad_password")
+        } else {
+            (403, "locked")
+        };
+        assert_eq!((a.status, a.code().as_str()), expected, "attempt {n}");
+    }
+    let a = http(
+        "GET",
+        &format!("{base}/api/v1/sites"),
+        Some(&basic(INSPECTOR.1)),
+        None,
+    )
+    .await;
+    assert_eq!((a.status, a.code().as_str()), (403, "locked"), "{}", a.body);
+    let (status, _) = login(
+        vec![
+            ("name", INSPECTOR.0.into()),
+            ("password", INSPECTOR.1.into()),
+            ("csrf", "abc".into()),
+        ],
+        "custody_login_csrf=abc".into(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, 403);
+    // The administrator unlocks through the users page's form (its CSRF token read from it).
+    let (_, page, _) = get("/users", &session).await.unwrap();
+    let page = String::from_utf8(page).unwrap();
+    let needle = "name=\"csrf\" value=\"";
+    let at = page.find(needle).expect("a CSRF field") + needle.len();
+    let csrf = page[at..at + 64].to_string();
+    let unlock = {
+        let url = format!("{base}/users/unlock");
+        let session = session.clone();
+        tokio::task::spawn_blocking(move || {
+            fetch(
+                &url,
+                &session,
+                Some(&[("name", INSPECTOR.0), ("csrf", csrf.as_str())]),
+            )
+        })
+    };
+    assert_eq!(unlock.await.unwrap().0, 303);
+    let a = http(
+        "GET",
+        &format!("{base}/api/v1/sites"),
+        Some(&basic(INSPECTOR.1)),
+        None,
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+
     // The kept aggregates agree with a count over the items themselves.
     let c = connect(&db).await.unwrap();
     let n: i64 = c

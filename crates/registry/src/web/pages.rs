@@ -589,7 +589,7 @@ pub async fn alarms(
         .collect();
     let overdue: Vec<Row> = conn
         .query(
-            "SELECT h.code, coalesce(a.name, h.sender_site_id), coalesce(b.name, h.receiver_site_id, ''),
+            "SELECT h.code, coalesce(a.name, h.sender_site_id), coalesce(b.name, h.receiver_site_id, '—'),
                     h.dispatched_time, h.items
              FROM handovers_national h
              LEFT JOIN sites a ON a.site_id = h.sender_site_id

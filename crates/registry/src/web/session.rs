@@ -80,27 +80,50 @@ pub async fn current(pool: &Pool, headers: &HeaderMap) -> WebResult<WebUser> {
     })
 }
 
-async fn record(conn: &tokio_postgres::Client, name: &str, outcome: &str) -> WebResult<()> {
+async fn record(
+    conn: &tokio_postgres::Client,
+    name: &str,
+    channel: &str,
+    outcome: &str,
+) -> crate::Result<()> {
     conn.execute(
         "INSERT INTO web_logins (user_name, outcome) VALUES ($1, $2)",
-        &[&name.chars().take(MAX_NAME).collect::<String>(), &outcome],
+        &[
+            &name.chars().take(MAX_NAME).collect::<String>(),
+            &format!("{channel}: {outcome}"),
+        ],
     )
     .await?;
     Ok(())
 }
 
-/// Checks a name and password. The attempt is counted and committed before Argon2 runs, so
-/// parallel guesses see each other's failures.
-pub async fn login(pool: &Pool, name: &str, password: &str) -> WebResult<Login> {
+/// What a name and password are worth.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Checked {
+    Ok(Role),
+    Wrong,
+    /// Locked for this many more minutes (at least 1).
+    Locked(i64),
+}
+
+/// Checks a name and password for the pages and for the API's HTTP Basic alike, so both share
+/// one lock-out. The attempt is counted and committed before Argon2 runs, so parallel guesses
+/// see each other's failures; every attempt is kept in `web_logins` (`channel`: web or api).
+pub async fn check_password(
+    pool: &Pool,
+    name: &str,
+    password: &str,
+    channel: &str,
+) -> crate::Result<Checked> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME || password.len() > MAX_PASSWORD {
-        return Ok(Login::Wrong);
+        return Ok(Checked::Wrong);
     }
     let mut conn = pool.get().await?;
     let tx = conn.transaction().await?;
     let row = tx
         .query_opt(
-            "SELECT password_hash, failed_logins,
+            "SELECT password_hash, failed_logins, role,
                     ceil(extract(epoch FROM (last_failure + make_interval(mins => $2::int) - now())) / 60)::bigint
              FROM users WHERE name = $1 FOR UPDATE",
             &[&name, &(LOCKOUT_MINUTES as i32)],
@@ -108,19 +131,20 @@ pub async fn login(pool: &Pool, name: &str, password: &str) -> WebResult<Login> 
         .await?;
     let Some(row) = row else {
         tx.commit().await?;
-        record(&conn, name, "unknown user").await?;
+        record(&conn, name, channel, "unknown user").await?;
         // An unknown name costs the same hashing as a wrong password.
         verify(String::new(), password.to_string()).await?;
-        return Ok(Login::Wrong);
+        return Ok(Checked::Wrong);
     };
     let stored: String = row.get(0);
     let failed: i32 = row.get(1);
-    let minutes_left: Option<i64> = row.get(2);
+    let role = Role::parse(row.get(2))?;
+    let minutes_left: Option<i64> = row.get(3);
     let minutes_left = minutes_left.unwrap_or(0);
     if failed >= MAX_FAILURES && minutes_left > 0 {
         tx.commit().await?;
-        record(&conn, name, "attempt while locked").await?;
-        return Ok(Login::Locked(minutes_left));
+        record(&conn, name, channel, "attempt while locked").await?;
+        return Ok(Checked::Locked(minutes_left));
     }
     // A lock that ran out starts a fresh count.
     let failures = if failed >= MAX_FAILURES {
@@ -135,11 +159,11 @@ pub async fn login(pool: &Pool, name: &str, password: &str) -> WebResult<Login> 
     .await?;
     tx.commit().await?;
     if !verify(stored, password.to_string()).await? {
-        record(&conn, name, "wrong password").await?;
+        record(&conn, name, channel, "wrong password").await?;
         return Ok(if failures >= MAX_FAILURES {
-            Login::Locked(LOCKOUT_MINUTES)
+            Checked::Locked(LOCKOUT_MINUTES)
         } else {
-            Login::Wrong
+            Checked::Wrong
         });
     }
     conn.execute(
@@ -147,20 +171,32 @@ pub async fn login(pool: &Pool, name: &str, password: &str) -> WebResult<Login> 
         &[&name],
     )
     .await?;
-    let token = random_hex(32);
-    conn.execute(
-        "INSERT INTO web_sessions (token_sha256, user_name, csrf) VALUES ($1, $2, $3)",
-        &[&token_digest(&token), &name, &random_hex(32)],
-    )
-    .await?;
-    // Sessions that ran out are cleared while we are here.
-    conn.execute(
-        "DELETE FROM web_sessions WHERE last_seen < now() - make_interval(hours => $1::int)",
-        &[&(SESSION_HOURS as i32)],
-    )
-    .await?;
-    record(&conn, name, "signed in").await?;
-    Ok(Login::Ok(token))
+    record(&conn, name, channel, "signed in").await?;
+    Ok(Checked::Ok(role))
+}
+
+/// Signs in to the pages: a new session when the password is right.
+pub async fn login(pool: &Pool, name: &str, password: &str) -> WebResult<Login> {
+    match check_password(pool, name, password, "web").await? {
+        Checked::Wrong => Ok(Login::Wrong),
+        Checked::Locked(m) => Ok(Login::Locked(m)),
+        Checked::Ok(_) => {
+            let conn = pool.get().await?;
+            let token = random_hex(32);
+            conn.execute(
+                "INSERT INTO web_sessions (token_sha256, user_name, csrf) VALUES ($1, $2, $3)",
+                &[&token_digest(&token), &name.trim(), &random_hex(32)],
+            )
+            .await?;
+            // Sessions that ran out are cleared while we are here.
+            conn.execute(
+                "DELETE FROM web_sessions WHERE last_seen < now() - make_interval(hours => $1::int)",
+                &[&(SESSION_HOURS as i32)],
+            )
+            .await?;
+            Ok(Login::Ok(token))
+        }
+    }
 }
 
 /// A hash made once, to check unknown names against: one Argon2 run, as for a real user, so
@@ -172,7 +208,7 @@ fn dummy_hash() -> &'static str {
     })
 }
 
-async fn verify(stored: String, password: String) -> WebResult<bool> {
+async fn verify(stored: String, password: String) -> crate::Result<bool> {
     tokio::task::spawn_blocking(move || {
         let (hash, real) = match PasswordHash::new(&stored) {
             Ok(_) => (stored.as_str(), true),
@@ -188,7 +224,7 @@ async fn verify(stored: String, password: String) -> WebResult<bool> {
         real && ok
     })
     .await
-    .map_err(|e| WebError::Registry(Box::new(RegistryError::Internal(e.to_string()))))
+    .map_err(|e| RegistryError::Internal(e.to_string()))
 }
 
 pub async fn logout(pool: &Pool, headers: &HeaderMap) -> WebResult<()> {
