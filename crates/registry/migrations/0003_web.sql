@@ -45,6 +45,28 @@ DROP VIEW intake_per_week;
 CREATE VIEW intake_per_week AS
 SELECT site_id, week, items FROM agg_intake;
 
+-- The (serial, maker) keys of weapons in store at two or more sites: kept so that the alarms
+-- page and the API list duplicates without grouping every item. Ingest re-judges the keys of
+-- the items a segment touched; rebuild recomputes them all.
+CREATE TABLE dup_keys (
+    serial_norm text NOT NULL,
+    maker_norm text NOT NULL,
+    PRIMARY KEY (serial_norm, maker_norm)
+);
+INSERT INTO dup_keys
+SELECT serial_norm, maker_norm FROM items
+WHERE status = 'in_store' AND kind = 'weapon' AND serial_norm <> ''
+GROUP BY 1, 2 HAVING count(DISTINCT site_id) > 1;
+
+DROP VIEW diversion_flags;
+CREATE VIEW diversion_flags AS
+SELECT d.serial_norm, d.maker_norm, array_agg(i.site_id ORDER BY i.site_id) AS sites,
+       array_agg(i.item_id ORDER BY i.site_id) AS item_ids
+FROM dup_keys d
+JOIN items i ON i.serial_norm = d.serial_norm AND i.maker_norm = d.maker_norm
+WHERE i.status = 'in_store' AND i.kind = 'weapon'
+GROUP BY d.serial_norm, d.maker_norm;
+
 -- The web pages' sign-in: a lock-out like the sites' (5 wrong in a row lock for 15 minutes).
 ALTER TABLE users ADD COLUMN failed_logins integer NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN last_failure timestamptz;

@@ -22,7 +22,49 @@ pub const TABLES: &[(&str, &str)] = &[
     ("agg_destroyed", "site_id, year, weapon_type, country"),
     ("agg_stock", "site_id, kind, weapon_type, status"),
     ("agg_intake", "site_id, week"),
+    ("dup_keys", "serial_norm, maker_norm"),
 ];
+
+/// Re-judges the duplicate keys (`dup_keys`) of the weapons at `site` that events after
+/// `since_seq` touched: one index probe per touched serial, not a pass over every item.
+pub async fn refresh_duplicates(tx: &Transaction<'_>, site: &str, since_seq: i64) -> Result<()> {
+    // Two sites pushing the same serial at once would each see only their own, uncommitted
+    // copy and flag nothing: the judgement waits for the other push to commit (the lock is
+    // held to the end of this transaction, and each statement reads what is committed).
+    tx.execute("SELECT pg_advisory_xact_lock(7419002)", &[])
+        .await?;
+    tx.execute(
+        "WITH touched AS (
+             SELECT DISTINCT serial_norm, maker_norm FROM items
+             WHERE site_id = $1 AND last_seq > $2 AND kind = 'weapon' AND serial_norm <> ''),
+         verdict AS (
+             SELECT t.serial_norm, t.maker_norm,
+                    (SELECT count(DISTINCT i.site_id) FROM items i
+                     WHERE i.serial_norm = t.serial_norm AND i.maker_norm = t.maker_norm
+                       AND i.status = 'in_store' AND i.kind = 'weapon') AS sites
+             FROM touched t),
+         cleared AS (
+             DELETE FROM dup_keys d USING verdict v
+             WHERE d.serial_norm = v.serial_norm AND d.maker_norm = v.maker_norm AND v.sites < 2)
+         INSERT INTO dup_keys SELECT serial_norm, maker_norm FROM verdict WHERE sites >= 2
+         ON CONFLICT DO NOTHING",
+        &[&site, &since_seq],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Every duplicate key from the items (rebuild).
+pub async fn rebuild_duplicates(tx: &Transaction<'_>) -> Result<()> {
+    tx.batch_execute(
+        "DELETE FROM dup_keys;
+         INSERT INTO dup_keys SELECT serial_norm, maker_norm FROM items
+         WHERE status = 'in_store' AND kind = 'weapon' AND serial_norm <> ''
+         GROUP BY 1, 2 HAVING count(DISTINCT site_id) > 1",
+    )
+    .await?;
+    Ok(())
+}
 
 /// Recomputes one site's kept aggregates (the charts and the yearly report read these, never
 /// the items). Costs one pass over that site's items, in the transaction that changed them.
@@ -449,6 +491,7 @@ pub async fn rebuild(client: &mut tokio_postgres::Client) -> Result<u64> {
         }
         refresh_aggregates(&tx, &site).await?;
     }
+    rebuild_duplicates(&tx).await?;
     tx.commit().await?;
     Ok(total)
 }

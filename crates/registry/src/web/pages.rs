@@ -537,7 +537,7 @@ pub async fn alarms(
     let counts = conn
         .query_one(
             "SELECT (SELECT count(*) FROM alarms),
-                    (SELECT count(*) FROM diversion_flags),
+                    (SELECT count(*) FROM dup_keys),
                     (SELECT count(*) FROM handovers_national WHERE overdue),
                     (SELECT count(*) FROM sites
                      WHERE last_push IS NULL OR last_push < now() - make_interval(days => $1::int))",
