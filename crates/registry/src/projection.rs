@@ -22,32 +22,56 @@ pub const TABLES: &[(&str, &str)] = &[
     ("agg_destroyed", "site_id, year, weapon_type, country"),
     ("agg_stock", "site_id, kind, weapon_type, status"),
     ("agg_intake", "site_id, week"),
+    ("weapon_keys", "serial_norm, maker_norm, site_id"),
     ("dup_keys", "serial_norm, maker_norm"),
 ];
 
 /// Re-judges the duplicate keys (`dup_keys`) of the weapons at `site` that events after
-/// `since_seq` touched: one index probe per touched serial, not a pass over every item.
+/// `since_seq` touched: this site's rows of `weapon_keys` for those keys are replaced, then
+/// each key is one probe of that table, never a pass over every item.
 pub async fn refresh_duplicates(tx: &Transaction<'_>, site: &str, since_seq: i64) -> Result<()> {
     // Two sites pushing the same serial at once would each see only their own, uncommitted
     // copy and flag nothing: the judgement waits for the other push to commit (the lock is
     // held to the end of this transaction, and each statement reads what is committed).
     tx.execute("SELECT pg_advisory_xact_lock(7419002)", &[])
         .await?;
-    tx.execute(
-        "WITH touched AS (
+    let touched = "touched AS (
              SELECT DISTINCT serial_norm, maker_norm FROM items
-             WHERE site_id = $1 AND last_seq > $2 AND kind = 'weapon' AND serial_norm <> ''),
-         verdict AS (
-             SELECT t.serial_norm, t.maker_norm,
-                    (SELECT count(DISTINCT i.site_id) FROM items i
-                     WHERE i.serial_norm = t.serial_norm AND i.maker_norm = t.maker_norm
-                       AND i.status = 'in_store' AND i.kind = 'weapon') AS sites
-             FROM touched t),
-         cleared AS (
-             DELETE FROM dup_keys d USING verdict v
-             WHERE d.serial_norm = v.serial_norm AND d.maker_norm = v.maker_norm AND v.sites < 2)
-         INSERT INTO dup_keys SELECT serial_norm, maker_norm FROM verdict WHERE sites >= 2
-         ON CONFLICT DO NOTHING",
+             WHERE site_id = $1 AND last_seq > $2 AND kind = 'weapon' AND serial_norm <> '')";
+    tx.execute(
+        &format!(
+            "WITH {touched}
+             DELETE FROM weapon_keys w USING touched t
+             WHERE w.site_id = $1 AND w.serial_norm = t.serial_norm AND w.maker_norm = t.maker_norm"
+        ),
+        &[&site, &since_seq],
+    )
+    .await?;
+    tx.execute(
+        &format!(
+            "WITH {touched}
+             INSERT INTO weapon_keys
+             SELECT DISTINCT i.serial_norm, i.maker_norm, i.site_id FROM items i
+             JOIN touched t ON t.serial_norm = i.serial_norm AND t.maker_norm = i.maker_norm
+             WHERE i.site_id = $1 AND i.status = 'in_store' AND i.kind = 'weapon'"
+        ),
+        &[&site, &since_seq],
+    )
+    .await?;
+    tx.execute(
+        &format!(
+            "WITH {touched},
+             verdict AS (
+                 SELECT t.serial_norm, t.maker_norm,
+                        (SELECT count(*) FROM weapon_keys w
+                         WHERE w.serial_norm = t.serial_norm AND w.maker_norm = t.maker_norm) AS sites
+                 FROM touched t),
+             cleared AS (
+                 DELETE FROM dup_keys d USING verdict v
+                 WHERE d.serial_norm = v.serial_norm AND d.maker_norm = v.maker_norm AND v.sites < 2)
+             INSERT INTO dup_keys SELECT serial_norm, maker_norm FROM verdict WHERE sites >= 2
+             ON CONFLICT DO NOTHING"
+        ),
         &[&site, &since_seq],
     )
     .await?;
@@ -57,10 +81,12 @@ pub async fn refresh_duplicates(tx: &Transaction<'_>, site: &str, since_seq: i64
 /// Every duplicate key from the items (rebuild).
 pub async fn rebuild_duplicates(tx: &Transaction<'_>) -> Result<()> {
     tx.batch_execute(
-        "DELETE FROM dup_keys;
-         INSERT INTO dup_keys SELECT serial_norm, maker_norm FROM items
-         WHERE status = 'in_store' AND kind = 'weapon' AND serial_norm <> ''
-         GROUP BY 1, 2 HAVING count(DISTINCT site_id) > 1",
+        "DELETE FROM weapon_keys;
+         INSERT INTO weapon_keys SELECT DISTINCT serial_norm, maker_norm, site_id FROM items
+         WHERE status = 'in_store' AND kind = 'weapon' AND serial_norm <> '';
+         DELETE FROM dup_keys;
+         INSERT INTO dup_keys SELECT serial_norm, maker_norm FROM weapon_keys
+         GROUP BY 1, 2 HAVING count(*) > 1",
     )
     .await?;
     Ok(())
