@@ -11,3 +11,9 @@ trap 'bash scripts/pg-test-cluster.sh stop' EXIT
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+# The site package: built from the binaries just tested, linted, installed, upgraded, removed.
+if [ "$(id -u)" -eq 0 ]; then
+  bash scripts/check-deb.sh
+else
+  echo "scripts/check-deb.sh skipped: it installs a package and needs root (CI runs as root)" >&2
+fi

@@ -265,6 +265,7 @@ fn certificate(n: usize) -> DestructionCertificate {
         items: items(n),
         photo_digests: Vec::new(),
         checkpoint: checkpoint(),
+        amended: vec![],
     }
 }
 
@@ -298,5 +299,6 @@ fn manifest(n: usize) -> HandoverManifest {
         received_at: None,
         discrepancies: Vec::new(),
         checkpoint: checkpoint(),
+        amended: vec![],
     }
 }

@@ -214,7 +214,7 @@ fn verify_1m(dir: &Path) -> Result<()> {
         head = chain_hash(&head, bytes);
     }
     let theirs = t.elapsed();
-    if hex_string(&head) != report.head_hash {
+    if hex::encode(&head) != report.head_hash {
         bail!("anchor chain disagrees with verify");
     }
     let mb: usize = all.iter().map(Vec::len).sum::<usize>() / (1024 * 1024);
@@ -228,8 +228,4 @@ fn verify_1m(dir: &Path) -> Result<()> {
         "SHA-256 chain over the same canonical bytes in memory",
     );
     Ok(())
-}
-
-fn hex_string(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

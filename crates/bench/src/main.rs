@@ -3,9 +3,11 @@
 //!
 //! Usage: `cargo run --release -p custody-bench -- <suite>...` where a suite is one of
 //! `ledger`, `scan`, `codes`, `docs`, `workflows`, `kiosk`, `security`, `registry`, `all`.
+//! `--no-default-features` leaves out the kiosk suite and so the Slint build (minutes saved).
 
 mod codes;
 mod docs;
+#[cfg(feature = "kiosk")]
 mod kiosk;
 mod ledger;
 mod registry;
@@ -30,6 +32,7 @@ const SUITES: &[Suite] = &[
         Ok(())
     }),
     ("workflows", workflows::run),
+    #[cfg(feature = "kiosk")]
     ("kiosk", kiosk::run),
     ("security", security::run),
     ("registry", registry::run),

@@ -52,6 +52,23 @@ pub fn stocktake(ctx: &Context, stocktake: &str, common: &Common) -> Result<()> 
     write(common, &doc)
 }
 
+pub fn release_receipt(ctx: &Context, item: &str, common: &Common) -> Result<()> {
+    let (mut ledger, actor) = ctx.login()?;
+    let doc = custody_issue::release_receipt(&mut ledger, &actor, item, &options(common))?;
+    write(common, &doc)
+}
+
+pub fn disposition(ctx: &Context, from: &str, to: &str, common: &Common) -> Result<()> {
+    let day = |t: &str| {
+        chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
+            .map_err(|_| anyhow::anyhow!("'{t}' is not a date (YYYY-MM-DD)"))
+    };
+    let (from, to) = (day(from)?, day(to)?);
+    let (mut ledger, actor) = ctx.login()?;
+    let doc = custody_issue::disposition_report(&mut ledger, &actor, from, to, &options(common))?;
+    write(common, &doc)
+}
+
 /// An item's history is not sealed; it is anchored to a signed checkpoint written first.
 pub fn history(ctx: &Context, item: &str, common: &Common) -> Result<()> {
     let (mut ledger, actor) = ctx.login()?;

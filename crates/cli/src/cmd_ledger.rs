@@ -5,9 +5,7 @@ use crate::session::{read_pin, Context};
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use custody_core::import::{parse_weapon_csv, ImportProgress};
-use custody_core::{
-    EvidenceRecord, LocationRecord, Origin, PersonRecord, Role, WeaponRecord, WeaponType,
-};
+use custody_core::{LocationRecord, Origin, PersonRecord, Role, WeaponRecord, WeaponType};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -81,6 +79,12 @@ pub enum UserCommand {
     Deactivate { badge: String },
     /// Reactivate a deactivated person (administrators only)
     Reactivate { badge: String },
+    /// Correct a person's name or service number (administrators only)
+    Amend {
+        badge: String,
+        #[command(flatten)]
+        amend: crate::cmd_evidence::AmendArgs,
+    },
 }
 
 pub fn user(ctx: &Context, cmd: UserCommand) -> Result<ExitCode> {
@@ -132,6 +136,13 @@ pub fn user(ctx: &Context, cmd: UserCommand) -> Result<ExitCode> {
                 r.code, r.seq
             );
         }
+        UserCommand::Amend { badge, amend } => {
+            let fields = crate::cmd_evidence::field_values(&amend.set)?;
+            let (mut ledger, admin) = ctx.login()?;
+            let seq =
+                ledger.amend_person(&admin, &badge, &fields, &amend.reason, &amend.reference)?;
+            println!("Person {badge} amended (event {seq})");
+        }
         UserCommand::Roles { badge, role } => {
             let (mut ledger, actor) = ctx.login()?;
             let seq = ledger.set_roles(&actor, &badge, role)?;
@@ -178,6 +189,13 @@ pub enum LocationCommand {
     },
     /// List locations with their codes
     List,
+    /// Correct a location's name, building, room or shelf (--set name=..., with --reason)
+    Amend {
+        /// Location code or name
+        location: String,
+        #[command(flatten)]
+        amend: crate::cmd_evidence::AmendArgs,
+    },
 }
 
 pub fn location(ctx: &Context, cmd: LocationCommand) -> Result<ExitCode> {
@@ -208,6 +226,18 @@ pub fn location(ctx: &Context, cmd: LocationCommand) -> Result<ExitCode> {
             for l in ledger.locations()? {
                 println!("{}  {}", l.code, l.name);
             }
+        }
+        LocationCommand::Amend { location, amend } => {
+            let fields = crate::cmd_evidence::field_values(&amend.set)?;
+            let (mut ledger, actor) = ctx.login()?;
+            let seq = ledger.amend_location(
+                &actor,
+                &location,
+                &fields,
+                &amend.reason,
+                &amend.reference,
+            )?;
+            println!("Location {location} amended (event {seq})");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -271,59 +301,6 @@ pub fn weapon(ctx: &Context, cmd: WeaponCommand) -> Result<ExitCode> {
     let (mut ledger, actor) = ctx.login()?;
     let r = ledger.register_weapon(&actor, fields.record(), location.as_deref())?;
     println!("Registered weapon {} (event {})", r.code, r.seq);
-    Ok(ExitCode::SUCCESS)
-}
-
-#[derive(Subcommand, Debug)]
-pub enum EvidenceCommand {
-    /// Register an exhibit; prints its new Custody code
-    Add {
-        #[arg(long)]
-        case: String,
-        #[arg(long)]
-        exhibit: String,
-        #[arg(long)]
-        description: String,
-        /// weapon, ammunition, explosive, other
-        #[arg(long, default_value = "other")]
-        category: String,
-        /// Seal numbers on the package (repeat or comma-separate)
-        #[arg(long, value_delimiter = ',')]
-        seal: Vec<String>,
-        #[arg(long)]
-        legal_hold: bool,
-        /// Reference of the decision that allows disposal (needed before destruction)
-        #[arg(long, default_value = "")]
-        disposal_authority: String,
-        #[arg(long)]
-        location: Option<String>,
-    },
-}
-
-pub fn evidence(ctx: &Context, cmd: EvidenceCommand) -> Result<ExitCode> {
-    let EvidenceCommand::Add {
-        case,
-        exhibit,
-        description,
-        category,
-        seal,
-        legal_hold,
-        disposal_authority,
-        location,
-    } = cmd;
-    let (mut ledger, actor) = ctx.login()?;
-    let record = EvidenceRecord {
-        case_number: case,
-        exhibit_number: exhibit,
-        description,
-        category,
-        seal_numbers: seal,
-        legal_hold,
-        disposal_authority,
-        ..EvidenceRecord::default()
-    };
-    let r = ledger.register_evidence(&actor, record, location.as_deref())?;
-    println!("Registered exhibit {} (event {})", r.code, r.seq);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -410,7 +387,7 @@ pub fn import(ctx: &Context, cmd: ImportCommand) -> Result<ExitCode> {
 
 #[derive(Args, Debug)]
 pub struct MoveArgs {
-    /// Custody codes or serials of the items
+    /// Custody codes or serials of the items (all move, or none if one is refused)
     #[arg(required = true)]
     items: Vec<String>,
     /// Destination location code or name
@@ -418,23 +395,15 @@ pub struct MoveArgs {
     to: String,
 }
 
+/// All the listed items move, or (when one is refused) none: the refusal names the item.
 pub fn move_items(ctx: &Context, args: MoveArgs) -> Result<ExitCode> {
     let (mut ledger, actor) = ctx.login()?;
-    let mut failed = 0;
-    for item in &args.items {
-        match ledger.move_item(&actor, item, &args.to) {
-            Ok(seq) => println!("{item}: moved to {} (event {seq})", args.to),
-            Err(e) => {
-                failed += 1;
-                eprintln!("{item}: {e}");
-            }
-        }
+    let items: Vec<&str> = args.items.iter().map(String::as_str).collect();
+    let seqs = ledger.move_items(&actor, &items, &args.to)?;
+    for (item, seq) in args.items.iter().zip(&seqs) {
+        println!("{item}: moved to {} (event {seq})", args.to);
     }
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    })
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Args, Debug)]
@@ -547,13 +516,49 @@ pub enum ItemCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Correct fields of an item's record (--set serial=..., with --reason). Identity fields
+    /// (serial, manufacturer, case_number, exhibit_number, marking_code) need a second person
+    /// (--witness BADGE, who types their own PIN)
+    Amend {
+        /// Custody code (W-.../E-...) or serial number
+        item: String,
+        #[command(flatten)]
+        amend: crate::cmd_evidence::AmendArgs,
+        /// Second person confirming an identity correction
+        #[arg(long)]
+        witness: Option<String>,
+    },
 }
 
 pub fn item(ctx: &Context, cmd: ItemCommand) -> Result<ExitCode> {
-    let ItemCommand::Show {
-        code_or_serial,
-        json,
-    } = cmd;
+    let (code_or_serial, json) = match cmd {
+        ItemCommand::Show {
+            code_or_serial,
+            json,
+        } => (code_or_serial, json),
+        ItemCommand::Amend {
+            item,
+            amend,
+            witness,
+        } => {
+            let fields = crate::cmd_evidence::field_values(&amend.set)?;
+            let (mut ledger, actor) = ctx.login()?;
+            let second = match witness {
+                Some(b) => Some(crate::cmd_workflows::witnesses(&mut ledger, &[b])?.remove(0)),
+                None => None,
+            };
+            let seq = ledger.amend_item(
+                &actor,
+                second.as_ref(),
+                &item,
+                &fields,
+                &amend.reason,
+                &amend.reference,
+            )?;
+            println!("Item {item} amended (event {seq})");
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     let ledger = ctx.open()?;
     let (item, history) = ledger.history(&code_or_serial)?;
     if json {
@@ -584,6 +589,21 @@ pub fn item(ctx: &Context, cmd: ItemCommand) -> Result<ExitCode> {
         );
     }
     println!("  status:   {}", item.status);
+    if let Some(review) = &item.review_date {
+        println!("  review:   {review}");
+    }
+    if let Some(decision) = &item.disposition {
+        println!(
+            "  decision: {decision} ({})",
+            item.disposal_order.as_deref().unwrap_or("")
+        );
+    }
+    if item.legal_hold {
+        println!("  LEGAL HOLD");
+    }
+    if item.amended {
+        println!("  (record amended after intake; see the history)");
+    }
     println!(
         "  location: {}",
         item.location_name.as_deref().unwrap_or("(none)")
@@ -702,7 +722,7 @@ pub fn checkpoint(ctx: &Context, args: CheckpointArgs) -> Result<ExitCode> {
     let (_, head) = ledger.head()?;
     println!(
         "Signed checkpoint written as event {seq} (head {})",
-        hex_string(&head)
+        hex::encode(&head)
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -734,10 +754,6 @@ pub fn break_glass(ctx: &Context, args: BreakGlassArgs) -> Result<ExitCode> {
         args.badge
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn hex_string(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -789,7 +805,7 @@ pub fn export(ctx: &Context, cmd: ExportCommand) -> Result<ExitCode> {
                 serde_json::to_writer(&mut out, e)?;
                 out.write_all(b"\n")?;
                 count += 1;
-                head = (e.seq, hex_string(&e.hash));
+                head = (e.seq, hex::encode(&e.hash));
                 Ok::<(), anyhow::Error>(())
             })?;
             // The closing record: an export cut short (a truncated file) has none, and an

@@ -84,6 +84,24 @@ pub enum ReportCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Intake against disposal per category for a period, sealed (PDF) or as CSV / JSON
+    Disposition {
+        /// First day (YYYY-MM-DD)
+        #[arg(long)]
+        from: String,
+        /// Last day (YYYY-MM-DD), included
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// The release receipt of an exhibit released to its owner, sealed again (needs --as)
+    ReleaseReceipt {
+        /// Custody code (E-...)
+        item: String,
+        #[command(flatten)]
+        common: Common,
+    },
     /// The full custody history of one item (a signed checkpoint is written first, and printed)
     History {
         /// Custody code or serial
@@ -103,6 +121,12 @@ pub fn run(ctx: &Context, cmd: ReportCommand) -> Result<ExitCode> {
         }
         ReportCommand::Stocktake { stocktake, common } => {
             crate::cmd_documents::stocktake(ctx, &stocktake, &common)?
+        }
+        ReportCommand::Disposition { from, to, common } => {
+            crate::cmd_documents::disposition(ctx, &from, &to, &common)?
+        }
+        ReportCommand::ReleaseReceipt { item, common } => {
+            crate::cmd_documents::release_receipt(ctx, &item, &common)?
         }
         ReportCommand::History { item, common } => {
             crate::cmd_documents::history(ctx, &item, &common)?

@@ -78,7 +78,7 @@ fn report_line(
     };
     if json {
         let mut line = serde_json::json!({
-            "seq": seq, "aim": aim, "data_hex": hex(data), "text": text, "outcome": outcome,
+            "seq": seq, "aim": aim, "data_hex": hex::encode(data), "text": text, "outcome": outcome,
         });
         if let Ok(RecordedScan {
             outcome: ScanOutcome::Found { code, .. } | ScanOutcome::Alarm { code, .. },
@@ -92,7 +92,9 @@ fn report_line(
         }
         writeln!(out, "{line}")?;
     } else {
-        let shown = text.map(str::to_string).unwrap_or_else(|| hex(data));
+        let shown = text
+            .map(str::to_string)
+            .unwrap_or_else(|| hex::encode(data));
         let seq = seq.map(|s| format!("#{s}")).unwrap_or_else(|| "-".into());
         writeln!(
             out,
@@ -102,10 +104,6 @@ fn report_line(
     }
     out.flush()?;
     Ok(())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 struct Recorder<'a> {

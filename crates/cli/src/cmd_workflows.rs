@@ -39,7 +39,7 @@ fn codes(args: &[String], file: Option<&PathBuf>) -> Result<Vec<String>> {
 /// Authenticates each witness at the moment they witness: each types their own PIN when asked
 /// (at the terminal without echo; without a terminal, one line each on standard input). No
 /// PIN of a witness ever passes through the operator's environment or command line.
-fn witnesses(ledger: &mut Ledger, badges: &[String]) -> Result<Vec<Actor>> {
+pub(crate) fn witnesses(ledger: &mut Ledger, badges: &[String]) -> Result<Vec<Actor>> {
     let mut out = Vec::new();
     let stdin = std::io::stdin();
     for badge in badges {
@@ -74,7 +74,7 @@ fn note_text(n: ScanNote) -> &'static str {
         ScanNote::CountedAgain => "counted again (already scanned in this count)",
         ScanNote::Unknown => "UNKNOWN code: recorded; put the item aside for the supervisor",
         ScanNote::Alarm => {
-            "ALARM: destroyed or transferred-out item; put it aside and call the supervisor"
+            "ALARM: destroyed, released, transferred-out or lost item; put it aside and call the supervisor"
         }
     }
 }
@@ -333,6 +333,28 @@ pub enum DestructionCommand {
         #[arg(long)]
         witness: Vec<String>,
     },
+    /// Take items off an open batch, with a reason (a frozen batch must be unfrozen first)
+    Remove {
+        batch: String,
+        codes: Vec<String>,
+        #[arg(long)]
+        file: Option<PathBuf>,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Open a frozen batch again, with a reason: its items are back in store until it is
+    /// frozen and re-counted again
+    Unfreeze {
+        batch: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Give up a batch that was not executed, with a reason: its items are back in store
+    Cancel {
+        batch: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Show a batch: state, digest, record, witnesses and its item codes
     Show {
         batch: String,
@@ -428,6 +450,27 @@ pub fn destruction(ctx: &Context, cmd: DestructionCommand) -> Result<ExitCode> {
                 operator.name,
                 names.join(", ")
             );
+        }
+        DestructionCommand::Remove {
+            batch,
+            codes: args,
+            file,
+            reason,
+        } => {
+            let list = codes(&args, file.as_ref())?;
+            let (mut ledger, actor) = ctx.login()?;
+            let seqs = ledger.destruction_remove(&actor, &batch, &list, &reason)?;
+            println!("{} items removed from batch {batch}", seqs.len());
+        }
+        DestructionCommand::Unfreeze { batch, reason } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let seq = ledger.destruction_unfreeze(&actor, &batch, &reason)?;
+            println!("Batch {batch} unfrozen (event {seq}); its items are back in store");
+        }
+        DestructionCommand::Cancel { batch, reason } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let seq = ledger.destruction_cancel(&actor, &batch, &reason)?;
+            println!("Batch {batch} CANCELLED (event {seq}); its items are back in store");
         }
         DestructionCommand::Show { batch, json } => {
             let ledger = ctx.open()?;
@@ -539,6 +582,20 @@ pub enum HandoverCommand {
     },
     /// Sending site: import the receipt; received items become transferred out
     ImportReceipt { file: PathBuf },
+    /// Sending site: settle items the receiver reported missing as lost in transit, on a
+    /// reference, with a co-signer (--witness); all such items when no code is given
+    Settle {
+        manifest: String,
+        codes: Vec<String>,
+        /// Loss report or inquiry number
+        #[arg(long)]
+        reference: String,
+        /// Co-signer's badge (types their own PIN when asked)
+        #[arg(long)]
+        witness: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// List handovers, outgoing and incoming
     List,
 }
@@ -662,6 +719,22 @@ pub fn handover(ctx: &Context, cmd: HandoverCommand) -> Result<ExitCode> {
             let (mut ledger, actor) = ctx.login()?;
             let h = ledger.handover_import_receipt(&actor, &bytes)?;
             print_handover(&h);
+        }
+        HandoverCommand::Settle {
+            manifest,
+            codes,
+            reference,
+            witness,
+            note,
+        } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let cosigner = witnesses(&mut ledger, std::slice::from_ref(&witness))?.remove(0);
+            let seq =
+                ledger.handover_settle(&actor, &cosigner, &manifest, &codes, &reference, &note)?;
+            println!(
+                "Handover {manifest}: missing items settled as LOST IN TRANSIT by {} and {} (event {seq})",
+                actor.name, cosigner.name
+            );
         }
         HandoverCommand::List => {
             let ledger = ctx.open()?;

@@ -19,28 +19,14 @@ pub struct DemoArgs {
     weapons: usize,
 }
 
-const MAKERS: [(&str, &str, &str, &str, &str); 6] = [
-    ("Zastava Arms", "M70", "rifle", "7.62x39", "RS"),
-    ("Zastava Arms", "M57", "pistol", "7.62x25", "RS"),
-    ("Crvena Zastava", "M84", "machine_gun", "7.62x54R", "RS"),
-    ("Izhmash", "AKM", "rifle", "7.62x39", "RU"),
-    ("Tokarev", "TT-33", "pistol", "7.62x25", "RU"),
-    ("Beretta", "92FS", "pistol", "9x19", "IT"),
-];
-
 /// Sample campaign CSV: mostly good rows, plus the mistakes real lists contain.
 pub fn sample_csv(n: usize) -> String {
-    let mut csv = String::from("serial,manufacturer,model,type,calibre,country,year,location\n");
-    for i in 0..n {
-        let (maker, model, kind, calibre, country) = MAKERS[i % MAKERS.len()];
-        let shelf = ["Vault A / Rack 1", "Vault A / Rack 2", "Vault B / Rack 1"][i % 3];
-        csv.push_str(&format!(
-            "{}{:06},{maker},{model},{kind},{calibre},{country},{},{shelf}\n",
-            &model[..1],
-            100_000 + i * 7,
-            1960 + (i % 60)
-        ));
-    }
+    let mut csv = custody_core::sample::campaign_csv(
+        n,
+        100_000,
+        7,
+        &["Vault A / Rack 1", "Vault A / Rack 2", "Vault B / Rack 1"],
+    );
     // A duplicate of the first row, a row without a serial and a typo'd type.
     csv.push_str("M100000,Zastava Arms,M70,rifle,7.62x39,RS,1960,Vault A / Rack 1\n");
     csv.push_str(",Zastava Arms,M70,rifle,7.62x39,RS,1975,Vault A / Rack 1\n");

@@ -3,6 +3,7 @@
 
 mod cmd_codes;
 mod cmd_documents;
+mod cmd_evidence;
 mod cmd_labels;
 mod cmd_ledger;
 mod cmd_report;
@@ -54,9 +55,9 @@ enum Command {
     /// Register one weapon at intake
     #[command(subcommand)]
     Weapon(cmd_ledger::WeaponCommand),
-    /// Register one evidence exhibit
+    /// Evidence exhibits: intake, review dates, disposition decisions, legal holds, release
     #[command(subcommand)]
-    Evidence(cmd_ledger::EvidenceCommand),
+    Evidence(cmd_evidence::EvidenceCommand),
     /// Bulk intake from a CSV file (collection campaigns)
     #[command(subcommand)]
     Import(cmd_ledger::ImportCommand),
@@ -120,6 +121,38 @@ enum Command {
     /// Send events to the national registry and store its cosignatures
     #[command(subcommand)]
     Sync(cmd_sync::SyncCommand),
+    /// Write the manual pages (custody.1 and one per command) into a folder, for packaging
+    #[command(hide = true)]
+    ManualPages {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+/// custody.1, then custody-<command>.1 (and custody-<command>-<sub>.1) for every command.
+fn manual_pages(out: &std::path::Path) -> anyhow::Result<ExitCode> {
+    use clap::CommandFactory;
+    fn write(cmd: clap::Command, name: String, out: &std::path::Path) -> anyhow::Result<usize> {
+        let cmd = cmd.name(name.clone());
+        let mut page = Vec::new();
+        clap_mangen::Man::new(cmd.clone()).render(&mut page)?;
+        custody_core::files::save_in(out, &format!("{name}.1"), &page)?;
+        let mut written = 1;
+        for sub in cmd
+            .get_subcommands()
+            .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+        {
+            let sub_name = format!("{name}-{}", sub.get_name());
+            written += write(sub.clone(), sub_name, out)?;
+        }
+        Ok(written)
+    }
+    std::fs::create_dir_all(out)?;
+    let mut cli = Cli::command();
+    cli.build();
+    let n = write(cli, "custody".into(), out)?;
+    println!("{n} manual pages written to {}", out.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
@@ -137,7 +170,7 @@ fn main() -> ExitCode {
         Command::User(cmd) => cmd_ledger::user(&ctx, cmd),
         Command::Location(cmd) => cmd_ledger::location(&ctx, cmd),
         Command::Weapon(cmd) => cmd_ledger::weapon(&ctx, cmd),
-        Command::Evidence(cmd) => cmd_ledger::evidence(&ctx, cmd),
+        Command::Evidence(cmd) => cmd_evidence::evidence(&ctx, cmd),
         Command::Import(cmd) => cmd_ledger::import(&ctx, cmd),
         Command::Move(args) => cmd_ledger::move_items(&ctx, args),
         Command::Transfer(args) => cmd_ledger::transfer(&ctx, args),
@@ -165,6 +198,7 @@ fn main() -> ExitCode {
         Command::VerifyDocument(args) => cmd_verify_document::run(&ctx, args),
         Command::Scan(args) => cmd_scan::run(&ctx, args, acting),
         Command::Sync(cmd) => cmd_sync::run(&ctx, cmd),
+        Command::ManualPages { out } => manual_pages(&out),
     };
     match result {
         Ok(code) => code,

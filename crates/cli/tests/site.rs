@@ -272,3 +272,33 @@ fn the_doctor_names_what_a_site_lacks() {
     assert!(text(&out).contains("site key"), "{}", text(&out));
     assert!(text(&out).contains("is missing"), "{}", text(&out));
 }
+
+/// A package downgrade leaves an older program in front of a newer ledger: it must refuse to
+/// open it, say why and what to do, and change nothing.
+#[test]
+fn an_older_program_refuses_a_ledger_written_by_a_newer_one_and_changes_nothing() {
+    let s = depot("Depot", vec![]);
+    {
+        let conn = rusqlite::Connection::open(&s.db).unwrap();
+        conn.execute_batch("PRAGMA user_version = 999;").unwrap();
+    }
+    let before = std::fs::read(&s.db).unwrap();
+    for args in [
+        &["verify"][..],
+        &["doctor"][..],
+        &["--as", "ADM", "backup", "--to", "x"][..],
+    ] {
+        let out = run(&s.db, args, "731904", None);
+        assert!(!out.status.success(), "{args:?} opened a newer ledger");
+        let said = text(&out);
+        assert!(
+            said.contains("newer Custody (schema 999") && said.contains("update the program"),
+            "{args:?}: {said}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(&s.db).unwrap(),
+        before,
+        "the ledger file changed"
+    );
+}

@@ -2,44 +2,10 @@
 //! officer would at the kiosk's terminal. Refusals are checked for their message and exit
 //! code, and for leaving the ledger as it was (events and projection digests).
 
-use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::{ok, run, text, word_after, Site, BIN};
-
-/// A refusal: exit code 1, the message names `needle`, and the ledger did not change.
-fn refused(db: &Path, args: &[&str], pin: &str, witness_pins: Option<&str>, needle: &str) {
-    let before = state(db);
-    let o = run(db, args, pin, witness_pins);
-    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(
-        text(&o).contains(needle),
-        "expected '{needle}' in: {}",
-        text(&o)
-    );
-    assert_eq!(state(db), before, "a refused command changed the ledger");
-}
-
-/// Events other than failed logins, and the projection digests.
-fn state(db: &Path) -> (i64, Vec<(&'static str, String)>) {
-    let ledger = custody_core::Ledger::open(db).unwrap();
-    let events: i64 = ledger
-        .connection()
-        .query_row(
-            "SELECT count(*) FROM events WHERE kind NOT IN ('auth.failed', 'auth.attempt', 'auth.reset')",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    (events, ledger.projection_digests().unwrap())
-}
-
-fn verified_and_rebuildable(db: &Path) {
-    assert!(ok(run(db, &["verify"], "", None)).starts_with("OK:"));
-    let rebuilt = ok(run(db, &["--as", "ADM", "rebuild"], "731904", None));
-    assert!(!rebuilt.contains("CHANGED"), "{rebuilt}");
-}
+use common::{ok, refused, run, state, text, verified_and_rebuildable, word_after, Site, BIN};
 
 /// Three rifles with serials like N1, N2, N3.
 fn depot(name: &str, serial_prefix: &str) -> Site {

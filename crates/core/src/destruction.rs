@@ -3,7 +3,7 @@
 //! destruction site, method and place recorded, then executed by an operator before at least
 //! two distinct, authenticated witnesses. Execution is signed with a checkpoint.
 
-use crate::domain::{DestructionRecord, EvidenceRecord, ItemStatus, Role};
+use crate::domain::{DestructionRecord, Disposition, EvidenceRecord, ItemStatus, Role};
 use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::ledger::{new_id, new_label, Actor, Ledger, Writer};
@@ -127,12 +127,14 @@ fn check_destroyable(conn: &Connection, item: &ItemView, batch_id: &str) -> Resu
                 item.code
             ))
         })?;
-        if record.legal_hold || item.legal_hold {
+        // The hold column starts as the record's flag and follows every recorded hold order.
+        if item.legal_hold {
             return Err(CustodyError::LegalHold {
                 code: item.code.clone(),
             });
         }
-        if record.disposal_authority.trim().is_empty() {
+        let destroy_ordered = item.disposition.as_deref() == Some(Disposition::Destroy.as_str());
+        if record.disposal_authority.trim().is_empty() && !destroy_ordered {
             return Err(CustodyError::NoDisposalAuthority {
                 code: item.code.clone(),
             });
@@ -176,6 +178,7 @@ fn require_open(batch: &BatchRow) -> Result<()> {
     match batch.state.as_str() {
         "open" => Ok(()),
         "executed" => Err(CustodyError::BatchExecuted(batch.code.clone())),
+        "cancelled" => Err(CustodyError::BatchCancelled(batch.code.clone())),
         _ => Err(CustodyError::BatchFrozen(batch.code.clone())),
     }
 }
@@ -184,6 +187,7 @@ fn require_frozen(batch: &BatchRow) -> Result<()> {
     match batch.state.as_str() {
         "frozen" | "recounted" => Ok(()),
         "executed" => Err(CustodyError::BatchExecuted(batch.code.clone())),
+        "cancelled" => Err(CustodyError::BatchCancelled(batch.code.clone())),
         _ => Err(CustodyError::BatchNotFrozen(batch.code.clone())),
     }
 }
@@ -437,6 +441,7 @@ impl Ledger {
                 "recounted" => {}
                 "open" => return Err(CustodyError::BatchNotFrozen(b.code.clone())),
                 "frozen" => return Err(CustodyError::BatchNotRecounted(b.code.clone())),
+                "cancelled" => return Err(CustodyError::BatchCancelled(b.code.clone())),
                 _ => return Err(CustodyError::BatchExecuted(b.code.clone())),
             }
             if b.record.is_none() {
@@ -461,6 +466,100 @@ impl Ledger {
                     items: members.len() as u64,
                     digest: list_digest(members.iter().map(|(_, c)| c.as_str())),
                     witnesses: ids.clone(),
+                },
+            )
+        })
+    }
+
+    /// Takes items off an open batch, with a reason. A frozen batch's list is fixed: unfreeze
+    /// it first. All or none.
+    pub fn destruction_remove(
+        &mut self,
+        actor: &Actor,
+        batch: &str,
+        items: &[String],
+        reason: &str,
+    ) -> Result<Vec<i64>> {
+        actor.require("remove items from destruction batches", &PREPARERS)?;
+        let reason = check_text("the reason", reason)?;
+        if items.is_empty() {
+            return Err(CustodyError::Invalid("name the items to remove".into()));
+        }
+        self.write(|w| {
+            let b = batch_row(w.conn, batch)?;
+            require_open(&b)?;
+            let mut seqs = Vec::with_capacity(items.len());
+            for key in items {
+                let item = find_item_in(w.conn, key)?;
+                let member: bool = w
+                    .conn
+                    .prepare_cached(
+                        "SELECT EXISTS (SELECT 1 FROM destruction_items
+                         WHERE batch_id = ?1 AND item_id = ?2)",
+                    )?
+                    .query_row(params![b.id, item.id], |r| r.get(0))?;
+                if !member {
+                    return Err(CustodyError::ItemNotInBatch {
+                        code: item.code,
+                        batch: b.code.clone(),
+                    });
+                }
+                seqs.push(w.append(
+                    Some(actor.person_id()),
+                    None,
+                    &EventBody::DestructionRemove {
+                        batch_id: b.id.clone(),
+                        item_id: item.id,
+                        reason: reason.clone(),
+                    },
+                )?);
+            }
+            Ok(seqs)
+        })
+    }
+
+    /// Opens a frozen (or re-counted) batch again, with a reason: its items are back in store
+    /// and its list can change; it must be frozen and re-counted again before execution.
+    pub fn destruction_unfreeze(
+        &mut self,
+        actor: &Actor,
+        batch: &str,
+        reason: &str,
+    ) -> Result<i64> {
+        actor.require("unfreeze destruction batches", &PREPARERS)?;
+        let reason = check_text("the reason", reason)?;
+        self.write(|w| {
+            let b = batch_row(w.conn, batch)?;
+            require_frozen(&b)?;
+            w.append(
+                Some(actor.person_id()),
+                None,
+                &EventBody::DestructionUnfreeze {
+                    batch_id: b.id,
+                    reason,
+                },
+            )
+        })
+    }
+
+    /// Gives up a batch that was not executed, with a reason: its items are back in store and
+    /// free to go into another batch.
+    pub fn destruction_cancel(&mut self, actor: &Actor, batch: &str, reason: &str) -> Result<i64> {
+        actor.require("cancel destruction batches", &PREPARERS)?;
+        let reason = check_text("the reason", reason)?;
+        self.write(|w| {
+            let b = batch_row(w.conn, batch)?;
+            match b.state.as_str() {
+                "executed" => return Err(CustodyError::BatchExecuted(b.code)),
+                "cancelled" => return Err(CustodyError::BatchCancelled(b.code)),
+                _ => {}
+            }
+            w.append(
+                Some(actor.person_id()),
+                None,
+                &EventBody::DestructionCancel {
+                    batch_id: b.id,
+                    reason,
                 },
             )
         })

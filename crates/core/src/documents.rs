@@ -17,7 +17,7 @@ use crate::event::EventBody;
 use crate::ledger::{Actor, Ledger};
 use crate::stocktake::{reconcile_in, DiscrepancyKind, RECONCILERS};
 use crate::workflows::{find_item_by_id, ItemView};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -36,6 +36,8 @@ const CERTIFICATE_ISSUERS: [Role; 4] = [
     Role::Administrator,
 ];
 const MANIFEST_ISSUERS: [Role; 4] = CERTIFICATE_ISSUERS;
+/// A release receipt names the owner and their identity document: the evidence room's people.
+const RECEIPT_ISSUERS: [Role; 3] = [Role::Custodian, Role::Inspector, Role::Administrator];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -43,6 +45,8 @@ pub enum DocumentKind {
     DestructionCertificate,
     HandoverManifest,
     StocktakeReport,
+    ReleaseReceipt,
+    DispositionReport,
 }
 
 impl DocumentKind {
@@ -51,6 +55,8 @@ impl DocumentKind {
             DocumentKind::DestructionCertificate => "destruction_certificate",
             DocumentKind::HandoverManifest => "handover_manifest",
             DocumentKind::StocktakeReport => "stocktake_report",
+            DocumentKind::ReleaseReceipt => "release_receipt",
+            DocumentKind::DispositionReport => "disposition_report",
         }
     }
 
@@ -59,6 +65,8 @@ impl DocumentKind {
             DocumentKind::DestructionCertificate => &CERTIFICATE_ISSUERS,
             DocumentKind::HandoverManifest => &MANIFEST_ISSUERS,
             DocumentKind::StocktakeReport => &RECONCILERS,
+            DocumentKind::ReleaseReceipt => &RECEIPT_ISSUERS,
+            DocumentKind::DispositionReport => &CERTIFICATE_ISSUERS,
         }
     }
 }
@@ -112,6 +120,8 @@ pub struct DocumentItem {
     pub model: String,
     pub calibre: String,
     pub serial: String,
+    /// The item's record was amended after intake (the values above are the current ones).
+    pub amended: bool,
 }
 
 impl DocumentItem {
@@ -123,6 +133,7 @@ impl DocumentItem {
             model: v.model.clone(),
             calibre: v.calibre.clone(),
             serial: v.serial.clone(),
+            amended: v.amended,
         }
     }
 
@@ -146,6 +157,8 @@ impl DocumentItem {
             model: weapon.map(|w| w.model.clone()).unwrap_or_default(),
             calibre: weapon.map(|w| w.calibre.clone()).unwrap_or_default(),
             serial: weapon.map(|w| w.serial.clone()).unwrap_or_default(),
+            // A bundle carries the sender's current record without its amendment history.
+            amended: false,
         }
     }
 }
@@ -254,6 +267,33 @@ pub struct StocktakeDocument {
     pub counter: DocumentPerson,
     pub cosigner: DocumentPerson,
     /// The checkpoint written with the close.
+    pub checkpoint: DocumentCheckpoint,
+}
+
+/// Everything a release receipt prints: the exhibit as it is now, the order, the owner and
+/// their identity document, who handed it over and who witnessed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleaseDocument {
+    pub item_id: String,
+    pub item: DocumentItem,
+    pub case_number: String,
+    pub exhibit_number: String,
+    pub description: String,
+    /// The record was amended after intake: the receipt prints its current values.
+    pub amended: bool,
+    pub owner_name: String,
+    pub id_document_type: crate::domain::IdDocumentType,
+    pub id_document_number: String,
+    /// The decision's order: who issued it and its reference.
+    pub authority_kind: crate::domain::AuthorityKind,
+    pub authority: String,
+    pub order_reference: String,
+    pub note: String,
+    pub released_by: DocumentPerson,
+    pub witness: Option<DocumentPerson>,
+    pub released_at: String,
+    pub release_seq: i64,
+    /// The first checkpoint covering the release (written now if there was none).
     pub checkpoint: DocumentCheckpoint,
 }
 
@@ -664,6 +704,7 @@ impl Ledger {
                     model: String::new(),
                     calibre: String::new(),
                     serial: String::new(),
+                    amended: false,
                 },
             };
             let expected_location = match item_id.as_ref().and_then(|id| expected.get(id)) {
@@ -745,6 +786,97 @@ impl Ledger {
         })
     }
 
+    /// Everything the release receipt of a released exhibit needs. The release is covered by a
+    /// signed checkpoint (written now if none covers it yet).
+    pub fn release_document(&mut self, actor: &Actor, item: &str) -> Result<ReleaseDocument> {
+        self.refuse_demo()?;
+        actor.require(
+            "issue release receipts",
+            DocumentKind::ReleaseReceipt.issuers(),
+        )?;
+        let view = self.find_item(item)?;
+        let release: Option<(i64, String)> = self
+            .conn
+            .query_row(
+                "SELECT e.seq, e.payload FROM item_events ie JOIN events e ON e.seq = ie.seq
+                 WHERE ie.item_id = ?1 AND e.kind = 'evidence.release' ORDER BY e.seq DESC LIMIT 1",
+                [&view.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((release_seq, payload)) = release else {
+            return Err(CustodyError::WrongStatus {
+                code: view.code,
+                status: view.status,
+                action: "given a release receipt (it was not released to its owner)",
+            });
+        };
+        let damaged = |e: String| CustodyError::Invalid(format!("{e}; run `custody verify`"));
+        let Ok(EventBody::EvidenceRelease {
+            owner_name,
+            id_document_type,
+            id_document_number,
+            order_reference,
+            note,
+            ..
+        }) = EventBody::from_columns("evidence.release", &payload)
+        else {
+            return Err(damaged(format!(
+                "the release of {} is unreadable",
+                view.code
+            )));
+        };
+        // The order the release rests on is the latest decision before it.
+        let decision: String = self.conn.query_row(
+            "SELECT e.payload FROM item_events ie JOIN events e ON e.seq = ie.seq
+             WHERE ie.item_id = ?1 AND e.kind = 'evidence.disposition' AND e.seq < ?2
+             ORDER BY e.seq DESC LIMIT 1",
+            params![view.id, release_seq],
+            |r| r.get(0),
+        )?;
+        let Ok(EventBody::EvidenceDisposition {
+            authority_kind,
+            authority,
+            ..
+        }) = EventBody::from_columns("evidence.disposition", &decision)
+        else {
+            return Err(damaged(format!(
+                "the release order of {} is unreadable",
+                view.code
+            )));
+        };
+        let (released_at, actor_id, witness_id) = event_time_actor(&self.conn, release_seq)?;
+        let released_by = person(&self.conn, actor_id.as_deref().unwrap_or_default())?;
+        let witness = witness_id
+            .as_deref()
+            .map(|id| person(&self.conn, id))
+            .transpose()?;
+        let checkpoint = self.document_checkpoint(
+            release_seq,
+            &format!("release receipt for {} issued", view.code),
+        )?;
+        Ok(ReleaseDocument {
+            item_id: view.id.clone(),
+            item: DocumentItem::from_view(&view),
+            case_number: view.case_number.clone(),
+            exhibit_number: view.exhibit_number.clone(),
+            description: view.description.clone(),
+            amended: view.amended,
+            owner_name,
+            id_document_type,
+            id_document_number,
+            authority_kind,
+            authority,
+            order_reference,
+            note,
+            released_by,
+            witness,
+            released_at,
+            release_seq,
+            checkpoint,
+        })
+    }
+
     /// A demonstration ledger's records are not a site's: nothing is issued from them.
     fn refuse_demo(&self) -> Result<()> {
         if self.is_demo()? {
@@ -820,6 +952,19 @@ impl Ledger {
                 }
                 s.id
             }
+            DocumentKind::ReleaseReceipt => {
+                let item = self.find_item(&issue.subject)?;
+                if item.status != crate::domain::ItemStatus::Released {
+                    return Err(CustodyError::WrongStatus {
+                        code: item.code,
+                        status: item.status,
+                        action: "given a release receipt (it was not released to its owner)",
+                    });
+                }
+                item.id
+            }
+            // A report covers the whole site over a period: its subject is the site.
+            DocumentKind::DispositionReport => self.site_id.clone(),
         };
         let signature = self.sign(message)?;
         let body = EventBody::DocumentIssued {

@@ -159,7 +159,8 @@ impl FromStr for Origin {
     }
 }
 
-/// Where an item stands in its life at this site. Destroyed and transferred-out are terminal.
+/// Where an item stands in its life at this site. Destroyed, transferred-out, released and
+/// lost-in-transit are terminal: scanning such an item raises an alarm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemStatus {
@@ -169,16 +170,22 @@ pub enum ItemStatus {
     AwaitingDestruction,
     Destroyed,
     TransferredOut,
+    /// An exhibit released to its owner on an order (terminal).
+    Released,
+    /// Dispatched, never counted at the receiving site, and settled as lost (terminal).
+    LostInTransit,
 }
 
 impl ItemStatus {
-    pub const ALL: [ItemStatus; 6] = [
+    pub const ALL: [ItemStatus; 8] = [
         ItemStatus::InStore,
         ItemStatus::CheckedOut,
         ItemStatus::InTransit,
         ItemStatus::AwaitingDestruction,
         ItemStatus::Destroyed,
         ItemStatus::TransferredOut,
+        ItemStatus::Released,
+        ItemStatus::LostInTransit,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -189,6 +196,8 @@ impl ItemStatus {
             ItemStatus::AwaitingDestruction => "awaiting_destruction",
             ItemStatus::Destroyed => "destroyed",
             ItemStatus::TransferredOut => "transferred_out",
+            ItemStatus::Released => "released",
+            ItemStatus::LostInTransit => "lost_in_transit",
         }
     }
 
@@ -196,9 +205,25 @@ impl ItemStatus {
         ItemStatus::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
+    /// The terminal statuses' names as a JSON list, for SQL's `json_each`.
+    pub(crate) fn terminal_json() -> String {
+        let names: Vec<&str> = ItemStatus::ALL
+            .iter()
+            .filter(|s| s.is_terminal())
+            .map(|s| s.as_str())
+            .collect();
+        serde_json::to_string(&names).expect("status names serialize")
+    }
+
     /// Terminal states: the item has left this site's custody for good.
     pub fn is_terminal(self) -> bool {
-        matches!(self, ItemStatus::Destroyed | ItemStatus::TransferredOut)
+        matches!(
+            self,
+            ItemStatus::Destroyed
+                | ItemStatus::TransferredOut
+                | ItemStatus::Released
+                | ItemStatus::LostInTransit
+        )
     }
 }
 
@@ -490,6 +515,143 @@ pub struct ReceivedItem {
     pub code: String,
     pub item_id: String,
     pub origin_item_id: String,
+}
+
+/// One corrected field of a record: its name, the value before and the value after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// Who decided what happens to an exhibit (the order's issuer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthorityKind {
+    CaseOfficer,
+    Prosecutor,
+    Court,
+}
+
+impl AuthorityKind {
+    pub const ALL: [AuthorityKind; 3] = [
+        AuthorityKind::CaseOfficer,
+        AuthorityKind::Prosecutor,
+        AuthorityKind::Court,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthorityKind::CaseOfficer => "case_officer",
+            AuthorityKind::Prosecutor => "prosecutor",
+            AuthorityKind::Court => "court",
+        }
+    }
+}
+
+impl FromStr for AuthorityKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        AuthorityKind::ALL
+            .into_iter()
+            .find(|a| a.as_str() == key)
+            .ok_or_else(|| {
+                format!("unknown authority '{s}': use case_officer, prosecutor or court")
+            })
+    }
+}
+
+/// What is to become of an exhibit once its review date comes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disposition {
+    /// Keep it until a new review date.
+    KeepUntil,
+    ReleaseToOwner,
+    ReturnToAgency,
+    /// Destroy it: the order is the disposal authority a destruction batch needs.
+    Destroy,
+    RetainPermanently,
+}
+
+impl Disposition {
+    pub const ALL: [Disposition; 5] = [
+        Disposition::KeepUntil,
+        Disposition::ReleaseToOwner,
+        Disposition::ReturnToAgency,
+        Disposition::Destroy,
+        Disposition::RetainPermanently,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Disposition::KeepUntil => "keep_until",
+            Disposition::ReleaseToOwner => "release_to_owner",
+            Disposition::ReturnToAgency => "return_to_agency",
+            Disposition::Destroy => "destroy",
+            Disposition::RetainPermanently => "retain_permanently",
+        }
+    }
+}
+
+impl FromStr for Disposition {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        Disposition::ALL
+            .into_iter()
+            .find(|d| d.as_str() == key)
+            .ok_or_else(|| {
+                format!(
+                    "unknown decision '{s}': use keep_until, release_to_owner, return_to_agency, destroy or retain_permanently"
+                )
+            })
+    }
+}
+
+/// The identity document an owner shows when an exhibit is released to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdDocumentType {
+    NationalId,
+    Passport,
+    DrivingLicence,
+    ResidencePermit,
+}
+
+impl IdDocumentType {
+    pub const ALL: [IdDocumentType; 4] = [
+        IdDocumentType::NationalId,
+        IdDocumentType::Passport,
+        IdDocumentType::DrivingLicence,
+        IdDocumentType::ResidencePermit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdDocumentType::NationalId => "national_id",
+            IdDocumentType::Passport => "passport",
+            IdDocumentType::DrivingLicence => "driving_licence",
+            IdDocumentType::ResidencePermit => "residence_permit",
+        }
+    }
+}
+
+impl FromStr for IdDocumentType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let key = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        IdDocumentType::ALL
+            .into_iter()
+            .find(|d| d.as_str() == key)
+            .ok_or_else(|| {
+                format!(
+                    "unknown identity document '{s}': use national_id, passport, driving_licence or residence_permit"
+                )
+            })
+    }
 }
 
 /// Matching keys for duplicate detection: one rule, owned by custody-codes, for typed serials,

@@ -80,7 +80,7 @@ pub enum CustodyError {
     UnknownDiscrepancy { code: String, discrepancy: String },
     #[error("no destruction batch '{0}': check the batch code (custody destruction show)")]
     UnknownBatch(String),
-    #[error("destruction batch {0} is frozen; its list can no longer change")]
+    #[error("destruction batch {0} is frozen; its list can no longer change (unless it is unfrozen with a reason: custody destruction unfreeze)")]
     BatchFrozen(String),
     #[error(
         "destruction batch {0} is not frozen yet; freeze it first (custody destruction freeze)"
@@ -186,6 +186,40 @@ pub enum CustodyError {
     UnknownTrustedKey(String),
     #[error("this is a demo ledger: it issues no sealed documents. Create a real site with custody init")]
     DemoLedger,
+    #[error("{action} needs a second person, who confirms with their own badge and PIN (--witness BADGE)")]
+    SecondPersonRequired { action: String },
+    #[error("'{field}' cannot be amended on {what}; amendable fields: {allowed}")]
+    UnknownAmendField {
+        field: String,
+        what: &'static str,
+        allowed: String,
+    },
+    #[error("nothing to amend: {0}")]
+    NothingAmended(String),
+    #[error("item {0} is not an exhibit; dispositions, holds and releases concern evidence items")]
+    NotAnExhibit(String),
+    #[error("exhibit {code} is on legal hold; it cannot be {action} until the hold is lifted on a recorded order (custody evidence hold-lift)")]
+    LegalHoldBlocks { code: String, action: &'static str },
+    #[error("exhibit {0} is not on legal hold")]
+    NotOnHold(String),
+    #[error(
+        "a legal hold is lifted only on the order of a prosecutor or a court, not of a {given}"
+    )]
+    HoldLiftAuthority { given: String },
+    #[error("exhibit {code} has no recorded order to release it to its owner (the current decision is {decision}); record one first (custody evidence dispose --decision release_to_owner)")]
+    NoReleaseOrder { code: String, decision: String },
+    #[error("identity document number '{0}' is not valid: letters, digits, spaces, '-' and '/' only, 4 to 40 characters")]
+    BadIdDocument(String),
+    #[error("item {code} is not in destruction batch {batch}")]
+    ItemNotInBatch { code: String, batch: String },
+    #[error("destruction batch {0} was cancelled; create a new batch")]
+    BatchCancelled(String),
+    #[error("item {code} was not reported missing on arrival of handover {manifest}; only such items can be settled as lost in transit")]
+    NotMissingInTransit { code: String, manifest: String },
+    #[error("no exhibit of case '{0}' is at this site")]
+    UnknownCase(String),
+    #[error("unknown setting '{0}': use review_days.<category> (days, 0 to remove) or release_witness (required or optional)")]
+    UnknownSetting(String),
 }
 
 impl CustodyError {

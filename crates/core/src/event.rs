@@ -4,8 +4,9 @@
 //! there are checked by `tests/ledger_format_vectors.rs`. Change neither without the other.
 
 use crate::domain::{
-    BundleItem, DestructionRecord, EvidenceRecord, HandoverDetails, ItemStatus, LocationRecord,
-    PersonRecord, ReceivedItem, Resolution, Role, StocktakeSummary, WeaponRecord,
+    AuthorityKind, BundleItem, DestructionRecord, Disposition, EvidenceRecord, FieldChange,
+    HandoverDetails, IdDocumentType, ItemStatus, LocationRecord, PersonRecord, ReceivedItem,
+    Resolution, Role, StocktakeSummary, WeaponRecord,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -399,11 +400,116 @@ pub enum EventBody {
         /// Ed25519 signature over `message` by the site key, hex.
         signature: String,
     },
+    /// The PC's clock read earlier than the newest event when this write began (written by
+    /// the ledger itself, before the write's own events, once per backward jump).
+    #[serde(rename = "clock.behind")]
+    ClockBehind {
+        clock: String,
+        newest_event_time: String,
+    },
     /// The national registry's cosignature of one of this site's checkpoints
     /// (crates/core/src/sync.rs, docs/segment-format.md).
     #[serde(rename = "registry.cosign")]
     RegistryCosign {
         cosignature: crate::sync::Cosignature,
+    },
+    /// Corrected fields of an item's record, each with its old and new value. Identity fields
+    /// (serial, manufacturer, case and exhibit number, marking code) carry a second
+    /// authenticated person in the witness column.
+    /// The whole record after the amendment is carried too (`weapon` or `evidence`), so the
+    /// projections are rebuilt from this event alone.
+    #[serde(rename = "item.amend")]
+    ItemAmend {
+        item_id: String,
+        changes: Vec<FieldChange>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weapon: Option<WeaponRecord>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<EvidenceRecord>,
+        reason: String,
+        reference: String,
+    },
+    /// Corrected fields of a location (name, building, room, shelf).
+    #[serde(rename = "location.amend")]
+    LocationAmend {
+        location_id: String,
+        changes: Vec<FieldChange>,
+        reason: String,
+        reference: String,
+    },
+    /// Corrected fields of a person (name, service number).
+    #[serde(rename = "person.amend")]
+    PersonAmend {
+        person_id: String,
+        changes: Vec<FieldChange>,
+        reason: String,
+        reference: String,
+    },
+    /// An administrator's site setting (crates/core/src/evidence.rs lists the names).
+    #[serde(rename = "site.setting")]
+    SiteSetting { name: String, value: String },
+    /// What is to become of an exhibit, on whose order.
+    #[serde(rename = "evidence.disposition")]
+    EvidenceDisposition {
+        item_id: String,
+        decision: Disposition,
+        authority_kind: AuthorityKind,
+        authority: String,
+        order_reference: String,
+        /// YYYY-MM-DD for `keep_until`, else empty.
+        review_date: String,
+        note: String,
+    },
+    /// A legal hold placed or lifted, on whose order.
+    #[serde(rename = "evidence.hold")]
+    EvidenceHold {
+        item_id: String,
+        legal_hold: bool,
+        authority_kind: AuthorityKind,
+        authority: String,
+        order_reference: String,
+        note: String,
+    },
+    /// An exhibit handed to its owner (actor hands over, witness column the site's witness).
+    #[serde(rename = "evidence.release")]
+    EvidenceRelease {
+        item_id: String,
+        owner_name: String,
+        id_document_type: IdDocumentType,
+        id_document_number: String,
+        order_reference: String,
+        note: String,
+    },
+    /// An item taken off an open destruction batch.
+    #[serde(rename = "destruction.remove")]
+    DestructionRemove {
+        batch_id: String,
+        item_id: String,
+        reason: String,
+    },
+    /// A frozen (or re-counted) batch opened again: its items are back in store.
+    #[serde(rename = "destruction.unfreeze")]
+    DestructionUnfreeze { batch_id: String, reason: String },
+    /// A batch given up before execution: its items are back in store and free.
+    #[serde(rename = "destruction.cancel")]
+    DestructionCancel { batch_id: String, reason: String },
+    /// Items dispatched but not counted at the receiving site, settled as lost in transit
+    /// (actor and a co-signer in the witness column).
+    #[serde(rename = "handover.settle")]
+    HandoverSettle {
+        manifest_id: String,
+        item_ids: Vec<String>,
+        reference: String,
+        note: String,
+    },
+    /// An item this site had transferred out came back through a handover: its old record
+    /// continues (precedes the `handover.accept` that lists it).
+    #[serde(rename = "item.return")]
+    ItemReturn {
+        item_id: String,
+        manifest_id: String,
+        origin_item_id: String,
+        location_id: Option<String>,
     },
     /// A signed statement of the log head as it stood before this event.
     #[serde(rename = "checkpoint")]
@@ -464,7 +570,13 @@ impl EventBody {
             | EventBody::CheckOut { item_id, .. }
             | EventBody::CheckIn { item_id, .. }
             | EventBody::Status { item_id, .. }
-            | EventBody::DestructionAdd { item_id, .. } => Some(item_id),
+            | EventBody::DestructionAdd { item_id, .. }
+            | EventBody::DestructionRemove { item_id, .. }
+            | EventBody::ItemAmend { item_id, .. }
+            | EventBody::EvidenceDisposition { item_id, .. }
+            | EventBody::EvidenceHold { item_id, .. }
+            | EventBody::EvidenceRelease { item_id, .. }
+            | EventBody::ItemReturn { item_id, .. } => Some(item_id),
             EventBody::ScanRecorded { item_id, .. } | EventBody::StocktakeScan { item_id, .. } => {
                 item_id.as_deref()
             }
@@ -484,11 +596,13 @@ impl EventBody {
             | EventBody::PersonPinSet { person_id, .. }
             | EventBody::AuthAttempt { person_id, .. }
             | EventBody::AdminBreakGlass { person_id, .. }
-            | EventBody::AuthReset { person_id, .. } => Some(person_id.clone()),
+            | EventBody::AuthReset { person_id, .. }
+            | EventBody::PersonAmend { person_id, .. } => Some(person_id.clone()),
             EventBody::AuthFailed { person_id, .. } if !person_id.is_empty() => {
                 Some(person_id.clone())
             }
-            EventBody::LocationRegister { location_id, .. } => Some(location_id.clone()),
+            EventBody::LocationRegister { location_id, .. }
+            | EventBody::LocationAmend { location_id, .. } => Some(location_id.clone()),
             EventBody::KeyTrust { key_id, .. } | EventBody::KeyRevoke { key_id, .. } => {
                 Some(key_id.clone())
             }
@@ -501,14 +615,18 @@ impl EventBody {
             | EventBody::DestructionFreeze { batch_id, .. }
             | EventBody::DestructionRecount { batch_id, .. }
             | EventBody::DestructionRecordSet { batch_id, .. }
-            | EventBody::DestructionExecute { batch_id, .. } => Some(batch_id.clone()),
+            | EventBody::DestructionExecute { batch_id, .. }
+            | EventBody::DestructionRemove { batch_id, .. }
+            | EventBody::DestructionUnfreeze { batch_id, .. }
+            | EventBody::DestructionCancel { batch_id, .. } => Some(batch_id.clone()),
             EventBody::HandoverDispatch { manifest_id, .. }
             | EventBody::HandoverImport { manifest_id, .. }
             | EventBody::HandoverReceiveScan { manifest_id, .. }
             | EventBody::HandoverDiscrepancy { manifest_id, .. }
             | EventBody::HandoverAccept { manifest_id, .. }
             | EventBody::HandoverExport { manifest_id, .. }
-            | EventBody::HandoverReceipt { manifest_id, .. } => Some(manifest_id.clone()),
+            | EventBody::HandoverReceipt { manifest_id, .. }
+            | EventBody::HandoverSettle { manifest_id, .. } => Some(manifest_id.clone()),
             EventBody::DocumentIssued { subject_id, .. } => Some(subject_id.clone()),
             other => other.item_id().map(str::to_string),
         }

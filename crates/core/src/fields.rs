@@ -18,9 +18,11 @@ pub fn max_len(field: &str) -> usize {
         "data_hex" => 65_536,
         "serial" | "manufacturer" | "model" | "calibre" | "case_number" | "exhibit_number"
         | "service_number" | "code" | "scanned" | "package_id" | "seal" | "reference"
-        | "decision_reference" | "country" | "import_country" | "import_mark" => 200,
+        | "decision_reference" | "country" | "import_country" | "import_mark"
+        | "order_reference" | "id_document_number" | "field" => 200,
         "name" | "site_name" | "building" | "room" | "shelf" | "checked_out_to" | "to"
-        | "purpose" | "authority" | "sender" | "receiver" | "transport" | "legal_basis" => 300,
+        | "purpose" | "authority" | "sender" | "receiver" | "transport" | "legal_basis"
+        | "owner_name" | "value" => 300,
         _ => MAX_TEXT,
     }
 }

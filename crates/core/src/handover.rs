@@ -429,7 +429,8 @@ impl Ledger {
         let mut items = Vec::new();
         {
             let mut stmt = self.conn.prepare(
-                "SELECT i.id, i.code, i.kind, reg.kind, reg.payload FROM handover_items hi
+                "SELECT i.id, i.code, i.kind, reg.kind, reg.payload, i.current_record
+                 FROM handover_items hi
                  JOIN items i ON i.id = hi.item_id JOIN events reg ON reg.seq = i.registered_seq
                  WHERE hi.manifest_id = ?1 ORDER BY i.code",
             )?;
@@ -437,10 +438,14 @@ impl Ledger {
             while let Some(r) = rows.next()? {
                 let id: String = r.get(0)?;
                 let kind: String = r.get(2)?;
-                let record = crate::projection::register_record(
-                    &r.get::<_, String>(3)?,
-                    &r.get::<_, String>(4)?,
-                )?;
+                // The record travels as it is now: amended values, not the intake's.
+                let record = match r.get::<_, Option<String>>(5)? {
+                    Some(current) => current,
+                    None => crate::projection::register_record(
+                        &r.get::<_, String>(3)?,
+                        &r.get::<_, String>(4)?,
+                    )?,
+                };
                 let unreadable = |e: serde_json::Error| {
                     CustodyError::Invalid(format!(
                         "item record unreadable ({e}); run custody verify"
@@ -674,13 +679,36 @@ impl Ledger {
                     let item: BundleItem = serde_json::from_str(record).map_err(|e| {
                         CustodyError::Invalid(format!("bundle item {code} unreadable: {e}"))
                     })?;
-                    let taken: bool = w.conn.query_row(
-                        "SELECT EXISTS (SELECT 1 FROM items WHERE code = ?1)",
-                        [code],
-                        |r| r.get(0),
-                    )?;
-                    if taken {
-                        return Err(CustodyError::DuplicateItemCode(code.clone()));
+                    let known: Option<(String, String)> = w
+                        .conn
+                        .prepare_cached("SELECT id, status FROM items WHERE code = ?1")?
+                        .query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()?;
+                    match known {
+                        // An item this site once sent away comes back: its old record and
+                        // history continue under the same code.
+                        Some((local_id, status))
+                            if status == ItemStatus::TransferredOut.as_str() =>
+                        {
+                            w.append(
+                                actor,
+                                witness.map(|x| x.person_id()),
+                                &EventBody::ItemReturn {
+                                    item_id: local_id.clone(),
+                                    manifest_id: m.id.clone(),
+                                    origin_item_id: origin_id.clone(),
+                                    location_id: location_id.clone(),
+                                },
+                            )?;
+                            received.push(ReceivedItem {
+                                code: code.clone(),
+                                item_id: local_id,
+                                origin_item_id: origin_id.clone(),
+                            });
+                            continue;
+                        }
+                        Some(_) => return Err(CustodyError::DuplicateItemCode(code.clone())),
+                        None => {}
                     }
                     let local_id = new_id();
                     let body = match (item.kind, item.weapon, item.evidence) {
@@ -864,6 +892,79 @@ impl Ledger {
             )
         })?;
         self.handover(&id)
+    }
+
+    /// The sender settles items the receiver did not count (named missing in the receipt) as
+    /// lost in transit, on a reference (loss report, inquiry) and with a co-signer. Every such
+    /// item when `items` is empty. The items become `lost_in_transit`, a terminal status.
+    pub fn handover_settle(
+        &mut self,
+        actor: &Actor,
+        cosigner: &Actor,
+        manifest: &str,
+        items: &[String],
+        reference: &str,
+        note: &str,
+    ) -> Result<i64> {
+        actor.require("settle handovers", &HANDLERS)?;
+        if cosigner.person_id() == actor.person_id() {
+            return Err(CustodyError::SamePerson(
+                "the co-signer of a settlement must be someone else".into(),
+            ));
+        }
+        let reference = reference.trim();
+        if reference.is_empty() {
+            return Err(CustodyError::Invalid(
+                "a settlement needs a reference (loss report or inquiry number)".into(),
+            ));
+        }
+        self.write(|w| {
+            let m = manifest_row(w.conn, manifest)?;
+            require_state(&m, "out", "receipted", "settled")?;
+            let missing: Vec<(String, String)> = {
+                let mut stmt = w.conn.prepare(
+                    "SELECT hi.item_id, hi.code FROM handover_items hi JOIN items i ON i.id = hi.item_id
+                     WHERE hi.manifest_id = ?1 AND hi.state = 'missing' AND i.status = 'in_transit'
+                     ORDER BY hi.code",
+                )?;
+                let rows = stmt.query_map([&m.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            let item_ids: Vec<String> = if items.is_empty() {
+                if missing.is_empty() {
+                    return Err(CustodyError::Invalid(format!(
+                        "handover {} has no item left to settle",
+                        m.code
+                    )));
+                }
+                missing.iter().map(|(id, _)| id.clone()).collect()
+            } else {
+                let mut ids = Vec::new();
+                for key in items {
+                    let item = find_item_in(w.conn, key)?;
+                    if !missing.iter().any(|(id, _)| *id == item.id) {
+                        return Err(CustodyError::NotMissingInTransit {
+                            code: item.code,
+                            manifest: m.code.clone(),
+                        });
+                    }
+                    if !ids.contains(&item.id) {
+                        ids.push(item.id);
+                    }
+                }
+                ids
+            };
+            w.append(
+                Some(actor.person_id()),
+                Some(cosigner.person_id()),
+                &EventBody::HandoverSettle {
+                    manifest_id: m.id,
+                    item_ids,
+                    reference: reference.to_string(),
+                    note: note.trim().to_string(),
+                },
+            )
+        })
     }
 
     pub fn handover(&self, manifest: &str) -> Result<HandoverView> {

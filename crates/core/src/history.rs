@@ -64,6 +64,14 @@ impl Ledger {
                 notes: format!("{status}: {reference}"),
                 ..Movement::default()
             },
+            EventBody::EvidenceRelease { owner_name, .. } => Movement {
+                to: owner_name.clone(),
+                ..Movement::default()
+            },
+            EventBody::ItemReturn { location_id, .. } => Movement {
+                to: location(location_id.as_deref())?,
+                ..Movement::default()
+            },
             _ => Movement::default(),
         })
     }

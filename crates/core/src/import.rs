@@ -335,11 +335,17 @@ impl Ledger {
     }
 }
 
+/// Trouble with the store itself, which stops the import. A constraint the row broke (a
+/// unique index, a trigger) is the row's problem: it is refused and the others go on.
 fn is_storage(e: &CustodyError) -> bool {
-    matches!(
-        e,
-        CustodyError::DiskFull | CustodyError::Storage(_) | CustodyError::Busy
-    )
+    match e {
+        CustodyError::DiskFull | CustodyError::Busy => true,
+        CustodyError::Storage(rusqlite::Error::SqliteFailure(f, _)) => {
+            f.code != rusqlite::ErrorCode::ConstraintViolation
+        }
+        CustodyError::Storage(_) => true,
+        _ => false,
+    }
 }
 
 fn resolve_location(

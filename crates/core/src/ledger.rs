@@ -82,6 +82,8 @@ pub enum OpenWarning {
     KeyReadableByOthers { path: String, mode: u32 },
     #[error("{path} was readable by others; it is now 0600")]
     ModeTightened { path: String },
+    #[error("the ledger was upgraded from schema {from} to {to}; the ledger as it was is kept at {copy}")]
+    Migrated { from: i64, to: i64, copy: String },
 }
 
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
@@ -140,32 +142,50 @@ pub(crate) struct Writer<'a> {
 }
 
 impl<'a> Writer<'a> {
-    fn begin(conn: &'a Connection, time: String) -> Result<Writer<'a>> {
-        let head: Option<(i64, Vec<u8>)> = conn
+    /// Reads the chain head. `time` is the time of the events to be written; `None` only
+    /// reads the head (nothing will be appended).
+    fn begin(conn: &'a Connection, time: Option<String>) -> Result<Writer<'a>> {
+        let head: Option<(i64, Vec<u8>, String)> = conn
             .query_row(
-                "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+                "SELECT seq, hash, time FROM events ORDER BY seq DESC LIMIT 1",
                 [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        let (head_seq, head_hash) = match head {
-            Some((seq, hash)) => (
+        let (head_seq, head_hash, head_time) = match head {
+            Some((seq, hash, head_time)) => (
                 seq,
                 hash.try_into().map_err(|_| {
                     CustodyError::Invalid(format!(
                         "event {seq} has a damaged hash; run `custody verify`"
                     ))
                 })?,
+                Some(head_time),
             ),
-            None => (0, GENESIS_HASH),
+            None => (0, GENESIS_HASH, None),
         };
-        Ok(Writer {
+        let writing = time.is_some();
+        let mut writer = Writer {
             conn,
             head_seq,
             head_hash,
-            time,
+            time: time.unwrap_or_default(),
             scratch: Vec::with_capacity(512),
-        })
+        };
+        // A clock that went backwards makes what follows look older than what came before:
+        // the ledger says so itself, once per jump, ahead of the event being written. (One
+        // time format throughout, so text order is time order.)
+        if let Some(newest) = head_time.filter(|t| writing && writer.time < *t) {
+            writer.append(
+                None,
+                None,
+                &EventBody::ClockBehind {
+                    clock: writer.time.clone(),
+                    newest_event_time: newest,
+                },
+            )?;
+        }
+        Ok(writer)
     }
 
     pub(crate) fn head(&self) -> (i64, [u8; 32]) {
@@ -394,6 +414,16 @@ impl Ledger {
             });
         }
         if version < schema::CURRENT_VERSION {
+            // A file that already holds a ledger is copied as it was before anything changes it:
+            // a migration that goes wrong, or a program that must be rolled back, loses nothing.
+            if version > 0 {
+                let copy = ledger.copy_before_migration(version)?;
+                ledger.warnings.push(OpenWarning::Migrated {
+                    from: version,
+                    to: schema::CURRENT_VERSION,
+                    copy: copy.display().to_string(),
+                });
+            }
             ledger.migrate()?;
         }
         ledger.site_id = ledger
@@ -453,6 +483,31 @@ impl Ledger {
         self.site_key.as_ref()
     }
 
+    /// `<ledger>.schema-<version>-<UTC time>.bak`, beside the ledger, private, taken with
+    /// SQLite's online backup API. Fails (and so stops the migration) when the disk is full.
+    fn copy_before_migration(&self, version: i64) -> Result<PathBuf> {
+        let stamp: String = format_time(Utc::now())
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let copy = sidecar(&self.path, &format!(".schema-{version}-{stamp}.bak"));
+        drop(crate::files::create_new_private(&copy)?);
+        let copied = (|| -> Result<()> {
+            let mut dest = Connection::open(&copy)?;
+            rusqlite::backup::Backup::new(&self.conn, &mut dest)?.run_to_completion(
+                256,
+                std::time::Duration::from_millis(5),
+                None,
+            )?;
+            Ok(())
+        })();
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(&copy);
+            return Err(e);
+        }
+        Ok(copy)
+    }
+
     fn migrate(&mut self) -> Result<()> {
         let tx = self
             .conn
@@ -488,7 +543,7 @@ impl Ledger {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (value, head) = {
-            let mut w = Writer::begin(&tx, time)?;
+            let mut w = Writer::begin(&tx, Some(time))?;
             let value = f(&mut w)?;
             (value, w.head().0)
         };
@@ -582,7 +637,7 @@ impl Ledger {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = {
-            let mut w = Writer::begin(&tx, time.clone())?;
+            let mut w = Writer::begin(&tx, Some(time.clone()))?;
             let value = f(&mut w)?;
             let (covered_seq, head) = w.head();
             let head_hash = hex::encode(head);
@@ -674,7 +729,7 @@ impl Ledger {
     /// Sequence number and hash of the newest event.
     pub fn head(&self) -> Result<(i64, [u8; 32])> {
         let tx = self.conn.unchecked_transaction()?;
-        let w = Writer::begin(&tx, String::new())?;
+        let w = Writer::begin(&tx, None)?;
         Ok(w.head())
     }
 

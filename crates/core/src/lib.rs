@@ -4,6 +4,7 @@
 //! This is the only crate that runs SQL. It knows no UI, serial port or PDF: the CLI and the
 //! kiosk call the same functions here and get the same typed errors ([`CustodyError`]).
 
+pub mod amend;
 pub mod auth;
 pub mod backup;
 pub mod bundle;
@@ -12,6 +13,7 @@ pub mod documents;
 pub mod domain;
 pub mod error;
 pub mod event;
+pub mod evidence;
 pub mod fields;
 pub mod files;
 pub mod handover;
@@ -20,6 +22,7 @@ pub mod import;
 pub mod keys;
 pub mod ledger;
 mod projection;
+pub mod sample;
 pub mod scans;
 pub mod schema;
 pub mod stocktake;
@@ -28,9 +31,9 @@ pub mod verify;
 pub mod workflows;
 
 pub use domain::{
-    DestructionMethod, DestructionRecord, EvidenceRecord, HandoverDetails, ItemKind, ItemStatus,
-    LocationRecord, Origin, PersonRecord, Resolution, Role, StocktakeSummary, WeaponRecord,
-    WeaponType,
+    AuthorityKind, DestructionMethod, DestructionRecord, Disposition, EvidenceRecord, FieldChange,
+    HandoverDetails, IdDocumentType, ItemKind, ItemStatus, LocationRecord, Origin, PersonRecord,
+    Resolution, Role, StocktakeSummary, WeaponRecord, WeaponType,
 };
 pub use error::{CustodyError, Result};
 pub use ledger::{Actor, CheckpointPolicy, Ledger};

@@ -36,6 +36,8 @@ struct ItemRow<'a> {
     description: &'a str,
     legal_hold: bool,
     location_id: Option<&'a str>,
+    category: &'a str,
+    review_date: Option<&'a str>,
 }
 
 fn insert_item(conn: &Connection, row: &ItemRow<'_>, seq: i64) -> Result<()> {
@@ -43,8 +45,8 @@ fn insert_item(conn: &Connection, row: &ItemRow<'_>, seq: i64) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO items (id, code, kind, serial, serial_key, manufacturer, manufacturer_key,
          model, weapon_type, calibre, case_number, exhibit_number, description, legal_hold,
-         status, location_id, registered_seq, last_seq)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,'in_store',?15,?16,?16)",
+         status, location_id, registered_seq, last_seq, category, review_date)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,'in_store',?15,?16,?16,?17,?18)",
     )?
     .execute(params![
         row.id,
@@ -62,7 +64,9 @@ fn insert_item(conn: &Connection, row: &ItemRow<'_>, seq: i64) -> Result<()> {
         row.description,
         row.legal_hold,
         row.location_id,
-        seq
+        seq,
+        row.category,
+        row.review_date
     ])?;
     Ok(())
 }
@@ -211,6 +215,8 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
                 description: "",
                 legal_hold: false,
                 location_id: location_id.as_deref(),
+                category: "weapon",
+                review_date: None,
             },
             seq,
         )?,
@@ -231,6 +237,8 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
                 description: evidence.description.trim(),
                 legal_hold: evidence.legal_hold,
                 location_id: location_id.as_deref(),
+                category: evidence.category.trim(),
+                review_date: Some(evidence.retention_date.trim()).filter(|d| !d.is_empty()),
             },
             seq,
         )?,
@@ -286,6 +294,7 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
         // Issuing a document changes no current state; the event is the record.
         EventBody::DocumentIssued { .. } => {}
         EventBody::RegistryCosign { .. } => {}
+        EventBody::ClockBehind { .. } => {}
         EventBody::KeyTrust {
             key_id,
             public_key,
@@ -363,11 +372,6 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             // at the end of a 100,000-item count as at its start: distinct codes, distinct
             // unknown codes, and distinct items that were in a terminal status when scanned.
             // `INDEXED BY`: otherwise SQLite walks all the count's scans by primary key.
-            let terminal: Vec<&str> = ItemStatus::ALL
-                .iter()
-                .filter(|s| s.is_terminal())
-                .map(|s| s.as_str())
-                .collect();
             conn.prepare_cached(
                 "UPDATE stocktakes SET scans = scans + 1, last_seq = ?3,
                  distinct_codes = distinct_codes + NOT EXISTS
@@ -386,7 +390,7 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
                 key,
                 seq,
                 item_id,
-                serde_json::to_string(&terminal).expect("status names serialize")
+                ItemStatus::terminal_json()
             ])?;
             if let Some(place) = at_location {
                 conn.prepare_cached(
@@ -672,6 +676,166 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
                 index.execute(params![id, seq])?;
             }
         }
+        EventBody::ItemAmend {
+            item_id,
+            weapon,
+            evidence,
+            ..
+        } => {
+            crate::amend::apply_item_amend(conn, seq, item_id, weapon.as_ref(), evidence.as_ref())?
+        }
+        EventBody::LocationAmend {
+            location_id,
+            changes,
+            ..
+        } => crate::amend::apply_row_amend(
+            conn,
+            "locations",
+            &crate::amend::LOCATION_FIELDS,
+            location_id,
+            seq,
+            changes,
+        )?,
+        EventBody::PersonAmend {
+            person_id, changes, ..
+        } => crate::amend::apply_row_amend(
+            conn,
+            "persons",
+            &crate::amend::PERSON_FIELDS,
+            person_id,
+            seq,
+            changes,
+        )?,
+        EventBody::SiteSetting { name, value } => {
+            conn.prepare_cached(
+                "INSERT INTO site_settings (name, value, seq) VALUES (?1,?2,?3)
+                 ON CONFLICT(name) DO UPDATE SET value = excluded.value, seq = excluded.seq",
+            )?
+            .execute(params![name, value, seq])?;
+        }
+        EventBody::EvidenceDisposition {
+            item_id,
+            decision,
+            authority_kind,
+            authority,
+            order_reference,
+            review_date,
+            ..
+        } => {
+            // keep_until moves the review date, retain_permanently ends reviews; the other
+            // decisions leave the date and take the exhibit off the due list.
+            conn.prepare_cached(
+                "UPDATE items SET disposition = ?2, disposal_order = ?3, last_seq = ?4,
+                 review_date = CASE ?2 WHEN 'keep_until' THEN ?5
+                                       WHEN 'retain_permanently' THEN NULL
+                                       ELSE review_date END
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                item_id,
+                decision.as_str(),
+                format!("{} {authority}, {order_reference}", authority_kind.as_str()),
+                seq,
+                review_date
+            ])?;
+        }
+        EventBody::EvidenceHold {
+            item_id,
+            legal_hold,
+            ..
+        } => {
+            conn.prepare_cached("UPDATE items SET legal_hold = ?2, last_seq = ?3 WHERE id = ?1")?
+                .execute(params![item_id, legal_hold, seq])?;
+        }
+        EventBody::EvidenceRelease { item_id, .. } => {
+            conn.prepare_cached(
+                "UPDATE items SET status = 'released', location_id = NULL, last_seq = ?2
+                 WHERE id = ?1",
+            )?
+            .execute(params![item_id, seq])?;
+        }
+        EventBody::DestructionRemove {
+            batch_id, item_id, ..
+        } => {
+            let changed = conn
+                .prepare_cached(
+                    "DELETE FROM destruction_items WHERE batch_id = ?1 AND item_id = ?2",
+                )?
+                .execute(params![batch_id, item_id])?;
+            once(changed, "an item not in the batch was removed from it")?;
+            conn.prepare_cached(
+                "UPDATE destruction_batches SET item_count = item_count - 1, last_seq = ?2
+                 WHERE id = ?1",
+            )?
+            .execute(params![batch_id, seq])?;
+        }
+        EventBody::DestructionUnfreeze { batch_id, .. } => {
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE destruction_batches SET state = 'open', digest = NULL, frozen_seq = NULL,
+                     recount_seq = NULL, last_seq = ?2
+                     WHERE id = ?1 AND state IN ('frozen', 'recounted')",
+                )?
+                .execute(params![batch_id, seq])?;
+            once(changed, "a batch that was not frozen was unfrozen")?;
+            batch_items_back_in_store(conn, batch_id, seq)?;
+        }
+        EventBody::DestructionCancel { batch_id, .. } => {
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE destruction_batches SET state = 'cancelled', item_count = 0,
+                     last_seq = ?2 WHERE id = ?1 AND state IN ('open', 'frozen', 'recounted')",
+                )?
+                .execute(params![batch_id, seq])?;
+            once(changed, "an executed or cancelled batch was cancelled")?;
+            batch_items_back_in_store(conn, batch_id, seq)?;
+            // The items are free for another batch; the events keep the list.
+            conn.prepare_cached("DELETE FROM destruction_items WHERE batch_id = ?1")?
+                .execute([batch_id])?;
+        }
+        EventBody::HandoverSettle {
+            manifest_id,
+            item_ids,
+            ..
+        } => {
+            let mut lost = conn.prepare_cached(
+                "UPDATE items SET status = 'lost_in_transit', location_id = NULL, last_seq = ?2
+                 WHERE id = ?1 AND status = 'in_transit'",
+            )?;
+            let mut item_state = conn.prepare_cached(
+                "UPDATE handover_items SET state = 'lost' WHERE manifest_id = ?1 AND item_id = ?2
+                 AND state = 'missing'",
+            )?;
+            let mut index =
+                conn.prepare_cached("INSERT INTO item_events (item_id, seq) VALUES (?1, ?2)")?;
+            for id in item_ids {
+                once(
+                    lost.execute(params![id, seq])?,
+                    "an item not in transit was settled as lost",
+                )?;
+                once(
+                    item_state.execute(params![manifest_id, id])?,
+                    "an item not missing on arrival was settled as lost",
+                )?;
+                index.execute(params![id, seq])?;
+            }
+            conn.prepare_cached("UPDATE handovers SET last_seq = ?2 WHERE id = ?1")?
+                .execute(params![manifest_id, seq])?;
+        }
+        EventBody::ItemReturn {
+            item_id,
+            location_id,
+            ..
+        } => {
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE items SET status = 'in_store', location_id = ?2, holder_id = NULL,
+                     checked_out_to = NULL, checkout_purpose = NULL, due = NULL, last_seq = ?3
+                     WHERE id = ?1 AND status = 'transferred_out'",
+                )?
+                .execute(params![item_id, location_id, seq])?;
+            once(changed, "an item that was not transferred out came back")?;
+        }
         EventBody::Checkpoint {
             covered_seq,
             head_hash,
@@ -712,6 +876,23 @@ fn batch_items_status(
         seq,
         status.is_terminal()
     ])?;
+    conn.prepare_cached(
+        "INSERT INTO item_events (item_id, seq)
+         SELECT item_id, ?2 FROM destruction_items WHERE batch_id = ?1",
+    )?
+    .execute(params![batch_id, seq])?;
+    Ok(())
+}
+
+/// Items of a batch that await destruction go back in store (unfreeze, cancel); the event is
+/// indexed in the history of every item of the batch.
+fn batch_items_back_in_store(conn: &Connection, batch_id: &str, seq: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE items SET status = 'in_store', last_seq = ?2
+         WHERE status = 'awaiting_destruction'
+           AND id IN (SELECT item_id FROM destruction_items WHERE batch_id = ?1)",
+    )?
+    .execute(params![batch_id, seq])?;
     conn.prepare_cached(
         "INSERT INTO item_events (item_id, seq)
          SELECT item_id, ?2 FROM destruction_items WHERE batch_id = ?1",

@@ -246,11 +246,32 @@ CREATE TABLE stocktake_places (
 ) WITHOUT ROWID;
 ";
 
+/// Version 6: corrections and the evidence life cycle. `items` keeps the current record when
+/// it was amended (`current_record`, NULL while it is as registered), the category, the review
+/// date and the current disposition decision; people and locations remember their last
+/// amendment; administrators' settings (review defaults per category, the release witness).
+const PROJECTIONS_V6: &str = "
+ALTER TABLE items ADD COLUMN category TEXT NOT NULL DEFAULT '';
+ALTER TABLE items ADD COLUMN current_record TEXT;
+ALTER TABLE items ADD COLUMN amended_seq INTEGER;
+ALTER TABLE items ADD COLUMN review_date TEXT;
+ALTER TABLE items ADD COLUMN disposition TEXT;
+ALTER TABLE items ADD COLUMN disposal_order TEXT;
+CREATE INDEX items_review ON items(review_date) WHERE review_date IS NOT NULL;
+ALTER TABLE persons ADD COLUMN amended_seq INTEGER;
+ALTER TABLE locations ADD COLUMN amended_seq INTEGER;
+CREATE TABLE site_settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    seq   INTEGER NOT NULL
+);
+";
+
 /// The version this program writes.
-pub const CURRENT_VERSION: i64 = 5;
+pub const CURRENT_VERSION: i64 = 6;
 
 /// Projection tables in a fixed order (used by rebuild and the projection digest).
-pub const PROJECTION_TABLES: [&str; 18] = [
+pub const PROJECTION_TABLES: [&str; 19] = [
     "site",
     "persons",
     "locations",
@@ -269,6 +290,7 @@ pub const PROJECTION_TABLES: [&str; 18] = [
     "handover_scans",
     "trusted_keys",
     "stocktake_places",
+    "site_settings",
 ];
 
 struct Migration {
@@ -278,7 +300,7 @@ struct Migration {
     needs_rebuild: bool,
 }
 
-const MIGRATIONS: [Migration; 5] = [
+const MIGRATIONS: [Migration; 6] = [
     Migration {
         version: 1,
         sql: "",
@@ -305,6 +327,12 @@ const MIGRATIONS: [Migration; 5] = [
         sql: PROJECTIONS_V5,
         needs_rebuild: true,
     },
+    // Categories and review dates come from the register events: replayed.
+    Migration {
+        version: 6,
+        sql: PROJECTIONS_V6,
+        needs_rebuild: true,
+    },
 ];
 
 fn version_1_sql() -> String {
@@ -318,6 +346,7 @@ pub fn create_projection_tables(conn: &Connection) -> Result<()> {
     conn.execute_batch(PROJECTIONS_V3)?;
     conn.execute_batch(PROJECTIONS_V4)?;
     conn.execute_batch(PROJECTIONS_V5)?;
+    conn.execute_batch(PROJECTIONS_V6)?;
     Ok(())
 }
 

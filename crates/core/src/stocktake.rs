@@ -558,7 +558,6 @@ impl Ledger {
             )?;
             if resolution == Resolution::Moved {
                 let item = find_item_in(w.conn, &found.code)?;
-                crate::workflows::refuse_terminal(&item, "moved")?;
                 let to = match to_location {
                     Some(l) => location_id_of(w.conn, l)?,
                     None => w
@@ -577,15 +576,7 @@ impl Ledger {
                             )
                         })?,
                 };
-                w.append(
-                    Some(actor.person_id()),
-                    None,
-                    &EventBody::Move {
-                        item_id: item.id,
-                        from_location: item.location_id,
-                        to_location: to,
-                    },
-                )?;
+                crate::workflows::append_move(w, actor, item, to)?;
             }
             Ok(seq)
         })

@@ -40,8 +40,19 @@ pub struct ItemView {
     pub checked_out_to: Option<String>,
     pub checkout_purpose: Option<String>,
     pub due: Option<String>,
-    /// The full intake record (weapon or evidence fields) as JSON.
+    /// The full record (weapon or evidence fields) as JSON: as registered, or its current
+    /// values when it was amended.
     pub record: String,
+    /// weapon for a weapon; the exhibit's category (weapon, ammunition, explosive, other).
+    pub category: String,
+    /// An exhibit's next review date (YYYY-MM-DD).
+    pub review_date: Option<String>,
+    /// The current disposition decision (`keep_until`, `release_to_owner`, ...).
+    pub disposition: Option<String>,
+    /// The order the current decision rests on: authority kind, authority, reference.
+    pub disposal_order: Option<String>,
+    /// The record was amended after registration (the history shows each amendment).
+    pub amended: bool,
 }
 
 /// An item that already carries a serial being typed at intake.
@@ -119,7 +130,8 @@ pub(crate) const ITEM_SELECT: &str = "
 SELECT i.id, i.code, i.kind, i.serial, i.manufacturer, i.model, i.weapon_type, i.calibre,
        i.case_number, i.exhibit_number, i.description, i.legal_hold, i.status, i.location_id,
        l.name, i.holder_id, p.name, i.checked_out_to, i.checkout_purpose, i.due,
-       reg.kind, reg.payload
+       reg.kind, reg.payload, i.current_record, i.category, i.review_date, i.disposition,
+       i.disposal_order, i.amended_seq IS NOT NULL
 FROM items i LEFT JOIN locations l ON l.id = i.location_id LEFT JOIN persons p ON p.id = i.holder_id
      LEFT JOIN events reg ON reg.seq = i.registered_seq";
 
@@ -145,17 +157,25 @@ pub(crate) fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemView>
         checked_out_to: r.get(17)?,
         checkout_purpose: r.get(18)?,
         due: r.get(19)?,
-        record: crate::projection::register_record(
-            r.get_ref(20)?.as_str_or_null()?.unwrap_or(""),
-            r.get_ref(21)?.as_str_or_null()?.unwrap_or(""),
-        )
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(
-                21,
-                rusqlite::types::Type::Text,
-                format!("{e}; run `custody verify`").into(),
+        record: match r.get::<_, Option<String>>(22)? {
+            Some(current) => current,
+            None => crate::projection::register_record(
+                r.get_ref(20)?.as_str_or_null()?.unwrap_or(""),
+                r.get_ref(21)?.as_str_or_null()?.unwrap_or(""),
             )
-        })?,
+            .map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    21,
+                    rusqlite::types::Type::Text,
+                    format!("{e}; run `custody verify`").into(),
+                )
+            })?,
+        },
+        category: r.get(23)?,
+        review_date: r.get(24)?,
+        disposition: r.get(25)?,
+        disposal_order: r.get(26)?,
+        amended: r.get(27)?,
     })
 }
 
@@ -561,9 +581,22 @@ impl Ledger {
         if let Some(weapon) = &evidence.weapon {
             check_weapon(weapon)?;
         }
+        let mut evidence = evidence;
+        if !evidence.retention_date.trim().is_empty() {
+            evidence.retention_date =
+                crate::evidence::parse_date("the review date", &evidence.retention_date)?
+                    .to_string();
+        }
+        let today = self.now().date_naive();
         self.write(|w| {
             if let Some(weapon) = &evidence.weapon {
                 check_not_duplicate(w.conn, weapon)?;
+            }
+            // No review date given: the administrator's default for the category, if any.
+            if evidence.retention_date.is_empty() {
+                if let Some(days) = crate::evidence::review_days(w.conn, &evidence.category)? {
+                    evidence.retention_date = (today + chrono::Duration::days(days)).to_string();
+                }
             }
             let location_id = location.map(|l| location_id_of(w.conn, l)).transpose()?;
             let id = new_id();
@@ -584,28 +617,61 @@ impl Ledger {
 
     /// Moves an item to a location. Terminal items raise an alarm instead.
     pub fn move_item(&mut self, actor: &Actor, item: &str, location: &str) -> Result<i64> {
+        Ok(self.move_items(actor, &[item], location)?[0])
+    }
+
+    /// Moves every listed item to `location` in one transaction: all of them or none. Each is
+    /// checked as one move is (it exists, is still held, is not checked out); the first refusal
+    /// names its item and nothing is written. An item listed twice moves once. Returns the
+    /// move events' numbers in list order.
+    pub fn move_items(
+        &mut self,
+        actor: &Actor,
+        items: &[&str],
+        location: &str,
+    ) -> Result<Vec<i64>> {
         actor.require("move items", &HANDLERS)?;
+        if items.is_empty() {
+            return Err(CustodyError::Invalid("no items to move".into()));
+        }
         self.write(|w| {
-            let item = find_item_in(w.conn, item)?;
-            refuse_terminal(&item, "moved")?;
-            if item.status == ItemStatus::CheckedOut {
-                return Err(CustodyError::WrongStatus {
-                    code: item.code,
-                    status: item.status,
-                    action: "moved before it is checked in",
-                });
-            }
             let to = location_id_of(w.conn, location)?;
-            w.append(
-                Some(actor.person_id()),
-                None,
-                &EventBody::Move {
-                    item_id: item.id,
-                    from_location: item.location_id,
-                    to_location: to,
-                },
-            )
+            let mut seen = std::collections::HashSet::new();
+            let mut seqs = Vec::with_capacity(items.len());
+            for item in items {
+                let item = find_item_in(w.conn, item)?;
+                if seen.insert(item.id.clone()) {
+                    seqs.push(append_move(w, actor, item, to.clone())?);
+                }
+            }
+            Ok(seqs)
         })
+    }
+
+    /// The place a scanned or typed text names (a location label or a location's name), if any.
+    pub fn find_location(&self, code_or_name: &str) -> Result<Option<LocationView>> {
+        let key = code_or_name.trim();
+        if key.is_empty() {
+            return Ok(None);
+        }
+        let code = label_of_kind(key, LabelKind::Location);
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, code, name, building, room, shelf FROM locations
+                 WHERE code = ?1 OR name = ?2 COLLATE NOCASE",
+            )?
+            .query_row(params![code, key], |r| {
+                Ok(LocationView {
+                    id: r.get(0)?,
+                    code: r.get(1)?,
+                    name: r.get(2)?,
+                    building: r.get(3)?,
+                    room: r.get(4)?,
+                    shelf: r.get(5)?,
+                })
+            })
+            .optional()?)
     }
 
     /// Passes custody of an item from `giver` to `receiver`; both must have authenticated.
@@ -936,6 +1002,78 @@ impl Ledger {
             EventBody::ScanRecorded { outcome, port, .. } => {
                 format!("scanned on {port}: {outcome}")
             }
+            EventBody::ItemAmend {
+                changes,
+                reason,
+                reference,
+                ..
+            } => format!(
+                "amended: {} ({reason}{})",
+                changes
+                    .iter()
+                    .map(|c| format!("{} '{}' -> '{}'", c.field, c.old, c.new))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if reference.is_empty() {
+                    String::new()
+                } else {
+                    format!("; ref. {reference}")
+                }
+            ),
+            EventBody::EvidenceDisposition {
+                decision,
+                authority_kind,
+                authority,
+                order_reference,
+                review_date,
+                ..
+            } => format!(
+                "decision {}{} on the order of {} {authority} ({order_reference})",
+                decision.as_str(),
+                if review_date.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {review_date}")
+                },
+                authority_kind.as_str()
+            ),
+            EventBody::EvidenceHold {
+                legal_hold,
+                authority_kind,
+                authority,
+                order_reference,
+                ..
+            } => format!(
+                "legal hold {} on the order of {} {authority} ({order_reference})",
+                if *legal_hold { "placed" } else { "lifted" },
+                authority_kind.as_str()
+            ),
+            EventBody::EvidenceRelease {
+                owner_name,
+                id_document_type,
+                id_document_number,
+                order_reference,
+                ..
+            } => format!(
+                "released to {owner_name} ({} {id_document_number}) on order {order_reference}",
+                id_document_type.as_str()
+            ),
+            EventBody::DestructionRemove { reason, .. } => {
+                format!("removed from destruction batch: {reason}")
+            }
+            EventBody::DestructionUnfreeze { reason, .. } => {
+                format!("destruction batch unfrozen: {reason}")
+            }
+            EventBody::DestructionCancel { reason, .. } => {
+                format!("destruction batch cancelled: {reason}")
+            }
+            EventBody::HandoverSettle { reference, .. } => {
+                format!("settled as lost in transit ({reference})")
+            }
+            EventBody::ItemReturn { location_id, .. } => format!(
+                "returned through a handover; record continued, at {}",
+                self.name_of("locations", location_id.as_deref())?
+            ),
             other => other.to_columns().0,
         })
     }
@@ -952,6 +1090,33 @@ fn person_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonView> {
         active: r.get(6)?,
         failed_logins: r.get(7)?,
     })
+}
+
+/// The one place a move event is appended (a move, a list of moves, a stocktake resolution
+/// "moved"), with the one rule: an item no longer held, or checked out, does not move.
+pub(crate) fn append_move(
+    w: &mut Writer<'_>,
+    actor: &Actor,
+    item: ItemView,
+    to: String,
+) -> Result<i64> {
+    refuse_terminal(&item, "moved")?;
+    if item.status == ItemStatus::CheckedOut {
+        return Err(CustodyError::WrongStatus {
+            code: item.code,
+            status: item.status,
+            action: "moved before it is checked in",
+        });
+    }
+    w.append(
+        Some(actor.person_id()),
+        None,
+        &EventBody::Move {
+            item_id: item.id,
+            from_location: item.location_id,
+            to_location: to,
+        },
+    )
 }
 
 pub(crate) fn refuse_terminal(item: &ItemView, action: &'static str) -> Result<()> {

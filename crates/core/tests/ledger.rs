@@ -442,6 +442,14 @@ fn a_full_disk_records_nothing_and_the_ledger_stays_whole() {
         .unwrap();
 }
 
+/// What a schema 5 file looked like: no category, amendment, review or disposition columns and
+/// no settings table (schema 6).
+const V5_TABLES: &str = "DROP INDEX items_review; ALTER TABLE items DROP COLUMN category;
+    ALTER TABLE items DROP COLUMN current_record; ALTER TABLE items DROP COLUMN amended_seq;
+    ALTER TABLE items DROP COLUMN review_date; ALTER TABLE items DROP COLUMN disposition;
+    ALTER TABLE items DROP COLUMN disposal_order; ALTER TABLE persons DROP COLUMN amended_seq;
+    ALTER TABLE locations DROP COLUMN amended_seq; DROP TABLE site_settings;";
+
 /// What a schema 4 file looked like: `items` kept a copy of each register event's record
 /// (filled here the way schema 4 wrote it), and stocktakes kept no progress counters.
 const V4_TABLES: &str = "ALTER TABLE items ADD COLUMN record TEXT NOT NULL DEFAULT '';
@@ -467,8 +475,10 @@ fn a_schema_2_file_with_a_deactivated_person_migrates_to_3_with_identical_projec
     let path = s.ledger.path().to_path_buf();
     drop(s.ledger);
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch(&format!("{V4_TABLES} {V3_TABLES} PRAGMA user_version = 2;"))
-        .unwrap();
+    conn.execute_batch(&format!(
+        "{V5_TABLES} {V4_TABLES} {V3_TABLES} PRAGMA user_version = 2;"
+    ))
+    .unwrap();
     drop(conn);
     let mut ledger = Ledger::open(&path).unwrap();
     let version: i64 = ledger
@@ -518,7 +528,7 @@ fn a_schema_4_file_with_a_count_under_way_migrates_to_5_with_its_progress_and_re
     let path = s.ledger.path().to_path_buf();
     drop(s.ledger);
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch(&format!("{V4_TABLES} PRAGMA user_version = 4;"))
+    conn.execute_batch(&format!("{V5_TABLES} {V4_TABLES} PRAGMA user_version = 4;"))
         .unwrap();
     // The schema 4 copy of the record is the register event's record.
     let old: String = conn
@@ -533,13 +543,45 @@ fn a_schema_4_file_with_a_count_under_way_migrates_to_5_with_its_progress_and_re
         serde_json::from_str::<serde_json::Value>(&record).unwrap()
     );
     assert!(old.contains("\"serial\":\"A101\""));
+    let events_before: i64 = conn
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .unwrap();
     drop(conn);
     let ledger = Ledger::open(&path).unwrap();
     let version: i64 = ledger
         .connection()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 5);
+    assert_eq!(version, custody_core::schema::CURRENT_VERSION);
+    // The upgrade kept the ledger as it was, beside it, and said where.
+    let copies: Vec<_> = ledger
+        .warnings()
+        .iter()
+        .filter_map(|w| match w {
+            custody_core::ledger::OpenWarning::Migrated { from: 4, copy, .. } => Some(copy.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(copies.len(), 1, "{:?}", ledger.warnings());
+    let kept = Connection::open(&copies[0]).unwrap();
+    let (kept_version, kept_events): (i64, i64) = kept
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version), count(*) FROM events",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((kept_version, kept_events), (4, events_before));
+    assert!(
+        kept.prepare("SELECT record FROM items LIMIT 1").is_ok(),
+        "the copy still has schema 4's items.record"
+    );
+    drop(kept);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&copies[0]).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     let columns: Vec<String> = ledger
         .connection()
         .prepare("SELECT name FROM pragma_table_info('items')")
@@ -578,7 +620,7 @@ fn migration_from_an_empty_file_and_from_schema_1() {
     // What a version-1 file looked like: no item history index, no checkpoint table.
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(&format!(
-        "{V4_TABLES} DROP TABLE item_events; DROP TABLE checkpoints; {V3_TABLES} PRAGMA user_version = 1;"
+        "{V5_TABLES} {V4_TABLES} DROP TABLE item_events; DROP TABLE checkpoints; {V3_TABLES} PRAGMA user_version = 1;"
     ))
     .unwrap();
     drop(conn);
@@ -766,4 +808,64 @@ fn a_forged_event_after_the_last_checkpoint_is_named_not_the_genuine_one_before_
     let report = s.ledger.verify().unwrap();
     let problem = report.problem.expect("the forged move is found");
     assert_eq!(problem.seq, Some(head_seq + 1), "{}", problem.what);
+}
+
+#[test]
+fn a_clock_that_went_backwards_is_recorded_once_ahead_of_the_write_and_verify_still_holds() {
+    let mut s = site();
+    let head_time: String = raw(&s.ledger)
+        .query_row(
+            "SELECT time FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    // Someone sets the PC's clock two days back (a dead CMOS battery does the same).
+    let behind = chrono::Utc::now() - chrono::Duration::days(2);
+    s.ledger.set_clock(Box::new(move || behind));
+    let before = event_count(&s.ledger);
+    s.ledger
+        .register_weapon(&s.officer, weapon("EARLY1", "Zastava"), None)
+        .unwrap();
+    s.ledger
+        .register_weapon(&s.officer, weapon("EARLY2", "Zastava"), None)
+        .unwrap();
+    let rows: Vec<(String, Option<String>, String)> = raw(&s.ledger)
+        .prepare("SELECT kind, actor, payload FROM events WHERE seq > ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([before], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let kinds: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "clock.behind").count(),
+        1,
+        "once per jump: {kinds:?}"
+    );
+    assert_eq!(kinds[0], "clock.behind", "ahead of the write: {kinds:?}");
+    let (_, actor, payload) = &rows[0];
+    assert_eq!(actor, &None);
+    let payload: serde_json::Value = serde_json::from_str(payload).unwrap();
+    assert_eq!(payload["newest_event_time"], head_time.as_str());
+    assert!(payload["clock"].as_str().unwrap() < head_time.as_str());
+    let report = s.ledger.verify().unwrap();
+    assert!(report.is_intact(), "{:?}", report.problem);
+    let digests = s.ledger.projection_digests().unwrap();
+    s.ledger.rebuild().unwrap();
+    assert_eq!(s.ledger.projection_digests().unwrap(), digests);
+    // A clock that is right again records nothing.
+    s.ledger.set_clock(Box::new(chrono::Utc::now));
+    let before = event_count(&s.ledger);
+    s.ledger
+        .register_weapon(&s.officer, weapon("ONTIME", "Zastava"), None)
+        .unwrap();
+    let behind_now: i64 = raw(&s.ledger)
+        .query_row(
+            "SELECT count(*) FROM events WHERE seq > ?1 AND kind = 'clock.behind'",
+            [before],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(behind_now, 0);
 }

@@ -96,3 +96,33 @@ fn the_site_key_signs_like_the_documented_key() {
     assert_eq!(hex::encode(key.sign(note.as_bytes())), cp["signature"]);
     assert_eq!(key.key_id(), cp["key_id"]);
 }
+
+#[test]
+fn every_event_kind_is_documented_with_its_payload() {
+    // The kinds are the serde names of `EventBody`'s variants, read from the source so a new
+    // kind cannot be added without this test seeing it.
+    let source = include_str!("../src/event.rs");
+    let start = source
+        .find("pub enum EventBody")
+        .expect("EventBody in event.rs");
+    let end = start + source[start..].find("\n}\n").expect("end of EventBody");
+    let kinds: Vec<&str> = source[start..end]
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("#[serde(rename = \""))
+        .filter_map(|l| l.split('"').next())
+        .collect();
+    assert!(
+        kinds.len() >= 40,
+        "only {} kinds found: {kinds:?}",
+        kinds.len()
+    );
+    let doc = include_str!("../../../docs/ledger-format.md");
+    let missing: Vec<&&str> = kinds
+        .iter()
+        .filter(|k| !doc.contains(&format!("\n| `{k}` |")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in docs/ledger-format.md's table: {missing:?}"
+    );
+}

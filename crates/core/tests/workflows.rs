@@ -992,3 +992,111 @@ fn a_checked_import_batch_refuses_its_bad_rows_by_line_and_keeps_the_good_ones()
     assert_eq!(again.rejected.len(), 7);
     assert_eq!(event_count(&s.ledger), before + 3);
 }
+
+/// A row that passes every check made before writing but still fails while it is appended (here
+/// a fault injected by a trigger on the register, as a storage surprise would) sends its batch
+/// down the careful path: the batch is rolled back and written again with a savepoint per row,
+/// so only that row is refused and the good rows of the same batch, before and after it, go in.
+#[test]
+fn a_row_that_fails_only_while_being_appended_falls_back_to_the_per_row_path() {
+    let mut s = site();
+    let officer = s.officer.clone();
+    {
+        let conn = rusqlite::Connection::open(s.ledger.path()).unwrap();
+        conn.execute_batch(
+            "CREATE TRIGGER fault_on_p3 BEFORE INSERT ON items
+             WHEN NEW.serial_key = 'P3' BEGIN SELECT RAISE(ABORT, 'injected fault'); END;",
+        )
+        .unwrap();
+    }
+    let csv = "serial,manufacturer,model,type,calibre,country,year,location\n\
+               P1,Zastava,M70,rifle,7.62x39,RS,1984,\n\
+               P2,Zastava,M70,rifle,7.62x39,RS,1984,Vault A\n\
+               P3,Zastava,M70,rifle,7.62x39,RS,1984,\n\
+               P4,Zastava,M70,rifle,7.62x39,RS,1984,\n";
+    let before = event_count(&s.ledger);
+    let rows = custody_core::import::parse_weapon_csv(csv.as_bytes()).unwrap();
+    let report = s
+        .ledger
+        .import_weapons(&officer, rows, 1000, |_| {})
+        .unwrap();
+    let imported: Vec<u64> = report.imported.iter().map(|i| i.line).collect();
+    let rejected: Vec<u64> = report.rejected.iter().map(|r| r.line).collect();
+    assert_eq!(imported, [2, 3, 5]);
+    assert_eq!(rejected, [4]);
+    assert!(
+        report.rejected[0].reason.contains("injected fault"),
+        "{}",
+        report.rejected[0].reason
+    );
+    // One event per imported row, numbered without a gap: the rolled-back first attempt left
+    // nothing behind.
+    assert_eq!(event_count(&s.ledger), before + 3);
+    let seqs: Vec<i64> = report.imported.iter().map(|i| i.seq).collect();
+    assert_eq!(seqs, [before + 1, before + 2, before + 3]);
+    assert!(s.ledger.find_item("P3").is_err());
+    {
+        let conn = rusqlite::Connection::open(s.ledger.path()).unwrap();
+        conn.execute_batch("DROP TRIGGER fault_on_p3;").unwrap();
+    }
+    assert_intact_and_rebuildable(&mut s.ledger);
+}
+
+/// A list of items moves in one transaction: when one of them may not move (checked out, or
+/// destroyed), nothing moves, the refusal names that item, and the ledger is as it was.
+#[test]
+fn a_list_move_with_one_refused_item_moves_nothing_and_names_that_item() {
+    let mut s = site();
+    let officer = s.officer.clone();
+    let custodian = s.custodian.clone();
+    let (a, b, c) = (
+        s.weapons[0].clone(),
+        s.weapons[1].clone(),
+        s.weapons[2].clone(),
+    );
+    s.ledger
+        .check_out(
+            &custodian,
+            &b,
+            "Ballistics lab",
+            "test firing",
+            chrono::Utc::now().date_naive() + chrono::Duration::days(7),
+        )
+        .unwrap();
+    let before = snapshot(&s.ledger);
+    let err = s
+        .ledger
+        .move_items(&officer, &[a.as_str(), b.as_str(), c.as_str()], "Vault B")
+        .unwrap_err();
+    match &err {
+        CustodyError::WrongStatus { code, .. } => assert_eq!(code, &b),
+        other => panic!("expected the checked-out item to be named, got {other:?}"),
+    }
+    assert_eq!(
+        snapshot(&s.ledger),
+        before,
+        "a refused list moved something"
+    );
+    // Without it, the others move together, each once even if listed twice.
+    let seqs = s
+        .ledger
+        .move_items(&officer, &[a.as_str(), c.as_str(), a.as_str()], "Vault B")
+        .unwrap();
+    assert_eq!(seqs.len(), 2);
+    for code in [&a, &c] {
+        assert_eq!(
+            s.ledger.find_item(code).unwrap().location_name.as_deref(),
+            Some("Vault B")
+        );
+    }
+    assert_eq!(
+        s.ledger
+            .find_location("vault b")
+            .unwrap()
+            .map(|l| l.name)
+            .as_deref(),
+        Some("Vault B")
+    );
+    assert!(s.ledger.find_location("Vault Z").unwrap().is_none());
+    assert_intact_and_rebuildable(&mut s.ledger);
+}

@@ -114,6 +114,7 @@ impl DestructionCertificate {
         flow.signatures(&l.t(Label::Signatures), &signature_labels(l), &signers);
 
         item_table(&mut flow, l, &l.t(Label::Annex), &self.items);
+        amended_note(&mut flow, l, &self.amended);
         if !self.photo_digests.is_empty() {
             let cols = [
                 col(l.t(Label::ColNo), 40.0, Align::Right),
@@ -189,6 +190,7 @@ impl HandoverManifest {
         flow.table(&l.t(Label::Containers), &l.t(Label::Continued), &cols, rows);
         totals(&mut flow, l, &self.items);
         item_table(&mut flow, l, &l.t(Label::ItemList), &self.items);
+        amended_note(&mut flow, l, &self.amended);
 
         // Dispatch and receipt, each with its own time and signatures.
         flow.heading(&l.t(Label::Dispatch));
@@ -471,6 +473,177 @@ impl ItemHistory {
     }
 }
 
+impl ReleaseReceipt {
+    /// The seal covers the one released item (code and serial), like a one-line manifest.
+    pub fn seal_fields(&self) -> Result<SealFields, SealError> {
+        Ok(SealFields {
+            kind: DocumentKind::ReleaseReceipt,
+            document_id: self.receipt_id.clone(),
+            date: self.issued_on,
+            counts: vec![1],
+            list_digest: seal::item_list_digest(std::slice::from_ref(&self.item))?,
+            checkpoint: self.checkpoint,
+        })
+    }
+
+    pub fn to_pdf(&self, seal: &Seal, opts: &RenderOptions) -> Result<Vec<u8>, DocumentError> {
+        let fields = self.seal_fields()?;
+        matches_seal(&fields, seal)?;
+        let l = opts.language;
+        let m = Metrics::new();
+        let mut flow = Flow::new(&m);
+        let i = &self.item;
+        flow.field(&l.t(Label::CustodyCode), &i.custody_code);
+        flow.field(&l.t(Label::CaseNumber), &self.case_number);
+        flow.field(&l.t(Label::ExhibitNumber), &self.exhibit_number);
+        flow.field(&l.t(Label::Description), &self.description);
+        if !i.serial.is_empty() || !i.make.is_empty() {
+            flow.field(&l.t(Label::Type), &l.item_type(&i.item_type));
+            flow.field(
+                &format!("{} / {}", l.t(Label::Make), l.t(Label::Model)),
+                &format!("{} {}", i.make, i.model),
+            );
+            flow.field(&l.t(Label::Calibre), &i.calibre);
+            flow.field(&l.t(Label::Serial), &i.serial);
+        }
+        if self.amended {
+            flow.space(2.0);
+            flow.paragraph(&l.t(Label::AmendedNote), 8.5);
+            flow.space(2.0);
+        }
+        flow.field(
+            &l.t(Label::Order),
+            &format!("{} ({})", self.authority, l.t(self.order_authority.label())),
+        );
+        flow.field(&l.t(Label::OrderReference), &self.order_reference);
+        flow.field(&l.t(Label::Owner), &self.owner_name);
+        flow.field(
+            &l.t(Label::IdDocument),
+            &format!(
+                "{} {}",
+                l.t(self.id_document.label()),
+                self.id_document_number
+            ),
+        );
+        flow.field(&l.t(Label::ReleasedAt), &opts.time(self.released_at));
+        checkpoint_field(&mut flow, l, &self.checkpoint);
+        flow.space(4.0);
+        flow.paragraph(&l.t(Label::ReleaseStatement), 9.0);
+
+        let owner = Signatory {
+            name: self.owner_name.clone(),
+            role: format!(
+                "{} {}",
+                l.t(self.id_document.label()),
+                self.id_document_number
+            ),
+            organisation: String::new(),
+        };
+        let mut signers = vec![
+            (l.t(Label::ReleasedBy), who(&self.released_by)),
+            (l.t(Label::ReceivedByOwner), who(&owner)),
+        ];
+        if let Some(w) = &self.witness {
+            signers.push((l.t(Label::Witness), who(w)));
+        }
+        flow.signatures(&l.t(Label::Signatures), &signature_labels(l), &signers);
+        seal_section(&mut flow, l, seal);
+
+        let canonical = seal::canonical_item_list(std::slice::from_ref(&self.item))?;
+        let sheet = Sheet {
+            lang: l,
+            title: l.t(Label::TitleReleaseReceipt),
+            document_id: self.receipt_id.clone(),
+            site_line: site_line(l, &self.site_name, &self.site_id),
+            issued_on: self.issued_on,
+            seal: Some(seal),
+            pages: flow.pages,
+            attachments: attachments(seal, canonical, self)?,
+        };
+        pdf::render(sheet, &m)
+    }
+}
+
+impl DispositionReport {
+    /// The seal counts the category lines and covers their figures (SEAL.md).
+    pub fn seal_fields(&self) -> Result<SealFields, SealError> {
+        let canonical = seal::canonical_disposition(self)?;
+        Ok(SealFields {
+            kind: DocumentKind::DispositionReport,
+            document_id: self.report_id.clone(),
+            date: self.issued_on,
+            counts: vec![self.rows.len() as u64],
+            list_digest: sha256(&canonical),
+            checkpoint: self.checkpoint,
+        })
+    }
+
+    pub fn to_pdf(&self, seal: &Seal, opts: &RenderOptions) -> Result<Vec<u8>, DocumentError> {
+        let fields = self.seal_fields()?;
+        matches_seal(&fields, seal)?;
+        let l = opts.language;
+        let m = Metrics::new();
+        let mut flow = Flow::new(&m);
+        flow.field(
+            &l.t(Label::Period),
+            &format!("{} – {}", l.date(self.from), l.date(self.to)),
+        );
+        checkpoint_field(&mut flow, l, &self.checkpoint);
+        // Figures right-aligned under headings that start with a capital, as the labels do.
+        let heading = |t: String| {
+            let mut c = t.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect())
+                .unwrap_or_default()
+        };
+        let figure = |t: String| col(heading(t), 61.0, Align::Right);
+        let cols = [
+            text_col(l.t(Label::Category), 85.0),
+            figure(l.t(Label::Intake)),
+            figure(l.status("destroyed")),
+            figure(l.status("released")),
+            figure(l.status("transferred_out")),
+            figure(l.status("lost_in_transit")),
+            figure(l.t(Label::Disposed)),
+            figure(l.t(Label::Ratio)),
+        ];
+        let line = |r: &DispositionRow, name: String| {
+            vec![
+                name,
+                r.intake.to_string(),
+                r.destroyed.to_string(),
+                r.released.to_string(),
+                r.transferred_out.to_string(),
+                r.lost_in_transit.to_string(),
+                r.disposed.to_string(),
+                match l {
+                    Language::English => r.ratio.clone(),
+                    _ => r.ratio.replace('.', ","),
+                },
+            ]
+        };
+        let mut rows: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| line(r, l.item_type(&r.category)))
+            .collect();
+        rows.push(line(&self.total, l.t(Label::Total).to_uppercase()));
+        flow.table(&l.t(Label::Summary), &l.t(Label::Continued), &cols, rows);
+        seal_section(&mut flow, l, seal);
+        let sheet = Sheet {
+            lang: l,
+            title: l.t(Label::TitleDispositionReport),
+            document_id: self.report_id.clone(),
+            site_line: site_line(l, &self.site_name, &self.site_id),
+            issued_on: self.issued_on,
+            seal: Some(seal),
+            pages: flow.pages,
+            attachments: attachments(seal, seal::canonical_disposition(self)?, self)?,
+        };
+        pdf::render(sheet, &m)
+    }
+}
+
 fn matches_seal(fields: &SealFields, seal: &Seal) -> Result<(), DocumentError> {
     let s = &seal.fields;
     let problem = if s.kind != fields.kind {
@@ -588,6 +761,18 @@ fn item_table(flow: &mut Flow<'_>, l: Language, title: &str, items: &[ItemLine])
         ]
     });
     flow.table(title, &l.t(Label::Continued), &item_columns(l), rows);
+}
+
+/// Under an item list: which items' records were amended after intake.
+fn amended_note(flow: &mut Flow<'_>, l: Language, codes: &[String]) {
+    if codes.is_empty() {
+        return;
+    }
+    flow.space(2.0);
+    flow.paragraph(
+        &format!("{} {}", l.t(Label::AmendedItems), codes.join(", ")),
+        8.5,
+    );
 }
 
 fn section(

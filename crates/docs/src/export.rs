@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::lang::{Label, Language};
-use crate::model::{HandoverManifest, ItemHistory, ItemLine, StocktakeReport};
+use crate::model::{DispositionReport, HandoverManifest, ItemHistory, ItemLine, StocktakeReport};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CsvOptions {
@@ -26,18 +26,24 @@ pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// RFC 4180 through the `csv` crate (CRLF, quotes only where needed), every cell made
+/// spreadsheet-safe first.
 struct Csv {
-    out: String,
+    writer: csv::Writer<Vec<u8>>,
     opts: CsvOptions,
 }
 
 impl Csv {
     fn new(opts: CsvOptions) -> Csv {
-        let mut out = String::new();
+        let mut start = Vec::new();
         if opts.excel_bom {
-            out.push('\u{feff}');
+            start.extend_from_slice("\u{feff}".as_bytes());
         }
-        Csv { out, opts }
+        let writer = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .flexible(true)
+            .from_writer(start);
+        Csv { writer, opts }
     }
 
     fn header(&mut self, cols: &[(&str, Label)]) {
@@ -52,20 +58,15 @@ impl Csv {
     }
 
     fn row<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) {
-        for (i, f) in fields.into_iter().enumerate() {
-            if i > 0 {
-                self.out.push(',');
-            }
-            let f = spreadsheet_safe(f);
-            if f.contains([',', '"', '\r', '\n']) {
-                self.out.push('"');
-                self.out.push_str(&f.replace('"', "\"\""));
-                self.out.push('"');
-            } else {
-                self.out.push_str(&f);
-            }
-        }
-        self.out.push_str("\r\n");
+        let cells: Vec<std::borrow::Cow<'_, str>> =
+            fields.into_iter().map(spreadsheet_safe).collect();
+        // Writing into memory cannot fail.
+        let _ = self.writer.write_record(cells.iter().map(|c| c.as_bytes()));
+    }
+
+    fn finish(self) -> String {
+        let bytes = self.writer.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
     }
 }
 
@@ -95,7 +96,7 @@ pub fn items_csv(items: &[ItemLine], opts: CsvOptions) -> String {
             &i.serial,
         ]);
     }
-    csv.out
+    csv.finish()
 }
 
 pub fn discrepancies_csv(manifest: &HandoverManifest, opts: CsvOptions) -> String {
@@ -108,7 +109,7 @@ pub fn discrepancies_csv(manifest: &HandoverManifest, opts: CsvOptions) -> Strin
     for d in &manifest.discrepancies {
         csv.row([d.subject.as_str(), &d.description, &d.resolution]);
     }
-    csv.out
+    csv.finish()
 }
 
 pub fn containers_csv(manifest: &HandoverManifest, opts: CsvOptions) -> String {
@@ -123,7 +124,7 @@ pub fn containers_csv(manifest: &HandoverManifest, opts: CsvOptions) -> String {
         let count = c.item_count.to_string();
         csv.row([c.container_id.as_str(), &seals, &count]);
     }
-    csv.out
+    csv.finish()
 }
 
 /// All five stocktake lists in one table; the `list` column says which.
@@ -213,7 +214,7 @@ pub fn stocktake_csv(report: &StocktakeReport, opts: CsvOptions) -> String {
             &d.resolution,
         ]);
     }
-    csv.out
+    csv.finish()
 }
 
 pub fn history_csv(history: &ItemHistory, opts: CsvOptions) -> String {
@@ -242,7 +243,7 @@ pub fn history_csv(history: &ItemHistory, opts: CsvOptions) -> String {
             &e.notes,
         ]);
     }
-    csv.out
+    csv.finish()
 }
 
 /// Pretty JSON of any list or whole document; serialisation of these plain records cannot fail.
@@ -254,6 +255,38 @@ fn sorted(items: &[ItemLine]) -> Vec<&ItemLine> {
     let mut v: Vec<&ItemLine> = items.iter().collect();
     v.sort_by(|a, b| (&a.custody_code, &a.serial).cmp(&(&b.custody_code, &b.serial)));
     v
+}
+
+/// A disposition report as CSV: one line per category and the total, machine-stable keys.
+pub fn disposition_csv(report: &DispositionReport, opts: CsvOptions) -> String {
+    let mut csv = Csv::new(opts);
+    csv.row([
+        "category",
+        "intake",
+        "destroyed",
+        "released",
+        "transferred_out",
+        "lost_in_transit",
+        "disposed",
+        "ratio",
+    ]);
+    for r in report.rows.iter().chain(std::iter::once(&report.total)) {
+        let figures = [
+            r.intake,
+            r.destroyed,
+            r.released,
+            r.transferred_out,
+            r.lost_in_transit,
+            r.disposed,
+        ]
+        .map(|n| n.to_string());
+        csv.row(
+            std::iter::once(r.category.as_str())
+                .chain(figures.iter().map(String::as_str))
+                .chain(std::iter::once(r.ratio.as_str())),
+        );
+    }
+    csv.finish()
 }
 
 #[cfg(test)]

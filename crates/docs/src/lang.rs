@@ -204,6 +204,32 @@ pub enum Label {
     Location,
     Continued,
     Total,
+    TitleReleaseReceipt,
+    TitleDispositionReport,
+    CaseNumber,
+    ExhibitNumber,
+    Owner,
+    IdDocument,
+    IdNationalId,
+    IdPassport,
+    IdDrivingLicence,
+    IdResidencePermit,
+    Order,
+    AuthorityCourt,
+    AuthorityProsecutor,
+    AuthorityCaseOfficer,
+    OrderReference,
+    ReleasedBy,
+    ReceivedByOwner,
+    ReleasedAt,
+    AmendedNote,
+    AmendedItems,
+    ReleaseStatement,
+    Period,
+    Category,
+    Intake,
+    Disposed,
+    Ratio,
     /// The registry's national report.
     TitleNationalReport,
     Registry,
@@ -1278,6 +1304,266 @@ fn words(label: Label) -> [&'static str; 8] {
             "Ukupno",
             "Ukupno",
         ],
+        TitleReleaseReceipt => [
+            "Receipt for an exhibit released to its owner",
+            "Potvrda o vraćanju predmeta vlasniku",
+            "Dëftesë për kthimin e sendit pronarit",
+            "Потврда за враќање на предметот на сопственикот",
+            "Dovadă de restituire a bunului către proprietar",
+            "Potvrda o vraćanju predmeta vlasniku",
+            "Potvrda o vraćanju predmeta vlasniku",
+            "Potvrda o vraćanju predmeta vlasniku",
+        ],
+        TitleDispositionReport => [
+            "Disposition report",
+            "Izveštaj o raspolaganju predmetima",
+            "Raport i disponimit të sendeve",
+            "Извештај за располагање со предметите",
+            "Raport privind soluționarea bunurilor",
+            "Izvještaj o raspolaganju predmetima",
+            "Izvješće o raspolaganju predmetima",
+            "Izvještaj o raspolaganju predmetima",
+        ],
+        CaseNumber => [
+            "Case number",
+            "Broj slučaja",
+            "Numri i çështjes",
+            "Број на случај",
+            "Număr dosar",
+            "Broj slučaja",
+            "Broj slučaja",
+            "Broj slučaja",
+        ],
+        ExhibitNumber => [
+            "Exhibit number",
+            "Broj dokaza",
+            "Numri i provës materiale",
+            "Број на доказ",
+            "Număr corp delict",
+            "Broj dokaza",
+            "Broj dokaza",
+            "Broj dokaza",
+        ],
+        Owner => [
+            "Owner",
+            "Vlasnik",
+            "Pronari",
+            "Сопственик",
+            "Proprietar",
+            "Vlasnik",
+            "Vlasnik",
+            "Vlasnik",
+        ],
+        IdDocument => [
+            "Identity document",
+            "Lični dokument",
+            "Dokumenti i identifikimit",
+            "Лична исправа",
+            "Act de identitate",
+            "Lični dokument",
+            "Osobna isprava",
+            "Lični dokument",
+        ],
+        IdNationalId => [
+            "national identity card",
+            "lična karta",
+            "letërnjoftim",
+            "лична карта",
+            "carte de identitate",
+            "lična karta",
+            "osobna iskaznica",
+            "lična karta",
+        ],
+        IdPassport => [
+            "passport",
+            "pasoš",
+            "pasaportë",
+            "пасош",
+            "pașaport",
+            "pasoš",
+            "putovnica",
+            "pasoš",
+        ],
+        IdDrivingLicence => [
+            "driving licence",
+            "vozačka dozvola",
+            "patentë shoferi",
+            "возачка дозвола",
+            "permis de conducere",
+            "vozačka dozvola",
+            "vozačka dozvola",
+            "vozačka dozvola",
+        ],
+        IdResidencePermit => [
+            "residence permit",
+            "dozvola boravka",
+            "leje qëndrimi",
+            "дозвола за престој",
+            "permis de ședere",
+            "dozvola boravka",
+            "dozvola boravka",
+            "dozvola boravka",
+        ],
+        Order => [
+            "Order",
+            "Nalog",
+            "Urdhri",
+            "Наредба",
+            "Ordin",
+            "Nalog",
+            "Nalog",
+            "Nalog",
+        ],
+        AuthorityCourt => [
+            "court",
+            "sud",
+            "gjykata",
+            "суд",
+            "instanța",
+            "sud",
+            "sud",
+            "sud",
+        ],
+        AuthorityProsecutor => [
+            "prosecutor",
+            "tužilac",
+            "prokurori",
+            "обвинител",
+            "procurorul",
+            "tužilac",
+            "državni odvjetnik",
+            "tužilac",
+        ],
+        AuthorityCaseOfficer => [
+            "case officer",
+            "službenik zadužen za slučaj",
+            "zyrtari i çështjes",
+            "службеник задолжен за случајот",
+            "ofițerul de caz",
+            "službenik zadužen za slučaj",
+            "službenik zadužen za slučaj",
+            "službenik zadužen za slučaj",
+        ],
+        OrderReference => [
+            "Order reference",
+            "Broj naloga",
+            "Numri i urdhrit",
+            "Број на наредбата",
+            "Numărul ordinului",
+            "Broj naloga",
+            "Broj naloga",
+            "Broj naloga",
+        ],
+        ReleasedBy => [
+            "Handed over by",
+            "Predao",
+            "Dorëzoi",
+            "Предал",
+            "Predat de",
+            "Predao",
+            "Predao",
+            "Predao",
+        ],
+        ReceivedByOwner => [
+            "Received by (owner)",
+            "Primio (vlasnik)",
+            "Mori në dorëzim (pronari)",
+            "Примил (сопственик)",
+            "Primit de (proprietar)",
+            "Primio (vlasnik)",
+            "Primio (vlasnik)",
+            "Primio (vlasnik)",
+        ],
+        ReleasedAt => [
+            "Released at",
+            "Vraćeno",
+            "Kthyer më",
+            "Вратено на",
+            "Restituit la",
+            "Vraćeno",
+            "Vraćeno",
+            "Vraćeno",
+        ],
+        AmendedNote => [
+            "This record was amended after intake: the values printed are the current ones, and the item's history lists every amendment.",
+            "Ovaj zapis je ispravljen posle prijema: odštampane su važeće vrednosti, a istorijat predmeta navodi svaku ispravku.",
+            "Ky regjistrim është korrigjuar pas pranimit: vlerat e shtypura janë ato aktuale dhe historiku i sendit liston çdo korrigjim.",
+            "Овој запис е исправен по приемот: отпечатени се важечките вредности, а историјата на предметот ја наведува секоја исправка.",
+            "Această înregistrare a fost rectificată după primire: valorile tipărite sunt cele actuale, iar istoricul obiectului arată fiecare rectificare.",
+            "Ovaj zapis je ispravljen nakon prijema: odštampane su važeće vrijednosti, a historija predmeta navodi svaku ispravku.",
+            "Ovaj je zapis ispravljen nakon primitka: ispisane su važeće vrijednosti, a povijest predmeta navodi svaki ispravak.",
+            "Ovaj zapis je ispravljen nakon prijema: odštampane su važeće vrijednosti, a istorijat predmeta navodi svaku ispravku.",
+        ],
+        AmendedItems => [
+            "Records amended after intake (the values printed are the current ones; each item's history lists every amendment):",
+            "Zapisi ispravljeni posle prijema (odštampane su važeće vrednosti; istorijat svakog predmeta navodi svaku ispravku):",
+            "Regjistrime të korrigjuara pas pranimit (vlerat e shtypura janë ato aktuale; historiku i çdo sendi liston çdo korrigjim):",
+            "Записи исправени по приемот (отпечатени се важечките вредности; историјата на секој предмет ја наведува секоја исправка):",
+            "Înregistrări rectificate după primire (valorile tipărite sunt cele actuale; istoricul fiecărui obiect arată fiecare rectificare):",
+            "Zapisi ispravljeni nakon prijema (odštampane su važeće vrijednosti; historija svakog predmeta navodi svaku ispravku):",
+            "Zapisi ispravljeni nakon primitka (ispisane su važeće vrijednosti; povijest svakog predmeta navodi svaki ispravak):",
+            "Zapisi ispravljeni nakon prijema (odštampane su važeće vrijednosti; istorijat svakog predmeta navodi svaku ispravku):",
+        ],
+        ReleaseStatement => [
+            "The owner named above received the item described above on the order named, and proved their identity with the document named.",
+            "Navedeni vlasnik je primio gore opisani predmet na osnovu navedenog naloga i dokazao identitet navedenim dokumentom.",
+            "Pronari i përmendur mori sendin e përshkruar më sipër në bazë të urdhrit të përmendur dhe vërtetoi identitetin me dokumentin e përmendur.",
+            "Наведениот сопственик го прими предметот опишан погоре врз основа на наведената наредба и го докажа идентитетот со наведената исправа.",
+            "Proprietarul menționat a primit bunul descris mai sus în baza ordinului menționat și și-a dovedit identitatea cu actul menționat.",
+            "Navedeni vlasnik je primio gore opisani predmet na osnovu navedenog naloga i dokazao identitet navedenim dokumentom.",
+            "Navedeni vlasnik primio je gore opisani predmet na temelju navedenog naloga i dokazao identitet navedenom ispravom.",
+            "Navedeni vlasnik je primio gore opisani predmet na osnovu navedenog naloga i dokazao identitet navedenim dokumentom.",
+        ],
+        Period => [
+            "Period",
+            "Period",
+            "Periudha",
+            "Период",
+            "Perioada",
+            "Period",
+            "Razdoblje",
+            "Period",
+        ],
+        Category => [
+            "Category",
+            "Kategorija",
+            "Kategoria",
+            "Категорија",
+            "Categorie",
+            "Kategorija",
+            "Kategorija",
+            "Kategorija",
+        ],
+        Intake => [
+            "Intake",
+            "Primljeno",
+            "Pranuar",
+            "Примено",
+            "Primite",
+            "Primljeno",
+            "Primljeno",
+            "Primljeno",
+        ],
+        Disposed => [
+            "Disposed of (total)",
+            "Ukupno razduženo",
+            "Gjithsej të nxjerra",
+            "Вкупно раздолжено",
+            "Total ieșite",
+            "Ukupno razduženo",
+            "Ukupno razduženo",
+            "Ukupno razduženo",
+        ],
+        Ratio => [
+            "Disposed / intake",
+            "Razduženo / primljeno",
+            "Të nxjerra / pranuar",
+            "Раздолжено / примено",
+            "Ieșite / primite",
+            "Razduženo / primljeno",
+            "Razduženo / primljeno",
+            "Razduženo / primljeno",
+        ],
         TitleNationalReport => [
             "National report on destroyed weapons",
             "Nacionalni izveštaj o uništenom oružju",
@@ -1344,11 +1630,12 @@ fn words(label: Label) -> [&'static str; 8] {
     }
 }
 
-/// Serbian Latin to Cyrillic. Words that are not Serbian (acronyms such as QR or SHA-256, and
-/// words with q, w, x or y such as the product name) are left in Latin, as Serbian typesetting does.
+/// Serbian Latin to Cyrillic. Words that are not Serbian (the Latin acronyms listed in
+/// `LATIN_ACRONYMS` such as QR and ID, codes with digits such as SHA-256, and words with q, w, x
+/// or y such as the product name) are left in Latin, as Serbian typesetting does.
 /// Item statuses as the ledger keys them, in [en, sr, sq, mk, ro, bs, hr, cnr] (the same words
 /// as the kiosk's catalogues).
-const STATUSES: [(&str, [&str; 8]); 6] = [
+const STATUSES: [(&str, [&str; 8]); 8] = [
     (
         "in_store",
         [
@@ -1427,10 +1714,36 @@ const STATUSES: [(&str, [&str; 8]); 6] = [
             "predato drugoj instituciji",
         ],
     ),
+    (
+        "released",
+        [
+            "released to owner",
+            "vraćeno vlasniku",
+            "kthyer pronarit",
+            "вратено на сопственикот",
+            "restituit proprietarului",
+            "vraćeno vlasniku",
+            "vraćeno vlasniku",
+            "vraćeno vlasniku",
+        ],
+    ),
+    (
+        "lost_in_transit",
+        [
+            "lost in transit",
+            "izgubljeno u prevozu",
+            "humbur gjatë transportit",
+            "изгубено во превоз",
+            "pierdut în tranzit",
+            "izgubljeno u prevozu",
+            "izgubljeno u prijevozu",
+            "izgubljeno u prevozu",
+        ],
+    ),
 ];
 
 /// Ledger event kinds that can appear in an item's history, in the same column order.
-const EVENTS: [(&str, [&str; 8]); 20] = [
+const EVENTS: [(&str, [&str; 8]); 29] = [
     (
         "item.register_weapon",
         [
@@ -1691,6 +2004,123 @@ const EVENTS: [(&str, [&str; 8]); 20] = [
             "potvrda prijema: predato",
         ],
     ),
+    (
+        "item.amend",
+        [
+            "record amended",
+            "zapis ispravljen",
+            "regjistrim i korrigjuar",
+            "записот исправен",
+            "înregistrare rectificată",
+            "zapis ispravljen",
+            "zapis ispravljen",
+            "zapis ispravljen",
+        ],
+    ),
+    (
+        "evidence.disposition",
+        [
+            "disposition decided",
+            "odlučeno o raspolaganju",
+            "vendim për disponimin",
+            "одлучено за располагање",
+            "decizie de soluționare",
+            "odlučeno o raspolaganju",
+            "odlučeno o raspolaganju",
+            "odlučeno o raspolaganju",
+        ],
+    ),
+    (
+        "evidence.hold",
+        [
+            "legal hold placed or lifted",
+            "zabrana raspolaganja određena ili ukinuta",
+            "ndalim vendosur ose hequr",
+            "забрана определена или укината",
+            "interdicție instituită sau ridicată",
+            "zabrana raspolaganja određena ili ukinuta",
+            "zabrana raspolaganja određena ili ukinuta",
+            "zabrana raspolaganja određena ili ukinuta",
+        ],
+    ),
+    (
+        "evidence.release",
+        [
+            "released to owner",
+            "vraćeno vlasniku",
+            "kthyer pronarit",
+            "вратено на сопственикот",
+            "restituit proprietarului",
+            "vraćeno vlasniku",
+            "vraćeno vlasniku",
+            "vraćeno vlasniku",
+        ],
+    ),
+    (
+        "destruction.remove",
+        [
+            "removed from destruction batch",
+            "izuzeto iz serije za uništenje",
+            "hequr nga grupi për asgjësim",
+            "изземено од серијата за уништување",
+            "scos din lotul de distrugere",
+            "izuzeto iz serije za uništenje",
+            "izuzeto iz serije za uništenje",
+            "izuzeto iz serije za uništenje",
+        ],
+    ),
+    (
+        "destruction.unfreeze",
+        [
+            "destruction batch reopened",
+            "serija za uništenje ponovo otvorena",
+            "grupi për asgjësim rihapur",
+            "серијата за уништување повторно отворена",
+            "lot de distrugere redeschis",
+            "serija za uništenje ponovo otvorena",
+            "serija za uništenje ponovno otvorena",
+            "serija za uništenje ponovo otvorena",
+        ],
+    ),
+    (
+        "destruction.cancel",
+        [
+            "destruction batch cancelled",
+            "serija za uništenje otkazana",
+            "grupi për asgjësim anuluar",
+            "серијата за уништување откажана",
+            "lot de distrugere anulat",
+            "serija za uništenje otkazana",
+            "serija za uništenje otkazana",
+            "serija za uništenje otkazana",
+        ],
+    ),
+    (
+        "handover.settle",
+        [
+            "settled as lost in transit",
+            "razduženo kao izgubljeno u prevozu",
+            "mbyllur si i humbur gjatë transportit",
+            "раздолжено како изгубено во превоз",
+            "închis ca pierdut în tranzit",
+            "razduženo kao izgubljeno u prevozu",
+            "razduženo kao izgubljeno u prijevozu",
+            "razduženo kao izgubljeno u prevozu",
+        ],
+    ),
+    (
+        "item.return",
+        [
+            "returned through a handover",
+            "vraćeno primopredajom",
+            "kthyer me dorëzim-pranim",
+            "вратено со примопредавање",
+            "returnat prin predare-primire",
+            "vraćeno primopredajom",
+            "vraćeno primopredajom",
+            "vraćeno primopredajom",
+        ],
+    ),
 ];
 
 /// Item types (weapon types, or an exhibit) as the ledger keys them, in the same column order
@@ -1891,13 +2321,21 @@ pub fn serbian_to_cyrillic(latin: &str) -> String {
     out
 }
 
+/// Latin acronyms a Serbian Cyrillic text keeps as they are. Any other word in capitals is a
+/// Serbian word written in capitals («ALARM» → «АЛАРМ»), and is transliterated like the rest.
+const LATIN_ACRONYMS: [&str; 19] = [
+    "AIM", "CSV", "DEMO", "EU", "GS1", "ID", "IEC", "ISO", "IUID", "JSON", "NEQ", "PDF", "QR",
+    "SALW", "UID", "UN", "USB", "UTC", "ZPL",
+];
+
 fn flush_word(word: &mut String, out: &mut String) {
-    let letters = word.chars().filter(|c| c.is_alphabetic()).count();
-    let acronym = letters >= 2 && word.chars().all(|c| !c.is_lowercase());
+    // Codes and model names carry digits (SHA-256, AK-47, GS1); foreign words carry q, w, x, y.
+    let code = word.chars().any(|c| c.is_ascii_digit());
+    let acronym = LATIN_ACRONYMS.contains(&word.as_str());
     let foreign = word
         .chars()
         .any(|c| matches!(c.to_ascii_lowercase(), 'q' | 'w' | 'x' | 'y'));
-    if acronym || foreign {
+    if code || acronym || foreign {
         out.push_str(word);
     } else {
         let chars: Vec<char> = word.chars().collect();
@@ -2033,6 +2471,12 @@ mod tests {
             serbian_to_cyrillic("QR kod (SHA-256) u Custody"),
             "QR код (SHA-256) у Custody"
         );
+        // A Serbian word in capitals is still Serbian; only the listed acronyms stay Latin.
+        assert_eq!(
+            serbian_to_cyrillic("ALARM: oružje AK-47, ID osobe, PDF"),
+            "АЛАРМ: оружје AK-47, ID особе, PDF"
+        );
+        assert_eq!(serbian_to_cyrillic("UNIŠTENO"), "УНИШТЕНО");
     }
 
     #[test]

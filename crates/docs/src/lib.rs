@@ -20,8 +20,8 @@ pub use lang::{Label, Language};
 pub use model::*;
 pub use pdf::{JSON_FILE, LIST_FILE, SEAL_FILE};
 pub use seal::{
-    canonical_item_list, canonical_stocktake, item_list_digest, AnnexCheck, DocumentKind, KeyId,
-    Seal, SealFields, Verification, SEAL_PREFIX,
+    canonical_disposition, canonical_item_list, canonical_stocktake, item_list_digest, AnnexCheck,
+    DocumentKind, KeyId, Seal, SealFields, Verification, SEAL_PREFIX,
 };
 pub use verify::{read_qr, seal_text_in_pdf, verify_image, verify_pdf, verify_qr_text};
 

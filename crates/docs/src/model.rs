@@ -86,6 +86,9 @@ pub struct DestructionCertificate {
     /// SHA-256 digests (hex) of the photographs taken during destruction.
     pub photo_digests: Vec<String>,
     pub checkpoint: CheckpointRef,
+    /// Codes of items whose records were amended after intake: the document says so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amended: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,6 +131,9 @@ pub struct HandoverManifest {
     pub received_at: Option<DateTime<Utc>>,
     pub discrepancies: Vec<Discrepancy>,
     pub checkpoint: CheckpointRef,
+    /// Codes of items whose records were amended after intake: the document says so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amended: Vec<String>,
 }
 
 /// An item whose stocktake outcome needs a line and a resolution.
@@ -206,6 +212,101 @@ pub struct ItemHistory {
     pub status: String,
     pub location: String,
     pub events: Vec<HistoryEvent>,
+    pub checkpoint: CheckpointRef,
+}
+
+/// The identity document an owner showed at a release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdDocumentKind {
+    NationalId,
+    Passport,
+    DrivingLicence,
+    ResidencePermit,
+}
+
+impl IdDocumentKind {
+    pub(crate) fn label(self) -> Label {
+        match self {
+            IdDocumentKind::NationalId => Label::IdNationalId,
+            IdDocumentKind::Passport => Label::IdPassport,
+            IdDocumentKind::DrivingLicence => Label::IdDrivingLicence,
+            IdDocumentKind::ResidencePermit => Label::IdResidencePermit,
+        }
+    }
+}
+
+/// Who issued the order an exhibit is released on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderAuthority {
+    CaseOfficer,
+    Prosecutor,
+    Court,
+}
+
+impl OrderAuthority {
+    pub(crate) fn label(self) -> Label {
+        match self {
+            OrderAuthority::CaseOfficer => Label::AuthorityCaseOfficer,
+            OrderAuthority::Prosecutor => Label::AuthorityProsecutor,
+            OrderAuthority::Court => Label::AuthorityCourt,
+        }
+    }
+}
+
+/// The receipt an owner signs when an exhibit is released to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseReceipt {
+    pub receipt_id: String,
+    pub site_name: String,
+    pub site_id: String,
+    pub issued_on: NaiveDate,
+    /// The exhibit with its current values.
+    pub item: ItemLine,
+    pub case_number: String,
+    pub exhibit_number: String,
+    pub description: String,
+    /// The record was amended after intake; the receipt says so.
+    pub amended: bool,
+    pub owner_name: String,
+    pub id_document: IdDocumentKind,
+    pub id_document_number: String,
+    pub order_authority: OrderAuthority,
+    /// The court, prosecutor's office or officer by name.
+    pub authority: String,
+    pub order_reference: String,
+    pub released_at: DateTime<Utc>,
+    pub released_by: Signatory,
+    pub witness: Option<Signatory>,
+    pub checkpoint: CheckpointRef,
+}
+
+/// Intake against disposal for one category (or the total).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DispositionRow {
+    pub category: String,
+    pub intake: u64,
+    pub destroyed: u64,
+    pub released: u64,
+    pub transferred_out: u64,
+    pub lost_in_transit: u64,
+    pub disposed: u64,
+    /// disposed / intake, two decimals; empty without intake.
+    pub ratio: String,
+}
+
+/// Intake against disposal per category over a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DispositionReport {
+    pub report_id: String,
+    pub site_name: String,
+    pub site_id: String,
+    pub issued_on: NaiveDate,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub rows: Vec<DispositionRow>,
+    pub total: DispositionRow,
     pub checkpoint: CheckpointRef,
 }
 

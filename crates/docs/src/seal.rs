@@ -21,6 +21,8 @@ pub enum DocumentKind {
     DestructionCertificate,
     HandoverManifest,
     StocktakeReport,
+    ReleaseReceipt,
+    DispositionReport,
 }
 
 impl DocumentKind {
@@ -29,6 +31,8 @@ impl DocumentKind {
             DocumentKind::DestructionCertificate => 'D',
             DocumentKind::HandoverManifest => 'H',
             DocumentKind::StocktakeReport => 'S',
+            DocumentKind::ReleaseReceipt => 'R',
+            DocumentKind::DispositionReport => 'P',
         }
     }
 
@@ -37,6 +41,8 @@ impl DocumentKind {
             "D" => Some(DocumentKind::DestructionCertificate),
             "H" => Some(DocumentKind::HandoverManifest),
             "S" => Some(DocumentKind::StocktakeReport),
+            "R" => Some(DocumentKind::ReleaseReceipt),
+            "P" => Some(DocumentKind::DispositionReport),
             _ => None,
         }
     }
@@ -56,6 +62,8 @@ impl fmt::Display for DocumentKind {
             DocumentKind::DestructionCertificate => "destruction certificate",
             DocumentKind::HandoverManifest => "handover manifest",
             DocumentKind::StocktakeReport => "stocktake report",
+            DocumentKind::ReleaseReceipt => "release receipt",
+            DocumentKind::DispositionReport => "disposition report",
         })
     }
 }
@@ -175,7 +183,7 @@ impl Seal {
             ));
         }
         let kind = DocumentKind::from_letter(parts[0])
-            .ok_or_else(|| malformed("document kind", "is not D, H or S"))?;
+            .ok_or_else(|| malformed("document kind", "is not D, H, S, R or P"))?;
         let document_id = parts[1].to_string();
         let key_id = KeyId::parse(parts[2])
             .ok_or_else(|| malformed("key id", "is not 16 upper-case hex digits"))?;
@@ -415,6 +423,35 @@ pub fn canonical_stocktake(report: &StocktakeReport) -> Result<Vec<u8>, SealErro
         out.extend(encode_pairs(pairs));
     }
     Ok(out)
+}
+
+/// A disposition report's rows as a canonical list (SEAL.md): one line per category,
+/// `category TAB intake/destroyed/released/transferred out/lost in transit`.
+pub fn canonical_disposition(
+    report: &crate::model::DispositionReport,
+) -> Result<Vec<u8>, SealError> {
+    let figures: Vec<(String, String)> = report
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.category.clone(),
+                format!(
+                    "{}/{}/{}/{}/{}",
+                    r.intake, r.destroyed, r.released, r.transferred_out, r.lost_in_transit
+                ),
+            )
+        })
+        .collect();
+    for (category, line) in &figures {
+        check_item(category, line)?;
+    }
+    Ok(encode_pairs(
+        figures
+            .iter()
+            .map(|(c, l)| (c.as_str(), l.as_str()))
+            .collect(),
+    ))
 }
 
 pub fn stocktake_counts(report: &StocktakeReport) -> Vec<u64> {

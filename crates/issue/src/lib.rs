@@ -16,12 +16,15 @@ use custody_core::documents::{
     StocktakeLine,
 };
 use custody_core::{Actor, CustodyError, Ledger, Resolution, Role};
-use custody_docs::export::{history_csv, items_csv, stocktake_csv, to_json, CsvOptions};
+use custody_docs::export::{
+    disposition_csv, history_csv, items_csv, stocktake_csv, to_json, CsvOptions,
+};
 use custody_docs::{
     CheckpointRef, ContainerSeal, DestructionCertificate, DestructionMethod, Discrepancy,
-    DocumentError, DuplicateScan, HandoverManifest, HistoryEvent, ItemHistory, ItemLine, KeyId,
-    Label, Language, Party, RenderOptions, ScrapDisposal, Seal, SealError, SealFields, Signatory,
-    StocktakeCounters, StocktakeFinding, StocktakeReport, UnknownScan,
+    DispositionReport, DispositionRow, DocumentError, DuplicateScan, HandoverManifest,
+    HistoryEvent, ItemHistory, ItemLine, KeyId, Label, Language, Party, ReleaseReceipt,
+    RenderOptions, ScrapDisposal, Seal, SealError, SealFields, Signatory, StocktakeCounters,
+    StocktakeFinding, StocktakeReport, UnknownScan,
 };
 
 /// Why a document could not be issued. Nothing is written or logged in any of these cases.
@@ -138,6 +141,15 @@ fn line(i: &DocumentItem) -> ItemLine {
         calibre: i.calibre.clone(),
         serial: i.serial.clone(),
     }
+}
+
+/// Codes of the items whose records were amended after intake.
+fn amended(items: &[DocumentItem]) -> Vec<String> {
+    items
+        .iter()
+        .filter(|i| i.amended)
+        .map(|i| i.code.clone())
+        .collect()
 }
 
 /// A person's ledger roles in the document's language.
@@ -300,6 +312,21 @@ sealable!(
     |d, o| stocktake_csv(d, o)
 );
 
+sealable!(
+    ReleaseReceipt,
+    "Release receipt",
+    ReleaseReceipt,
+    receipt_id,
+    |d, o| items_csv(std::slice::from_ref(&d.item), o)
+);
+sealable!(
+    DispositionReport,
+    "Disposition report",
+    DispositionReport,
+    report_id,
+    |d, o| disposition_csv(d, o)
+);
+
 /// Renders `doc` in the chosen format. Only the PDF is sealed, which signs and logs the issue.
 fn emit<D: Sealable>(
     ledger: &mut Ledger,
@@ -411,6 +438,7 @@ pub fn certificate(
             .map(|w| signatory(w, &site_name, language))
             .collect(),
         items: d.items.iter().map(line).collect(),
+        amended: amended(&d.items),
         photo_digests: d.record.photo_digests.clone(),
         checkpoint: checkpoint(&d.checkpoint),
     };
@@ -484,6 +512,7 @@ pub fn manifest(
         transport: details.transport.clone(),
         containers,
         items: m.items.iter().map(line).collect(),
+        amended: amended(&m.items),
         dispatched_at: time(&m.dispatched_at)?,
         received_at: m.received_at.as_deref().map(time).transpose()?,
         discrepancies: m
@@ -680,4 +709,98 @@ pub fn history(
         seal: None,
         checkpoint_seq: covered as u64,
     })
+}
+
+/// The receipt of an exhibit released to its owner (`E-…`), naming the owner, the identity
+/// document checked, the order, who handed it over and the witness.
+pub fn release_receipt(
+    ledger: &mut Ledger,
+    actor: &Actor,
+    item: &str,
+    options: &IssueOptions,
+) -> Result<Issued> {
+    let r = ledger.release_document(actor, item)?;
+    let language = options.language;
+    let site_name = ledger.site_name()?;
+    let id_document = match r.id_document_type {
+        custody_core::IdDocumentType::NationalId => custody_docs::IdDocumentKind::NationalId,
+        custody_core::IdDocumentType::Passport => custody_docs::IdDocumentKind::Passport,
+        custody_core::IdDocumentType::DrivingLicence => {
+            custody_docs::IdDocumentKind::DrivingLicence
+        }
+        custody_core::IdDocumentType::ResidencePermit => {
+            custody_docs::IdDocumentKind::ResidencePermit
+        }
+    };
+    let order_authority = match r.authority_kind {
+        custody_core::AuthorityKind::CaseOfficer => custody_docs::OrderAuthority::CaseOfficer,
+        custody_core::AuthorityKind::Prosecutor => custody_docs::OrderAuthority::Prosecutor,
+        custody_core::AuthorityKind::Court => custody_docs::OrderAuthority::Court,
+    };
+    let doc = ReleaseReceipt {
+        receipt_id: document_id(&format!("R-{}", r.item.code)),
+        site_name: site_name.clone(),
+        site_id: ledger.site_id().to_string(),
+        issued_on: options.issued_on,
+        item: line(&r.item),
+        case_number: r.case_number.clone(),
+        exhibit_number: r.exhibit_number.clone(),
+        description: r.description.clone(),
+        amended: r.amended,
+        owner_name: r.owner_name.clone(),
+        id_document,
+        id_document_number: r.id_document_number.clone(),
+        order_authority,
+        authority: r.authority.clone(),
+        order_reference: r.order_reference.clone(),
+        released_at: time(&r.released_at)?,
+        released_by: signatory(&r.released_by, &site_name, language),
+        witness: r
+            .witness
+            .as_ref()
+            .map(|w| signatory(w, &site_name, language)),
+        checkpoint: checkpoint(&r.checkpoint),
+    };
+    emit(ledger, actor, options, &doc, r.item.code.clone())
+}
+
+/// Intake against disposal per category for `from` to `to` (both included), sealed at a
+/// checkpoint covering the ledger as it is now.
+pub fn disposition_report(
+    ledger: &mut Ledger,
+    actor: &Actor,
+    from: NaiveDate,
+    to: NaiveDate,
+    options: &IssueOptions,
+) -> Result<Issued> {
+    let report = ledger.disposition_report(actor, from, to)?;
+    let (head, _) = ledger.head()?;
+    let cp = ledger.document_checkpoint(head, "disposition report issued")?;
+    let row = |l: &custody_core::evidence::DispositionLine| DispositionRow {
+        category: l.category.clone(),
+        intake: l.intake,
+        destroyed: l.destroyed,
+        released: l.released,
+        transferred_out: l.transferred_out,
+        lost_in_transit: l.lost_in_transit,
+        disposed: l.disposed,
+        ratio: l.ratio.clone(),
+    };
+    let doc = DispositionReport {
+        report_id: document_id(&format!(
+            "P-{}-{}",
+            from.format("%Y%m%d"),
+            to.format("%Y%m%d")
+        )),
+        site_name: ledger.site_name()?,
+        site_id: ledger.site_id().to_string(),
+        issued_on: options.issued_on,
+        from,
+        to,
+        rows: report.lines.iter().map(row).collect(),
+        total: row(&report.total),
+        checkpoint: checkpoint(&cp),
+    };
+    let subject = ledger.site_id().to_string();
+    emit(ledger, actor, options, &doc, subject)
 }

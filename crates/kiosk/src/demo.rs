@@ -28,15 +28,6 @@ pub struct DemoSite {
     pub batch_code: String,
 }
 
-const MAKERS: [(&str, &str, &str, &str, &str); 6] = [
-    ("Zastava Arms", "M70", "rifle", "7.62x39", "RS"),
-    ("Zastava Arms", "M57", "pistol", "7.62x25", "RS"),
-    ("Crvena Zastava", "M84", "machine_gun", "7.62x54R", "RS"),
-    ("Izhmash", "AKM", "rifle", "7.62x39", "RU"),
-    ("Tokarev", "TT-33", "pistol", "7.62x25", "RU"),
-    ("Beretta", "92FS", "pistol", "9x19", "IT"),
-];
-
 const LOCATIONS: [&str; 5] = [
     "Vault A / Rack 1",
     "Vault A / Rack 2",
@@ -55,18 +46,7 @@ const PEOPLE: [(&str, &str, Role, &str); 6] = [
 ];
 
 fn campaign_csv(n: usize) -> String {
-    let mut csv = String::from("serial,manufacturer,model,type,calibre,country,year,location\n");
-    for i in 0..n {
-        let (maker, model, kind, calibre, country) = MAKERS[i % MAKERS.len()];
-        let shelf = LOCATIONS[i % 3];
-        csv.push_str(&format!(
-            "{}{:06},{maker},{model},{kind},{calibre},{country},{},{shelf}\n",
-            &model[..1],
-            200_000 + i * 13,
-            1960 + (i % 60)
-        ));
-    }
-    csv
+    custody_core::sample::campaign_csv(n, 200_000, 13, &LOCATIONS[..3])
 }
 
 /// Builds the demo site in `dir` (which must not hold a ledger yet) with `weapons` weapons,

@@ -580,57 +580,37 @@ impl Kiosk {
             st.set_message(msg("need-location"));
             return 0;
         }
-        let mut moved = 0;
-        let mut refused = Vec::new();
-        let mut last_error = None;
-        let items = std::mem::take(&mut self.move_items);
-        for (n, item) in items.iter().enumerate() {
-            match self.ledger.move_item(&actor, &item.code, location) {
-                Ok(_) => moved += 1,
-                Err(CustodyError::UnknownLocation(l)) => {
-                    // No such place: nothing more moves, and the rest of the list stays.
-                    self.move_items = refused
-                        .into_iter()
-                        .chain(items[n..].iter().cloned())
-                        .collect();
-                    st.set_message_good(false);
-                    st.set_message(msg1("unknown-location", l));
-                    self.refresh_move(app);
-                    return moved;
-                }
-                Err(e) => {
-                    last_error = Some(self.report(app, &e));
-                    refused.push(item.clone());
-                }
+        // One transaction in core: every listed item moves, or none does and the list stays.
+        let codes: Vec<&str> = self.move_items.iter().map(|i| i.code.as_str()).collect();
+        match self.ledger.move_items(&actor, &codes, location) {
+            Ok(seqs) => {
+                let name = self
+                    .ledger
+                    .find_location(location)
+                    .ok()
+                    .flatten()
+                    .map(|l| l.name)
+                    .unwrap_or_else(|| location.to_string());
+                self.move_items.clear();
+                st.set_message_good(true);
+                st.set_message(msg2("moved", seqs.len(), name));
+                st.set_location("".into());
+                self.refresh_move(app);
+                seqs.len()
+            }
+            Err(CustodyError::UnknownLocation(l)) => {
+                st.set_message_good(false);
+                st.set_message(msg1("unknown-location", l));
+                self.refresh_move(app);
+                0
+            }
+            Err(e) => {
+                st.set_message_good(false);
+                st.set_message(self.report(app, &e));
+                self.refresh_move(app);
+                0
             }
         }
-        let name = self
-            .ledger
-            .locations()
-            .ok()
-            .and_then(|ls| {
-                ls.into_iter().find(|l| {
-                    l.name.eq_ignore_ascii_case(location)
-                        || l.code == location.replace('-', "").to_uppercase()
-                })
-            })
-            .map(|l| l.name)
-            .unwrap_or_else(|| location.to_string());
-        if refused.is_empty() {
-            st.set_message_good(true);
-            st.set_message(msg2("moved", moved, name));
-            st.set_location("".into());
-        } else {
-            st.set_message_good(false);
-            st.set_message(if moved == 0 {
-                last_error.unwrap_or_default()
-            } else {
-                msg2("move-partial", moved, refused.len())
-            });
-            self.move_items = refused;
-        }
-        self.refresh_move(app);
-        moved
     }
 
     pub fn move_clear(&mut self, app: &AppWindow) {
@@ -1062,10 +1042,7 @@ impl Kiosk {
         }
         let is_location = !text.is_empty()
             && (is_location_code(&text)
-                || self
-                    .ledger
-                    .locations()
-                    .is_ok_and(|ls| ls.iter().any(|l| l.name.eq_ignore_ascii_case(&text))));
+                || self.ledger.find_location(&text).is_ok_and(|l| l.is_some()));
         if matches!(screen.as_str(), "stocktake" | "destruction" | "handover")
             && !text.is_empty()
             && !matches!(recorded.outcome, ScanOutcome::Ignored { .. })
@@ -1209,6 +1186,30 @@ impl Kiosk {
                         let outcome = self.handle_scan(app, input);
                         // Only now, after the commit, does the scanner beep.
                         self.scanners[idx].acknowledge(scan.id, outcome);
+                    }
+                    ScanEvent::Duplicate { data, .. } => {
+                        // The same code again within the debounce window: counted once, but
+                        // the read is evidence like every frame (as `custody scan` records it).
+                        let link = &self.scanners[idx];
+                        let input = ScanInput {
+                            device: if link.simulated {
+                                "demo simulator"
+                            } else {
+                                "serial"
+                            }
+                            .into(),
+                            port: link.path.display().to_string(),
+                            profile: link.profile.name.clone(),
+                            aim: String::new(),
+                            data,
+                            ignored: Some(format!(
+                                "repeat within {} ms of the same code: counted once",
+                                link.debounce.as_millis()
+                            )),
+                        };
+                        if let Err(err) = self.ledger.record_scan(self.actor.as_ref(), &input) {
+                            self.report(app, &err);
+                        }
                     }
                     ScanEvent::LineError(e) => {
                         // Unreadable frames are evidence too: recorded, never acted on.

@@ -1,11 +1,12 @@
-//! `custody-kiosk`: the touch-screen kiosk.
+//! `custody-kiosk`: the touch-screen kiosk (`custody-kiosk --help`; manual page in
+//! packaging/debian/custody-kiosk.1).
 //!
 //!   custody-kiosk --demo [--fullscreen]          a throw-away demo site with a simulated scanner
 //!   custody-kiosk --db site.db [--scanner /dev/ttyACM0 --profile NAME] [--fullscreen]
-//!
-//! Other options: --idle-minutes N (automatic sign-out, default 5), --lang CODE
-//! (en, sr@latin, sr, bs, hr, cnr, sq, mk, ro), --demo-weapons N.
 
+mod bare_x;
+
+use clap::{ArgGroup, Parser};
 use custody_kiosk::kiosk::start_timers;
 use custody_kiosk::scanner::{detect, profile_or_generic, DemoScanner, ScannerLink};
 use custody_kiosk::{build_app, demo, select_language, Kiosk, KioskOptions};
@@ -14,72 +15,41 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+/// The touch-screen kiosk of a depot or evidence room.
+#[derive(Parser, Debug)]
+#[command(name = "custody-kiosk", version)]
+#[command(group(ArgGroup::new("ledger").required(true).args(["demo", "db"])))]
 struct Args {
+    /// A throw-away demonstration site with a simulated scanner; nothing is kept
+    #[arg(long)]
     demo: bool,
-    fullscreen: bool,
+    /// The site ledger (on a site PC: /var/lib/custody/custody.db)
+    #[arg(long, value_name = "LEDGER")]
     db: Option<PathBuf>,
+    /// Cover the whole screen (with no window manager the kiosk sizes itself and takes the
+    /// keyboard)
+    #[arg(long)]
+    fullscreen: bool,
+    /// Use this serial scanner instead of finding scanners by themselves
+    #[arg(long, value_name = "PORT")]
     scanner: Option<PathBuf>,
+    /// The scanner profile for --scanner (firmware-config/*.toml; default: generic CDC)
+    #[arg(long, value_name = "NAME", requires = "scanner")]
     profile: Option<String>,
+    /// Sign out after this many minutes without activity
+    #[arg(long, value_name = "N", default_value_t = 5)]
     idle_minutes: u64,
+    /// Language of the screens: en, sr@latin, sr, bs, hr, cnr, sq, mk, ro (an unknown one
+    /// falls back to English rather than keeping a site PC from starting)
+    #[arg(long, value_name = "CODE")]
     lang: Option<String>,
+    /// How many weapons the demo site starts with
+    #[arg(long, value_name = "N", default_value_t = 300)]
     demo_weapons: usize,
 }
 
-const USAGE: &str = "usage: custody-kiosk (--demo | --db LEDGER) [--fullscreen] [--scanner PORT] \
-[--profile NAME] [--idle-minutes N] [--lang en|sr@latin|sr|bs|hr|cnr|sq|mk|ro] [--demo-weapons N]";
-
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        demo: false,
-        fullscreen: false,
-        db: None,
-        scanner: None,
-        profile: None,
-        idle_minutes: 5,
-        lang: None,
-        demo_weapons: 300,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(a) = it.next() {
-        let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
-        match a.as_str() {
-            "--demo" => args.demo = true,
-            "--fullscreen" => args.fullscreen = true,
-            "--db" => args.db = Some(value("--db")?.into()),
-            "--scanner" => args.scanner = Some(value("--scanner")?.into()),
-            "--profile" => args.profile = Some(value("--profile")?),
-            "--lang" => args.lang = Some(value("--lang")?),
-            "--idle-minutes" => {
-                args.idle_minutes = value("--idle-minutes")?
-                    .parse()
-                    .map_err(|_| "--idle-minutes needs a whole number".to_string())?
-            }
-            "--demo-weapons" => {
-                args.demo_weapons = value("--demo-weapons")?
-                    .parse()
-                    .map_err(|_| "--demo-weapons needs a whole number".to_string())?
-            }
-            "-h" | "--help" => return Err(String::new()),
-            other => return Err(format!("unknown option '{other}'")),
-        }
-    }
-    if !args.demo && args.db.is_none() {
-        return Err("say which ledger to open with --db, or try --demo".into());
-    }
-    Ok(args)
-}
-
 fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            if !e.is_empty() {
-                eprintln!("custody-kiosk: {e}");
-            }
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = Args::parse();
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -149,6 +119,14 @@ fn run(args: Args) -> Result<(), String> {
     }
     let _timers = start_timers(&app, &kiosk);
     app.window().set_fullscreen(args.fullscreen);
+    if args.fullscreen {
+        std::thread::spawn(|| {
+            let found = bare_x::fill_screen_and_focus(Duration::from_secs(15));
+            if found == bare_x::BareX::NoWindow {
+                eprintln!("full screen: the window did not appear on the X screen in time");
+            }
+        });
+    }
     app.show()
         .map_err(|e| format!("cannot show the window: {e}"))?;
     app.invoke_focus_scan_field();

@@ -22,18 +22,22 @@ pub struct ScannerLink {
     pub profile: Profile,
     pub state: LinkState,
     pub simulated: bool,
+    /// The same code again within this window is a repeat (recorded, counted once).
+    pub debounce: std::time::Duration,
     session: ScannerSession,
 }
 
 impl ScannerLink {
     pub fn start(path: &Path, profile: Profile, simulated: bool) -> Result<ScannerLink, String> {
-        let session = ScannerSession::start(SessionConfig::new(path, profile.clone()))
-            .map_err(|e| e.to_string())?;
+        let config = SessionConfig::new(path, profile.clone());
+        let debounce = config.debounce;
+        let session = ScannerSession::start(config).map_err(|e| e.to_string())?;
         Ok(ScannerLink {
             path: path.to_path_buf(),
             profile,
             state: LinkState::Waiting(String::new()),
             simulated,
+            debounce,
             session,
         })
     }

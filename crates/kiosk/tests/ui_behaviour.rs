@@ -531,3 +531,60 @@ fn an_item_history_reads_in_the_kiosk_language() {
     let croatian = first(&d.app);
     assert!(croatian.starts_with("evidentirano (oružje)"), "{croatian}");
 }
+
+/// A scanner that reads the same label twice within the debounce window: the kiosk acts once,
+/// but both reads are in the ledger (the second as a repeat), as `custody scan` records them.
+#[test]
+fn a_repeat_read_within_the_debounce_window_is_recorded_as_evidence_and_acted_on_once() {
+    use custody_kiosk::scanner::{profile_or_generic, DemoScanner, LinkState, ScannerLink};
+    use std::time::{Duration, Instant};
+    init();
+    let d = depot(4);
+    let dir = tempfile::tempdir().unwrap();
+    let mut sim = DemoScanner::create(&dir.path().join("scanner")).unwrap();
+    let link =
+        ScannerLink::start(sim.host_path(), profile_or_generic(None).unwrap(), true).unwrap();
+    d.kiosk.borrow_mut().scanners.push(link);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while d.kiosk.borrow().scanners[0].state != LinkState::Connected {
+        assert!(
+            Instant::now() < deadline,
+            "the simulated scanner never connected"
+        );
+        d.kiosk.borrow_mut().poll_scanners(&d.app);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    sign_in(&d.app, "OFF1", "642087");
+    let code = d.site.weapon_codes[1].clone();
+    let count = |k: &custody_kiosk::Kiosk| -> Vec<String> {
+        k.ledger()
+            .events_from(1)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.kind == "scan.recorded")
+            .map(|e| e.payload)
+            .collect()
+    };
+    let before = count(&d.kiosk.borrow()).len();
+    sim.scan(code.as_bytes()).unwrap();
+    sim.scan(code.as_bytes()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let scans = loop {
+        d.kiosk.borrow_mut().poll_scanners(&d.app);
+        let scans = count(&d.kiosk.borrow());
+        if scans.len() >= before + 2 || Instant::now() > deadline {
+            break scans;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let new = &scans[before..];
+    assert_eq!(new.len(), 2, "{new:?}");
+    let hex = hex::encode(code.as_bytes());
+    assert!(new.iter().all(|p| p.contains(&hex)), "{new:?}");
+    assert!(!new[0].contains("\"outcome\":\"ignored\""), "{}", new[0]);
+    assert!(
+        new[1].contains("\"outcome\":\"ignored\"") && new[1].contains("repeat within"),
+        "{}",
+        new[1]
+    );
+}

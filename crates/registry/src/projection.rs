@@ -360,6 +360,45 @@ impl Projector {
                     self.item_events.push((id, seq));
                 }
             }
+            // A batch's list changes before execution: the removed item, or every item of a
+            // cancelled batch, must not be marked destroyed when the batch runs.
+            EventBody::DestructionRemove {
+                batch_id, item_id, ..
+            } => {
+                self.flush(tx).await?;
+                tx.execute(
+                    "DELETE FROM destruction_items WHERE site_id = $1 AND batch_id = $2 AND item_id = $3",
+                    &[&self.site, &batch_id, &item_id],
+                )
+                .await?;
+            }
+            EventBody::DestructionUnfreeze { batch_id, .. } => {
+                self.flush(tx).await?;
+                self.batch_back_in_store(tx, &batch_id, seq, time).await?;
+            }
+            EventBody::DestructionCancel { batch_id, .. } => {
+                self.flush(tx).await?;
+                self.batch_back_in_store(tx, &batch_id, seq, time).await?;
+                tx.execute(
+                    "DELETE FROM destruction_items WHERE site_id = $1 AND batch_id = $2",
+                    &[&self.site, &batch_id],
+                )
+                .await?;
+            }
+            // Issue 17's terminal and returning statuses. (Amended records are not yet
+            // mirrored nationally: the registry keeps the serial as registered.)
+            EventBody::EvidenceRelease { item_id, .. } => {
+                self.set_status(&item_id, "released", seq, time)
+            }
+            EventBody::ItemReturn { item_id, .. } => {
+                self.set_status(&item_id, "in_store", seq, time)
+            }
+            EventBody::HandoverSettle { item_ids, .. } => {
+                for id in item_ids {
+                    self.set_status(&id, "lost_in_transit", seq, time);
+                    self.item_events.push((id, seq));
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -379,6 +418,25 @@ impl Projector {
              FROM destruction_items d
              WHERE d.site_id = $1 AND d.batch_id = $2 AND i.site_id = $1 AND i.item_id = d.item_id",
             &[&self.site, &batch, &status, &seq, &time],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Items of a batch that await destruction go back in store, as at the site.
+    async fn batch_back_in_store(
+        &mut self,
+        tx: &Transaction<'_>,
+        batch: &str,
+        seq: i64,
+        time: &str,
+    ) -> Result<()> {
+        tx.execute(
+            "UPDATE items i SET status = 'in_store', status_time = $4::text::timestamptz, last_seq = $3
+             FROM destruction_items d
+             WHERE d.site_id = $1 AND d.batch_id = $2 AND i.site_id = $1 AND i.item_id = d.item_id
+               AND i.status = 'awaiting_destruction'",
+            &[&self.site, &batch, &seq, &time],
         )
         .await?;
         Ok(())

@@ -706,3 +706,111 @@ async fn users_and_tokens_are_checked_and_each_refusal_is_typed() {
         .await
         .is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn batch_changes_releases_and_returns_reach_the_national_view_as_the_site_records_them() {
+    let Some(cluster) = cluster_url() else { return };
+    let db = fresh_database(&cluster).await;
+    let server = start_server(&db, None).await;
+    let mut a = site(
+        "Depot A",
+        &[
+            ("X-1", WeaponType::Rifle),
+            ("X-2", WeaponType::Rifle),
+            ("X-3", WeaponType::Pistol),
+            ("X-4", WeaponType::Rifle),
+        ],
+    );
+    let mut lab = site("Lab", &[("L-1", WeaponType::Rifle)]);
+    let (x1, x2, x3) = (a.codes[0].clone(), a.codes[1].clone(), a.codes[2].clone());
+    let x4 = a.codes[3].clone();
+    // X-2 is taken off the batch before it is frozen: the batch destroys X-1 only.
+    let b = a
+        .ledger
+        .destruction_create(&a.officer, "Ministry of Interior", "DEC-2026/9", "")
+        .unwrap();
+    a.ledger
+        .destruction_add(&a.officer, &b.code, &[x1.clone(), x2.clone()])
+        .unwrap();
+    a.ledger
+        .destruction_remove(
+            &a.officer,
+            &b.code,
+            std::slice::from_ref(&x2),
+            "kept as evidence",
+        )
+        .unwrap();
+    a.ledger.destruction_freeze(&a.officer, &b.code).unwrap();
+    a.ledger
+        .destruction_recount(&a.inspector, &b.code, std::slice::from_ref(&x1))
+        .unwrap();
+    a.ledger
+        .destruction_record(
+            &a.officer,
+            &b.code,
+            custody_core::DestructionRecord {
+                method: custody_core::DestructionMethod::Cutting,
+                equipment: "Hydraulic shear".into(),
+                place: "Smederevo".into(),
+                date: "2026-03-02".into(),
+                scrap_weight_kg: "3.5".into(),
+                photo_digests: vec![],
+            },
+        )
+        .unwrap();
+    a.ledger
+        .destruction_execute(&a.officer, &[&a.inspector, &a.witness], &b.code)
+        .unwrap();
+    // X-3 goes into a batch that is frozen and then cancelled.
+    let c = a
+        .ledger
+        .destruction_create(&a.officer, "Ministry of Interior", "DEC-2026/10", "")
+        .unwrap();
+    a.ledger
+        .destruction_add(&a.officer, &c.code, std::slice::from_ref(&x3))
+        .unwrap();
+    a.ledger.destruction_freeze(&a.officer, &c.code).unwrap();
+    a.ledger
+        .destruction_cancel(&a.officer, &c.code, "decision withdrawn")
+        .unwrap();
+    // X-4 goes to the lab and comes back to its own record.
+    hand_over(&mut a, &mut lab, std::slice::from_ref(&x4));
+    hand_over(&mut lab, &mut a, std::slice::from_ref(&x4));
+    enroll(&server, &a, "Depot A");
+    enroll(&server, &lab, "Lab");
+    push_http(&server.url, &mut a.ledger).await.unwrap();
+    push_http(&server.url, &mut lab.ledger).await.unwrap();
+    let c = connect(&db).await.unwrap();
+    let status = |site: String, code: String| {
+        let c = &c;
+        async move {
+            let rows = c
+                .query(
+                    "SELECT status FROM items WHERE site_id = $1 AND code = $2",
+                    &[&site, &code],
+                )
+                .await
+                .unwrap();
+            assert_eq!(rows.len(), 1, "{code} at {site}: one national row");
+            rows[0].get::<_, String>(0)
+        }
+    };
+    let site_a = a.ledger.site_id().to_string();
+    let site_lab = lab.ledger.site_id().to_string();
+    // What each site's own ledger says, item by item.
+    for (site, ledger, code) in [
+        (&site_a, &a.ledger, &x1),
+        (&site_a, &a.ledger, &x2),
+        (&site_a, &a.ledger, &x3),
+        (&site_a, &a.ledger, &x4),
+        (&site_lab, &lab.ledger, &x4),
+    ] {
+        let here = ledger.find_item(code).unwrap().status.as_str().to_string();
+        assert_eq!(status(site.clone(), code.clone()).await, here, "{code}");
+    }
+    assert_eq!(status(site_a.clone(), x1.clone()).await, "destroyed");
+    assert_eq!(status(site_a.clone(), x2.clone()).await, "in_store");
+    assert_eq!(status(site_a.clone(), x3.clone()).await, "in_store");
+    assert_eq!(status(site_a.clone(), x4.clone()).await, "in_store");
+    assert_eq!(status(site_lab, x4).await, "transferred_out");
+}

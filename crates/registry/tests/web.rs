@@ -748,7 +748,8 @@ async fn inspectors_sign_in_search_see_alarms_and_download_the_sealed_yearly_rep
             let said = String::from_utf8_lossy(&ok.stdout);
             assert!(
                 ok.status.success() && said.starts_with("VERIFIED"),
-                "{lang}: {said}"
+                "{lang}: {said}{}",
+                String::from_utf8_lossy(&ok.stderr)
             );
             let refused = run(b.ledger.path());
             assert_eq!(

@@ -8,7 +8,8 @@ use std::time::Duration;
 /// A serial port that may be a scanner.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortInfo {
-    /// Device path, e.g. /dev/ttyACM0.
+    /// Device path: the stable udev name (/dev/custody-scanner-…) when there is one, else e.g.
+    /// /dev/ttyACM0.
     pub path: PathBuf,
     pub usb_vid: Option<u16>,
     pub usb_pid: Option<u16>,
@@ -31,6 +32,7 @@ pub fn list_ports_in(sys_tty: &Path, dev: &Path, profiles: &[Profile]) -> Vec<Po
     let Ok(entries) = std::fs::read_dir(sys_tty) else {
         return Vec::new();
     };
+    let stable = stable_names(dev);
     let mut ports = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
@@ -53,8 +55,13 @@ pub fn list_ports_in(sys_tty: &Path, dev: &Path, profiles: &[Profile]) -> Vec<Po
             match_profile(profiles, vid, interface_class, product.as_deref())
                 .map(|p| p.name.clone())
         });
+        let node = dev.join(&name);
+        let path = std::fs::canonicalize(&node)
+            .ok()
+            .and_then(|real| stable.get(&real).cloned())
+            .unwrap_or(node);
         ports.push(PortInfo {
-            path: dev.join(&name),
+            path,
             usb_vid,
             usb_pid,
             interface_class,
@@ -67,6 +74,27 @@ pub fn list_ports_in(sys_tty: &Path, dev: &Path, profiles: &[Profile]) -> Vec<Po
     ports.sort_by(|a, b| a.path.cmp(&b.path));
     ports
 }
+
+/// The names udev gives scanners (`/dev/custody-scanner-<serial or USB path>`, from
+/// packaging/debian/60-custody-scanners.rules), keyed by the tty each points at. A scanner is opened by
+/// that name, so unplugging and replugging it (ttyACM0 becoming ttyACM1) keeps the same port.
+fn stable_names(dev: &Path) -> std::collections::HashMap<PathBuf, PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dev) else {
+        return Default::default();
+    };
+    entries
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(STABLE_NAME_PREFIX)
+        })
+        .filter_map(|e| Some((std::fs::canonicalize(e.path()).ok()?, e.path())))
+        .collect()
+}
+
+/// The prefix of the stable names the packaged udev rule creates under /dev.
+pub const STABLE_NAME_PREFIX: &str = "custody-scanner-";
 
 fn read_text(path: &Path) -> Option<String> {
     let text = std::fs::read_to_string(path).ok()?;

@@ -166,3 +166,74 @@ fn a_honeywell_in_cdc_mode_is_found_in_sysfs_and_matched_to_its_profile() {
         Some("honeywell-xenon-1950g")
     );
 }
+
+#[test]
+fn a_scanner_with_a_stable_udev_name_is_listed_under_that_name() {
+    use std::os::unix::fs::symlink;
+    let base = std::env::temp_dir().join(format!("custody-stable-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&base);
+    let root = Root(base);
+    let usb = root.path().join("devices/usb1/1-2");
+    let iface = usb.join("1-2:1.0");
+    std::fs::create_dir_all(&iface).unwrap();
+    std::fs::write(usb.join("idVendor"), "05e0\n").unwrap();
+    std::fs::write(usb.join("idProduct"), "1701\n").unwrap();
+    std::fs::write(iface.join("bInterfaceClass"), "02\n").unwrap();
+    let tty = root.path().join("class/tty");
+    for name in ["ttyACM1", "ttyACM2"] {
+        std::fs::create_dir_all(tty.join(name)).unwrap();
+        symlink(&iface, tty.join(name).join("device")).unwrap();
+    }
+    // /dev as udev leaves it: the scanner replugged as ttyACM1 keeps its name; ttyACM2 has none.
+    let dev = root.path().join("dev");
+    std::fs::create_dir_all(&dev).unwrap();
+    std::fs::write(dev.join("ttyACM1"), "").unwrap();
+    std::fs::write(dev.join("ttyACM2"), "").unwrap();
+    symlink("ttyACM1", dev.join("custody-scanner-S19283")).unwrap();
+    let profiles = custody_scan::profile::builtin_profiles().unwrap();
+    let ports = custody_scan::ports::list_ports_in(&tty, &dev, &profiles);
+    let paths: Vec<_> = ports.iter().map(|p| p.path.clone()).collect();
+    assert_eq!(
+        paths,
+        vec![dev.join("custody-scanner-S19283"), dev.join("ttyACM2")]
+    );
+}
+
+/// The packaged udev rule gives the custody group every vendor the built-in profiles know.
+#[test]
+fn the_udev_rule_covers_every_vendor_in_the_scanner_profiles() {
+    let rule = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../packaging/debian/60-custody-scanners.rules"),
+    )
+    .unwrap();
+    let in_rule: std::collections::BTreeSet<u16> = rule
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .flat_map(|l| l.split("ATTRS{idVendor}==\"").skip(1))
+        .filter_map(|rest| u16::from_str_radix(rest.get(..4)?, 16).ok())
+        .collect();
+    let profiles = custody_scan::profile::builtin_profiles().unwrap();
+    let known: std::collections::BTreeSet<u16> = profiles
+        .iter()
+        .flat_map(|p| p.vendor_ids.iter().copied())
+        .collect();
+    assert!(!known.is_empty());
+    assert_eq!(
+        in_rule, known,
+        "packaging/debian/60-custody-scanners.rules vs firmware-config"
+    );
+}
+
+/// A scratch folder removed when the test ends, passed or not.
+struct Root(std::path::PathBuf);
+impl Root {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+impl Drop for Root {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

@@ -147,3 +147,37 @@ pub fn depot(name: &str, serials: Vec<String>) -> Site {
         serials,
     }
 }
+
+/// A refusal: exit code 1, the message names `needle`, and the ledger did not change.
+pub fn refused(db: &Path, args: &[&str], pin: &str, witness_pins: Option<&str>, needle: &str) {
+    let before = state(db);
+    let o = run(db, args, pin, witness_pins);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(needle),
+        "expected '{needle}' in: {}",
+        text(&o)
+    );
+    assert_eq!(state(db), before, "a refused command changed the ledger");
+}
+
+/// Events other than sign-in bookkeeping, the ledger head, and the projection digests.
+pub fn state(db: &Path) -> (i64, Vec<(&'static str, String)>) {
+    let ledger = custody_core::Ledger::open(db).unwrap();
+    let events: i64 = ledger
+        .connection()
+        .query_row(
+            "SELECT count(*) FROM events WHERE kind NOT IN ('auth.failed', 'auth.attempt', 'auth.reset')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    (events, ledger.projection_digests().unwrap())
+}
+
+/// `custody verify` passes and `custody rebuild` changes no projection.
+pub fn verified_and_rebuildable(db: &Path) {
+    assert!(ok(run(db, &["verify"], "", None)).starts_with("OK:"));
+    let rebuilt = ok(run(db, &["--as", "ADM", "rebuild"], "731904", None));
+    assert!(!rebuilt.contains("CHANGED"), "{rebuilt}");
+}

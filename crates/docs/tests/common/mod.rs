@@ -108,6 +108,7 @@ pub fn certificate(n: usize) -> DestructionCertificate {
             "b5bb9d8014a0f9b1d61e21e796d78dccdf1352f23cd32812f4850b878ae4944c".into(),
         ],
         checkpoint: checkpoint(),
+        amended: vec![],
     }
 }
 
@@ -150,6 +151,7 @@ pub fn manifest(n: usize) -> HandoverManifest {
             resolution: "Vula e re PL-001100 në prani të të dy palëve".into(),
         }],
         checkpoint: checkpoint(),
+        amended: vec![],
     }
 }
 

@@ -165,6 +165,13 @@ impl Kiosk {
                 DocumentKind::StocktakeReport => {
                     custody_issue::stocktake(&mut self.ledger, &actor, code, &options)
                 }
+                DocumentKind::ReleaseReceipt => {
+                    custody_issue::release_receipt(&mut self.ledger, &actor, code, &options)
+                }
+                // Not offered on this screen yet (it needs a period): the command line issues it.
+                DocumentKind::DispositionReport => Err(IssueError::Damaged(
+                    "the disposition report is issued with custody report disposition".into(),
+                )),
             },
             DocumentTarget::History(item) => {
                 custody_issue::history(&mut self.ledger, &actor, item, &options)

@@ -1177,12 +1177,10 @@ impl Kiosk {
 
     /// The location a scanned text names (label code or name), if any.
     pub(super) fn location_named(&self, text: &str) -> Option<String> {
-        let text = text.trim();
-        let canon = text.replace('-', "").to_uppercase();
-        self.ledger.locations().ok().and_then(|ls| {
-            ls.into_iter()
-                .find(|l| l.name.eq_ignore_ascii_case(text) || l.code == canon)
-                .map(|l| l.name)
-        })
+        self.ledger
+            .find_location(text)
+            .ok()
+            .flatten()
+            .map(|l| l.name)
     }
 }

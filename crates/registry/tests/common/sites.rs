@@ -122,6 +122,21 @@ pub fn destroy(s: &mut Site, codes: &[String]) -> String {
     b.code
 }
 
+/// `by` trusts `whom`'s key under `name`, unless it already does.
+fn trust(by: &mut Site, whom: &Site, name: &str) {
+    let kid = whom.ledger.key_id().unwrap();
+    if !by
+        .ledger
+        .trusted_keys()
+        .unwrap()
+        .iter()
+        .any(|k| k.key_id == kid)
+    {
+        let key = whom.ledger.public_key_hex().unwrap();
+        by.ledger.trust_key(&by.admin, &key, name).unwrap();
+    }
+}
+
 /// Hands `codes` over from `a` to `b`, all the way to the receipt back at `a`. Returns the
 /// manifest code.
 pub fn hand_over(a: &mut Site, b: &mut Site, codes: &[String]) -> String {
@@ -136,15 +151,14 @@ pub fn hand_over(a: &mut Site, b: &mut Site, codes: &[String]) -> String {
         .ledger
         .handover_dispatch(&a.officer, &details, codes)
         .unwrap();
-    // A bundle is addressed to one trusted site.
-    let b_key = b.ledger.public_key_hex().unwrap();
-    a.ledger.trust_key(&a.admin, &b_key, "Depot B").unwrap();
+    // A bundle is addressed to one trusted site (each trusts the other once, whichever way
+    // the items go).
+    trust(a, b, "Depot B");
     let bundle = a
         .ledger
-        .handover_export(&a.officer, &h.code, "Depot B")
+        .handover_export(&a.officer, &h.code, &b.ledger.key_id().unwrap())
         .unwrap();
-    let a_key = a.ledger.public_key_hex().unwrap();
-    b.ledger.trust_key(&b.admin, &a_key, "Depot A").unwrap();
+    trust(b, a, "Depot A");
     b.ledger.handover_import(&b.officer, &bundle).unwrap();
     b.ledger
         .handover_receive(&b.officer, &h.code, codes)
