@@ -15,6 +15,7 @@ use custody_registry::db::connect;
 use fantoccini::{Client, Locator};
 use sites::*;
 use std::collections::BTreeMap;
+use std::os::unix::process::CommandExt as _;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -32,6 +33,11 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // chromedriver leads its own process group, and the browser it started is in it: a
+        // test that fails before closing its session must not leave Chromium running.
+        let _ = Command::new("kill")
+            .args(["-TERM", "--", &format!("-{}", self.child.id())])
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -74,6 +80,7 @@ fn start_driver(program: &str) -> Driver {
     let driver = Driver {
         child: Command::new(program)
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -98,7 +105,9 @@ async fn browser(driver: &Driver, binary: &str) -> Client {
             "binary": binary,
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--window-size=1280,900", "--lang=en", "--hide-scrollbars",
-                     "--font-render-hinting=none"],
+                     "--font-render-hinting=none",
+                     // Its crash handler would outlive the browser in a process group of its own.
+                     "--disable-crash-reporter", "--disable-breakpad"],
         }),
     );
     fantoccini::ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
