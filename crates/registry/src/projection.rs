@@ -30,11 +30,6 @@ pub const TABLES: &[(&str, &str)] = &[
 /// `since_seq` touched: this site's rows of `weapon_keys` for those keys are replaced, then
 /// each key is one probe of that table, never a pass over every item.
 pub async fn refresh_duplicates(tx: &Transaction<'_>, site: &str, since_seq: i64) -> Result<()> {
-    // Two sites pushing the same serial at once would each see only their own, uncommitted
-    // copy and flag nothing: the judgement waits for the other push to commit (the lock is
-    // held to the end of this transaction, and each statement reads what is committed).
-    tx.execute("SELECT pg_advisory_xact_lock(7419002)", &[])
-        .await?;
     let touched = "touched AS (
              SELECT DISTINCT serial_norm, maker_norm FROM items
              WHERE site_id = $1 AND last_seq > $2 AND kind = 'weapon' AND serial_norm <> '')";
@@ -58,6 +53,12 @@ pub async fn refresh_duplicates(tx: &Transaction<'_>, site: &str, since_seq: i64
         &[&site, &since_seq],
     )
     .await?;
+    // Two sites pushing the same serial at once would each see only their own, uncommitted
+    // row and flag nothing: the judgement waits for the other push to commit (the lock is
+    // held to the end of this transaction, and each statement reads what is committed). The
+    // site's own rows above need no lock: its `sites` row is locked for the whole ingest.
+    tx.execute("SELECT pg_advisory_xact_lock(7419002)", &[])
+        .await?;
     tx.execute(
         &format!(
             "WITH {touched},
