@@ -29,5 +29,5 @@ done
 version="$(cargo metadata --format-version 1 --no-deps |
   python3 -c 'import json, sys; print([p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "custody-cli"][0])')"
 for name in custody custody-registry; do
-  ls -t "$target_dir"/debian/"${name}_${version}"-*.deb | head -n 1
+  ls -t "$target_dir"/debian/"${name}_${version}"-*.deb | sed -n 1p
 done

@@ -2,7 +2,8 @@
 """Kiosk translations helper.
 
   translations.py check      lists msgids used in ui/*.slint that a catalogue lacks
-  translations.py cyrillic   writes ui/translations/sr (Serbian Cyrillic) from sr@latin
+  translations.py cyrillic   writes ui/translations/sr (Serbian Cyrillic) from sr@latin, for the
+                             kiosk's catalogue and the registry web pages' (custody-registry-web.po)
 
 Serbian Latin and Cyrillic map one to one, so sr is generated, never edited by hand.
 Product names, options and placeholders are kept as they are.
@@ -17,13 +18,16 @@ DOMAIN = "custody-kiosk.po"
 KEEP = re.compile(r"(\{\}|--[a-z-]+|Custody|DEMO|USB|PDF|ZPL|[A-Z]{2}-\d+|/[\w./-]+|\bdone\b)")
 PAIRS = [("dž", "џ"), ("Dž", "Џ"), ("DŽ", "Џ"), ("lj", "љ"), ("Lj", "Љ"), ("LJ", "Љ"),
          ("nj", "њ"), ("Nj", "Њ"), ("NJ", "Њ")]
+# The registry web pages also keep commands, CSV and ID in Latin.
+KEEP_WEB = re.compile(r"(\{\}|custody-registry user add NAME --role inspector\|administrator|"
+                      r"custody verify-document|Custody|PDF|CSV|ID)")
 SINGLE = dict(zip("abvgdđežzijklmnoprstćufhcčšABVGDĐEŽZIJKLMNOPRSTĆUFHCČŠ",
                   "абвгдђежзијклмнопрстћуфхцчшАБВГДЂЕЖЗИЈКЛМНОПРСТЋУФХЦЧШ"))
 
 
-def to_cyrillic(text):
+def to_cyrillic(text, keep=KEEP):
     out = []
-    for i, part in enumerate(KEEP.split(text)):
+    for i, part in enumerate(keep.split(text)):
         if i % 2 == 1:
             out.append(part)
             continue
@@ -34,17 +38,18 @@ def to_cyrillic(text):
 
 
 def cyrillic():
-    src = (TR / "sr@latin" / "LC_MESSAGES" / DOMAIN).read_text(encoding="utf-8")
-    lines = []
-    for line in src.splitlines():
-        if line.startswith("msgstr "):
-            line = "msgstr " + to_cyrillic(line[len("msgstr "):])
-        elif line.startswith('"Language: '):
-            line = '"Language: sr\\n"'
-        lines.append(line)
-    dst = TR / "sr" / "LC_MESSAGES" / DOMAIN
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    dst.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for domain, keep in ((DOMAIN, KEEP), ("custody-registry-web.po", KEEP_WEB)):
+        src = (TR / "sr@latin" / "LC_MESSAGES" / domain).read_text(encoding="utf-8")
+        lines = []
+        for line in src.splitlines():
+            if line.startswith("msgstr "):
+                line = "msgstr " + to_cyrillic(line[len("msgstr "):], keep)
+            elif line.startswith('"Language: '):
+                line = '"Language: sr\\n"'
+            lines.append(line)
+        dst = TR / "sr" / "LC_MESSAGES" / domain
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        dst.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def check():

@@ -901,3 +901,77 @@ fn decimal(l: Language, v: f64) -> String {
         _ => s.replace('.', ","),
     }
 }
+
+impl NationalDestructionReport {
+    pub fn seal_fields(&self) -> Result<SealFields, SealError> {
+        Ok(SealFields {
+            kind: DocumentKind::DestructionCertificate,
+            document_id: self.report_id.clone(),
+            date: self.issued_on,
+            counts: vec![self.items.len() as u64],
+            list_digest: seal::item_list_digest(&self.items)?,
+            checkpoint: self.checkpoint,
+        })
+    }
+
+    /// The figures only; the item list travels as the sealed attachment, since a national
+    /// year can hold tens of thousands of items.
+    pub fn to_pdf(&self, seal: &Seal, opts: &RenderOptions) -> Result<Vec<u8>, DocumentError> {
+        let fields = self.seal_fields()?;
+        matches_seal(&fields, seal)?;
+        let l = opts.language;
+        let m = Metrics::new();
+        let mut flow = Flow::new(&m);
+        flow.field(&l.t(Label::Year), &self.year.to_string());
+        checkpoint_field(&mut flow, l, &self.checkpoint);
+        flow.field(&l.t(Label::TotalItems), &self.items.len().to_string());
+        flow.space(4.0);
+        flow.paragraph(&l.t(Label::NationalStatement), 9.0);
+        let cols = [
+            col(l.t(Label::Country), 200.0, Align::Left),
+            col(l.t(Label::Type), 200.0, Align::Left),
+            col(l.t(Label::Count), 80.0, Align::Right),
+        ];
+        let rows: Vec<Vec<String>> = self
+            .by_country
+            .iter()
+            .map(|r| {
+                vec![
+                    r.country.clone(),
+                    l.item_type(&r.item_type),
+                    r.destroyed.to_string(),
+                ]
+            })
+            .collect();
+        section(&mut flow, l, Label::DestroyedByCountry, &cols, rows);
+        let cols = [
+            col(l.t(Label::Site), 200.0, Align::Left),
+            col(l.t(Label::SiteId), 200.0, Align::Left),
+            col(l.t(Label::Count), 80.0, Align::Right),
+        ];
+        let rows: Vec<Vec<String>> = self
+            .by_site
+            .iter()
+            .map(|r| {
+                vec![
+                    r.site_name.clone(),
+                    r.site_id.clone(),
+                    r.destroyed.to_string(),
+                ]
+            })
+            .collect();
+        section(&mut flow, l, Label::DestroyedBySite, &cols, rows);
+        seal_section(&mut flow, l, seal);
+        let sheet = Sheet {
+            lang: l,
+            title: format!("{} {}", l.t(Label::TitleNationalReport), self.year),
+            document_id: self.report_id.clone(),
+            site_line: format!("{}: {}", l.t(Label::Registry), self.registry_name),
+            issued_on: self.issued_on,
+            seal: Some(seal),
+            pages: flow.pages,
+            attachments: attachments(seal, seal::canonical_item_list(&self.items)?, self)?,
+        };
+        pdf::render(sheet, &m)
+    }
+}

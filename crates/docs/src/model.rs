@@ -309,3 +309,36 @@ pub struct DispositionReport {
     pub total: DispositionRow,
     pub checkpoint: CheckpointRef,
 }
+
+/// One line of a national destruction report: items destroyed in the year, by country of
+/// manufacture and weapon type (the breakdown of SEESAC's regional figures).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountryTotal {
+    pub country: String,
+    pub item_type: String,
+    pub destroyed: u64,
+}
+
+/// Items destroyed in the year at one site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteTotal {
+    pub site_name: String,
+    pub site_id: String,
+    pub destroyed: u64,
+}
+
+/// A registry's yearly report of destroyed weapons across every site. Sealed like a
+/// destruction certificate (kind D: destroyed items, counted and listed) with the registry's
+/// key; `checkpoint` is the registry's summary of the site heads the figures were read at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NationalDestructionReport {
+    pub report_id: String,
+    pub registry_name: String,
+    pub year: i32,
+    pub issued_on: NaiveDate,
+    pub by_country: Vec<CountryTotal>,
+    pub by_site: Vec<SiteTotal>,
+    /// Every destroyed item the figures count; its canonical list is what the seal signs.
+    pub items: Vec<ItemLine>,
+    pub checkpoint: CheckpointRef,
+}

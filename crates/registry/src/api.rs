@@ -28,7 +28,8 @@ pub fn router(reg: Registry) -> Router {
         .route("/api/v1/intake", get(intake))
         .route("/api/v1/tokens", post(tokens))
         .layer(DefaultBodyLimit::disable())
-        .with_state(reg)
+        .with_state(reg.clone())
+        .merge(crate::web::router(reg))
 }
 
 /// Runs `sql` (a SELECT) and answers its rows as one JSON array, built by PostgreSQL.

@@ -4,7 +4,8 @@
 
 use crate::db::Pool;
 use crate::error::{RegistryError, Result};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use crate::web::session::Checked;
+use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::Argon2;
 use axum::http::HeaderMap;
 use base64::Engine as _;
@@ -73,6 +74,7 @@ pub fn new_token() -> String {
     format!("crt_{}", hex::encode(bytes))
 }
 
+/// Adds a user, or resets their password and role; a reset also lifts a web lock-out.
 pub async fn add_user(
     client: &tokio_postgres::Client,
     name: &str,
@@ -89,7 +91,8 @@ pub async fn add_user(
     client
         .execute(
             "INSERT INTO users (name, password_hash, role) VALUES ($1,$2,$3)
-             ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role",
+             ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role,
+                 failed_logins = 0, last_failure = NULL",
             &[&name.trim(), &hash, &role.as_str()],
         )
         .await?;
@@ -138,42 +141,16 @@ pub async fn authenticate(pool: &Pool, headers: &HeaderMap) -> Result<Principal>
             .and_then(|b| String::from_utf8(b).ok())
             .ok_or(RegistryError::BadPassword)?;
         let (name, password) = decoded.split_once(':').ok_or(RegistryError::BadPassword)?;
-        let row = conn
-            .query_opt(
-                "SELECT password_hash, role FROM users WHERE name = $1",
-                &[&name],
-            )
-            .await?;
-        // An unknown user costs the same hashing as a wrong password.
-        let (stored, role): (String, String) = match row {
-            Some(r) => (r.get(0), r.get(1)),
-            None => (String::new(), String::new()),
+        drop(conn);
+        // The same check and lock-out as the web pages' sign-in.
+        return match crate::web::session::check_password(pool, name, password, "api").await? {
+            Checked::Ok(role) => Ok(Principal {
+                name: name.trim().to_string(),
+                role,
+            }),
+            Checked::Wrong => Err(RegistryError::BadPassword),
+            Checked::Locked(minutes) => Err(RegistryError::Locked(minutes)),
         };
-        let password = password.to_string();
-        let ok = tokio::task::spawn_blocking(move || {
-            let dummy;
-            let parsed = match PasswordHash::new(&stored) {
-                Ok(p) => p,
-                Err(_) => {
-                    dummy = hash_password("not-a-real-password-at-all").unwrap_or_default();
-                    let _ = PasswordHash::new(&dummy)
-                        .map(|p| Argon2::default().verify_password(password.as_bytes(), &p));
-                    return false;
-                }
-            };
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .await
-        .map_err(|e| RegistryError::Internal(e.to_string()))?;
-        if !ok {
-            return Err(RegistryError::BadPassword);
-        }
-        return Ok(Principal {
-            name: name.to_string(),
-            role: Role::parse(&role)?,
-        });
     }
     Err(RegistryError::NoCredentials)
 }

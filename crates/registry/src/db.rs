@@ -118,6 +118,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "national projections",
         include_str!("../migrations/0002_projections.sql"),
     ),
+    (
+        3,
+        "kept aggregates, web sessions and sign-in lock-out",
+        include_str!("../migrations/0003_web.sql"),
+    ),
 ];
 
 /// Runs every migration not applied yet. Returns the versions applied now.

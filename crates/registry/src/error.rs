@@ -33,6 +33,8 @@ pub enum RegistryError {
     BadToken,
     #[error("user name or password is wrong")]
     BadPassword,
+    #[error("this user is locked after 5 wrong passwords in a row; try again in {0} minutes or ask an administrator")]
+    Locked(i64),
     #[error("this needs the {0} role")]
     Forbidden(&'static str),
     #[error("{0}")]
@@ -66,6 +68,7 @@ impl RegistryError {
             Gap { .. } | Fork { .. } | AlreadyEnrolled(_) => StatusCode::CONFLICT,
             WrongSite { .. } => StatusCode::FORBIDDEN,
             NoCredentials | BadToken | BadPassword => StatusCode::UNAUTHORIZED,
+            Locked(_) => StatusCode::FORBIDDEN,
             Forbidden(_) => StatusCode::FORBIDDEN,
             BadRequest(_) => StatusCode::BAD_REQUEST,
             NotFound(_) => StatusCode::NOT_FOUND,
@@ -93,6 +96,7 @@ impl RegistryError {
             NoCredentials => "no_credentials",
             BadToken => "bad_token",
             BadPassword => "bad_password",
+            Locked(_) => "locked",
             Forbidden(_) => "forbidden",
             BadRequest(_) => "bad_request",
             NotFound(_) => "not_found",

@@ -180,6 +180,8 @@ pub async fn ingest(reg: &Registry, bytes: &[u8]) -> Result<Cosignature> {
             projector.apply(&tx, e).await?;
         }
         projector.flush(&tx).await?;
+        crate::projection::refresh_aggregates(&tx, &site).await?;
+        crate::projection::refresh_duplicates(&tx, &site, held_seq).await?;
         tx.execute(
             "UPDATE sites SET head_seq = $2, head_hash = $3, last_push = now() WHERE site_id = $1",
             &[&site, &summary.last_seq, &&summary.head_hash[..]],

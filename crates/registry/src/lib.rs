@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod keys;
 pub mod projection;
 pub mod synth;
+pub mod web;
 
 pub use error::{RegistryError, Result};
 pub use ingest::Registry;

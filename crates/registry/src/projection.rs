@@ -19,7 +19,103 @@ pub const TABLES: &[(&str, &str)] = &[
     ("destruction_items", "site_id, batch_id, item_id"),
     ("handovers_out", "site_id, manifest_id"),
     ("handovers_in", "site_id, manifest_id"),
+    ("agg_destroyed", "site_id, year, weapon_type, country"),
+    ("agg_stock", "site_id, kind, weapon_type, status"),
+    ("agg_intake", "site_id, week"),
+    ("weapon_keys", "serial_norm, maker_norm, site_id"),
+    ("dup_keys", "serial_norm, maker_norm"),
 ];
+
+/// Re-judges the duplicate keys (`dup_keys`) of the weapons at `site` that events after
+/// `since_seq` touched: this site's rows of `weapon_keys` for those keys are replaced, then
+/// each key is one probe of that table, never a pass over every item.
+pub async fn refresh_duplicates(tx: &Transaction<'_>, site: &str, since_seq: i64) -> Result<()> {
+    let touched = "touched AS (
+             SELECT DISTINCT serial_norm, maker_norm FROM items
+             WHERE site_id = $1 AND last_seq > $2 AND kind = 'weapon' AND serial_norm <> '')";
+    tx.execute(
+        &format!(
+            "WITH {touched}
+             DELETE FROM weapon_keys w USING touched t
+             WHERE w.site_id = $1 AND w.serial_norm = t.serial_norm AND w.maker_norm = t.maker_norm"
+        ),
+        &[&site, &since_seq],
+    )
+    .await?;
+    tx.execute(
+        &format!(
+            "WITH {touched}
+             INSERT INTO weapon_keys
+             SELECT DISTINCT i.serial_norm, i.maker_norm, i.site_id FROM items i
+             JOIN touched t ON t.serial_norm = i.serial_norm AND t.maker_norm = i.maker_norm
+             WHERE i.site_id = $1 AND i.status = 'in_store' AND i.kind = 'weapon'"
+        ),
+        &[&site, &since_seq],
+    )
+    .await?;
+    // Two sites pushing the same serial at once would each see only their own, uncommitted
+    // row and flag nothing: the judgement waits for the other push to commit (the lock is
+    // held to the end of this transaction, and each statement reads what is committed). The
+    // site's own rows above need no lock: its `sites` row is locked for the whole ingest.
+    tx.execute("SELECT pg_advisory_xact_lock(7419002)", &[])
+        .await?;
+    tx.execute(
+        &format!(
+            "WITH {touched},
+             verdict AS (
+                 SELECT t.serial_norm, t.maker_norm,
+                        (SELECT count(*) FROM weapon_keys w
+                         WHERE w.serial_norm = t.serial_norm AND w.maker_norm = t.maker_norm) AS sites
+                 FROM touched t),
+             cleared AS (
+                 DELETE FROM dup_keys d USING verdict v
+                 WHERE d.serial_norm = v.serial_norm AND d.maker_norm = v.maker_norm AND v.sites < 2)
+             INSERT INTO dup_keys SELECT serial_norm, maker_norm FROM verdict WHERE sites >= 2
+             ON CONFLICT DO NOTHING"
+        ),
+        &[&site, &since_seq],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Every duplicate key from the items (rebuild).
+pub async fn rebuild_duplicates(tx: &Transaction<'_>) -> Result<()> {
+    tx.batch_execute(
+        "DELETE FROM weapon_keys;
+         INSERT INTO weapon_keys SELECT DISTINCT serial_norm, maker_norm, site_id FROM items
+         WHERE status = 'in_store' AND kind = 'weapon' AND serial_norm <> '';
+         DELETE FROM dup_keys;
+         INSERT INTO dup_keys SELECT serial_norm, maker_norm FROM weapon_keys
+         GROUP BY 1, 2 HAVING count(*) > 1",
+    )
+    .await?;
+    Ok(())
+}
+
+/// Recomputes one site's kept aggregates (the charts and the yearly report read these, never
+/// the items). Costs one pass over that site's items, in the transaction that changed them.
+pub async fn refresh_aggregates(tx: &Transaction<'_>, site: &str) -> Result<()> {
+    let site = site.to_string();
+    for sql in [
+        "DELETE FROM agg_destroyed WHERE site_id = $1",
+        "INSERT INTO agg_destroyed
+         SELECT site_id, extract(year FROM status_time AT TIME ZONE 'UTC')::integer, weapon_type,
+                country, count(*)
+         FROM items WHERE site_id = $1 AND status = 'destroyed' GROUP BY 1, 2, 3, 4",
+        "DELETE FROM agg_stock WHERE site_id = $1",
+        "INSERT INTO agg_stock
+         SELECT site_id, kind, weapon_type, status, count(*) FROM items WHERE site_id = $1
+         GROUP BY 1, 2, 3, 4",
+        "DELETE FROM agg_intake WHERE site_id = $1",
+        "INSERT INTO agg_intake
+         SELECT site_id, date_trunc('week', registered_time AT TIME ZONE 'UTC')::date, count(*)
+         FROM items WHERE site_id = $1 AND origin <> 'transferred_in' GROUP BY 1, 2",
+    ] {
+        tx.execute(sql, &[&site]).await?;
+    }
+    Ok(())
+}
 
 struct ItemRow {
     item_id: String,
@@ -478,7 +574,9 @@ pub async fn rebuild(client: &mut tokio_postgres::Client) -> Result<u64> {
             }
             p.flush(&tx).await?;
         }
+        refresh_aggregates(&tx, &site).await?;
     }
+    rebuild_duplicates(&tx).await?;
     tx.commit().await?;
     Ok(total)
 }
