@@ -298,7 +298,7 @@ CREATE INDEX ammo_lots_number ON ammo_lots(lot_number COLLATE NOCASE);
 CREATE TABLE ammo_stock (
     lot_id      TEXT NOT NULL,
     location_id TEXT NOT NULL,
-    quantity    INTEGER NOT NULL CHECK (quantity > 0),
+    quantity    INTEGER NOT NULL CHECK (quantity >= 0),
     last_seq    INTEGER NOT NULL,
     PRIMARY KEY (lot_id, location_id)
 ) WITHOUT ROWID;
