@@ -57,7 +57,8 @@ macro_rules! text_enum {
         }
         impl fmt::Display for $ty {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
+                // `pad`, so that list columns line up.
+                f.pad(self.as_str())
             }
         }
         impl FromStr for $ty {
