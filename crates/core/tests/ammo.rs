@@ -749,3 +749,37 @@ fn random_operations_conserve_every_lot_and_projections_equal_a_rebuild() {
     assert!(model.len() >= 5, "{} lots", model.len());
     assert!((30..270).contains(&refusals), "{refusals} refusals");
 }
+
+#[test]
+fn lot_text_goes_through_the_payload_limits() {
+    let mut s = site();
+    let o = s.officer.clone();
+    let err = refused(&mut s, |s| {
+        s.ledger.ammo_receive(
+            &o,
+            LotRecord {
+                lot_number: "7".repeat(201),
+                ..lot("x")
+            },
+            1,
+            "Vault A",
+            AmmoCondition::Serviceable,
+        )
+    });
+    assert!(
+        matches!(err, CustodyError::FieldTooLong { ref field, max: 200, .. } if field == "lot_number"),
+        "{err}"
+    );
+    let (id, _) = s
+        .ledger
+        .ammo_receive(&o, lot("23-01"), 10, "Vault A", AmmoCondition::Serviceable)
+        .unwrap();
+    let err = refused(&mut s, |s| {
+        s.ledger
+            .ammo_issue(&o, &id, &issue("Vault A", 1, "Sgt.\nPetrović"))
+    });
+    assert!(
+        matches!(err, CustodyError::ControlCharacters { ref field } if field == "signer"),
+        "{err}"
+    );
+}
