@@ -559,6 +559,7 @@ fn random_operations_conserve_every_lot_and_projections_equal_a_rebuild() {
     let mut refusals = 0;
     for step in 0..300 {
         let head = event_count(&s.ledger);
+        let digests = s.ledger.projection_digests().unwrap();
         let op = if model.is_empty() { 0 } else { rng.below(6) };
         let pick = rng.below(model.len() as u64) as usize;
         let (expected, got) = match op {
@@ -708,6 +709,11 @@ fn random_operations_conserve_every_lot_and_projections_equal_a_rebuild() {
         if expected != Expect::Ok {
             refusals += 1;
             assert_eq!(event_count(&s.ledger), head, "step {step}: a refusal wrote");
+            assert_eq!(
+                s.ledger.projection_digests().unwrap(),
+                digests,
+                "step {step}"
+            );
         }
         // Conservation and the per-location quantities, against the model, after every step.
         let lots = s.ledger.ammo_lots().unwrap();
