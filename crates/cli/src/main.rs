@@ -1,6 +1,7 @@
 //! `custody`: the command line over custody-core. It parses arguments, asks for PINs, prints
 //! results and maps errors to exit codes; every rule it enforces lives in custody-core.
 
+mod cmd_ammo;
 mod cmd_codes;
 mod cmd_documents;
 mod cmd_evidence;
@@ -58,6 +59,10 @@ enum Command {
     /// Evidence exhibits: intake, review dates, disposition decisions, legal holds, release
     #[command(subcommand)]
     Evidence(cmd_evidence::EvidenceCommand),
+    /// Ammunition and explosive ordnance by lot and quantity: receive, split, issue, return,
+    /// expend, inspect, show, list
+    #[command(subcommand)]
+    Ammo(cmd_ammo::AmmoCommand),
     /// Bulk intake from a CSV file (collection campaigns)
     #[command(subcommand)]
     Import(cmd_ledger::ImportCommand),
@@ -171,6 +176,7 @@ fn main() -> ExitCode {
         Command::Location(cmd) => cmd_ledger::location(&ctx, cmd),
         Command::Weapon(cmd) => cmd_ledger::weapon(&ctx, cmd),
         Command::Evidence(cmd) => cmd_evidence::evidence(&ctx, cmd),
+        Command::Ammo(cmd) => cmd_ammo::ammo(&ctx, cmd),
         Command::Import(cmd) => cmd_ledger::import(&ctx, cmd),
         Command::Move(args) => cmd_ledger::move_items(&ctx, args),
         Command::Transfer(args) => cmd_ledger::transfer(&ctx, args),

@@ -143,6 +143,18 @@ pub enum Origin {
     TransferredIn,
 }
 
+impl Origin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::StateStock => "state_stock",
+            Origin::Seized => "seized",
+            Origin::VoluntarySurrender => "voluntary_surrender",
+            Origin::Found => "found",
+            Origin::TransferredIn => "transferred_in",
+        }
+    }
+}
+
 impl FromStr for Origin {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -220,6 +220,46 @@ pub enum CustodyError {
     UnknownCase(String),
     #[error("unknown setting '{0}': use review_days.<category> (days, 0 to remove) or release_witness (required or optional)")]
     UnknownSetting(String),
+    #[error("no ammunition lot '{0}': give the lot's id or its lot number (custody ammo list)")]
+    UnknownLot(String),
+    #[error("lot number '{key}' belongs to several lots ({ids}); use the lot's id instead")]
+    AmbiguousLot { key: String, ids: String },
+    #[error("duplicate lot: {manufacturer} lot {lot_number} ({calibre}) was already received as lot {existing}; lots are never merged — move quantities of the existing lot instead (custody ammo split)")]
+    DuplicateLot {
+        manufacturer: String,
+        lot_number: String,
+        calibre: String,
+        existing: String,
+    },
+    #[error("hazard code '{0}' is not a UN hazard division and compatibility group: write 1.1 to 1.6 followed by a letter A-L (not I), N or S, e.g. 1.4S or 1.2E")]
+    BadHazardCode(String),
+    #[error("quantity {given} refused: a quantity is a whole number from 1 to {max}")]
+    BadQuantity { given: i64, max: i64 },
+    #[error("lot {lot}: {wanted} wanted, but only {available} {place}; nothing was recorded")]
+    InsufficientQuantity {
+        lot: String,
+        place: String,
+        wanted: u64,
+        available: u64,
+    },
+    #[error("lot {lot}: {wanted} cannot come back, only {issued_out} are issued out")]
+    ReturnExceedsIssued {
+        lot: String,
+        wanted: u64,
+        issued_out: u64,
+    },
+    #[error("an issue of ammunition needs the name of the person who signs for it (--signer)")]
+    SignerRequired,
+    #[error("{action} needs {field}")]
+    AmmoFieldRequired {
+        field: &'static str,
+        action: &'static str,
+    },
+    #[error("lot {lot} is {condition}; only serviceable ammunition is issued (an inspector changes the condition: custody ammo inspect)")]
+    LotNotServiceable {
+        lot: String,
+        condition: &'static str,
+    },
 }
 
 impl CustodyError {

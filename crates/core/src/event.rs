@@ -511,6 +511,58 @@ pub enum EventBody {
         origin_item_id: String,
         location_id: Option<String>,
     },
+    /// A new lot of ammunition or explosive ordnance with its quantity at a location
+    /// (crates/core/src/ammo.rs).
+    #[serde(rename = "ammo.receive")]
+    AmmoReceive {
+        lot_id: String,
+        location_id: String,
+        quantity: u64,
+        condition: crate::ammo::AmmoCondition,
+        lot: crate::ammo::LotRecord,
+    },
+    /// Part of a lot moved from one location to another; it stays the same lot.
+    #[serde(rename = "ammo.split")]
+    AmmoSplit {
+        lot_id: String,
+        from_location: String,
+        to_location: String,
+        quantity: u64,
+    },
+    /// A quantity issued to a unit or person, signed for by `signer`.
+    #[serde(rename = "ammo.issue")]
+    AmmoIssue {
+        lot_id: String,
+        from_location: String,
+        quantity: u64,
+        to_whom: String,
+        purpose: String,
+        signer: String,
+    },
+    /// Part of what was issued came back into a location.
+    #[serde(rename = "ammo.return")]
+    AmmoReturn {
+        lot_id: String,
+        to_location: String,
+        quantity: u64,
+        note: String,
+    },
+    /// A quantity used, from a location or (`from_location` null) from what is issued out.
+    #[serde(rename = "ammo.expend")]
+    AmmoExpend {
+        lot_id: String,
+        from_location: Option<String>,
+        quantity: u64,
+        reference: String,
+    },
+    /// An inspection set the lot's condition.
+    #[serde(rename = "ammo.inspect")]
+    AmmoInspect {
+        lot_id: String,
+        previous: crate::ammo::AmmoCondition,
+        condition: crate::ammo::AmmoCondition,
+        note: String,
+    },
     /// A signed statement of the log head as it stood before this event.
     #[serde(rename = "checkpoint")]
     Checkpoint {
@@ -628,6 +680,12 @@ impl EventBody {
             | EventBody::HandoverReceipt { manifest_id, .. }
             | EventBody::HandoverSettle { manifest_id, .. } => Some(manifest_id.clone()),
             EventBody::DocumentIssued { subject_id, .. } => Some(subject_id.clone()),
+            EventBody::AmmoReceive { lot_id, .. }
+            | EventBody::AmmoSplit { lot_id, .. }
+            | EventBody::AmmoIssue { lot_id, .. }
+            | EventBody::AmmoReturn { lot_id, .. }
+            | EventBody::AmmoExpend { lot_id, .. }
+            | EventBody::AmmoInspect { lot_id, .. } => Some(lot_id.clone()),
             other => other.item_id().map(str::to_string),
         }
     }

@@ -5,6 +5,7 @@
 //! kiosk call the same functions here and get the same typed errors ([`CustodyError`]).
 
 pub mod amend;
+pub mod ammo;
 pub mod auth;
 pub mod backup;
 pub mod bundle;

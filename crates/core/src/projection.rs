@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 /// A state change that must hit exactly one row: a second execute, close or receipt is a
 /// replay of a finished step, refused inside the write and named by verify.
-fn once(changed: usize, what: &str) -> Result<()> {
+pub(crate) fn once(changed: usize, what: &str) -> Result<()> {
     if changed == 1 {
         Ok(())
     } else {
@@ -836,6 +836,12 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
                 .execute(params![item_id, location_id, seq])?;
             once(changed, "an item that was not transferred out came back")?;
         }
+        EventBody::AmmoReceive { .. }
+        | EventBody::AmmoSplit { .. }
+        | EventBody::AmmoIssue { .. }
+        | EventBody::AmmoReturn { .. }
+        | EventBody::AmmoExpend { .. }
+        | EventBody::AmmoInspect { .. } => crate::ammo::apply(conn, seq, body)?,
         EventBody::Checkpoint {
             covered_seq,
             head_hash,

@@ -267,11 +267,48 @@ CREATE TABLE site_settings (
 );
 ";
 
+/// Version 7: ammunition and explosive ordnance by lot and quantity (crates/core/src/ammo.rs).
+/// `identity_key` (manufacturer, lot number, calibre, normalised) keeps lots from being received
+/// twice; a location's row is removed when its quantity reaches zero.
+const PROJECTIONS_V7: &str = "
+CREATE TABLE ammo_lots (
+    id                TEXT PRIMARY KEY,
+    ammo_type         TEXT NOT NULL,
+    description       TEXT NOT NULL,
+    calibre           TEXT NOT NULL,
+    manufacturer      TEXT NOT NULL,
+    lot_number        TEXT NOT NULL,
+    identity_key      TEXT NOT NULL,
+    year              INTEGER,
+    hazard            TEXT NOT NULL,
+    neq_kg            TEXT NOT NULL,
+    unit              TEXT NOT NULL,
+    units_per_package INTEGER NOT NULL,
+    origin            TEXT NOT NULL,
+    found_at          TEXT NOT NULL,
+    condition         TEXT NOT NULL,
+    received          INTEGER NOT NULL CHECK (received > 0),
+    issued_out        INTEGER NOT NULL CHECK (issued_out >= 0),
+    expended          INTEGER NOT NULL CHECK (expended >= 0),
+    received_seq      INTEGER NOT NULL,
+    last_seq          INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX ammo_lots_identity ON ammo_lots(identity_key) WHERE identity_key <> '';
+CREATE INDEX ammo_lots_number ON ammo_lots(lot_number COLLATE NOCASE);
+CREATE TABLE ammo_stock (
+    lot_id      TEXT NOT NULL,
+    location_id TEXT NOT NULL,
+    quantity    INTEGER NOT NULL CHECK (quantity >= 0),
+    last_seq    INTEGER NOT NULL,
+    PRIMARY KEY (lot_id, location_id)
+) WITHOUT ROWID;
+";
+
 /// The version this program writes.
-pub const CURRENT_VERSION: i64 = 6;
+pub const CURRENT_VERSION: i64 = 7;
 
 /// Projection tables in a fixed order (used by rebuild and the projection digest).
-pub const PROJECTION_TABLES: [&str; 19] = [
+pub const PROJECTION_TABLES: [&str; 21] = [
     "site",
     "persons",
     "locations",
@@ -291,6 +328,8 @@ pub const PROJECTION_TABLES: [&str; 19] = [
     "trusted_keys",
     "stocktake_places",
     "site_settings",
+    "ammo_lots",
+    "ammo_stock",
 ];
 
 struct Migration {
@@ -300,7 +339,7 @@ struct Migration {
     needs_rebuild: bool,
 }
 
-const MIGRATIONS: [Migration; 6] = [
+const MIGRATIONS: [Migration; 7] = [
     Migration {
         version: 1,
         sql: "",
@@ -333,6 +372,12 @@ const MIGRATIONS: [Migration; 6] = [
         sql: PROJECTIONS_V6,
         needs_rebuild: true,
     },
+    // No event before schema 7 concerns ammunition: the new tables start rightly empty.
+    Migration {
+        version: 7,
+        sql: PROJECTIONS_V7,
+        needs_rebuild: false,
+    },
 ];
 
 fn version_1_sql() -> String {
@@ -347,6 +392,7 @@ pub fn create_projection_tables(conn: &Connection) -> Result<()> {
     conn.execute_batch(PROJECTIONS_V4)?;
     conn.execute_batch(PROJECTIONS_V5)?;
     conn.execute_batch(PROJECTIONS_V6)?;
+    conn.execute_batch(PROJECTIONS_V7)?;
     Ok(())
 }
 

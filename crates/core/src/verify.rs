@@ -347,7 +347,15 @@ impl Ledger {
         // The credential each person's last PIN event committed to: (event, digest).
         let mut committed: std::collections::HashMap<String, (i64, String)> =
             std::collections::HashMap::new();
+        // Ammunition conservation, counted from the events alone; the first event that does
+        // not add up stops the walk and is named with its lot.
+        let mut tally = crate::ammo::Tally::default();
+        let mut ammo_problem: Option<Problem> = None;
         let (mut report, _) = walk_chain(&read, |seq, time, body| {
+            if let Err(p) = tally.count(seq, &body) {
+                ammo_problem = Some(p);
+                return false;
+            }
             match &body {
                 EventBody::PersonPinSet {
                     person_id,
@@ -382,14 +390,22 @@ impl Ledger {
         let (fresh, replay_problem, rebuilt) = worker.join().map_err(|_| {
             crate::error::CustodyError::Invalid("the verify worker failed".into())
         })??;
-        // The replay only ever saw events whose hashes were good, so its problem comes first.
-        if replay_problem.is_some() {
-            report.problem = replay_problem;
-        }
+        // The replay only ever saw events whose hashes were good, so its problem comes first
+        // (unless the conservation count stopped at the same event: it names the lot).
+        report.problem = match (replay_problem, ammo_problem) {
+            (Some(r), Some(a)) if r.seq < a.seq => Some(r),
+            (_, Some(a)) => Some(a),
+            (Some(r), None) => Some(r),
+            (None, None) => report.problem,
+        };
         let Some(stored) = stored.filter(|_| report.problem.is_none()) else {
             return Ok(report);
         };
         if let Some(p) = credential_problem(&read, &committed)? {
+            report.problem = Some(p);
+            return Ok(report);
+        }
+        if let Some(p) = tally.check_stored(&read)? {
             report.problem = Some(p);
             return Ok(report);
         }

@@ -254,17 +254,23 @@ pub(crate) fn check_weapon(w: &WeaponRecord) -> Result<()> {
             "serial and manufacturer must be printable text".into(),
         ));
     }
+    if let Some(y) = w.year {
+        check_year(y)?;
+    }
+    Ok(())
+}
+
+/// A year of manufacture from 1800 to this year.
+pub(crate) fn check_year(y: i32) -> Result<()> {
     let this_year = chrono::Utc::now()
         .format("%Y")
         .to_string()
         .parse::<i32>()
         .unwrap_or(2100);
-    if let Some(y) = w.year {
-        if !(1800..=this_year).contains(&y) {
-            return Err(CustodyError::Invalid(format!(
-                "year of manufacture {y} is not between 1800 and {this_year}"
-            )));
-        }
+    if !(1800..=this_year).contains(&y) {
+        return Err(CustodyError::Invalid(format!(
+            "year of manufacture {y} is not between 1800 and {this_year}"
+        )));
     }
     Ok(())
 }

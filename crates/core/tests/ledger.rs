@@ -442,6 +442,9 @@ fn a_full_disk_records_nothing_and_the_ledger_stays_whole() {
         .unwrap();
 }
 
+/// What a schema 6 file looked like: no ammunition tables (schema 7).
+const V6_TABLES: &str = "DROP TABLE ammo_lots; DROP TABLE ammo_stock;";
+
 /// What a schema 5 file looked like: no category, amendment, review or disposition columns and
 /// no settings table (schema 6).
 const V5_TABLES: &str = "DROP INDEX items_review; ALTER TABLE items DROP COLUMN category;
@@ -476,7 +479,7 @@ fn a_schema_2_file_with_a_deactivated_person_migrates_to_3_with_identical_projec
     drop(s.ledger);
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(&format!(
-        "{V5_TABLES} {V4_TABLES} {V3_TABLES} PRAGMA user_version = 2;"
+        "{V6_TABLES} {V5_TABLES} {V4_TABLES} {V3_TABLES} PRAGMA user_version = 2;"
     ))
     .unwrap();
     drop(conn);
@@ -528,8 +531,10 @@ fn a_schema_4_file_with_a_count_under_way_migrates_to_5_with_its_progress_and_re
     let path = s.ledger.path().to_path_buf();
     drop(s.ledger);
     let conn = Connection::open(&path).unwrap();
-    conn.execute_batch(&format!("{V5_TABLES} {V4_TABLES} PRAGMA user_version = 4;"))
-        .unwrap();
+    conn.execute_batch(&format!(
+        "{V6_TABLES} {V5_TABLES} {V4_TABLES} PRAGMA user_version = 4;"
+    ))
+    .unwrap();
     // The schema 4 copy of the record is the register event's record.
     let old: String = conn
         .query_row(
@@ -620,7 +625,7 @@ fn migration_from_an_empty_file_and_from_schema_1() {
     // What a version-1 file looked like: no item history index, no checkpoint table.
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(&format!(
-        "{V5_TABLES} {V4_TABLES} DROP TABLE item_events; DROP TABLE checkpoints; {V3_TABLES} PRAGMA user_version = 1;"
+        "{V6_TABLES} {V5_TABLES} {V4_TABLES} DROP TABLE item_events; DROP TABLE checkpoints; {V3_TABLES} PRAGMA user_version = 1;"
     ))
     .unwrap();
     drop(conn);
