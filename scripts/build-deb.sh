@@ -17,7 +17,16 @@ case "$profile" in
   dev) out_dir=debug ;;
   *) out_dir="$profile" ;;
 esac
-cargo build --locked --profile "$profile" -p custody-cli -p custody-kiosk -p custody-registry >&2
+# CUSTODY_DEB_PREBUILT=1 (the test script) packages the binaries `cargo test --workspace` has
+# just built from these sources instead of building them again: a plain `cargo build` resolves
+# features without the test-only ones and would compile Slint and the kiosk a second time.
+if [ "${CUSTODY_DEB_PREBUILT:-}" = 1 ]; then
+  for bin in custody custody-kiosk custody-registry; do
+    [ -x "$target_dir/$out_dir/$bin" ] || { echo "build-deb: no $target_dir/$out_dir/$bin to package" >&2; exit 1; }
+  done
+else
+  cargo build --locked --profile "$profile" -p custody-cli -p custody-kiosk -p custody-registry >&2
+fi
 rm -rf packaging/build/man
 "$target_dir/$out_dir/custody" manual-pages --out packaging/build/man >&2
 revision=()
