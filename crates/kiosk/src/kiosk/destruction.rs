@@ -1,0 +1,325 @@
+//! The destruction screen (ui/destruction.slint): a batch from creation to freezing, the re-count
+//! by scan, the record, two witnesses, execution and the certificate.
+
+use super::workflows::*;
+use super::{model, Kiosk};
+use crate::messages::{display_code, msg, msg1, msg2, msg3};
+use crate::{AppWindow, DestructionState, ItemLine, Msg, ScanMark};
+use custody_codes::{LabelCode, LabelKind};
+use custody_core::documents::DocumentKind;
+use custody_core::{Actor, CustodyError, DestructionMethod, DestructionRecord};
+use custody_scan::Outcome;
+use slint::ComponentHandle;
+
+impl Kiosk {
+    pub fn destruction_create(&mut self, app: &AppWindow) {
+        self.touch();
+        let Some(actor) = self.signed_in(app) else {
+            return;
+        };
+        let st = app.global::<DestructionState>();
+        match self
+            .ledger
+            .destruction_create(&actor, &st.get_authority(), &st.get_decision(), "")
+        {
+            Ok(b) => {
+                self.flows.batch = Some(b.code.clone());
+                self.flows.recount.clear();
+                st.set_authority("".into());
+                st.set_decision("".into());
+                st.set_message_good(true);
+                st.set_message(msg1("batch-created", display_code(&b.code)));
+            }
+            Err(e) => {
+                st.set_message_good(false);
+                st.set_message(self.report(app, &e));
+            }
+        }
+        self.refresh_destruction(app);
+    }
+
+    pub(super) fn refresh_destruction(&mut self, app: &AppWindow) {
+        let st = app.global::<DestructionState>();
+        let Some(code) = self.flows.batch.clone() else {
+            st.set_stage("".into());
+            st.set_code("".into());
+            st.set_heading("".into());
+            st.set_items(model(Vec::new()));
+            return;
+        };
+        let b = match self.ledger.destruction_batch(&code) {
+            Ok(b) => b,
+            Err(e) => {
+                st.set_message(self.report(app, &e));
+                return;
+            }
+        };
+        st.set_stage(b.state.clone().into());
+        st.set_code(display_code(&b.code).into());
+        st.set_heading(format!("{} · {}", b.authority, b.decision_reference).into());
+        st.set_item_count(b.items as i32);
+        st.set_recorded(b.record.is_some());
+        let lines: Vec<ItemLine> = b
+            .codes
+            .iter()
+            .map(|c| match self.ledger.find_item(c) {
+                Ok(i) => line(&i),
+                Err(_) => ItemLine {
+                    code: display_code(c).into(),
+                    summary: "".into(),
+                },
+            })
+            .collect();
+        st.set_items(model(lines));
+        // What the re-count has seen against the frozen list (display only: core decides).
+        let counted = b
+            .codes
+            .iter()
+            .filter(|c| self.flows.recount.contains(c))
+            .count();
+        let missing: Vec<slint::SharedString> = b
+            .codes
+            .iter()
+            .filter(|c| !self.flows.recount.contains(c))
+            .map(|c| display_code(c).into())
+            .collect();
+        let extra: Vec<slint::SharedString> = self
+            .flows
+            .recount
+            .iter()
+            .filter(|c| !b.codes.contains(c))
+            .map(|c| display_code(c).into())
+            .collect();
+        st.set_counted(counted as i32);
+        st.set_missing(model(missing));
+        st.set_extra(model(extra));
+    }
+
+    /// A scan or typed code on the destruction screen: added to an open batch, or counted in
+    /// the re-count of a frozen one. A batch label takes that batch up.
+    pub fn destruction_add(&mut self, app: &AppWindow, text: &str) -> Answer {
+        self.touch();
+        let Some(actor) = self.actor.clone() else {
+            return refused(ScanMark::Refused, msg("enter-badge"));
+        };
+        let st = app.global::<DestructionState>();
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            return refused(ScanMark::Refused, msg(""));
+        }
+        if LabelCode::parse(&text).is_ok_and(|c| c.kind() == LabelKind::Batch) {
+            return match self.ledger.destruction_batch(&text) {
+                Ok(b) => {
+                    self.flows.batch = Some(b.code.clone());
+                    self.flows.recount.clear();
+                    self.refresh_destruction(app);
+                    good(msg1("scan-found", display_code(&b.code)))
+                }
+                Err(e) => refused(ScanMark::Unknown, self.report(app, &e)),
+            };
+        }
+        let stage = self
+            .flows
+            .batch
+            .as_ref()
+            .and_then(|c| self.ledger.destruction_batch(c).ok())
+            .map(|b| (b.code, b.state));
+        let answer = match stage {
+            Some((code, state)) if state == "open" => {
+                match self
+                    .ledger
+                    .destruction_add(&actor, &code, std::slice::from_ref(&text))
+                {
+                    Ok(_) => {
+                        st.set_entry("".into());
+                        let shown = self
+                            .ledger
+                            .find_item(&text)
+                            .map(|i| display_code(&i.code))
+                            .unwrap_or_else(|_| text.clone());
+                        good(msg1("batch-added", shown))
+                    }
+                    Err(e) => refused(ScanMark::Refused, self.report(app, &e)),
+                }
+            }
+            Some((code, state)) if state == "frozen" => {
+                st.set_entry("".into());
+                let item = self.ledger.find_item(&text).ok();
+                let key = item
+                    .as_ref()
+                    .map(|i| i.code.clone())
+                    .unwrap_or(text.clone());
+                let on_list = self
+                    .ledger
+                    .destruction_batch(&code)
+                    .is_ok_and(|b| b.codes.contains(&key));
+                if !self.flows.recount.contains(&key) {
+                    self.flows.recount.push(key.clone());
+                }
+                if on_list {
+                    good(msg1("recount-scan", display_code(&key)))
+                } else {
+                    refused(ScanMark::Refused, msg1("recount-extra", display_code(&key)))
+                }
+            }
+            _ => refused(ScanMark::Refused, msg1("not-in-stage", display_code(&text))),
+        };
+        st.set_message_good(answer.outcome == Outcome::Accepted);
+        st.set_message(answer.message.clone());
+        self.refresh_destruction(app);
+        answer
+    }
+
+    pub fn destruction_freeze(&mut self, app: &AppWindow) {
+        self.touch();
+        let Some(actor) = self.signed_in(app) else {
+            return;
+        };
+        let st = app.global::<DestructionState>();
+        let Some(code) = self.flows.batch.clone() else {
+            return;
+        };
+        match self.ledger.destruction_freeze(&actor, &code) {
+            Ok(b) => {
+                self.flows.recount.clear();
+                st.set_message_good(true);
+                st.set_message(msg1("batch-frozen", b.items));
+            }
+            Err(e) => {
+                st.set_message_good(false);
+                st.set_message(self.report(app, &e));
+            }
+        }
+        self.refresh_destruction(app);
+    }
+
+    pub fn destruction_confirm_recount(&mut self, app: &AppWindow) -> Outcome {
+        self.touch();
+        let Some(actor) = self.signed_in(app) else {
+            return Outcome::Refused;
+        };
+        let st = app.global::<DestructionState>();
+        let Some(code) = self.flows.batch.clone() else {
+            return Outcome::Refused;
+        };
+        let outcome = match self
+            .ledger
+            .destruction_recount(&actor, &code, &self.flows.recount)
+        {
+            Ok(_) => {
+                let n = self.flows.recount.len();
+                self.flows.recount.clear();
+                st.set_message_good(true);
+                st.set_message(msg1("recounted", n));
+                Outcome::Accepted
+            }
+            Err(CustodyError::RecountMismatch { missing, extra, .. }) => {
+                st.set_message_good(false);
+                st.set_message(msg2("recount-mismatch", missing.len(), extra.len()));
+                Outcome::Refused
+            }
+            Err(e) => {
+                st.set_message_good(false);
+                st.set_message(self.report(app, &e));
+                Outcome::Refused
+            }
+        };
+        self.refresh_destruction(app);
+        outcome
+    }
+
+    pub fn destruction_record(&mut self, app: &AppWindow) {
+        self.touch();
+        let Some(actor) = self.signed_in(app) else {
+            return;
+        };
+        let st = app.global::<DestructionState>();
+        let Some(code) = self.flows.batch.clone() else {
+            return;
+        };
+        let method: DestructionMethod = st
+            .get_method()
+            .parse()
+            .unwrap_or(DestructionMethod::Cutting);
+        let record = DestructionRecord {
+            method,
+            equipment: st.get_equipment().to_string(),
+            place: st.get_place().to_string(),
+            date: chrono::Local::now().date_naive().to_string(),
+            scrap_weight_kg: st.get_weight().to_string(),
+            photo_digests: Vec::new(),
+        };
+        match self.ledger.destruction_record(&actor, &code, record) {
+            Ok(_) => {
+                st.set_message_good(true);
+                st.set_message(msg("destruction-recorded"));
+            }
+            Err(e) => {
+                st.set_message_good(false);
+                st.set_message(self.report(app, &e));
+            }
+        }
+        self.refresh_destruction(app);
+    }
+
+    /// The signed-in operator executes the batch before two witnesses who sign on the spot.
+    pub fn destruction_execute(&mut self, app: &AppWindow) {
+        self.touch();
+        let Some(operator) = self.signed_in(app) else {
+            return;
+        };
+        let st = app.global::<DestructionState>();
+        let fail = |m: Msg| {
+            st.set_message_good(false);
+            st.set_message(m);
+        };
+        let Some(code) = self.flows.batch.clone() else {
+            return;
+        };
+        let pairs = [
+            (st.get_w1_badge(), st.get_w1_pin()),
+            (st.get_w2_badge(), st.get_w2_pin()),
+        ];
+        st.set_w1_pin("".into());
+        st.set_w2_pin("".into());
+        let mut witnesses = Vec::new();
+        for (badge, pin) in pairs {
+            match self.second_person(&badge, &pin) {
+                None => return fail(msg("witness-auth")),
+                Some(Err(e)) => return fail(self.report(app, &e)),
+                Some(Ok(w)) => witnesses.push(w),
+            }
+        }
+        let refs: Vec<&Actor> = witnesses.iter().collect();
+        match self.ledger.destruction_execute(&operator, &refs, &code) {
+            Ok((_, checkpoint)) => {
+                let n = self
+                    .ledger
+                    .destruction_batch(&code)
+                    .map(|b| b.items)
+                    .unwrap_or(0);
+                st.set_w1_badge("".into());
+                st.set_w2_badge("".into());
+                st.set_message_good(true);
+                st.set_message(msg3("executed", display_code(&code), n, checkpoint));
+            }
+            Err(CustodyError::SamePerson(_)) => fail(msg("witness-distinct")),
+            Err(e) => fail(self.report(app, &e)),
+        }
+        self.refresh_destruction(app);
+    }
+
+    pub fn destruction_new(&mut self, app: &AppWindow) {
+        self.touch();
+        self.flows.batch = None;
+        self.flows.recount.clear();
+        app.global::<DestructionState>().set_message(msg(""));
+        self.refresh_destruction(app);
+    }
+
+    pub fn destruction_print_certificate(&mut self, app: &AppWindow) {
+        let code = self.flows.batch.clone();
+        let answer = self.print_finished(app, DocumentKind::DestructionCertificate, code);
+        say!(app.global::<DestructionState>(), answer);
+    }
+}

@@ -1,0 +1,77 @@
+//! The home screen (ui/home.slint): counts by status, what needs attention.
+
+use super::*;
+
+impl Kiosk {
+    pub fn refresh_home(&mut self, app: &AppWindow) {
+        let st = app.global::<HomeState>();
+        // One aggregate query in core: the overview stays instant at 100,000 items.
+        let counts = match self.ledger.status_counts() {
+            Ok(counts) => counts,
+            Err(e) => {
+                self.report(app, &e);
+                return;
+            }
+        };
+        let total: u64 = counts.iter().map(|c| c.1).sum();
+        let rows = counts
+            .iter()
+            .map(|(s, n)| StatusCount {
+                status: s.as_str().into(),
+                count: i32::try_from(*n).unwrap_or(i32::MAX),
+                text: number_text(*n).into(),
+            })
+            .collect();
+        st.set_counts(model(rows));
+        st.set_total(i32::try_from(total).unwrap_or(i32::MAX));
+        st.set_total_text(number_text(total).into());
+        let mut alerts = Vec::new();
+        for (code, status) in self.session_alarms.iter().rev() {
+            alerts.push(AlertRow {
+                message: msg2("alarm-scan", display_code(code), status),
+                severe: true,
+            });
+        }
+        match self.ledger.overdue(chrono::Local::now().date_naive()) {
+            Ok(overdue) => {
+                for i in overdue {
+                    alerts.push(AlertRow {
+                        message: msg3(
+                            "overdue",
+                            display_code(&i.code),
+                            date_text(&i.due.clone().unwrap_or_default()),
+                            i.checked_out_to.clone().unwrap_or_default(),
+                        ),
+                        severe: false,
+                    });
+                }
+            }
+            Err(e) => {
+                self.report(app, &e);
+            }
+        }
+        // Counts left open (here or at another kiosk) until someone finishes them.
+        match self.ledger.stocktakes() {
+            Ok(counts) => {
+                for c in counts.iter().filter(|c| c.state == "open") {
+                    alerts.push(AlertRow {
+                        message: msg2("open-count", display_code(&c.code), number_text(c.scans)),
+                        severe: false,
+                    });
+                }
+            }
+            Err(e) => {
+                self.report(app, &e);
+            }
+        }
+        for s in &self.scanners {
+            if s.state != LinkState::Connected {
+                alerts.push(AlertRow {
+                    message: msg1("scanner-status", s.path.display()),
+                    severe: false,
+                });
+            }
+        }
+        st.set_alerts(model(alerts));
+    }
+}
