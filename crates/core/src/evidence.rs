@@ -574,27 +574,11 @@ impl Ledger {
                     });
                 }
             };
-            if item.status != ItemStatus::InStore {
-                return Err(CustodyError::WrongStatus {
-                    code: item.code,
-                    status: item.status,
-                    action: "released (it must be in store)",
-                });
-            }
-            let batch: Option<String> = w
-                .conn
-                .prepare_cached(
-                    "SELECT b.code FROM destruction_items d JOIN destruction_batches b
-                     ON b.id = d.batch_id WHERE d.item_id = ?1",
-                )?
-                .query_row([&item.id], |r| r.get(0))
-                .optional()?;
-            if let Some(batch) = batch {
-                return Err(CustodyError::ItemInBatch {
-                    code: item.code,
-                    batch,
-                });
-            }
+            crate::workflows::refuse_unless_free_in_store(
+                w.conn,
+                &item,
+                "released (it must be in store)",
+            )?;
             w.append(
                 Some(actor.person_id()),
                 witness.map(|x| x.person_id()),

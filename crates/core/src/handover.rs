@@ -318,27 +318,11 @@ impl Ledger {
                         item.code
                     )));
                 }
-                if item.status != ItemStatus::InStore {
-                    return Err(CustodyError::WrongStatus {
-                        code: item.code,
-                        status: item.status,
-                        action: "handed over (it must be in store)",
-                    });
-                }
-                let batch: Option<String> = w
-                    .conn
-                    .prepare_cached(
-                        "SELECT b.code FROM destruction_items d JOIN destruction_batches b
-                         ON b.id = d.batch_id WHERE d.item_id = ?1",
-                    )?
-                    .query_row([&item.id], |r| r.get(0))
-                    .optional()?;
-                if let Some(batch) = batch {
-                    return Err(CustodyError::ItemInBatch {
-                        code: item.code,
-                        batch,
-                    });
-                }
+                crate::workflows::refuse_unless_free_in_store(
+                    w.conn,
+                    &item,
+                    "handed over (it must be in store)",
+                )?;
                 codes.push(item.code);
                 ids.push(item.id);
             }

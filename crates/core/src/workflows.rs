@@ -1125,6 +1125,36 @@ pub(crate) fn append_move(
     )
 }
 
+/// An item that may leave the site's hands (released to its owner, handed over): in store and
+/// in no destruction batch.
+pub(crate) fn refuse_unless_free_in_store(
+    conn: &Connection,
+    item: &ItemView,
+    action: &'static str,
+) -> Result<()> {
+    if item.status != ItemStatus::InStore {
+        return Err(CustodyError::WrongStatus {
+            code: item.code.clone(),
+            status: item.status,
+            action,
+        });
+    }
+    let batch: Option<String> = conn
+        .prepare_cached(
+            "SELECT b.code FROM destruction_items d JOIN destruction_batches b
+             ON b.id = d.batch_id WHERE d.item_id = ?1",
+        )?
+        .query_row([&item.id], |r| r.get(0))
+        .optional()?;
+    match batch {
+        Some(batch) => Err(CustodyError::ItemInBatch {
+            code: item.code.clone(),
+            batch,
+        }),
+        None => Ok(()),
+    }
+}
+
 pub(crate) fn refuse_terminal(item: &ItemView, action: &'static str) -> Result<()> {
     if item.status.is_terminal() {
         return Err(CustodyError::TerminalItem {

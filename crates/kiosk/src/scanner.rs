@@ -2,6 +2,7 @@
 //! the pty simulator that feeds one of them. The UI thread polls the sessions' channels; each
 //! scan is committed through core before `acknowledge` sends the beep.
 
+use custody_core::scans::ScanInput;
 use custody_scan::profile::{builtin_profile, builtin_profiles, Profile};
 use custody_scan::session::{ScanEvent, ScannerSession, SessionConfig};
 use custody_scan::sim::PtySimulator;
@@ -40,6 +41,24 @@ impl ScannerLink {
             debounce,
             session,
         })
+    }
+
+    /// What the ledger records of one frame from this scanner (`ignored` says why a frame is
+    /// recorded but not acted on: a repeat, unreadable bytes).
+    pub fn input(&self, aim: String, data: Vec<u8>, ignored: Option<String>) -> ScanInput {
+        ScanInput {
+            device: if self.simulated {
+                "demo simulator"
+            } else {
+                "serial"
+            }
+            .into(),
+            port: self.path.display().to_string(),
+            profile: self.profile.name.clone(),
+            aim,
+            data,
+            ignored,
+        }
     }
 
     /// Events waiting on the channel, without blocking the UI thread.

@@ -10,22 +10,10 @@ use custody_core::Ledger;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use xvfb::{have, Killed};
 
-struct Killed(std::process::Child);
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn have(cmd: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {cmd}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
+#[path = "common/xvfb.rs"]
+mod xvfb;
 
 /// The kiosk's arguments in the unit's `ExecStart=xinit /usr/bin/custody-kiosk ARGS -- SERVER`.
 fn kiosk_args_from_unit(db: &Path) -> Vec<String> {
@@ -64,12 +52,10 @@ fn xdotool(display: &str, args: &[&str]) -> String {
 
 #[test]
 fn a_wedge_scan_right_after_boot_lands_in_the_ledger_with_no_click_and_no_focus_command() {
-    for tool in ["Xvfb", "xdotool"] {
-        assert!(
-            have(tool),
-            "{tool} is not installed: run scripts/install-test-deps.sh"
-        );
-    }
+    assert!(
+        have("xdotool"),
+        "xdotool is not installed: run scripts/install-test-deps.sh"
+    );
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("custody.db");
     let admin = PersonRecord {
@@ -83,15 +69,7 @@ fn a_wedge_scan_right_after_boot_lands_in_the_ledger_with_no_click_and_no_focus_
     assert!(args.iter().any(|a| a == "--fullscreen"), "{args:?}");
 
     let display = format!(":{}", 60 + std::process::id() % 20);
-    let _x = Killed(
-        Command::new("Xvfb")
-            .args([&display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb starts"),
-    );
-    std::thread::sleep(Duration::from_millis(800));
+    let _x = xvfb::start(&display, "1920x1080x24");
     let log = tempfile::NamedTempFile::new().unwrap();
     let kiosk = Killed(
         Command::new(env!("CARGO_BIN_EXE_custody-kiosk"))

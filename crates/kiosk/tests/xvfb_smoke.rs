@@ -5,46 +5,15 @@
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use xvfb::{have, Killed};
 
-fn have(cmd: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {cmd}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-struct Killed(std::process::Child);
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+#[path = "common/xvfb.rs"]
+mod xvfb;
 
 #[test]
 fn the_demo_kiosk_opens_its_window_under_xvfb_and_stays_up() {
-    assert!(
-        have("Xvfb"),
-        "Xvfb is not installed: run scripts/install-test-deps.sh (apt-get install xvfb imagemagick)"
-    );
     let display = format!(":{}", 90 + std::process::id() % 9);
-    let _x = Killed(
-        Command::new("Xvfb")
-            .args([
-                display.as_str(),
-                "-screen",
-                "0",
-                "1280x800x24",
-                "-nolisten",
-                "tcp",
-            ])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("Xvfb starts"),
-    );
-    std::thread::sleep(Duration::from_millis(800));
+    let _x = xvfb::start(&display, "1280x800x24");
     let log = tempfile::NamedTempFile::new().unwrap();
     let mut kiosk = Killed(
         Command::new(env!("CARGO_BIN_EXE_custody-kiosk"))

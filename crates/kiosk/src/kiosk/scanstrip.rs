@@ -200,20 +200,11 @@ impl Kiosk {
             for ev in events {
                 match ev {
                     ScanEvent::Scan(scan) => {
-                        let link = &self.scanners[idx];
-                        let input = ScanInput {
-                            device: if link.simulated {
-                                "demo simulator"
-                            } else {
-                                "serial"
-                            }
-                            .into(),
-                            port: link.path.display().to_string(),
-                            profile: link.profile.name.clone(),
-                            aim: scan.line.aim.map(|a| a.to_wire()).unwrap_or_default(),
-                            data: scan.line.data.clone(),
-                            ignored: None,
-                        };
+                        let input = self.scanners[idx].input(
+                            scan.line.aim.map(|a| a.to_wire()).unwrap_or_default(),
+                            scan.line.data.clone(),
+                            None,
+                        );
                         let outcome = self.handle_scan(app, input);
                         // Only now, after the commit, does the scanner beep.
                         self.scanners[idx].acknowledge(scan.id, outcome);
@@ -222,37 +213,22 @@ impl Kiosk {
                         // The same code again within the debounce window: counted once, but
                         // the read is evidence like every frame (as `custody scan` records it).
                         let link = &self.scanners[idx];
-                        let input = ScanInput {
-                            device: if link.simulated {
-                                "demo simulator"
-                            } else {
-                                "serial"
-                            }
-                            .into(),
-                            port: link.path.display().to_string(),
-                            profile: link.profile.name.clone(),
-                            aim: String::new(),
-                            data,
-                            ignored: Some(format!(
-                                "repeat within {} ms of the same code: counted once",
-                                link.debounce.as_millis()
-                            )),
-                        };
+                        let why = format!(
+                            "repeat within {} ms of the same code: counted once",
+                            link.debounce.as_millis()
+                        );
+                        let input = link.input(String::new(), data, Some(why));
                         if let Err(err) = self.ledger.record_scan(self.actor.as_ref(), &input) {
                             self.report(app, &err);
                         }
                     }
                     ScanEvent::LineError(e) => {
                         // Unreadable frames are evidence too: recorded, never acted on.
-                        let link = &self.scanners[idx];
-                        let input = ScanInput {
-                            device: "serial".into(),
-                            port: link.path.display().to_string(),
-                            profile: link.profile.name.clone(),
-                            aim: String::new(),
-                            data: e.bytes().to_vec(),
-                            ignored: Some(e.to_string()),
-                        };
+                        let input = self.scanners[idx].input(
+                            String::new(),
+                            e.bytes().to_vec(),
+                            Some(e.to_string()),
+                        );
                         if let Err(err) = self.ledger.record_scan(self.actor.as_ref(), &input) {
                             self.report(app, &err);
                         }
