@@ -87,7 +87,6 @@ pub struct Kiosk {
     actor: Option<Actor>,
     options: KioskOptions,
     recent: VecDeque<ScanRow>,
-    move_items: Vec<ItemView>,
     session_alarms: Vec<(String, String)>,
     last_activity: Instant,
     flash_until: Option<Instant>,
@@ -98,9 +97,12 @@ pub struct Kiosk {
     pub demo_codes: (Vec<String>, Vec<String>),
     /// Codes of destroyed items at the demo site, for the demo panel's alarm button.
     pub demo_destroyed: Vec<String>,
-    flows: workflows::Flows,
-    /// The item registered last here (code, label text), for "Print label".
-    last_registered: Option<(String, String)>,
+    // Each screen's own state, defined in its module; cleared at sign-out.
+    moving: r#move::MoveScreen,
+    intake: intake::IntakeScreen,
+    stocktake: stocktake::StocktakeScreen,
+    destruction: destruction::DestructionScreen,
+    handover: handover::HandoverScreen,
     /// This PC's language, folders and printers, kept beside the ledger.
     pub settings: crate::local_settings::LocalSettings,
     /// The PC's own good/bad tone after each committed scan.
@@ -183,7 +185,7 @@ impl Kiosk {
             actor: None,
             options,
             recent: VecDeque::new(),
-            move_items: Vec::new(),
+            moving: Default::default(),
             session_alarms: Vec::new(),
             last_activity: Instant::now(),
             flash_until: None,
@@ -193,8 +195,10 @@ impl Kiosk {
             demo: None,
             demo_codes: (Vec::new(), Vec::new()),
             demo_destroyed: Vec::new(),
-            flows: workflows::Flows::default(),
-            last_registered: None,
+            stocktake: Default::default(),
+            destruction: Default::default(),
+            handover: Default::default(),
+            intake: Default::default(),
         }
     }
 
@@ -253,8 +257,8 @@ impl Kiosk {
 
     pub fn logout(&mut self, app: &AppWindow, reason: Option<Msg>) {
         self.actor = None;
-        self.move_items.clear();
-        self.last_registered = None;
+        self.moving = Default::default();
+        self.intake = Default::default();
         self.clear_flows();
         app.set_user_name("".into());
         clear_forms(app);

@@ -11,6 +11,13 @@ use custody_core::{Actor, CustodyError, DestructionMethod, DestructionRecord};
 use custody_scan::Outcome;
 use slint::ComponentHandle;
 
+/// This screen's own state: the batch on screen and the codes re-counted so far.
+#[derive(Debug, Default)]
+pub(crate) struct DestructionScreen {
+    pub(super) batch: Option<String>,
+    pub(super) recount: Vec<String>,
+}
+
 impl Kiosk {
     pub fn destruction_create(&mut self, app: &AppWindow) {
         self.touch();
@@ -23,8 +30,8 @@ impl Kiosk {
             .destruction_create(&actor, &st.get_authority(), &st.get_decision(), "")
         {
             Ok(b) => {
-                self.flows.batch = Some(b.code.clone());
-                self.flows.recount.clear();
+                self.destruction.batch = Some(b.code.clone());
+                self.destruction.recount.clear();
                 st.set_authority("".into());
                 st.set_decision("".into());
                 st.set_message_good(true);
@@ -40,7 +47,7 @@ impl Kiosk {
 
     pub(super) fn refresh_destruction(&mut self, app: &AppWindow) {
         let st = app.global::<DestructionState>();
-        let Some(code) = self.flows.batch.clone() else {
+        let Some(code) = self.destruction.batch.clone() else {
             st.set_stage("".into());
             st.set_code("".into());
             st.set_heading("".into());
@@ -75,16 +82,16 @@ impl Kiosk {
         let counted = b
             .codes
             .iter()
-            .filter(|c| self.flows.recount.contains(c))
+            .filter(|c| self.destruction.recount.contains(c))
             .count();
         let missing: Vec<slint::SharedString> = b
             .codes
             .iter()
-            .filter(|c| !self.flows.recount.contains(c))
+            .filter(|c| !self.destruction.recount.contains(c))
             .map(|c| display_code(c).into())
             .collect();
         let extra: Vec<slint::SharedString> = self
-            .flows
+            .destruction
             .recount
             .iter()
             .filter(|c| !b.codes.contains(c))
@@ -110,8 +117,8 @@ impl Kiosk {
         if LabelCode::parse(&text).is_ok_and(|c| c.kind() == LabelKind::Batch) {
             return match self.ledger.destruction_batch(&text) {
                 Ok(b) => {
-                    self.flows.batch = Some(b.code.clone());
-                    self.flows.recount.clear();
+                    self.destruction.batch = Some(b.code.clone());
+                    self.destruction.recount.clear();
                     self.refresh_destruction(app);
                     good(msg1("scan-found", display_code(&b.code)))
                 }
@@ -119,7 +126,7 @@ impl Kiosk {
             };
         }
         let stage = self
-            .flows
+            .destruction
             .batch
             .as_ref()
             .and_then(|c| self.ledger.destruction_batch(c).ok())
@@ -153,8 +160,8 @@ impl Kiosk {
                     .ledger
                     .destruction_batch(&code)
                     .is_ok_and(|b| b.codes.contains(&key));
-                if !self.flows.recount.contains(&key) {
-                    self.flows.recount.push(key.clone());
+                if !self.destruction.recount.contains(&key) {
+                    self.destruction.recount.push(key.clone());
                 }
                 if on_list {
                     good(msg1("recount-scan", display_code(&key)))
@@ -176,12 +183,12 @@ impl Kiosk {
             return;
         };
         let st = app.global::<DestructionState>();
-        let Some(code) = self.flows.batch.clone() else {
+        let Some(code) = self.destruction.batch.clone() else {
             return;
         };
         match self.ledger.destruction_freeze(&actor, &code) {
             Ok(b) => {
-                self.flows.recount.clear();
+                self.destruction.recount.clear();
                 st.set_message_good(true);
                 st.set_message(msg1("batch-frozen", b.items));
             }
@@ -199,31 +206,32 @@ impl Kiosk {
             return Outcome::Refused;
         };
         let st = app.global::<DestructionState>();
-        let Some(code) = self.flows.batch.clone() else {
+        let Some(code) = self.destruction.batch.clone() else {
             return Outcome::Refused;
         };
-        let outcome = match self
-            .ledger
-            .destruction_recount(&actor, &code, &self.flows.recount)
-        {
-            Ok(_) => {
-                let n = self.flows.recount.len();
-                self.flows.recount.clear();
-                st.set_message_good(true);
-                st.set_message(msg1("recounted", n));
-                Outcome::Accepted
-            }
-            Err(CustodyError::RecountMismatch { missing, extra, .. }) => {
-                st.set_message_good(false);
-                st.set_message(msg2("recount-mismatch", missing.len(), extra.len()));
-                Outcome::Refused
-            }
-            Err(e) => {
-                st.set_message_good(false);
-                st.set_message(self.report(app, &e));
-                Outcome::Refused
-            }
-        };
+        let outcome =
+            match self
+                .ledger
+                .destruction_recount(&actor, &code, &self.destruction.recount)
+            {
+                Ok(_) => {
+                    let n = self.destruction.recount.len();
+                    self.destruction.recount.clear();
+                    st.set_message_good(true);
+                    st.set_message(msg1("recounted", n));
+                    Outcome::Accepted
+                }
+                Err(CustodyError::RecountMismatch { missing, extra, .. }) => {
+                    st.set_message_good(false);
+                    st.set_message(msg2("recount-mismatch", missing.len(), extra.len()));
+                    Outcome::Refused
+                }
+                Err(e) => {
+                    st.set_message_good(false);
+                    st.set_message(self.report(app, &e));
+                    Outcome::Refused
+                }
+            };
         self.refresh_destruction(app);
         outcome
     }
@@ -234,7 +242,7 @@ impl Kiosk {
             return;
         };
         let st = app.global::<DestructionState>();
-        let Some(code) = self.flows.batch.clone() else {
+        let Some(code) = self.destruction.batch.clone() else {
             return;
         };
         let method: DestructionMethod = st
@@ -273,7 +281,7 @@ impl Kiosk {
             st.set_message_good(false);
             st.set_message(m);
         };
-        let Some(code) = self.flows.batch.clone() else {
+        let Some(code) = self.destruction.batch.clone() else {
             return;
         };
         let pairs = [
@@ -311,14 +319,14 @@ impl Kiosk {
 
     pub fn destruction_new(&mut self, app: &AppWindow) {
         self.touch();
-        self.flows.batch = None;
-        self.flows.recount.clear();
+        self.destruction.batch = None;
+        self.destruction.recount.clear();
         app.global::<DestructionState>().set_message(msg(""));
         self.refresh_destruction(app);
     }
 
     pub fn destruction_print_certificate(&mut self, app: &AppWindow) {
-        let code = self.flows.batch.clone();
+        let code = self.destruction.batch.clone();
         let answer = self.print_finished(app, DocumentKind::DestructionCertificate, code);
         say!(app.global::<DestructionState>(), answer);
     }

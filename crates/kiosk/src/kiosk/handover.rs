@@ -7,16 +7,26 @@ use crate::messages::{display_code, msg, msg1, msg2, msg3};
 use crate::output::save_durably;
 use crate::{AppWindow, HandoverState, Msg, ScanMark};
 use custody_core::documents::DocumentKind;
-use custody_core::{Actor, CustodyError, HandoverDetails};
+use custody_core::{Actor, CustodyError, HandoverDetails, ItemView};
 use custody_scan::Outcome;
 use slint::ComponentHandle;
+
+/// This screen's own state: the list being sent, the handover going out, the bundle coming in.
+#[derive(Debug, Default)]
+pub(crate) struct HandoverScreen {
+    pub(super) send_list: Vec<ItemView>,
+    pub(super) outgoing: Option<String>,
+    pub(super) incoming: Option<String>,
+    /// The handover signed for here last: its receipt and manifest are still to hand out.
+    pub(super) received: Option<String>,
+}
 
 impl Kiosk {
     pub(super) fn refresh_handover(&self, app: &AppWindow) {
         let st = app.global::<HandoverState>();
-        st.set_items(model(self.flows.send_list.iter().map(line).collect()));
+        st.set_items(model(self.handover.send_list.iter().map(line).collect()));
         st.set_out_code(
-            self.flows
+            self.handover
                 .outgoing
                 .as_deref()
                 .map(display_code)
@@ -24,7 +34,7 @@ impl Kiosk {
                 .into(),
         );
         match self
-            .flows
+            .handover
             .incoming
             .as_ref()
             .and_then(|c| self.ledger.handover(c).ok())
@@ -49,7 +59,7 @@ impl Kiosk {
             }
         }
         st.set_done_code(
-            self.flows
+            self.handover
                 .received
                 .as_deref()
                 .map(display_code)
@@ -69,8 +79,8 @@ impl Kiosk {
             ),
             Ok(item) => {
                 let m = msg1("listed", display_code(&item.code));
-                if !self.flows.send_list.iter().any(|i| i.id == item.id) {
-                    self.flows.send_list.push(item);
+                if !self.handover.send_list.iter().any(|i| i.id == item.id) {
+                    self.handover.send_list.push(item);
                 }
                 st.set_entry("".into());
                 good(m)
@@ -85,7 +95,7 @@ impl Kiosk {
 
     pub fn handover_clear(&mut self, app: &AppWindow) {
         self.touch();
-        self.flows.send_list.clear();
+        self.handover.send_list.clear();
         let st = app.global::<HandoverState>();
         st.set_message_good(true);
         st.set_message(msg("list-cleared"));
@@ -98,7 +108,7 @@ impl Kiosk {
             return Outcome::Refused;
         };
         let st = app.global::<HandoverState>();
-        if self.flows.send_list.is_empty() {
+        if self.handover.send_list.is_empty() {
             st.set_message_good(false);
             st.set_message(msg("need-items"));
             return Outcome::Refused;
@@ -119,15 +129,15 @@ impl Kiosk {
             note: String::new(),
         };
         let codes: Vec<String> = self
-            .flows
+            .handover
             .send_list
             .iter()
             .map(|i| i.code.clone())
             .collect();
         let outcome = match self.ledger.handover_dispatch(&actor, &details, &codes) {
             Ok(h) => {
-                self.flows.outgoing = Some(h.code.clone());
-                self.flows.send_list.clear();
+                self.handover.outgoing = Some(h.code.clone());
+                self.handover.send_list.clear();
                 st.set_message_good(true);
                 st.set_message(msg2("dispatched", display_code(&h.code), h.items));
                 Outcome::Accepted
@@ -206,7 +216,7 @@ impl Kiosk {
 
     /// Sending side: the signed bundle onto the stick that travels with the items.
     pub fn handover_export(&mut self, app: &AppWindow) -> Option<std::path::PathBuf> {
-        let code = self.flows.outgoing.clone();
+        let code = self.handover.outgoing.clone();
         // A handover must be dispatched before it matters where its bundle goes.
         let recipient = match code {
             Some(_) => self.export_recipient(app),
@@ -237,7 +247,7 @@ impl Kiosk {
                     .ledger
                     .handover_import(&actor, &bytes)
                     .map_err(|e| self.report(app, &e))?;
-                self.flows.incoming = Some(h.code.clone());
+                self.handover.incoming = Some(h.code.clone());
                 st.set_counted(0);
                 Ok(msg2("imported", display_code(&h.code), h.items))
             });
@@ -252,7 +262,7 @@ impl Kiosk {
             return refused(ScanMark::Refused, msg("enter-badge"));
         };
         let st = app.global::<HandoverState>();
-        let Some(code) = self.flows.incoming.clone() else {
+        let Some(code) = self.handover.incoming.clone() else {
             return refused(ScanMark::Refused, msg("nothing-imported"));
         };
         let text = text.trim().to_string();
@@ -286,7 +296,7 @@ impl Kiosk {
             return;
         };
         let st = app.global::<HandoverState>();
-        let Some(code) = self.flows.incoming.clone() else {
+        let Some(code) = self.handover.incoming.clone() else {
             st.set_message_good(false);
             st.set_message(msg("nothing-imported"));
             return;
@@ -315,8 +325,8 @@ impl Kiosk {
             .handover_accept(&actor, witness.as_ref(), &code, location.as_deref())
         {
             Ok(a) => {
-                self.flows.incoming = None;
-                self.flows.received = Some(code.clone());
+                self.handover.incoming = None;
+                self.handover.received = Some(code.clone());
                 st.set_location("".into());
                 st.set_witness_badge("".into());
                 st.set_message_good(a.missing.is_empty() && a.extra.is_empty());
@@ -341,7 +351,7 @@ impl Kiosk {
 
     /// Receiving side: the signed receipt, written to the folder (the USB stick going back).
     pub fn handover_write_receipt(&mut self, app: &AppWindow) -> Option<std::path::PathBuf> {
-        let code = self.flows.received.clone();
+        let code = self.handover.received.clone();
         let written =
             self.write_handover_file(app, code, "nothing-imported", "receipt", |l, a, c| {
                 l.handover_receipt(a, c)
@@ -381,8 +391,8 @@ impl Kiosk {
     /// The manifest of the handover on screen (sent or just received), sealed and printed.
     pub fn handover_print_manifest(&mut self, app: &AppWindow) {
         let code = match app.global::<HandoverState>().get_mode().as_str() {
-            "send" => self.flows.outgoing.clone(),
-            _ => self.flows.received.clone(),
+            "send" => self.handover.outgoing.clone(),
+            _ => self.handover.received.clone(),
         };
         let answer = self.print_finished(app, DocumentKind::HandoverManifest, code);
         say!(app.global::<HandoverState>(), answer);

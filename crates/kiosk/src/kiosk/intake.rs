@@ -2,6 +2,12 @@
 
 use super::*;
 
+/// This screen's own state: the item registered here last (code, label text), for "Print label".
+#[derive(Debug, Default)]
+pub(crate) struct IntakeScreen {
+    pub(super) last_registered: Option<(String, String)>,
+}
+
 impl Kiosk {
     /// The weapon part of the intake form (a weapon, or an exhibit that is one).
     pub(super) fn weapon_from_form(st: &IntakeState<'_>) -> Result<WeaponRecord, Msg> {
@@ -92,7 +98,7 @@ impl Kiosk {
                     .find_item(&r.code)
                     .map(|i| i.label_text())
                     .unwrap_or_default();
-                self.last_registered = Some((r.code.clone(), text));
+                self.intake.last_registered = Some((r.code.clone(), text));
                 st.set_last_code(display_code(&r.code).into());
                 st.set_message_good(true);
                 st.set_message(msg1("registered", display_code(&r.code)));
@@ -155,7 +161,7 @@ impl Kiosk {
     pub fn intake_print_label(&mut self, app: &AppWindow) {
         self.touch();
         let st = app.global::<IntakeState>();
-        let Some((code, text)) = self.last_registered.clone() else {
+        let Some((code, text)) = self.intake.last_registered.clone() else {
             return;
         };
         let answer = self.print_label(&code, &text);

@@ -2,10 +2,17 @@
 
 use super::*;
 
+/// This screen's own state: the items listed to move or to pass on.
+#[derive(Debug, Default)]
+pub(crate) struct MoveScreen {
+    pub(super) items: Vec<ItemView>,
+}
+
 impl Kiosk {
     pub(super) fn refresh_move(&self, app: &AppWindow) {
         let rows = self
-            .move_items
+            .moving
+            .items
             .iter()
             .map(|i| ItemLine {
                 code: display_code(&i.code).into(),
@@ -40,8 +47,8 @@ impl Kiosk {
             Ok(item) => {
                 st.set_message_good(true);
                 st.set_message(msg1("item-added", display_code(&item.code)));
-                if !self.move_items.iter().any(|i| i.id == item.id) {
-                    self.move_items.push(item);
+                if !self.moving.items.iter().any(|i| i.id == item.id) {
+                    self.moving.items.push(item);
                 }
                 st.set_item_entry("".into());
                 true
@@ -65,7 +72,7 @@ impl Kiosk {
             return 0;
         };
         let location = location.trim();
-        if self.move_items.is_empty() {
+        if self.moving.items.is_empty() {
             st.set_message_good(false);
             st.set_message(msg("need-items"));
             return 0;
@@ -76,7 +83,7 @@ impl Kiosk {
             return 0;
         }
         // One transaction in core: every listed item moves, or none does and the list stays.
-        let codes: Vec<&str> = self.move_items.iter().map(|i| i.code.as_str()).collect();
+        let codes: Vec<&str> = self.moving.items.iter().map(|i| i.code.as_str()).collect();
         match self.ledger.move_items(&actor, &codes, location) {
             Ok(seqs) => {
                 let name = self
@@ -86,7 +93,7 @@ impl Kiosk {
                     .flatten()
                     .map(|l| l.name)
                     .unwrap_or_else(|| location.to_string());
-                self.move_items.clear();
+                self.moving.items.clear();
                 st.set_message_good(true);
                 st.set_message(msg2("moved", seqs.len(), name));
                 st.set_location("".into());
@@ -110,7 +117,7 @@ impl Kiosk {
 
     pub fn move_clear(&mut self, app: &AppWindow) {
         self.touch();
-        self.move_items.clear();
+        self.moving.items.clear();
         app.global::<MoveState>().set_message(msg(""));
         self.refresh_move(app);
     }
@@ -126,7 +133,7 @@ impl Kiosk {
             st.set_message_good(false);
             st.set_message(m);
         };
-        if self.move_items.is_empty() {
+        if self.moving.items.is_empty() {
             return fail(msg("need-items"));
         }
         if st.get_reason().trim().is_empty() {
@@ -145,7 +152,7 @@ impl Kiosk {
         let mut remaining = Vec::new();
         let mut last = None;
         let mut passed = Vec::new();
-        for item in std::mem::take(&mut self.move_items) {
+        for item in std::mem::take(&mut self.moving.items) {
             match self
                 .ledger
                 .transfer_custody(&giver, Some(&receiver), &item.code, &reason)
@@ -157,7 +164,7 @@ impl Kiosk {
                 }
             }
         }
-        self.move_items = remaining;
+        self.moving.items = remaining;
         match last {
             None => {
                 st.set_message_good(true);

@@ -11,6 +11,26 @@ use custody_core::{CustodyError, Resolution};
 use custody_scan::Outcome;
 use slint::ComponentHandle;
 
+/// A count in progress at this kiosk. Tallies (scans, unknown codes, alarms, places counted)
+/// come from core, so a count taken up after a restart shows the same figures; the kiosk keeps
+/// only where the counter stands and the places they scanned a label of.
+#[derive(Debug, Default)]
+pub(crate) struct CountRun {
+    pub(super) code: String,
+    pub(super) scope: Vec<String>,
+    pub(super) whole_site: bool,
+    pub(super) here: Option<String>,
+    pub(super) visited: Vec<String>,
+}
+
+/// This screen's own state: the count in progress here, and the one closed here last.
+#[derive(Debug, Default)]
+pub(crate) struct StocktakeScreen {
+    pub(super) count: Option<CountRun>,
+    /// The count closed here last, whose report may be printed.
+    pub(super) closed_count: Option<String>,
+}
+
 impl Kiosk {
     pub fn stocktake_open(&mut self, app: &AppWindow) {
         self.touch();
@@ -26,7 +46,7 @@ impl Kiosk {
         };
         match self.ledger.stocktake_open(&actor, &locations, "") {
             Ok(view) => {
-                self.flows.count = Some(CountRun {
+                self.stocktake.count = Some(CountRun {
                     code: view.code.clone(),
                     here: (view.locations.len() == 1).then(|| view.locations[0].clone()),
                     scope: view.locations,
@@ -47,11 +67,11 @@ impl Kiosk {
 
     pub(super) fn refresh_stocktake(&mut self, app: &AppWindow) {
         let st = app.global::<StocktakeState>();
-        if self.flows.count.is_none() {
+        if self.stocktake.count.is_none() {
             // Take up a count left open (by this kiosk before a restart, or another one).
             if let Ok(open) = self.ledger.stocktakes() {
                 if let Some(v) = open.into_iter().rev().find(|v| v.state == "open") {
-                    self.flows.count = Some(CountRun {
+                    self.stocktake.count = Some(CountRun {
                         code: v.code.clone(),
                         here: (v.locations.len() == 1).then(|| v.locations[0].clone()),
                         scope: v.locations,
@@ -62,14 +82,14 @@ impl Kiosk {
             }
         }
         st.set_closed_code(
-            self.flows
+            self.stocktake
                 .closed_count
                 .as_deref()
                 .map(display_code)
                 .unwrap_or_default()
                 .into(),
         );
-        let Some(run) = &self.flows.count else {
+        let Some(run) = &self.stocktake.count else {
             st.set_code("".into());
             st.set_reconciling(false);
             return;
@@ -113,11 +133,11 @@ impl Kiosk {
             return refused(ScanMark::Refused, msg("enter-badge"));
         };
         let st = app.global::<StocktakeState>();
-        let Some(code) = self.flows.count.as_ref().map(|r| r.code.clone()) else {
+        let Some(code) = self.stocktake.count.as_ref().map(|r| r.code.clone()) else {
             return refused(ScanMark::Refused, msg("no-open-count"));
         };
         if let Some(place) = self.location_named(text) {
-            if let Some(run) = &mut self.flows.count {
+            if let Some(run) = &mut self.stocktake.count {
                 run.here = Some(place.clone());
                 if !run.visited.contains(&place) {
                     run.visited.push(place.clone());
@@ -129,7 +149,7 @@ impl Kiosk {
             st.set_message(m.clone());
             return good(m);
         }
-        let here = self.flows.count.as_ref().and_then(|r| r.here.clone());
+        let here = self.stocktake.count.as_ref().and_then(|r| r.here.clone());
         let answer = match self
             .ledger
             .stocktake_scan(&actor, &code, text, here.as_deref())
@@ -165,7 +185,7 @@ impl Kiosk {
             return;
         };
         let st = app.global::<StocktakeState>();
-        let Some(code) = self.flows.count.as_ref().map(|r| r.code.clone()) else {
+        let Some(code) = self.stocktake.count.as_ref().map(|r| r.code.clone()) else {
             st.set_message_good(false);
             st.set_message(msg("no-open-count"));
             return;
@@ -219,7 +239,7 @@ impl Kiosk {
             return;
         };
         let st = app.global::<StocktakeState>();
-        let Some(code) = self.flows.count.as_ref().map(|r| r.code.clone()) else {
+        let Some(code) = self.stocktake.count.as_ref().map(|r| r.code.clone()) else {
             return;
         };
         let key = st.get_selected().to_string();
@@ -232,7 +252,7 @@ impl Kiosk {
             Ok(r) => r,
             Err(_) => Resolution::FoundLater,
         };
-        let here = self.flows.count.as_ref().and_then(|r| r.here.clone());
+        let here = self.stocktake.count.as_ref().and_then(|r| r.here.clone());
         let to = (resolution == Resolution::Moved).then_some(here).flatten();
         match self.ledger.stocktake_resolve(
             &actor,
@@ -267,7 +287,7 @@ impl Kiosk {
             st.set_message_good(false);
             st.set_message(m);
         };
-        let Some(code) = self.flows.count.as_ref().map(|r| r.code.clone()) else {
+        let Some(code) = self.stocktake.count.as_ref().map(|r| r.code.clone()) else {
             return fail(msg("no-open-count"));
         };
         let (badge, pin) = (st.get_cosigner_badge(), st.get_cosigner_pin());
@@ -280,8 +300,8 @@ impl Kiosk {
         match self.ledger.stocktake_close(&actor, &cosigner, &code) {
             Ok((summary, checkpoint)) => {
                 let _ = checkpoint;
-                self.flows.count = None;
-                self.flows.closed_count = Some(code.clone());
+                self.stocktake.count = None;
+                self.stocktake.closed_count = Some(code.clone());
                 st.set_cosigner_badge("".into());
                 st.set_reconciling(false);
                 st.set_discrepancies(model(Vec::new()));
@@ -303,7 +323,7 @@ impl Kiosk {
     }
 
     pub fn stocktake_print_report(&mut self, app: &AppWindow) {
-        let code = self.flows.closed_count.clone();
+        let code = self.stocktake.closed_count.clone();
         let answer = self.print_finished(app, DocumentKind::StocktakeReport, code);
         say!(app.global::<StocktakeState>(), answer);
     }

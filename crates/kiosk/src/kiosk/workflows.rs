@@ -2,7 +2,10 @@
 //! kiosk keeps only what a person has scanned but not yet handed to core as a list (a re-count,
 //! a dispatch list) and what is on screen. Core's typed errors become message codes.
 
+use super::destruction::DestructionScreen;
 use super::documents::DocumentTarget;
+use super::handover::HandoverScreen;
+use super::stocktake::StocktakeScreen;
 use super::{item_summary, Kiosk};
 use crate::messages::{display_code, msg, msg1};
 use crate::{AppWindow, DestructionState, HandoverState, ItemLine, Msg, ScanMark, Screen};
@@ -11,33 +14,6 @@ use custody_core::documents::DocumentKind;
 use custody_core::{Actor, CustodyError, ItemView};
 use custody_scan::Outcome;
 use slint::ComponentHandle;
-
-/// A count in progress at this kiosk. Tallies (scans, unknown codes, alarms, places counted)
-/// come from core, so a count taken up after a restart shows the same figures; the kiosk keeps
-/// only where the counter stands and the places they scanned a label of.
-#[derive(Debug, Default)]
-pub(crate) struct CountRun {
-    pub(super) code: String,
-    pub(super) scope: Vec<String>,
-    pub(super) whole_site: bool,
-    pub(super) here: Option<String>,
-    pub(super) visited: Vec<String>,
-}
-
-/// Screen state of the counted, witnessed and signed workflows.
-#[derive(Debug, Default)]
-pub(crate) struct Flows {
-    pub(super) count: Option<CountRun>,
-    pub(super) batch: Option<String>,
-    pub(super) recount: Vec<String>,
-    pub(super) send_list: Vec<ItemView>,
-    pub(super) outgoing: Option<String>,
-    pub(super) incoming: Option<String>,
-    /// The handover signed for here last: its receipt and manifest are still to hand out.
-    pub(super) received: Option<String>,
-    /// The count closed here last, whose report may be printed.
-    pub(super) closed_count: Option<String>,
-}
 
 /// What one scan on a workflow screen came to: feedback, the scan-strip row, the sentence.
 pub struct Answer {
@@ -99,8 +75,11 @@ impl Kiosk {
         Some(self.ledger.authenticate(badge.trim(), pin))
     }
 
+    /// Whatever a signed-out person left on the counted, witnessed and signed screens.
     pub(super) fn clear_flows(&mut self) {
-        self.flows = Flows::default();
+        self.stocktake = StocktakeScreen::default();
+        self.destruction = DestructionScreen::default();
+        self.handover = HandoverScreen::default();
     }
 
     /// Seals and prints a document about what this screen just finished (into this PC's
@@ -152,13 +131,15 @@ impl Kiosk {
                     message: dest.get_message(),
                 }
             }
-            (Screen::Destruction, ScanCommand::UndoLast) if self.flows.recount.pop().is_some() => {
+            (Screen::Destruction, ScanCommand::UndoLast)
+                if self.destruction.recount.pop().is_some() =>
+            {
                 self.refresh_destruction(app);
                 dest.set_message(msg("recount-undone"));
                 good(msg("recount-undone"))
             }
             (Screen::Destruction, ScanCommand::Cancel) => {
-                self.flows.recount.clear();
+                self.destruction.recount.clear();
                 self.refresh_destruction(app);
                 dest.set_message(msg("recount-cleared"));
                 good(msg("recount-cleared"))
@@ -175,7 +156,9 @@ impl Kiosk {
                     message: hand.get_message(),
                 }
             }
-            (Screen::Handover, ScanCommand::UndoLast) if self.flows.send_list.pop().is_some() => {
+            (Screen::Handover, ScanCommand::UndoLast)
+                if self.handover.send_list.pop().is_some() =>
+            {
                 self.refresh_handover(app);
                 hand.set_message(msg("list-undone"));
                 good(msg("list-undone"))
