@@ -274,7 +274,14 @@ fn lot_in(conn: &Connection, key: &str) -> Result<LotState> {
     type Row = (String, String, String, i64, String, String);
     let found: Vec<Row> = stmt
         .query_map([key], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
         })?
         .collect::<rusqlite::Result<_>>()?;
     match found.as_slice() {

@@ -144,7 +144,11 @@ fn held_at(conn: &Connection, location_id: &str) -> Result<Held> {
          JOIN ammo_lots l ON l.id = s.lot_id WHERE s.location_id = ?1",
     )?;
     let rows = stmt.query_map([location_id], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
     })?;
     let mut held = Held {
         neq_mg: 0,
@@ -198,7 +202,8 @@ pub(crate) struct Addition<'a> {
 pub(crate) fn check_addition(conn: &Connection, location_id: &str, add: &Addition) -> Result<()> {
     let limits = limits_of(conn, location_id)?;
     let held = held_at(conn, location_id)?;
-    let group = group_of(add.hazard).ok_or_else(|| CustodyError::BadHazardCode(add.hazard.into()))?;
+    let group =
+        group_of(add.hazard).ok_or_else(|| CustodyError::BadHazardCode(add.hazard.into()))?;
     if !limits.groups.is_empty() && !limits.groups.iter().any(|g| g.starts_with(group)) {
         return Err(CustodyError::GroupNotAllowed {
             location: location_name(conn, location_id)?,
@@ -372,9 +377,10 @@ pub(crate) fn apply(conn: &Connection, seq: i64, body: &EventBody) -> Result<()>
                 .execute([location_id])?;
         } else {
             conn.prepare_cached(
-                "INSERT INTO location_limits (location_id, max_neq_kg, groups, seq)
+                "INSERT INTO location_limits (location_id, max_neq_kg, groups, last_seq)
                  VALUES (?1,?2,?3,?4) ON CONFLICT(location_id) DO UPDATE
-                 SET max_neq_kg = excluded.max_neq_kg, groups = excluded.groups, seq = excluded.seq",
+                 SET max_neq_kg = excluded.max_neq_kg, groups = excluded.groups,
+                 last_seq = excluded.last_seq",
             )?
             .execute(params![location_id, max_neq_kg, groups.concat(), seq])?;
         }
@@ -420,10 +426,16 @@ mod tests {
 
     #[test]
     fn groups_are_single_known_letters() {
-        assert_eq!(check_groups(&["s", " D", "C", "S"]).unwrap(), ["C", "D", "S"]);
+        assert_eq!(
+            check_groups(&["s", " D", "C", "S"]).unwrap(),
+            ["C", "D", "S"]
+        );
         for bad in ["I", "M", "CD", ""] {
             assert!(
-                matches!(check_groups(&[bad]), Err(CustodyError::BadCompatibilityGroup(_))),
+                matches!(
+                    check_groups(&[bad]),
+                    Err(CustodyError::BadCompatibilityGroup(_))
+                ),
                 "{bad}"
             );
         }

@@ -312,7 +312,7 @@ CREATE TABLE location_limits (
     location_id TEXT PRIMARY KEY,
     max_neq_kg  TEXT NOT NULL,
     groups      TEXT NOT NULL,
-    seq         INTEGER NOT NULL
+    last_seq    INTEGER NOT NULL
 );
 ";
 
