@@ -196,6 +196,21 @@ pub enum LocationCommand {
         #[command(flatten)]
         amend: crate::cmd_evidence::AmendArgs,
     },
+    /// Set a store's licensed maximum NEQ and the compatibility groups it may hold
+    /// (administrator); an option left out keeps its current value
+    Limits {
+        /// Location code or name
+        location: String,
+        /// Licensed maximum net explosive quantity in kilograms, e.g. 2500 or 12.5
+        #[arg(long = "max-neq")]
+        max_neq: Option<String>,
+        /// UN compatibility groups it may hold, comma-separated, e.g. S,C,D
+        #[arg(long, value_delimiter = ',')]
+        groups: Option<Vec<String>>,
+        /// Remove both limits (no NEQ limit, any group)
+        #[arg(long, conflicts_with_all = ["max_neq", "groups"])]
+        clear: bool,
+    },
 }
 
 pub fn location(ctx: &Context, cmd: LocationCommand) -> Result<ExitCode> {
@@ -238,6 +253,38 @@ pub fn location(ctx: &Context, cmd: LocationCommand) -> Result<ExitCode> {
                 &amend.reference,
             )?;
             println!("Location {location} amended (event {seq})");
+        }
+        LocationCommand::Limits {
+            location,
+            max_neq,
+            groups,
+            clear,
+        } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let current = if clear {
+                custody_core::limits::Limits::default()
+            } else {
+                ledger.location_limits(&location)?
+            };
+            let max_neq = max_neq.or(current.max_neq_kg);
+            let groups = groups.unwrap_or(current.groups);
+            let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+            let (seq, warnings) =
+                ledger.set_location_limits(&actor, &location, max_neq.as_deref(), &groups)?;
+            let set = ledger.location_limits(&location)?;
+            println!(
+                "Location {location}: licensed NEQ {}, compatibility groups {} (event {seq})",
+                set.max_neq_kg
+                    .map_or("not limited".to_string(), |m| format!("{m} kg")),
+                if set.groups.is_empty() {
+                    "any".to_string()
+                } else {
+                    set.groups.join(", ")
+                }
+            );
+            for w in warnings {
+                println!("Warning: {w}");
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
