@@ -393,6 +393,20 @@ fn store_limits_refuse_a_split_over_the_licence_and_stores_shows_neq_against_it(
     );
     assert!(shown.contains("NEQ 1.44 kg no licence limit"), "{shown}");
 
+    // Without options the limits are shown, and nothing is recorded.
+    let before = common::state(db);
+    let shown = ok(run(db, &["location", "limits", "Vault B"], "", None));
+    assert!(
+        shown.contains("licensed NEQ 0.4 kg, compatibility groups C, D, S"),
+        "{shown}"
+    );
+    assert_eq!(common::state(db), before);
+    // An empty group list means any group; the licence stays.
+    let any = ok(limits(&["--groups", ""], "ADM", ADM));
+    assert!(
+        any.contains("licensed NEQ 0.4 kg, compatibility groups any"),
+        "{any}"
+    );
     ok(limits(&["--clear"], "ADM", ADM));
     let stores: serde_json::Value =
         serde_json::from_str(&ok(run(db, &["ammo", "stores", "--json"], "", None))).unwrap();

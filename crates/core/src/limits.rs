@@ -107,10 +107,11 @@ fn check_licence(text: &str) -> Result<String> {
         })
 }
 
-/// Group letters, upper-case, sorted, each once; an unknown letter is refused.
+/// Group letters, upper-case, sorted, each once; an unknown letter is refused. Blank entries
+/// are skipped, so an empty list typed as `--groups ""` means any group.
 fn check_groups(groups: &[&str]) -> Result<Vec<String>> {
     let mut out: Vec<char> = Vec::new();
-    for g in groups {
+    for g in groups.iter().filter(|g| !g.trim().is_empty()) {
         let g = g.trim().to_ascii_uppercase();
         let mut chars = g.chars();
         match (chars.next(), chars.next()) {
@@ -430,7 +431,8 @@ mod tests {
             check_groups(&["s", " D", "C", "S"]).unwrap(),
             ["C", "D", "S"]
         );
-        for bad in ["I", "M", "CD", ""] {
+        assert!(check_groups(&["", " "]).unwrap().is_empty());
+        for bad in ["I", "M", "CD", "1.4S"] {
             assert!(
                 matches!(
                     check_groups(&[bad]),
