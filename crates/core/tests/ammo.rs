@@ -499,6 +499,9 @@ fn a_schema_6_file_migrates_to_7_and_then_receives_ammunition() {
     assert!(ledger.verify().unwrap().is_intact());
 }
 
+/// The fixture site's two locations.
+const VAULTS: [&str; 2] = ["Vault A", "Vault B"];
+
 /// xorshift64*: a small, seeded, reproducible generator (no crate needed).
 struct Rng(u64);
 
@@ -555,7 +558,6 @@ fn outcome<T>(r: &custody_core::Result<T>) -> Expect {
 
 #[test]
 fn random_operations_conserve_every_lot_and_projections_equal_a_rebuild() {
-    const VAULTS: [&str; 2] = ["Vault A", "Vault B"];
     let mut s = site();
     let o = s.officer.clone();
     let inspector = s.inspector.clone();
@@ -1168,4 +1170,138 @@ fn a_schema_7_file_migrates_to_8_and_then_takes_limits() {
         .unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
     assert!(ledger.verify().unwrap().is_intact());
+}
+
+/// Kilograms as text from milligrams, written here apart from the code under test.
+fn kg(mg: u64) -> String {
+    let text = format!("{}.{:06}", mg / 1_000_000, mg % 1_000_000);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Seeded receives, splits and licence changes between two vaults with lots of compatible
+/// groups (C, D, S) and different NEQ per unit, against a model that counts NEQ in
+/// milligrams: every over-licence refusal, and only those, happens; the stores figures equal
+/// the model's; the ledger verifies and rebuilds to the same projections.
+#[test]
+fn random_moves_under_licences_refuse_exactly_what_the_model_says() {
+    let mut s = site();
+    let (admin, o) = (s.admin.clone(), s.officer.clone());
+    // (hazard, NEQ per unit as text, the same in milligrams)
+    let kinds = [
+        ("1.4S", "0.0016", 1_600u64),
+        ("1.1D", "0.25", 250_000),
+        ("1.3C", "0.035", 35_000),
+    ];
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    // Per lot: id, NEQ per unit in mg, quantity per vault.
+    let mut lots: Vec<(String, u64, [u64; 2])> = Vec::new();
+    let mut licence: [Option<u64>; 2] = [None, None];
+    let (mut refusals, mut accepted) = (0, 0);
+    let held = |lots: &Vec<(String, u64, [u64; 2])>, v: usize| -> u64 {
+        lots.iter().map(|(_, mg, q)| mg * q[v]).sum()
+    };
+    for step in 0..200 {
+        let head = s.ledger.head().unwrap();
+        let digests = s.ledger.projection_digests().unwrap();
+        let to = rng.below(2) as usize;
+        match rng.below(5) {
+            0 => {
+                // A licence somewhere around what the vault holds, in whole grams.
+                let grams = (held(&lots, to) / 1000 + rng.below(3000)).saturating_sub(1000);
+                let text = kg(grams * 1000);
+                s.ledger
+                    .set_location_limits(&admin, VAULTS[to], Some(&text), &[])
+                    .unwrap();
+                licence[to] = Some(grams * 1000);
+                continue;
+            }
+            1 | 2 if !lots.is_empty() => {
+                let pick = rng.below(lots.len() as u64) as usize;
+                let from = 1 - to;
+                let have = lots[pick].2[from];
+                if have == 0 {
+                    continue;
+                }
+                let q = 1 + rng.below(have);
+                let adding = lots[pick].1 * q;
+                let over = licence[to].is_some_and(|l| held(&lots, to) + adding > l);
+                let r = s
+                    .ledger
+                    .ammo_split(&o, &lots[pick].0, VAULTS[from], VAULTS[to], q as i64);
+                if over {
+                    let limit = licence[to].unwrap();
+                    let excess = held(&lots, to) + adding - limit;
+                    match r {
+                        Err(CustodyError::OverLicence {
+                            limit_kg,
+                            held_kg,
+                            adding_kg,
+                            excess_kg,
+                            ..
+                        }) => assert_eq!(
+                            (limit_kg, held_kg, adding_kg, excess_kg),
+                            (kg(limit), kg(held(&lots, to)), kg(adding), kg(excess)),
+                            "step {step}"
+                        ),
+                        other => panic!("step {step}: expected over licence, got {other:?}"),
+                    }
+                } else {
+                    r.unwrap_or_else(|e| panic!("step {step}: {e}"));
+                    lots[pick].2[from] -= q;
+                    lots[pick].2[to] += q;
+                }
+            }
+            _ => {
+                let (hazard, neq, mg) = kinds[rng.below(3) as usize];
+                let q = 1 + rng.below(200);
+                let over = licence[to].is_some_and(|l| held(&lots, to) + mg * q > l);
+                let number = format!("R-{step}");
+                let r = s.ledger.ammo_receive(
+                    &o,
+                    LotRecord {
+                        hazard: hazard.into(),
+                        neq_kg: neq.into(),
+                        ..lot(&number)
+                    },
+                    q as i64,
+                    VAULTS[to],
+                    AmmoCondition::Serviceable,
+                );
+                match (over, r) {
+                    (true, Err(CustodyError::OverLicence { .. })) => {}
+                    (false, Ok((id, _))) => {
+                        let mut at = [0; 2];
+                        at[to] = q;
+                        lots.push((id, mg, at));
+                    }
+                    (_, other) => panic!("step {step}: over licence {over}, got {other:?}"),
+                }
+            }
+        }
+        if s.ledger.head().unwrap() == head {
+            refusals += 1;
+            assert_eq!(
+                s.ledger.projection_digests().unwrap(),
+                digests,
+                "step {step}"
+            );
+        } else {
+            accepted += 1;
+        }
+        let stores = s.ledger.ammo_stores().unwrap();
+        for (v, name) in VAULTS.iter().enumerate() {
+            let store = stores.iter().find(|x| x.location == *name).unwrap();
+            assert_eq!(store.neq_kg, kg(held(&lots, v)), "step {step}, {name}");
+            assert_eq!(store.limits.max_neq_kg, licence[v].map(kg), "step {step}");
+        }
+    }
+    // The seed exercises both outcomes.
+    assert!(
+        refusals > 10 && accepted > 30,
+        "{refusals} refused, {accepted} accepted"
+    );
+    assert!(s.ledger.verify().unwrap().is_intact());
+    let digests = s.ledger.projection_digests().unwrap();
+    s.ledger.rebuild().unwrap();
+    assert_eq!(s.ledger.projection_digests().unwrap(), digests);
 }
