@@ -5,6 +5,7 @@ use crate::session::Context;
 use anyhow::Result;
 use clap::{Args, Subcommand};
 use custody_core::ammo::{AmmoCondition, AmmoIssue, AmmoUnit, LotRecord, LotView};
+use custody_core::limits::StoreView;
 use custody_core::Origin;
 use std::process::ExitCode;
 
@@ -151,6 +152,11 @@ pub enum AmmoCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Every location: NEQ held against its licence and the compatibility groups present
+    Stores {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn print_lot(v: &LotView) {
@@ -191,6 +197,31 @@ fn print_lot(v: &LotView) {
     println!("  expended: {}", v.expended);
 }
 
+fn print_store(v: &StoreView) {
+    let licence = match (&v.limits.max_neq_kg, &v.headroom_kg, &v.over_licence_kg) {
+        (None, ..) => "no licence limit".to_string(),
+        (Some(max), Some(room), _) => format!("of {max} kg licensed, {room} kg free"),
+        (Some(max), _, over) => format!(
+            "of {max} kg licensed, OVER by {} kg",
+            over.as_deref().unwrap_or("?")
+        ),
+    };
+    let allowed = if v.limits.groups.is_empty() {
+        "any".to_string()
+    } else {
+        v.limits.groups.join(",")
+    };
+    let present = if v.groups_present.is_empty() {
+        "none".to_string()
+    } else {
+        v.groups_present.join(",")
+    };
+    println!(
+        "{:<24} NEQ {} kg {licence}; groups present {present}, allowed {allowed}",
+        v.location, v.neq_kg
+    );
+}
+
 pub fn ammo(ctx: &Context, cmd: AmmoCommand) -> Result<ExitCode> {
     match cmd {
         AmmoCommand::Show { lot, json } => {
@@ -214,6 +245,16 @@ pub fn ammo(ctx: &Context, cmd: AmmoCommand) -> Result<ExitCode> {
                     );
                 }
                 println!("{} lots", lots.len());
+            }
+        }
+        AmmoCommand::Stores { json } => {
+            let stores = ctx.open()?.ammo_stores()?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&stores)?);
+            } else {
+                for v in &stores {
+                    print_store(v);
+                }
             }
         }
         AmmoCommand::Receive {

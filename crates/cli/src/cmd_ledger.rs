@@ -196,6 +196,21 @@ pub enum LocationCommand {
         #[command(flatten)]
         amend: crate::cmd_evidence::AmendArgs,
     },
+    /// Set a store's licensed maximum NEQ and the compatibility groups it may hold
+    /// (administrator); an option left out keeps its current value. Without options, show them
+    Limits {
+        /// Location code or name
+        location: String,
+        /// Licensed maximum net explosive quantity in kilograms, e.g. 2500 or 12.5
+        #[arg(long = "max-neq")]
+        max_neq: Option<String>,
+        /// UN compatibility groups it may hold, comma-separated, e.g. S,C,D ("" for any)
+        #[arg(long, value_delimiter = ',')]
+        groups: Option<Vec<String>>,
+        /// Remove both limits (no NEQ limit, any group)
+        #[arg(long, conflicts_with_all = ["max_neq", "groups"])]
+        clear: bool,
+    },
 }
 
 pub fn location(ctx: &Context, cmd: LocationCommand) -> Result<ExitCode> {
@@ -239,8 +254,54 @@ pub fn location(ctx: &Context, cmd: LocationCommand) -> Result<ExitCode> {
             )?;
             println!("Location {location} amended (event {seq})");
         }
+        LocationCommand::Limits {
+            location,
+            max_neq,
+            groups,
+            clear,
+        } if max_neq.is_none() && groups.is_none() && !clear => {
+            print_limits(&location, &ctx.open()?.location_limits(&location)?, None);
+        }
+        LocationCommand::Limits {
+            location,
+            max_neq,
+            groups,
+            clear,
+        } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let current = if clear {
+                custody_core::limits::Limits::default()
+            } else {
+                ledger.location_limits(&location)?
+            };
+            let max_neq = max_neq.or(current.max_neq_kg);
+            let groups = groups.unwrap_or(current.groups);
+            let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+            let (seq, warnings) =
+                ledger.set_location_limits(&actor, &location, max_neq.as_deref(), &groups)?;
+            print_limits(&location, &ledger.location_limits(&location)?, Some(seq));
+            for w in warnings {
+                println!("Warning: {w}");
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn print_limits(location: &str, limits: &custody_core::limits::Limits, seq: Option<i64>) {
+    println!(
+        "Location {location}: licensed NEQ {}, compatibility groups {}{}",
+        limits
+            .max_neq_kg
+            .as_ref()
+            .map_or("not limited".to_string(), |m| format!("{m} kg")),
+        if limits.groups.is_empty() {
+            "any".to_string()
+        } else {
+            limits.groups.join(", ")
+        },
+        seq.map_or(String::new(), |s| format!(" (event {s})"))
+    );
 }
 
 #[derive(Args, Debug)]

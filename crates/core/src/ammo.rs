@@ -7,7 +7,8 @@
 //! second lot with the same manufacturer, lot number and calibre is refused as a duplicate).
 //! Conservation — received = in store + issued out + expended — is checked by `custody verify`
 //! from the events alone ([`Tally`]). Destruction and handover by quantity are not built yet, so
-//! their terms of the sum are zero.
+//! their terms of the sum are zero. Every event that adds to a location (receive, split, return)
+//! first passes the location's storage limits (crates/core/src/limits.rs).
 
 use crate::domain::{Origin, Role};
 use crate::error::{CustodyError, Result};
@@ -130,27 +131,13 @@ pub fn check_hazard(text: &str) -> Result<String> {
 /// NEQ in kilograms as decimal text (up to 6 decimals, at most 100,000 kg per unit), returned
 /// in a canonical spelling so equal quantities are stored as equal text.
 pub fn check_neq(text: &str) -> Result<String> {
-    let bad = || {
-        CustodyError::Invalid(format!(
-            "NEQ '{text}' is not a weight in kilograms (e.g. 0.0032; at most 6 decimals)"
-        ))
-    };
-    let t = text.trim();
-    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    if whole.is_empty() || whole.len() > 6 || frac.len() > 6 || !digits(whole) || !digits(frac) {
-        return Err(bad());
-    }
-    let whole: u64 = whole.parse().map_err(|_| bad())?;
-    if whole > 100_000 {
-        return Err(bad());
-    }
-    let frac = frac.trim_end_matches('0');
-    Ok(if frac.is_empty() {
-        whole.to_string()
-    } else {
-        format!("{whole}.{frac}")
-    })
+    crate::limits::kg_to_mg(text, 100_000)
+        .map(crate::limits::mg_to_kg)
+        .ok_or_else(|| {
+            CustodyError::Invalid(format!(
+                "NEQ '{text}' is not a weight in kilograms (e.g. 0.0032; at most 6 decimals)"
+            ))
+        })
 }
 
 fn check_quantity(quantity: i64) -> Result<u64> {
@@ -253,6 +240,20 @@ struct LotState {
     label: String,
     condition: AmmoCondition,
     issued_out: u64,
+    hazard: String,
+    neq_kg: String,
+}
+
+impl LotState {
+    /// Refuses `quantity` of this lot at a location whose storage limits do not allow it.
+    fn check_room(&self, conn: &Connection, location_id: &str, quantity: u64) -> Result<()> {
+        let add = crate::limits::Addition {
+            hazard: &self.hazard,
+            neq_kg: &self.neq_kg,
+            quantity,
+        };
+        crate::limits::check_addition(conn, location_id, &add)
+    }
 }
 
 fn lot_label(lot_number: &str, id: &str) -> String {
@@ -267,19 +268,31 @@ fn lot_label(lot_number: &str, id: &str) -> String {
 fn lot_in(conn: &Connection, key: &str) -> Result<LotState> {
     let key = key.trim();
     let mut stmt = conn.prepare_cached(
-        "SELECT id, lot_number, condition, issued_out FROM ammo_lots
+        "SELECT id, lot_number, condition, issued_out, hazard, neq_kg FROM ammo_lots
          WHERE id = ?1 OR (lot_number = ?1 COLLATE NOCASE AND lot_number <> '') ORDER BY id",
     )?;
-    let found: Vec<(String, String, String, i64)> = stmt
-        .query_map([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+    type Row = (String, String, String, i64, String, String);
+    let found: Vec<Row> = stmt
+        .query_map([key], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
         .collect::<rusqlite::Result<_>>()?;
     match found.as_slice() {
         [] => Err(CustodyError::UnknownLot(key.to_string())),
-        [(id, number, condition, out)] => Ok(LotState {
+        [(id, number, condition, out, hazard, neq_kg)] => Ok(LotState {
             id: id.clone(),
             label: lot_label(number, id),
             condition: condition.parse().unwrap_or_default(),
             issued_out: (*out).max(0) as u64,
+            hazard: hazard.clone(),
+            neq_kg: neq_kg.clone(),
         }),
         many => Err(CustodyError::AmbiguousLot {
             key: key.to_string(),
@@ -352,6 +365,12 @@ impl Ledger {
                     });
                 }
             }
+            let add = crate::limits::Addition {
+                hazard: &lot.hazard,
+                neq_kg: &lot.neq_kg,
+                quantity,
+            };
+            crate::limits::check_addition(w.conn, &location_id, &add)?;
             let lot_id = new_id();
             let seq = w.append(
                 Some(actor.person_id()),
@@ -389,6 +408,7 @@ impl Ledger {
                 ));
             }
             take_from(w.conn, &lot, &from_location, quantity)?;
+            lot.check_room(w.conn, &to_location, quantity)?;
             w.append(
                 Some(actor.person_id()),
                 None,
@@ -458,6 +478,7 @@ impl Ledger {
                 });
             }
             let to_location = location_id_of(w.conn, location)?;
+            lot.check_room(w.conn, &to_location, quantity)?;
             w.append(
                 Some(actor.person_id()),
                 None,

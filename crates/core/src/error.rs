@@ -255,6 +255,28 @@ pub enum CustodyError {
         field: &'static str,
         action: &'static str,
     },
+    #[error("'{0}' is not a UN compatibility group: use one letter A-L (not I), N or S")]
+    BadCompatibilityGroup(String),
+    #[error("{location} is licensed for {limit_kg} kg NEQ; it holds {held_kg} kg and this would add {adding_kg} kg, {excess_kg} kg over the licence; nothing was recorded")]
+    OverLicence {
+        location: String,
+        limit_kg: String,
+        held_kg: String,
+        adding_kg: String,
+        excess_kg: String,
+    },
+    #[error("{location} may hold compatibility groups {allowed} only, not group {group}; nothing was recorded")]
+    GroupNotAllowed {
+        location: String,
+        group: char,
+        allowed: String,
+    },
+    #[error("compatibility group {group} cannot be stored with group {present}, which {location} already holds; nothing was recorded")]
+    IncompatibleGroups {
+        location: String,
+        group: char,
+        present: char,
+    },
     #[error("lot {lot} is {condition}; only serviceable ammunition is issued (an inspector changes the condition: custody ammo inspect)")]
     LotNotServiceable {
         lot: String,

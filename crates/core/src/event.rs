@@ -563,6 +563,14 @@ pub enum EventBody {
         condition: crate::ammo::AmmoCondition,
         note: String,
     },
+    /// A location's storage limits (crates/core/src/limits.rs): the licensed maximum NEQ in
+    /// kilograms (empty: none) and the compatibility groups it may hold (empty: any).
+    #[serde(rename = "location.limits")]
+    LocationLimits {
+        location_id: String,
+        max_neq_kg: String,
+        groups: Vec<String>,
+    },
     /// A signed statement of the log head as it stood before this event.
     #[serde(rename = "checkpoint")]
     Checkpoint {
@@ -654,7 +662,8 @@ impl EventBody {
                 Some(person_id.clone())
             }
             EventBody::LocationRegister { location_id, .. }
-            | EventBody::LocationAmend { location_id, .. } => Some(location_id.clone()),
+            | EventBody::LocationAmend { location_id, .. }
+            | EventBody::LocationLimits { location_id, .. } => Some(location_id.clone()),
             EventBody::KeyTrust { key_id, .. } | EventBody::KeyRevoke { key_id, .. } => {
                 Some(key_id.clone())
             }

@@ -20,7 +20,7 @@ pub fn max_len(field: &str) -> usize {
         | "service_number" | "code" | "scanned" | "package_id" | "seal" | "reference"
         | "decision_reference" | "country" | "import_country" | "import_mark"
         | "order_reference" | "id_document_number" | "field" | "ammo_type" | "lot_number"
-        | "hazard" | "neq_kg" => 200,
+        | "hazard" | "neq_kg" | "max_neq_kg" | "groups" => 200,
         "name" | "site_name" | "building" | "room" | "shelf" | "checked_out_to" | "to"
         | "purpose" | "authority" | "sender" | "receiver" | "transport" | "legal_basis"
         | "owner_name" | "value" | "to_whom" | "signer" | "found_at" => 300,

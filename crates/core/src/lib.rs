@@ -22,6 +22,7 @@ pub mod history;
 pub mod import;
 pub mod keys;
 pub mod ledger;
+pub mod limits;
 mod projection;
 pub mod sample;
 pub mod scans;

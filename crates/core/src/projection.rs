@@ -842,6 +842,7 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
         | EventBody::AmmoReturn { .. }
         | EventBody::AmmoExpend { .. }
         | EventBody::AmmoInspect { .. } => crate::ammo::apply(conn, seq, body)?,
+        EventBody::LocationLimits { .. } => crate::limits::apply(conn, seq, body)?,
         EventBody::Checkpoint {
             covered_seq,
             head_hash,

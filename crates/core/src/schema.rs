@@ -304,11 +304,23 @@ CREATE TABLE ammo_stock (
 ) WITHOUT ROWID;
 ";
 
+/// Version 8: storage limits per location (crates/core/src/limits.rs): the licensed maximum
+/// NEQ in kilograms as decimal text (empty: none) and the allowed compatibility group letters
+/// (empty: any). A location without limits has no row.
+const PROJECTIONS_V8: &str = "
+CREATE TABLE location_limits (
+    location_id TEXT PRIMARY KEY,
+    max_neq_kg  TEXT NOT NULL,
+    groups      TEXT NOT NULL,
+    last_seq    INTEGER NOT NULL
+);
+";
+
 /// The version this program writes.
-pub const CURRENT_VERSION: i64 = 7;
+pub const CURRENT_VERSION: i64 = 8;
 
 /// Projection tables in a fixed order (used by rebuild and the projection digest).
-pub const PROJECTION_TABLES: [&str; 21] = [
+pub const PROJECTION_TABLES: [&str; 22] = [
     "site",
     "persons",
     "locations",
@@ -330,6 +342,7 @@ pub const PROJECTION_TABLES: [&str; 21] = [
     "site_settings",
     "ammo_lots",
     "ammo_stock",
+    "location_limits",
 ];
 
 struct Migration {
@@ -339,7 +352,7 @@ struct Migration {
     needs_rebuild: bool,
 }
 
-const MIGRATIONS: [Migration; 7] = [
+const MIGRATIONS: [Migration; 8] = [
     Migration {
         version: 1,
         sql: "",
@@ -378,6 +391,12 @@ const MIGRATIONS: [Migration; 7] = [
         sql: PROJECTIONS_V7,
         needs_rebuild: false,
     },
+    // No event before schema 8 sets limits: the new table starts rightly empty.
+    Migration {
+        version: 8,
+        sql: PROJECTIONS_V8,
+        needs_rebuild: false,
+    },
 ];
 
 fn version_1_sql() -> String {
@@ -393,6 +412,7 @@ pub fn create_projection_tables(conn: &Connection) -> Result<()> {
     conn.execute_batch(PROJECTIONS_V5)?;
     conn.execute_batch(PROJECTIONS_V6)?;
     conn.execute_batch(PROJECTIONS_V7)?;
+    conn.execute_batch(PROJECTIONS_V8)?;
     Ok(())
 }
 
