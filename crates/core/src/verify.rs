@@ -525,19 +525,20 @@ fn credential_problem(
 
 /// The `last_seq` (or `seq`) of the first row where two projection tables disagree.
 fn first_differing_row(a: &Connection, b: &Connection, table: &str) -> Result<Option<i64>> {
-    let seq_column = match table {
-        "item_events"
-        | "checkpoints"
-        | "stocktake_scans"
-        | "stocktake_resolutions"
-        | "handover_scans" => "seq",
-        "stocktake_places" => "first_seq",
-        "destruction_items" => "added_seq",
-        "trusted_keys" => "trusted_seq",
-        // Rows without a sequence column of their own: the table is named, the row is not.
-        "stocktake_locations" | "stocktake_expected" | "handover_items" => return Ok(None),
-        "site" => return Ok(Some(1)),
-        _ => "last_seq",
+    if table == "site" {
+        return Ok(Some(1));
+    }
+    // The event that last wrote a row, under whichever name its table gives it; a table
+    // without one (lists of a count or a handover) is named without a row.
+    let columns: Vec<String> = a
+        .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let Some(seq_column) = ["last_seq", "seq", "first_seq", "added_seq", "trusted_seq"]
+        .into_iter()
+        .find(|c| columns.iter().any(|have| have == c))
+    else {
+        return Ok(None);
     };
     let dump = |c: &Connection| -> Result<Vec<(String, Option<i64>)>> {
         let mut stmt = c.prepare(&format!(

@@ -875,3 +875,26 @@ fn a_clock_that_went_backwards_is_recorded_once_ahead_of_the_write_and_verify_st
         .unwrap();
     assert_eq!(behind_now, 0);
 }
+
+/// Every projection table names its tampered row through its own sequence column; a setting
+/// rewritten behind the ledger's back is a verify problem at the event that set it, not an SQL
+/// error.
+#[test]
+fn a_site_setting_changed_behind_the_ledgers_back_is_named_by_verify() {
+    let mut s = site();
+    let seq = s
+        .ledger
+        .set_setting(&s.admin, "release_witness", "required")
+        .unwrap();
+    assert!(s.ledger.verify().unwrap().is_intact());
+    raw(&s.ledger)
+        .execute(
+            "UPDATE site_settings SET value = 'optional' WHERE name = 'release_witness'",
+            [],
+        )
+        .unwrap();
+    let report = s.ledger.verify().unwrap();
+    let problem = report.problem.expect("the rewritten setting is found");
+    assert_eq!(problem.seq, Some(seq), "{}", problem.what);
+    assert!(problem.what.contains("site_settings"), "{}", problem.what);
+}
