@@ -256,6 +256,13 @@ fn verify_1m(dir: &Path) -> Result<()> {
     eprintln!("verify_1m: {mb} MiB of canonical event bytes");
     let anchor = "SHA-256 chain over the same canonical bytes in memory";
     figure(SUITE, "verify_1m", "ms", ms(ours), ms(theirs), anchor);
-    figure(SUITE, "verify_1m_full", "ms", ms(ours_full), ms(theirs), anchor);
+    figure(
+        SUITE,
+        "verify_1m_full",
+        "ms",
+        ms(ours_full),
+        ms(theirs),
+        anchor,
+    );
     Ok(())
 }

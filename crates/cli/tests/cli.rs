@@ -160,7 +160,10 @@ fn verify_names_the_first_bad_event_after_tampering() {
 fn verify_full_replays_every_event_and_the_default_only_the_new_ones() {
     let s = site();
     let first = ok(custody(&s.db, &["verify"], ""));
-    assert!(first.contains("every event was replayed: no sidecar"), "{first}");
+    assert!(
+        first.contains("every event was replayed: no sidecar"),
+        "{first}"
+    );
     ok(custody(
         &s.db,
         &["--as", "OFF", "location", "add", "--name", "Vault B"],
@@ -178,12 +181,19 @@ fn verify_full_replays_every_event_and_the_default_only_the_new_ones() {
     // A stored row edited behind the ledger's back is named by both.
     rusqlite::Connection::open(&s.db)
         .unwrap()
-        .execute("UPDATE locations SET name = 'Elsewhere' WHERE name = 'Vault A'", [])
+        .execute(
+            "UPDATE locations SET name = 'Elsewhere' WHERE name = 'Vault A'",
+            [],
+        )
         .unwrap();
     for args in [&["verify"][..], &["verify", "--full"][..]] {
         let out = custody(&s.db, args, "");
         assert_eq!(out.status.code(), Some(1), "{args:?}");
-        assert!(text(&out).contains("projection 'locations'"), "{}", text(&out));
+        assert!(
+            text(&out).contains("projection 'locations'"),
+            "{}",
+            text(&out)
+        );
     }
 }
 

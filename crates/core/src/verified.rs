@@ -20,6 +20,9 @@ const HEAD_TABLE: &str = "CREATE TABLE verified_head (
 /// Which build replayed the tables: another program version may replay differently.
 const PROGRAM: &str = env!("CARGO_PKG_VERSION");
 
+/// Copy every page in one step: nobody else writes the databases being copied.
+const ALL_PAGES: std::os::raw::c_int = std::os::raw::c_int::MAX;
+
 /// A sidecar larger than this is not read (a projection of many millions of events is far
 /// smaller; anything larger is not ours).
 const SIZE_LIMIT: u64 = 16 << 30;
@@ -74,7 +77,9 @@ pub(crate) fn usable_head(
         ));
     }
     let stored: Option<Vec<u8>> = events
-        .query_row("SELECT hash FROM events WHERE seq = ?1", [seq], |r| r.get(0))
+        .query_row("SELECT hash FROM events WHERE seq = ?1", [seq], |r| {
+            r.get(0)
+        })
         .optional()
         .map_err(|e| e.to_string())?;
     if stored.as_deref() != Some(hash.as_slice()) {
@@ -113,13 +118,15 @@ pub(crate) fn load(path: &Path, head: &Head) -> std::result::Result<Connection, 
         )?;
         let mut memory = Connection::open_in_memory()?;
         rusqlite::backup::Backup::new(&side, &mut memory)?.run_to_completion(
-            -1,
+            ALL_PAGES,
             std::time::Duration::ZERO,
             None,
         )?;
         drop(side);
         if schema_of(&memory)? != expected_schema()? {
-            return Ok(Err("the sidecar's tables are not the ones this program writes".into()));
+            return Ok(Err(
+                "the sidecar's tables are not the ones this program writes".into(),
+            ));
         }
         let found: Vec<(i64, Vec<u8>)> = {
             let mut stmt = memory.prepare("SELECT seq, hash FROM verified_head")?;
@@ -159,7 +166,7 @@ pub(crate) fn save(
         let copy = || -> rusqlite::Result<()> {
             let mut dest = Connection::open(tmp)?;
             rusqlite::backup::Backup::new(projections, &mut dest)?.run_to_completion(
-                -1,
+                ALL_PAGES,
                 std::time::Duration::ZERO,
                 None,
             )?;

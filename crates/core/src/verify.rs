@@ -402,13 +402,8 @@ impl Ledger {
         let moved = report.replayed_from <= report.events;
         if save && report.is_intact() && moved {
             let head_hash = hex::decode(&report.head_hash).unwrap_or_default();
-            match crate::verified::save(
-                &fresh,
-                &sidecar,
-                report.events,
-                &head_hash,
-                &self.site_id,
-            ) {
+            match crate::verified::save(&fresh, &sidecar, report.events, &head_hash, &self.site_id)
+            {
                 Ok(()) => report.sidecar_written = true,
                 Err(e) => report.sidecar_error = Some(e),
             }

@@ -39,7 +39,7 @@ fn site_with_sidecar() -> (common::Site, i64) {
 
 #[test]
 fn default_verify_after_a_full_one_replays_only_the_new_events() {
-    let (s, covered) = site_with_sidecar();
+    let (mut s, covered) = site_with_sidecar();
     assert_eq!(
         custody_core::files::mode_of(&sidecar(&s.ledger)),
         0o600,
@@ -79,7 +79,11 @@ fn tampered_row_is_named(s: &common::Site, code: &str) {
         .unwrap();
     let report = s.ledger.verify().unwrap();
     let problem = report.problem.expect("the edited row must be found");
-    assert!(problem.what.contains("projection 'items'"), "{}", problem.what);
+    assert!(
+        problem.what.contains("projection 'items'"),
+        "{}",
+        problem.what
+    );
     assert_eq!(problem.seq, Some(seq));
     assert!(
         report
@@ -89,12 +93,15 @@ fn tampered_row_is_named(s: &common::Site, code: &str) {
         "{:?}",
         report.full_because
     );
-    assert!(!report.sidecar_written, "a ledger with a problem gets no sidecar");
+    assert!(
+        !report.sidecar_written,
+        "a ledger with a problem gets no sidecar"
+    );
 }
 
 #[test]
 fn a_row_edited_after_the_sidecar_is_named_when_its_item_moved_since() {
-    let (s, covered) = site_with_sidecar();
+    let (mut s, covered) = site_with_sidecar();
     s.ledger
         .move_item(&s.officer, &s.weapons[1], "Vault B")
         .unwrap();
@@ -104,7 +111,7 @@ fn a_row_edited_after_the_sidecar_is_named_when_its_item_moved_since() {
 
 #[test]
 fn a_row_edited_after_the_sidecar_is_named_when_its_item_did_not_move() {
-    let (s, covered) = site_with_sidecar();
+    let (mut s, covered) = site_with_sidecar();
     s.ledger
         .move_item(&s.officer, &s.weapons[1], "Vault B")
         .unwrap();
@@ -115,7 +122,7 @@ fn a_row_edited_after_the_sidecar_is_named_when_its_item_did_not_move() {
 #[test]
 fn a_tampered_event_before_or_after_the_sidecar_is_named() {
     for before_sidecar in [true, false] {
-        let (s, covered) = site_with_sidecar();
+        let (mut s, covered) = site_with_sidecar();
         s.ledger
             .move_item(&s.officer, &s.weapons[1], "Vault B")
             .unwrap();
@@ -135,7 +142,11 @@ fn a_tampered_event_before_or_after_the_sidecar_is_named() {
         )
         .unwrap();
         let problem = s.ledger.verify().unwrap().problem.expect("tampering found");
-        assert_eq!(problem.seq, Some(seq), "before the sidecar: {before_sidecar}");
+        assert_eq!(
+            problem.seq,
+            Some(seq),
+            "before the sidecar: {before_sidecar}"
+        );
         assert!(problem.what.contains("hash"), "{}", problem.what);
     }
 }
@@ -150,7 +161,10 @@ fn a_sidecar_of_another_ledger_is_ignored() {
     assert_eq!(report.replayed_from, 1);
     let why = report.full_because.unwrap();
     assert!(why.contains("site"), "{why}");
-    assert!(report.sidecar_written, "the sidecar is replaced by this ledger's");
+    assert!(
+        report.sidecar_written,
+        "the sidecar is replaced by this ledger's"
+    );
     assert_eq!(s.ledger.verify().unwrap().full_because, None);
 }
 
@@ -191,7 +205,7 @@ fn tampered_row_is_named_in_full(s: &common::Site) {
 
 #[test]
 fn a_sidecar_whose_head_hash_disagrees_is_ignored() {
-    let (s, covered) = site_with_sidecar();
+    let (mut s, covered) = site_with_sidecar();
     Connection::open(sidecar(&s.ledger))
         .unwrap()
         .execute("UPDATE verified_head SET hash = zeroblob(32)", [])
@@ -241,9 +255,6 @@ fn backups_neither_use_nor_get_a_sidecar() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(
-        !files.iter().any(|f| f.ends_with(".verified")),
-        "{files:?}"
-    );
+    assert!(!files.iter().any(|f| f.ends_with(".verified")), "{files:?}");
     custody_core::backup::check_backup(&backup.folder).unwrap();
 }
