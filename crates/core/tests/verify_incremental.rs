@@ -205,7 +205,7 @@ fn tampered_row_is_named_in_full(s: &common::Site) {
 
 #[test]
 fn a_sidecar_whose_head_hash_disagrees_is_ignored() {
-    let (mut s, covered) = site_with_sidecar();
+    let (s, covered) = site_with_sidecar();
     Connection::open(sidecar(&s.ledger))
         .unwrap()
         .execute("UPDATE verified_head SET hash = zeroblob(32)", [])
