@@ -274,8 +274,9 @@ pub fn restore(folder: &Path, db: &Path, newer_than_seq: Option<i64>) -> Result<
             .collect();
         let aside = PathBuf::from(format!("{}.replaced-{stamp}", db.display()));
         std::fs::rename(db, &aside)?;
-        // The verify sidecar goes with the ledger it was replayed from.
-        for suffix in ["-wal", "-shm", ".verified"] {
+        // The verify sidecar is derived data of the ledger being replaced: dropped, not kept.
+        let _ = std::fs::remove_file(crate::verified::path_for(db));
+        for suffix in ["-wal", "-shm"] {
             let side = PathBuf::from(format!("{}{suffix}", db.display()));
             if side.exists() {
                 std::fs::rename(&side, format!("{}{suffix}", aside.display()))?;
