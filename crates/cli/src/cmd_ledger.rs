@@ -702,6 +702,9 @@ pub fn item(ctx: &Context, cmd: ItemCommand) -> Result<ExitCode> {
 pub struct VerifyArgs {
     #[arg(long)]
     json: bool,
+    /// Replay every event into the projections, not only those since the last clean verify
+    #[arg(long)]
+    full: bool,
     /// Also check every stored registry cosignature against this registry key file
     #[arg(long, value_name = "FILE")]
     registry_key: Option<PathBuf>,
@@ -716,7 +719,11 @@ pub struct VerifyArgs {
 
 pub fn verify(ctx: &Context, args: VerifyArgs) -> Result<ExitCode> {
     let ledger = ctx.open()?;
-    let report = ledger.verify()?;
+    let report = if args.full {
+        ledger.verify_full()?
+    } else {
+        ledger.verify()?
+    };
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
     }
@@ -738,6 +745,7 @@ pub fn verify(ctx: &Context, args: VerifyArgs) -> Result<ExitCode> {
                     "OK: {} events, {} signed checkpoints, head {}; {} events after the last checkpoint are not yet signed",
                     report.events, report.checkpoints, report.head_hash, report.unsigned_tail
                 );
+                print_replay(&report);
             }
             match &args.registry_key {
                 Some(key) => crate::cmd_sync::verify_registry(ctx, key, &args.cosignature),
@@ -752,6 +760,29 @@ pub fn verify(ctx: &Context, args: VerifyArgs) -> Result<ExitCode> {
             println!("problem: {}", p.what);
             Ok(ExitCode::from(1))
         }
+    }
+}
+
+/// Says which replay ran and what became of the sidecar.
+fn print_replay(report: &custody_core::verify::VerifyReport) {
+    if report.replayed_from <= 1 {
+        println!("projections: every event replayed (whole replay)");
+    } else if report.replayed_from > report.events {
+        println!(
+            "projections: no new events since the last verify at event {}; the stored projections match that verify's replay",
+            report.replayed_from - 1
+        );
+    } else {
+        println!(
+            "projections: replayed events {} to {} on top of the last verify's replay (run with --full to replay every event)",
+            report.replayed_from, report.events
+        );
+    }
+    if let Some(why) = &report.full_because {
+        println!("  every event was replayed: {why}");
+    }
+    if let Some(e) = &report.sidecar_error {
+        println!("  note: the verify sidecar could not be written ({e}); the next verify replays every event");
     }
 }
 

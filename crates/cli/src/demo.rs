@@ -191,7 +191,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     }
     step("Signed checkpoint and full verification");
     ledger.checkpoint_by(&admin, "demo")?;
-    let v = ledger.verify()?;
+    let v = ledger.verify_full()?;
     match &v.problem {
         None => println!(
             "OK: {} events, {} signed checkpoints, head {}",

@@ -157,6 +157,47 @@ fn verify_names_the_first_bad_event_after_tampering() {
 }
 
 #[test]
+fn verify_full_replays_every_event_and_the_default_only_the_new_ones() {
+    let s = site();
+    let first = ok(custody(&s.db, &["verify"], ""));
+    assert!(
+        first.contains("every event was replayed: no sidecar"),
+        "{first}"
+    );
+    ok(custody(
+        &s.db,
+        &["--as", "OFF", "location", "add", "--name", "Vault B"],
+        "375298",
+    ));
+    let out = ok(custody(&s.db, &["verify"], ""));
+    assert!(out.contains("on top of the last verify's replay"), "{out}");
+    let out = ok(custody(&s.db, &["verify", "--full"], ""));
+    assert!(out.contains("every event replayed (whole replay)"), "{out}");
+    assert!(!out.contains("every event was replayed:"), "{out}");
+    let json = ok(custody(&s.db, &["verify", "--full", "--json"], ""));
+    let report: serde_json::Value = serde_json::from_str(json.lines().next().unwrap()).unwrap();
+    assert_eq!(report["replayed_from"], 1, "{json}");
+    assert_eq!(report["sidecar_written"], true, "{json}");
+    // A stored row edited behind the ledger's back is named by both.
+    rusqlite::Connection::open(&s.db)
+        .unwrap()
+        .execute(
+            "UPDATE locations SET name = 'Elsewhere' WHERE name = 'Vault A'",
+            [],
+        )
+        .unwrap();
+    for args in [&["verify"][..], &["verify", "--full"][..]] {
+        let out = custody(&s.db, args, "");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            text(&out).contains("projection 'locations'"),
+            "{}",
+            text(&out)
+        );
+    }
+}
+
+#[test]
 fn item_show_history_and_exports_agree() {
     let s = site();
     let out = ok(custody(

@@ -110,10 +110,11 @@ impl Ledger {
             // Pages in steps, yielding between them, so writers are not held up.
             backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
         }
-        // The copy is checked exactly as `custody verify` checks a ledger.
+        // The copy is checked as `custody verify --full` checks a ledger: a copy has no
+        // sidecar of its own to start from, and gets none.
         let (head_seq, head_hash) = {
             let copied = Ledger::open(&copy)?;
-            let report = copied.verify()?;
+            let report = copied.verify_copy()?;
             if let Some(p) = report.problem {
                 return Err(refused(
                     &copy,
@@ -193,7 +194,7 @@ pub fn check_backup(folder: &Path) -> Result<BackupManifest> {
     std::fs::copy(&copy, &scratch)?;
     let outcome = (|| {
         let l = Ledger::open(&scratch)?;
-        let report = l.verify()?;
+        let report = l.verify_copy()?;
         if let Some(p) = report.problem {
             return Err(refused(
                 folder,
@@ -273,6 +274,8 @@ pub fn restore(folder: &Path, db: &Path, newer_than_seq: Option<i64>) -> Result<
             .collect();
         let aside = PathBuf::from(format!("{}.replaced-{stamp}", db.display()));
         std::fs::rename(db, &aside)?;
+        // The verify sidecar is derived data of the ledger being replaced: dropped, not kept.
+        let _ = std::fs::remove_file(crate::verified::path_for(db));
         for suffix in ["-wal", "-shm"] {
             let side = PathBuf::from(format!("{}{suffix}", db.display()));
             if side.exists() {

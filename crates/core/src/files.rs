@@ -93,10 +93,33 @@ pub fn save_in(dir: &Path, name: &str, bytes: &[u8]) -> std::result::Result<Path
 /// Like [`save_in`] for a full path a person typed (`-o FILE`): the final component is
 /// replaced, never written through, and the file is 0600.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::result::Result<PathBuf, FileError> {
-    let fail = |source| FileError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
+    let (dir, tmp) = temporary_beside(path)?;
+    let written = create_new_private(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    finish(path, &dir, &tmp, written)
+}
+
+/// Like [`write_atomically`] for a file another library writes by name (SQLite copying a
+/// database into a new file): `fill` gets the fresh private temporary file's path, then the
+/// file is synced and renamed into place. Only for the site's own folders, not for a stick:
+/// `fill` opens the temporary file by name.
+pub fn write_atomically_with(
+    path: &Path,
+    fill: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::result::Result<PathBuf, FileError> {
+    let (dir, tmp) = temporary_beside(path)?;
+    let written = create_new_private(&tmp).and_then(|f| {
+        drop(f);
+        fill(&tmp)?;
+        File::open(&tmp)?.sync_all()
+    });
+    finish(path, &dir, &tmp, written)
+}
+
+/// The folder of `path` and a fresh temporary name in it.
+fn temporary_beside(path: &Path) -> std::result::Result<(PathBuf, PathBuf), FileError> {
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -106,23 +129,30 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::result::Result<PathBu
         _ => PathBuf::from("."),
     };
     let tmp = dir.join(temporary_name(name));
-    let written = create_new_private(&tmp)
-        .and_then(|mut f| {
-            f.write_all(bytes)?;
-            f.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&tmp, path));
-    match written {
+    Ok((dir, tmp))
+}
+
+/// Renames a completely written temporary file into place, or removes it.
+fn finish(
+    path: &Path,
+    dir: &Path,
+    tmp: &Path,
+    written: std::io::Result<()>,
+) -> std::result::Result<PathBuf, FileError> {
+    match written.and_then(|()| std::fs::rename(tmp, path)) {
         Ok(()) => {
             // The rename is durable only once the folder itself is synced.
-            if let Ok(d) = File::open(&dir) {
+            if let Ok(d) = File::open(dir) {
                 let _ = d.sync_all();
             }
             Ok(path.to_path_buf())
         }
         Err(source) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(fail(source))
+            let _ = std::fs::remove_file(tmp);
+            Err(FileError::Write {
+                path: path.to_path_buf(),
+                source,
+            })
         }
     }
 }
@@ -138,15 +168,7 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     pub fn create(path: &Path) -> std::result::Result<AtomicFile, FileError> {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .ok_or_else(|| FileError::BadName(path.display().to_string()))?;
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let tmp = dir.join(temporary_name(name));
+        let (_, tmp) = temporary_beside(path)?;
         let file = create_new_private(&tmp).map_err(|source| FileError::Write {
             path: path.to_path_buf(),
             source,

@@ -29,6 +29,7 @@ pub mod scans;
 pub mod schema;
 pub mod stocktake;
 pub mod sync;
+mod verified;
 pub mod verify;
 pub mod workflows;
 

@@ -1,5 +1,8 @@
 //! Verification and rebuild. `verify` recomputes the hash chain, checks every checkpoint
-//! signature, replays all events into fresh projections and compares them with the stored ones.
+//! signature, replays the events into projections and compares them with the stored ones.
+//! The default replays only the events since the last clean verify, starting from the
+//! projections it replayed then (`<ledger>.verified`, see `verified.rs`); `verify_full`
+//! replays every event.
 
 use crate::error::Result;
 use crate::event::{canonical_bytes, chain_hash, EventBody, EventFields, GENESIS_HASH};
@@ -22,6 +25,16 @@ pub struct VerifyReport {
     /// with write access could rewrite them without the key (docs/ledger-format.md).
     pub unsigned_tail: i64,
     pub problem: Option<Problem>,
+    /// The first event replayed into projections: 1 for the whole replay, S+1 when the replay
+    /// started from the projections a clean verify replayed up to event S.
+    pub replayed_from: i64,
+    /// Why the default verify replayed every event after all (no usable sidecar, or the
+    /// replay from it disagreed and the whole replay was run to name the problem).
+    pub full_because: Option<String>,
+    /// Whether this verify wrote the sidecar at the head (only after a clean verify).
+    pub sidecar_written: bool,
+    /// Why writing the sidecar failed (a read-only medium, a full disk): verify is still valid.
+    pub sidecar_error: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -35,6 +48,21 @@ impl VerifyReport {
     pub fn is_intact(&self) -> bool {
         self.problem.is_none()
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replay {
+    /// From the sidecar of the last clean verify when it fits the chain.
+    FromSidecar,
+    Full,
+}
+
+/// One verification's outcome, with the projections it replayed (written as the sidecar).
+struct Pass {
+    report: VerifyReport,
+    fresh: Connection,
+    /// The replay or the projection comparison found the problem (not the chain walk).
+    projection_problem: bool,
 }
 
 fn problem(seq: i64, what: impl Into<String>) -> Option<Problem> {
@@ -67,6 +95,10 @@ fn walk_chain(
         head_hash: hex::encode(head),
         unsigned_tail: 0,
         problem,
+        replayed_from: 1,
+        full_because: None,
+        sidecar_written: false,
+        sidecar_error: None,
     };
     while let Some(row) = rows.next()? {
         let seq: i64 = row.get(0)?;
@@ -318,17 +350,88 @@ pub(crate) fn rebuild_in(conn: &Connection) -> Result<()> {
 
 impl Ledger {
     /// Recomputes the chain and checkpoint signatures, then the projections, and names the
-    /// first problem found.
+    /// first problem found. The projections are replayed from those of the last clean verify
+    /// when its sidecar fits this chain (else from the first event); the sidecar is then
+    /// written at the head.
     pub fn verify(&self) -> Result<VerifyReport> {
+        self.verify_with(Replay::FromSidecar, true)
+    }
+
+    /// Like [`Ledger::verify`], but replays every event whatever the sidecar says (and writes
+    /// the sidecar afresh when clean).
+    pub fn verify_full(&self) -> Result<VerifyReport> {
+        self.verify_with(Replay::Full, true)
+    }
+
+    /// The whole replay, writing nothing beside the file: for copies (a backup being made or
+    /// checked), which have no sidecar to trust and must not get one.
+    pub(crate) fn verify_copy(&self) -> Result<VerifyReport> {
+        self.verify_with(Replay::Full, false)
+    }
+
+    fn verify_with(&self, replay: Replay, save: bool) -> Result<VerifyReport> {
+        let sidecar = crate::verified::path_for(self.path());
+        let mut full_because = None;
+        let mut pass = None;
+        if replay == Replay::FromSidecar {
+            let read = self.conn.unchecked_transaction()?;
+            let head = crate::verified::usable_head(&sidecar, &read, &self.site_id);
+            drop(read);
+            match head {
+                Err(why) => full_because = Some(why),
+                Ok(head) => match self.verify_pass(Some((&sidecar, head))) {
+                    Ok(p) if !p.projection_problem => pass = Some(p),
+                    // A difference is decided by the whole replay, so a sidecar gone wrong can
+                    // never be what names a problem.
+                    Ok(_) => {
+                        full_because = Some(
+                            "the replay from the sidecar disagreed with the stored projections, so the whole replay decides".into(),
+                        )
+                    }
+                    Err(e) => full_because = Some(format!("the sidecar could not be used ({e})")),
+                },
+            }
+        }
+        let Pass {
+            mut report, fresh, ..
+        } = match pass {
+            Some(p) => p,
+            None => self.verify_pass(None)?,
+        };
+        report.full_because = full_because;
+        let moved = report.replayed_from <= report.events;
+        if save && report.is_intact() && moved {
+            let head_hash = hex::decode(&report.head_hash).unwrap_or_default();
+            match crate::verified::save(&fresh, &sidecar, report.events, &head_hash, &self.site_id)
+            {
+                Ok(()) => report.sidecar_written = true,
+                Err(e) => report.sidecar_error = Some(e),
+            }
+        }
+        Ok(report)
+    }
+
+    /// One verification: the chain walk, and a replay into the sidecar's tables (`from`) or
+    /// into empty ones.
+    fn verify_pass(&self, from: Option<(&std::path::Path, crate::verified::Head)>) -> Result<Pass> {
+        let after = from.as_ref().map_or(0, |(_, head)| head.seq);
+        let start = from.map(|(path, head)| (path.to_path_buf(), head));
         // Two cores, two halves: this thread reads and hashes the chain while a worker replays
-        // the events into fresh in-memory projections and digests them.
+        // the events into in-memory projections and digests them.
         type Batch = Vec<(i64, String, EventBody)>;
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(16);
         type Digests = Vec<(&'static str, [u8; 32])>;
         let worker =
             std::thread::spawn(move || -> Result<(Connection, Option<Problem>, Digests)> {
-                let fresh = Connection::open_in_memory()?;
-                create_projection_tables(&fresh)?;
+                let fresh = match start {
+                    Some((path, head)) => crate::verified::load(&path, &head)
+                        .map_err(crate::error::CustodyError::Invalid)?,
+                    None => {
+                        let fresh = Connection::open_in_memory()?;
+                        create_projection_tables(&fresh)?;
+                        fresh
+                    }
+                };
                 fresh.execute_batch("BEGIN")?;
                 for batch in receiver {
                     for (seq, time, body) in batch {
@@ -374,6 +477,10 @@ impl Ledger {
                 }
                 _ => {}
             }
+            // The sidecar's tables already hold the events up to its head.
+            if seq <= after {
+                return true;
+            }
             batch.push((seq, time.to_string(), body));
             if batch.len() < 4096 {
                 return true;
@@ -390,29 +497,37 @@ impl Ledger {
         let (fresh, replay_problem, rebuilt) = worker.join().map_err(|_| {
             crate::error::CustodyError::Invalid("the verify worker failed".into())
         })??;
+        report.replayed_from = after + 1;
+        let mut pass = Pass {
+            report,
+            fresh,
+            projection_problem: replay_problem.is_some(),
+        };
+        let report = &mut pass.report;
         // The replay only ever saw events whose hashes were good, so its problem comes first
         // (unless the conservation count stopped at the same event: it names the lot).
         report.problem = match (replay_problem, ammo_problem) {
             (Some(r), Some(a)) if r.seq < a.seq => Some(r),
             (_, Some(a)) => Some(a),
             (Some(r), None) => Some(r),
-            (None, None) => report.problem,
+            (None, None) => report.problem.take(),
         };
         let Some(stored) = stored.filter(|_| report.problem.is_none()) else {
-            return Ok(report);
+            return Ok(pass);
         };
         if let Some(p) = credential_problem(&read, &committed)? {
             report.problem = Some(p);
-            return Ok(report);
+            return Ok(pass);
         }
         if let Some(p) = tally.check_stored(&read)? {
             report.problem = Some(p);
-            return Ok(report);
+            return Ok(pass);
         }
         for ((table, a), (_, b)) in stored.iter().zip(rebuilt.iter()) {
             if a != b {
-                report.problem = Some(Problem {
-                    seq: first_differing_row(&read, &fresh, table)?,
+                pass.projection_problem = true;
+                pass.report.problem = Some(Problem {
+                    seq: first_differing_row(&read, &pass.fresh, table)?,
                     what: format!(
                         "projection '{table}' differs from what the events say; run `custody rebuild` after investigating"
                     ),
@@ -420,7 +535,7 @@ impl Ledger {
                 break;
             }
         }
-        Ok(report)
+        Ok(pass)
     }
 
     /// Drops and rebuilds every projection from the events, in one transaction (tools and
