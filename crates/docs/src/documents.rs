@@ -47,14 +47,13 @@ impl RenderOptions {
 impl DestructionCertificate {
     /// The fields to sign for this certificate's seal.
     pub fn seal_fields(&self) -> Result<SealFields, SealError> {
-        Ok(SealFields {
-            kind: DocumentKind::DestructionCertificate,
-            document_id: self.certificate_id.clone(),
-            date: self.issued_on,
-            counts: vec![self.items.len() as u64],
-            list_digest: seal::item_list_digest(&self.items)?,
-            checkpoint: self.checkpoint,
-        })
+        SealFields::for_items(
+            DocumentKind::DestructionCertificate,
+            &self.certificate_id,
+            self.issued_on,
+            &self.items,
+            self.checkpoint,
+        )
     }
 
     pub fn to_pdf(&self, seal: &Seal, opts: &RenderOptions) -> Result<Vec<u8>, DocumentError> {
@@ -145,14 +144,13 @@ impl DestructionCertificate {
 
 impl HandoverManifest {
     pub fn seal_fields(&self) -> Result<SealFields, SealError> {
-        Ok(SealFields {
-            kind: DocumentKind::HandoverManifest,
-            document_id: self.manifest_id.clone(),
-            date: self.issued_on,
-            counts: vec![self.items.len() as u64],
-            list_digest: seal::item_list_digest(&self.items)?,
-            checkpoint: self.checkpoint,
-        })
+        SealFields::for_items(
+            DocumentKind::HandoverManifest,
+            &self.manifest_id,
+            self.issued_on,
+            &self.items,
+            self.checkpoint,
+        )
     }
 
     pub fn to_pdf(&self, seal: &Seal, opts: &RenderOptions) -> Result<Vec<u8>, DocumentError> {
@@ -476,14 +474,13 @@ impl ItemHistory {
 impl ReleaseReceipt {
     /// The seal covers the one released item (code and serial), like a one-line manifest.
     pub fn seal_fields(&self) -> Result<SealFields, SealError> {
-        Ok(SealFields {
-            kind: DocumentKind::ReleaseReceipt,
-            document_id: self.receipt_id.clone(),
-            date: self.issued_on,
-            counts: vec![1],
-            list_digest: seal::item_list_digest(std::slice::from_ref(&self.item))?,
-            checkpoint: self.checkpoint,
-        })
+        SealFields::for_items(
+            DocumentKind::ReleaseReceipt,
+            &self.receipt_id,
+            self.issued_on,
+            std::slice::from_ref(&self.item),
+            self.checkpoint,
+        )
     }
 
     pub fn to_pdf(&self, seal: &Seal, opts: &RenderOptions) -> Result<Vec<u8>, DocumentError> {
@@ -904,14 +901,13 @@ fn decimal(l: Language, v: f64) -> String {
 
 impl NationalDestructionReport {
     pub fn seal_fields(&self) -> Result<SealFields, SealError> {
-        Ok(SealFields {
-            kind: DocumentKind::DestructionCertificate,
-            document_id: self.report_id.clone(),
-            date: self.issued_on,
-            counts: vec![self.items.len() as u64],
-            list_digest: seal::item_list_digest(&self.items)?,
-            checkpoint: self.checkpoint,
-        })
+        SealFields::for_items(
+            DocumentKind::DestructionCertificate,
+            &self.report_id,
+            self.issued_on,
+            &self.items,
+            self.checkpoint,
+        )
     }
 
     /// The figures only; the item list travels as the sealed attachment, since a national

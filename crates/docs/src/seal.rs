@@ -112,6 +112,26 @@ pub struct SealFields {
 }
 
 impl SealFields {
+    /// The fields of a document whose seal covers a list of items (certificate, manifest,
+    /// release receipt, national report): the count is the list's length, the digest the
+    /// list's canonical digest.
+    pub fn for_items(
+        kind: DocumentKind,
+        document_id: &str,
+        date: NaiveDate,
+        items: &[ItemLine],
+        checkpoint: CheckpointRef,
+    ) -> Result<SealFields, SealError> {
+        Ok(SealFields {
+            kind,
+            document_id: document_id.to_string(),
+            date,
+            counts: vec![items.len() as u64],
+            list_digest: item_list_digest(items)?,
+            checkpoint,
+        })
+    }
+
     /// The exact bytes a seal signs (SEAL.md, "Signed message"): the seal text from the first
     /// `C` up to and including the `.` before the signature. Refuses fields no seal may carry.
     pub fn signing_bytes(&self, key_id: KeyId) -> Result<Vec<u8>, SealError> {
