@@ -70,13 +70,27 @@ fn private_dir(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Copies the open database `from` into a new private file `to` with SQLite's online backup
+/// API (never a file copy, which could catch a half-written page), in steps of pages that
+/// yield between them, so writers are not held up.
+pub(crate) fn online_copy(from: &rusqlite::Connection, to: &Path) -> Result<()> {
+    drop(crate::files::create_new_private(to)?);
+    let mut dest = rusqlite::Connection::open(to)?;
+    rusqlite::backup::Backup::new(from, &mut dest)?.run_to_completion(
+        256,
+        std::time::Duration::from_millis(5),
+        None,
+    )?;
+    Ok(())
+}
+
 impl Ledger {
     /// Writes a verified backup into `dir` and returns it. `keep`, when given, removes this
     /// site's oldest backups in `dir` beyond that many (never the one just made).
     pub fn backup_to(&self, dir: &Path, keep: Option<usize>) -> Result<Backup> {
         std::fs::create_dir_all(dir)?;
         let time = format_time(self.now());
-        let stamp: String = time.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        let stamp = crate::ledger::file_stamp(&time);
         let name = format!("custody-backup-{}-{stamp}", self.site_id);
         crate::files::check_file_name(&name).map_err(|e| refused(dir, e.to_string()))?;
         let partial = dir.join(format!(".{name}.partial"));
@@ -103,13 +117,7 @@ impl Ledger {
 
     fn backup_into(&self, partial: &Path, time: &str) -> Result<BackupManifest> {
         let copy = partial.join(LEDGER_FILE);
-        drop(crate::files::create_new_private(&copy)?);
-        {
-            let mut dest = rusqlite::Connection::open(&copy)?;
-            let backup = rusqlite::backup::Backup::new(&self.conn, &mut dest)?;
-            // Pages in steps, yielding between them, so writers are not held up.
-            backup.run_to_completion(256, std::time::Duration::from_millis(5), None)?;
-        }
+        online_copy(&self.conn, &copy)?;
         // The copy is checked as `custody verify --full` checks a ledger: a copy has no
         // sidecar of its own to start from, and gets none.
         let (head_seq, head_hash) = {
@@ -268,10 +276,7 @@ pub fn restore(folder: &Path, db: &Path, newer_than_seq: Option<i64>) -> Result<
                 ));
             }
         }
-        let stamp: String = format_time(chrono::Utc::now())
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect();
+        let stamp = crate::ledger::file_stamp(&format_time(chrono::Utc::now()));
         let aside = PathBuf::from(format!("{}.replaced-{stamp}", db.display()));
         std::fs::rename(db, &aside)?;
         // The verify sidecar is derived data of the ledger being replaced: dropped, not kept.

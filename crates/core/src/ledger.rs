@@ -92,6 +92,11 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// A ledger time as it goes into a file name: letters and digits only (`20261130T012345…Z`).
+pub(crate) fn file_stamp(time: &str) -> String {
+    time.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+}
+
 /// RFC 3339 UTC with microseconds, the only time format in the ledger.
 pub fn format_time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
@@ -486,22 +491,9 @@ impl Ledger {
     /// `<ledger>.schema-<version>-<UTC time>.bak`, beside the ledger, private, taken with
     /// SQLite's online backup API. Fails (and so stops the migration) when the disk is full.
     fn copy_before_migration(&self, version: i64) -> Result<PathBuf> {
-        let stamp: String = format_time(Utc::now())
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .collect();
+        let stamp = file_stamp(&format_time(Utc::now()));
         let copy = sidecar(&self.path, &format!(".schema-{version}-{stamp}.bak"));
-        drop(crate::files::create_new_private(&copy)?);
-        let copied = (|| -> Result<()> {
-            let mut dest = Connection::open(&copy)?;
-            rusqlite::backup::Backup::new(&self.conn, &mut dest)?.run_to_completion(
-                256,
-                std::time::Duration::from_millis(5),
-                None,
-            )?;
-            Ok(())
-        })();
-        if let Err(e) = copied {
+        if let Err(e) = crate::backup::online_copy(&self.conn, &copy) {
             let _ = std::fs::remove_file(&copy);
             return Err(e);
         }
