@@ -88,7 +88,8 @@ impl Catalogue {
             l => l.code(),
         };
         let path = dir.join(code).join("LC_MESSAGES").join(DOMAIN);
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         Catalogue::parse_for(language, &text)
     }
 

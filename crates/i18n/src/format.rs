@@ -19,7 +19,11 @@ impl Language {
     /// what a screen shows beside the clock on the wall.
     pub fn local_minute(self, time: DateTime<Utc>, offset: FixedOffset) -> String {
         let local = time.with_timezone(&offset);
-        format!("{} {}", self.date(local.date_naive()), local.format("%H:%M"))
+        format!(
+            "{} {}",
+            self.date(local.date_naive()),
+            local.format("%H:%M")
+        )
     }
 
     /// A ledger time at a given offset with the offset printed (`UTC`, `UTC+01:00`): what a
@@ -65,7 +69,15 @@ mod tests {
     #[test]
     fn regional_dates_are_day_month_year_and_croatian_ends_with_a_dot() {
         let d = NaiveDate::from_ymd_opt(2025, 3, 7).expect("valid date");
-        for l in [SerbianLatin, SerbianCyrillic, Bosnian, Montenegrin, Albanian, Macedonian, Romanian] {
+        for l in [
+            SerbianLatin,
+            SerbianCyrillic,
+            Bosnian,
+            Montenegrin,
+            Albanian,
+            Macedonian,
+            Romanian,
+        ] {
             assert_eq!(l.date(d), "07.03.2025", "{l:?}");
         }
         assert_eq!(Croatian.date(d), "07.03.2025.");

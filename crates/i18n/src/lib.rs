@@ -46,7 +46,7 @@ impl Language {
 
     /// The gettext name: the folder under `ui/translations`, and what the kiosk's `--language`
     /// and settings file carry. English is the msgid language and has no catalogue.
-    pub fn code(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             Language::English => "en",
             Language::SerbianLatin => "sr@latin",
@@ -61,7 +61,7 @@ impl Language {
     }
 
     /// BCP 47 tag: PDF metadata, the HTML `lang` attribute and the registry's `?lang=`.
-    pub fn tag(self) -> &'static str {
+    pub const fn tag(self) -> &'static str {
         match self {
             Language::English => "en",
             Language::SerbianLatin => "sr-Latn",
@@ -77,7 +77,7 @@ impl Language {
 
     /// The language's name in itself, never translated (a person looking for their language
     /// must recognise it whatever the screen shows now).
-    pub fn native_name(self) -> &'static str {
+    pub const fn native_name(self) -> &'static str {
         match self {
             Language::English => "English",
             Language::SerbianLatin => "Srpski",

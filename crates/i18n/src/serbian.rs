@@ -64,9 +64,9 @@ fn kept_verbatim(text: &str) -> usize {
     let mut chars = text.chars();
     match (chars.next(), chars.next()) {
         (Some('{'), _) => text.find('}').map_or(0, |i| i + 1),
-        (Some('/'), Some(n)) if n.is_alphanumeric() => {
-            run(1, |c| c.is_alphanumeric() || matches!(c, '_' | '.' | '/' | '-'))
-        }
+        (Some('/'), Some(n)) if n.is_alphanumeric() => run(1, |c| {
+            c.is_alphanumeric() || matches!(c, '_' | '.' | '/' | '-')
+        }),
         (Some('-'), Some('-')) if text[2..].starts_with(|c: char| c.is_ascii_lowercase()) => {
             run(2, |c| c.is_ascii_lowercase() || c == '-')
         }
@@ -180,7 +180,12 @@ fn rewrite_quoted(line: &str, header: bool) -> String {
     } else {
         to_cyrillic(&text)
     };
-    format!("{}\"{}\"{}", &line[..open], escape(&new), &line[close + 1..])
+    format!(
+        "{}\"{}\"{}",
+        &line[..open],
+        escape(&new),
+        &line[close + 1..]
+    )
 }
 
 fn unescape(s: &str) -> String {
@@ -229,7 +234,10 @@ mod tests {
             "АЛАРМ: оружје AK-47, ID особе, PDF"
         );
         assert_eq!(to_cyrillic("UNIŠTENO"), "УНИШТЕНО");
-        assert_eq!(to_cyrillic("QR kod (SHA-256) u Custody"), "QR код (SHA-256) у Custody");
+        assert_eq!(
+            to_cyrillic("QR kod (SHA-256) u Custody"),
+            "QR код (SHA-256) у Custody"
+        );
     }
 
     #[test]
