@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod common;
-use common::{ok, run, run_with_env, text, word_after, Site};
+use common::{execute_args, ok, run, run_with_env, text, word_after, Site};
 
 fn fails(o: Output, needle: &str) -> String {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
@@ -216,17 +216,7 @@ fn a_commission_destroys_two_rifles_and_the_prosecutor_verifies_the_certificate_
 
     ok(run(
         db,
-        &[
-            "--as",
-            "OFF",
-            "destruction",
-            "execute",
-            &batch,
-            "--witness",
-            "INS",
-            "--witness",
-            "WIT",
-        ],
+        &execute_args(&batch),
         "375298",
         Some("375298,375298"),
     ));
@@ -798,17 +788,7 @@ fn the_certificate_takes_its_words_from_the_catalogue_a_translator_edits() {
     let batch = prepared_batch(&s);
     ok(run(
         db,
-        &[
-            "--as",
-            "OFF",
-            "destruction",
-            "execute",
-            &batch,
-            "--witness",
-            "INS",
-            "--witness",
-            "WIT",
-        ],
+        &execute_args(&batch),
         "375298",
         Some("375298,375298"),
     ));
