@@ -343,9 +343,81 @@ mod script_tests {
     fn the_script_check_sees_a_latin_e_grave_in_macedonian() {
         // «сè» with U+00E8 (Latin è) inside a Cyrillic word.
         let w = words("Проверете сè на {}.");
-        let mixed = w.iter().find(|w| w.starts_with('с') && w.chars().count() == 2);
-        assert!(mixed.is_some_and(|w| w.chars().any(latin_letter) && w.chars().any(cyrillic_letter)));
+        let mixed = w
+            .iter()
+            .find(|w| w.starts_with('с') && w.chars().count() == 2);
+        assert!(
+            mixed.is_some_and(|w| w.chars().any(latin_letter) && w.chars().any(cyrillic_letter))
+        );
         assert!(serbian::stays_latin("USB") && serbian::stays_latin("AK-47"));
         assert!(!serbian::stays_latin("Potvrda"));
+    }
+}
+
+#[cfg(test)]
+mod plural_tests {
+    use super::*;
+
+    /// "{n} item" for 1, 2, 5 and 21 as each grammar has it (written from the grammars, not
+    /// from the catalogues).
+    #[test]
+    fn a_count_of_items_reads_right_for_1_2_5_and_21_in_every_language() {
+        let expected: [(Language, [&str; 4]); 9] = [
+            (
+                Language::English,
+                ["1 item", "2 items", "5 items", "21 items"],
+            ),
+            (
+                Language::SerbianLatin,
+                ["1 predmet", "2 predmeta", "5 predmeta", "21 predmet"],
+            ),
+            (
+                Language::SerbianCyrillic,
+                ["1 предмет", "2 предмета", "5 предмета", "21 предмет"],
+            ),
+            (
+                Language::Bosnian,
+                ["1 predmet", "2 predmeta", "5 predmeta", "21 predmet"],
+            ),
+            (
+                Language::Croatian,
+                ["1 predmet", "2 predmeta", "5 predmeta", "21 predmet"],
+            ),
+            (
+                Language::Montenegrin,
+                ["1 predmet", "2 predmeta", "5 predmeta", "21 predmet"],
+            ),
+            (
+                Language::Albanian,
+                ["1 send", "2 sende", "5 sende", "21 sende"],
+            ),
+            (
+                Language::Macedonian,
+                ["1 предмет", "2 предмети", "5 предмети", "21 предмет"],
+            ),
+            (
+                Language::Romanian,
+                ["1 obiect", "2 obiecte", "5 obiecte", "21 de obiecte"],
+            ),
+        ];
+        for (language, want) in expected {
+            let got: Vec<String> = [1, 2, 5, 21]
+                .iter()
+                .map(|n| language.tr_n("{n} item", "{n} items", *n))
+                .collect();
+            assert_eq!(got, want, "{language:?}");
+        }
+        // The genitive plural of the South Slavic languages after 5 differs from the form after 2
+        // in the sentence forms: «5 evidentiranih predmeta», «2 evidentirana predmeta».
+        let sr = |n| {
+            Language::SerbianLatin.tr_n(
+                "{0} item registered at this site",
+                "{0} items registered at this site",
+                n,
+            )
+        };
+        assert_eq!(sr(2), "{0} evidentirana predmeta na ovom objektu");
+        assert_eq!(sr(5), "{0} evidentiranih predmeta na ovom objektu");
+        assert_eq!(sr(101), "{0} evidentiran predmet na ovom objektu");
     }
 }
