@@ -150,11 +150,15 @@ pub enum Label {
     DestroyedByCountry,
     DestroyedBySite,
     NationalStatement,
+    /// A handover discrepancy and how it was recorded.
+    MissingOnArrival,
+    ExtraOnArrival,
+    RecordedAtReceipt,
 }
 
 impl Label {
     /// Every label, for the tests that walk them.
-    pub const ALL: [Label; 139] = [
+    pub const ALL: [Label; 142] = [
         Label::TitleCertificate,
         Label::TitleManifest,
         Label::TitleStocktake,
@@ -294,6 +298,9 @@ impl Label {
         Label::DestroyedByCountry,
         Label::DestroyedBySite,
         Label::NationalStatement,
+        Label::MissingOnArrival,
+        Label::ExtraOnArrival,
+        Label::RecordedAtReceipt,
     ];
 
     /// The msgid, and its gettext context where the English word means something else on a
@@ -440,6 +447,9 @@ impl Label {
             DestroyedByCountry => (None, "Destroyed by country of manufacture and type"),
             DestroyedBySite => (None, "Destroyed by site"),
             NationalStatement => (None, "Figures of the national registry: every item whose destruction the sites recorded in this year, as they pushed it and the registry checked it. The sealed list attached to this file names each item."),
+            MissingOnArrival => (None, "missing: on the manifest, not received"),
+            ExtraOnArrival => (None, "extra: received, not on the manifest"),
+            RecordedAtReceipt => (None, "recorded at receipt (ledger event {})"),
         }
     }
 }
