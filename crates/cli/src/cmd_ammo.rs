@@ -157,6 +157,39 @@ pub enum AmmoCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Count a lot at a location in an open stocktake: packages and loose units (blind: you
+    /// hear back only what you counted). Entries for the same lot and place add up
+    Count {
+        /// Stocktake code (S-...)
+        stocktake: String,
+        lot: String,
+        /// Where it was counted
+        #[arg(long)]
+        at: String,
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        packages: i64,
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        loose: i64,
+    },
+    /// A count's lot lines, expected against counted (inspector or administrator)
+    CountLines {
+        stocktake: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Settle a quantity discrepancy: the stock goes to what was counted, with a reason; you
+    /// (--as, inspector or administrator) and a second person (--witness) sign
+    Adjust {
+        stocktake: String,
+        lot: String,
+        #[arg(long)]
+        at: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// The co-signer's badge (types their own PIN when asked)
+        #[arg(long)]
+        witness: String,
+    },
 }
 
 fn print_lot(v: &LotView) {
@@ -195,6 +228,19 @@ fn print_lot(v: &LotView) {
     println!("  in store: {}", v.in_store);
     println!("  issued out: {}", v.issued_out);
     println!("  expended: {}", v.expended);
+    for (what, q) in [
+        ("destroyed", v.destroyed),
+        ("transferred out", v.transferred_out),
+        ("found in counts", v.found),
+        ("lost in counts", v.lost),
+    ] {
+        if q > 0 {
+            println!("  {what}: {q}");
+        }
+    }
+    if !v.legal_hold.is_empty() {
+        println!("  ON LEGAL HOLD: {}", v.legal_hold);
+    }
 }
 
 fn print_store(v: &StoreView) {
@@ -317,6 +363,57 @@ pub fn ammo(ctx: &Context, cmd: AmmoCommand) -> Result<ExitCode> {
             let (mut ledger, actor) = ctx.login()?;
             let seq = ledger.ammo_expend(&actor, &lot, from.as_deref(), quantity, &reference)?;
             println!("Lot {lot}: {quantity} expended, {reference} (event {seq})");
+        }
+        AmmoCommand::Count {
+            stocktake,
+            lot,
+            at,
+            packages,
+            loose,
+        } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let t = ledger.ammo_count(&actor, &stocktake, &lot, &at, packages, loose)?;
+            println!(
+                "Lot {} at {}: counted {} packages and {} loose, {} in all so far (event {})",
+                t.lot, t.location, t.packages, t.loose, t.counted, t.seq
+            );
+        }
+        AmmoCommand::CountLines { stocktake, json } => {
+            let (ledger, actor) = ctx.login()?;
+            let lines = ledger.ammo_count_lines(&actor, &stocktake)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&lines)?);
+            } else {
+                for l in &lines {
+                    let state = match (&l.reason, l.differs()) {
+                        (Some(r), _) => format!("adjusted: {r}"),
+                        (None, true) => "DISCREPANCY: settle with custody ammo adjust".into(),
+                        (None, false) => "matches".into(),
+                    };
+                    println!(
+                        "{:<40} {:<20} expected {:>9} counted {:>9} ({} packages + {} loose)  {state}",
+                        l.lot, l.location, l.expected, l.counted, l.packages, l.loose
+                    );
+                }
+                println!("{} lot lines", lines.len());
+            }
+        }
+        AmmoCommand::Adjust {
+            stocktake,
+            lot,
+            at,
+            reason,
+            witness,
+        } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let cosigner =
+                crate::cmd_workflows::witnesses(&mut ledger, std::slice::from_ref(&witness))?
+                    .remove(0);
+            let seq = ledger.ammo_adjust(&actor, &cosigner, &stocktake, &lot, &at, &reason)?;
+            println!(
+                "Lot {lot} at {at}: stock set to the count, co-signed by {} (event {seq})",
+                cosigner.name
+            );
         }
         AmmoCommand::Inspect {
             lot,

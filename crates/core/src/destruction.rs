@@ -466,6 +466,7 @@ impl Ledger {
                     items: members.len() as u64,
                     digest: list_digest(members.iter().map(|(_, c)| c.as_str())),
                     witnesses: ids.clone(),
+                    lots: Vec::new(),
                 },
             )
         })

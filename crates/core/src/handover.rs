@@ -335,6 +335,7 @@ impl Ledger {
                     details,
                     item_ids: ids,
                     items_digest: list_digest(codes.iter().map(String::as_str)),
+                    lots: Vec::new(),
                 },
             )
         })?;
@@ -513,6 +514,7 @@ impl Ledger {
                     checkpoint_head: bundle.checkpoint.head_hash,
                     items_digest: bundle.items_digest,
                     items: bundle.items,
+                    lots: Vec::new(),
                 },
             )
         })?;
@@ -743,6 +745,7 @@ impl Ledger {
                         extra: extra.len() as u64,
                         received,
                         received_digest,
+                        lots: Vec::new(),
                     },
                 )?;
                 Ok((codes, missing, extra.into_iter().collect(), seq))
@@ -872,6 +875,7 @@ impl Ledger {
                     received: receipt.received,
                     missing: receipt.missing,
                     extra: receipt.extra,
+                    lots: Vec::new(),
                 },
             )
         })?;

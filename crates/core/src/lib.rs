@@ -6,6 +6,7 @@
 
 pub mod amend;
 pub mod ammo;
+pub mod ammo_count;
 pub mod auth;
 pub mod backup;
 pub mod bundle;

@@ -394,12 +394,10 @@ fn a_tampered_stock_row_is_named_by_verify_with_its_lot() {
     assert_eq!(s.ledger.ammo_lot(&id).unwrap().in_store, 1000);
 }
 
-/// An intruder appends, with a valid hash, an issue larger than the location holds.
-#[test]
-fn a_forged_issue_that_breaks_conservation_is_named_by_verify() {
-    use custody_core::event::{canonical_bytes, chain_hash, EventBody, EventFields};
-    let (s, id) = stocked();
-    let vault_a = s.ledger.find_location("Vault A").unwrap().unwrap().id;
+/// Appends an event the program would never write, with a good hash chain (a forger with the
+/// file in hand); returns its number.
+fn append_forged(s: &Site, subject: &str, body: custody_core::event::EventBody) -> i64 {
+    use custody_core::event::{canonical_bytes, chain_hash, EventFields};
     let conn = raw(&s.ledger);
     let (head_seq, head_hash): (i64, Vec<u8>) = conn
         .query_row(
@@ -408,15 +406,7 @@ fn a_forged_issue_that_breaks_conservation_is_named_by_verify() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    let (kind, payload) = EventBody::AmmoIssue {
-        lot_id: id.clone(),
-        from_location: vault_a,
-        quantity: 5000,
-        to_whom: "nobody".into(),
-        purpose: "theft".into(),
-        signer: "nobody".into(),
-    }
-    .to_columns();
+    let (kind, payload) = body.to_columns();
     let event_id = "01890a5d-ac96-774b-bcce-b302099a9999";
     let time = "2026-03-03T10:00:00.000000Z";
     let mut bytes = Vec::new();
@@ -428,7 +418,7 @@ fn a_forged_issue_that_breaks_conservation_is_named_by_verify() {
             actor: Some(s.officer.person_id()),
             witness: None,
             kind: &kind,
-            subject: Some(&id),
+            subject: Some(subject),
             payload: &payload,
         },
         &mut bytes,
@@ -444,20 +434,40 @@ fn a_forged_issue_that_breaks_conservation_is_named_by_verify() {
             time,
             s.officer.person_id(),
             kind,
-            id,
+            subject,
             payload,
             &prev[..],
             &hash[..]
         ],
     )
     .unwrap();
+    head_seq + 1
+}
+
+/// An intruder appends, with a valid hash, an issue larger than the location holds.
+#[test]
+fn a_forged_issue_that_breaks_conservation_is_named_by_verify() {
+    let (s, id) = stocked();
+    let vault_a = s.ledger.find_location("Vault A").unwrap().unwrap().id;
+    let seq = append_forged(
+        &s,
+        &id,
+        custody_core::event::EventBody::AmmoIssue {
+            lot_id: id.clone(),
+            from_location: vault_a,
+            quantity: 5000,
+            to_whom: "nobody".into(),
+            purpose: "theft".into(),
+            signer: "nobody".into(),
+        },
+    );
     let problem = s
         .ledger
         .verify()
         .unwrap()
         .problem
         .expect("the forgery is found");
-    assert_eq!(problem.seq, Some(head_seq + 1), "{}", problem.what);
+    assert_eq!(problem.seq, Some(seq), "{}", problem.what);
     assert!(
         problem.what.contains("ammunition lot 23-01"),
         "{}",
@@ -475,7 +485,7 @@ fn a_schema_6_file_migrates_to_7_and_then_receives_ammunition() {
     drop(s.ledger);
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP TABLE location_limits; DROP TABLE ammo_lots; DROP TABLE ammo_stock;
+        "DROP TABLE stocktake_ammo; DROP TABLE destruction_lots; DROP TABLE handover_lots; DROP TABLE location_limits; DROP TABLE ammo_lots; DROP TABLE ammo_stock;
          PRAGMA user_version = 6;",
     )
     .unwrap();
@@ -1156,12 +1166,14 @@ fn a_schema_7_file_migrates_to_8_and_then_takes_limits() {
     drop(s.ledger);
     Connection::open(&path)
         .unwrap()
-        .execute_batch("DROP TABLE location_limits; PRAGMA user_version = 7;")
+        .execute_batch(&format!(
+            "{AMMO_QUANTITIES_STEP} DROP TABLE location_limits; PRAGMA user_version = 7;"
+        ))
         .unwrap();
     let mut ledger = Ledger::open(&path).unwrap();
     assert_eq!(
         custody_core::schema::version(ledger.connection()).unwrap(),
-        8
+        custody_core::schema::CURRENT_VERSION
     );
     assert_eq!(ledger.projection_digests().unwrap(), digests);
     assert!(ledger.verify().unwrap().is_intact());
@@ -1304,4 +1316,244 @@ fn random_moves_under_licences_refuse_exactly_what_the_model_says() {
     let digests = s.ledger.projection_digests().unwrap();
     s.ledger.rebuild().unwrap();
     assert_eq!(s.ledger.projection_digests().unwrap(), digests);
+}
+
+/// What the step for quantities counted, destroyed and handed over adds (undone to make an
+/// older file).
+const AMMO_QUANTITIES_STEP: &str = "DROP TABLE stocktake_ammo; DROP TABLE destruction_lots;
+    DROP TABLE handover_lots; ALTER TABLE ammo_lots DROP COLUMN found;
+    ALTER TABLE ammo_lots DROP COLUMN lost; ALTER TABLE ammo_lots DROP COLUMN destroyed;
+    ALTER TABLE ammo_lots DROP COLUMN transferred_out; ALTER TABLE ammo_lots DROP COLUMN legal_hold;";
+
+/// Lot 23-01 with 700 rounds in Vault A and 300 in Vault B, and a count of both vaults with
+/// the three weapons of Vault A scanned.
+fn counting() -> (Site, String, String) {
+    let (mut s, id) = stocked();
+    let o = s.officer.clone();
+    s.ledger
+        .ammo_split(&o, &id, "Vault A", "Vault B", 300)
+        .unwrap();
+    let count = s
+        .ledger
+        .stocktake_open(&o, &["Vault A".into(), "Vault B".into()], "quarterly")
+        .unwrap()
+        .code;
+    for w in s.weapons.clone() {
+        s.ledger
+            .stocktake_scan(&o, &count, &w, Some("Vault A"))
+            .unwrap();
+    }
+    (s, id, count)
+}
+
+#[test]
+fn a_count_short_by_eight_rounds_is_settled_only_by_a_cosigned_adjustment() {
+    let (mut s, id, count) = counting();
+    let (o, c, i) = (s.officer.clone(), s.custodian.clone(), s.inspector.clone());
+    // 35 boxes of 20 in Vault A; in Vault B 14 boxes and 12 loose rounds, in two entries.
+    let a = s
+        .ledger
+        .ammo_count(&o, &count, "23-01", "Vault A", 35, 0)
+        .unwrap();
+    assert_eq!((a.packages, a.loose, a.counted), (35, 0, 700));
+    s.ledger
+        .ammo_count(&o, &count, &id, "Vault B", 10, 12)
+        .unwrap();
+    let b = s
+        .ledger
+        .ammo_count(&o, &count, &id, "Vault B", 4, 0)
+        .unwrap();
+    assert_eq!((b.packages, b.loose, b.counted), (14, 12, 292));
+    // Blind: the counter does not see the expected quantities.
+    let err = s.ledger.ammo_count_lines(&o, &count).unwrap_err();
+    assert!(matches!(err, CustodyError::WrongRole { .. }), "{err}");
+    let lines = s.ledger.ammo_count_lines(&i, &count).unwrap();
+    let short: Vec<_> = lines.iter().filter(|l| l.differs()).collect();
+    assert_eq!(short.len(), 1);
+    assert_eq!(
+        (
+            short[0].location.as_str(),
+            short[0].expected,
+            short[0].counted
+        ),
+        ("Vault B", 300, 292)
+    );
+    // The count does not close while the line is open.
+    let err = refused(&mut s, |s| s.ledger.stocktake_close(&o, &c, &count));
+    assert!(
+        matches!(err, CustodyError::UnresolvedDiscrepancies { count: 1, .. }),
+        "{err}"
+    );
+    // No co-signer, no reason, the wrong role, a line that matches: each refused.
+    let err = refused(&mut s, |s| {
+        s.ledger
+            .ammo_adjust(&i, &i, &count, &id, "Vault B", "box 7 short")
+    });
+    assert!(
+        matches!(err, CustodyError::SecondPersonRequired { .. }),
+        "{err}"
+    );
+    let err = refused(&mut s, |s| {
+        s.ledger.ammo_adjust(&i, &o, &count, &id, "Vault B", "  ")
+    });
+    assert!(
+        matches!(err, CustodyError::AmmoFieldRequired { .. }),
+        "{err}"
+    );
+    let err = refused(&mut s, |s| {
+        s.ledger
+            .ammo_adjust(&o, &i, &count, &id, "Vault B", "box 7 short")
+    });
+    assert!(matches!(err, CustodyError::WrongRole { .. }), "{err}");
+    let err = refused(&mut s, |s| {
+        s.ledger
+            .ammo_adjust(&i, &o, &count, &id, "Vault A", "nothing to settle")
+    });
+    assert!(
+        matches!(err, CustodyError::NoQuantityDiscrepancy { .. }),
+        "{err}"
+    );
+    let seq = s
+        .ledger
+        .ammo_adjust(
+            &i,
+            &o,
+            &count,
+            &id,
+            "Vault B",
+            "box 7 short, loss report 44/26",
+        )
+        .unwrap();
+    let err = refused(&mut s, |s| {
+        s.ledger
+            .ammo_adjust(&i, &o, &count, &id, "Vault B", "twice")
+    });
+    assert!(
+        matches!(err, CustodyError::NoQuantityDiscrepancy { .. }),
+        "{err}"
+    );
+    let (summary, _) = s.ledger.stocktake_close(&o, &c, &count).unwrap();
+    assert_eq!((summary.lot_lines, summary.quantity_discrepancies), (2, 1));
+    let view = s.ledger.ammo_lot(&id).unwrap();
+    assert_eq!(
+        view.stock,
+        [("Vault A".to_string(), 700), ("Vault B".to_string(), 292)]
+    );
+    assert_eq!((view.received, view.lost, view.found), (1000, 8, 0));
+    let adjust = raw(&s.ledger)
+        .query_row(
+            "SELECT actor IS NOT NULL AND witness IS NOT NULL AND actor <> witness FROM events
+             WHERE seq = ?1",
+            [seq],
+            |r| r.get::<_, bool>(0),
+        )
+        .unwrap();
+    assert!(adjust, "the adjustment carries two signers");
+    assert!(s.ledger.verify().unwrap().is_intact());
+    let digests = s.ledger.projection_digests().unwrap();
+    s.ledger.rebuild().unwrap();
+    assert_eq!(s.ledger.projection_digests().unwrap(), digests);
+}
+
+#[test]
+fn rounds_counted_beyond_the_register_are_found_and_counted_in_conservation() {
+    let (mut s, id, count) = counting();
+    let (o, c, i) = (s.officer.clone(), s.custodian.clone(), s.inspector.clone());
+    s.ledger
+        .ammo_count(&o, &count, &id, "Vault A", 35, 10)
+        .unwrap();
+    s.ledger
+        .ammo_count(&o, &count, &id, "Vault B", 15, 0)
+        .unwrap();
+    s.ledger
+        .ammo_adjust(
+            &i,
+            &c,
+            &count,
+            &id,
+            "Vault A",
+            "ten rounds in an unmarked bag",
+        )
+        .unwrap();
+    s.ledger.stocktake_close(&o, &c, &count).unwrap();
+    let view = s.ledger.ammo_lot(&id).unwrap();
+    assert_eq!((view.in_store, view.found, view.lost), (1010, 10, 0));
+    assert!(s.ledger.verify().unwrap().is_intact());
+}
+
+#[test]
+fn bad_counts_are_refused_and_change_nothing() {
+    let (mut s, id, count) = counting();
+    let o = s.officer.clone();
+    s.ledger
+        .register_location(
+            &o,
+            custody_core::LocationRecord {
+                name: "Vault C".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let err = refused(&mut s, |s| {
+        s.ledger.ammo_count(&o, &count, &id, "Vault A", -1, 0)
+    });
+    assert!(
+        matches!(err, CustodyError::BadCount { given: -1, .. }),
+        "{err}"
+    );
+    let err = refused(&mut s, |s| {
+        s.ledger.ammo_count(&o, &count, &id, "Vault A", 0, 0)
+    });
+    assert!(matches!(err, CustodyError::NothingCounted), "{err}");
+    let err = refused(&mut s, |s| {
+        s.ledger.ammo_count(&o, &count, &id, "Vault C", 1, 0)
+    });
+    assert!(
+        matches!(err, CustodyError::LocationNotInCount { .. }),
+        "{err}"
+    );
+    let err = refused(&mut s, |s| {
+        s.ledger.ammo_count(&o, &count, "99-99", "Vault A", 1, 0)
+    });
+    assert!(matches!(err, CustodyError::UnknownLot(_)), "{err}");
+}
+
+#[test]
+fn a_forged_adjustment_that_takes_more_than_is_there_is_named_by_verify() {
+    let (mut s, id, count) = counting();
+    let i = s.inspector.clone();
+    let o = s.officer.clone();
+    s.ledger
+        .ammo_count(&o, &count, &id, "Vault B", 10, 0)
+        .unwrap();
+    s.ledger
+        .ammo_adjust(&i, &o, &count, &id, "Vault B", "short")
+        .unwrap();
+    // A forged second adjustment taking 5000 more than the vault holds.
+    let vault_b = s.ledger.find_location("Vault B").unwrap().unwrap().id;
+    let seq = append_forged(
+        &s,
+        &id,
+        custody_core::event::EventBody::AmmoAdjust {
+            stocktake_id: s.ledger.stocktake(&count).unwrap().id,
+            lot_id: id.clone(),
+            location_id: vault_b,
+            expected: 5200,
+            counted: 200,
+            reason: "forged".into(),
+        },
+    );
+    let problem = s
+        .ledger
+        .verify()
+        .unwrap()
+        .problem
+        .expect("the forgery is found");
+    assert_eq!(problem.seq, Some(seq), "{}", problem.what);
+    assert!(
+        problem.what.contains("ammunition lot 23-01"),
+        "{}",
+        problem.what
+    );
+    assert!(problem.what.contains("take 5000"), "{}", problem.what);
 }
