@@ -171,6 +171,16 @@ pub enum AmmoCommand {
         #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
         loose: i64,
     },
+    /// Put a lot on legal hold on a recorded order, or lift the hold (--lift): a held lot is
+    /// not destroyed or handed over (custodian or administrator)
+    Hold {
+        lot: String,
+        /// The court's or prosecutor's order
+        #[arg(long)]
+        order: String,
+        #[arg(long)]
+        lift: bool,
+    },
     /// A count's lot lines, expected against counted (inspector or administrator)
     CountLines {
         stocktake: String,
@@ -377,6 +387,12 @@ pub fn ammo(ctx: &Context, cmd: AmmoCommand) -> Result<ExitCode> {
                 "Lot {} at {}: counted {} packages and {} loose, {} in all so far (event {})",
                 t.lot, t.location, t.packages, t.loose, t.counted, t.seq
             );
+        }
+        AmmoCommand::Hold { lot, order, lift } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let seq = ledger.ammo_hold(&actor, &lot, !lift, &order)?;
+            let what = if lift { "hold lifted" } else { "ON LEGAL HOLD" };
+            println!("Lot {lot}: {what}, order {order} (event {seq})");
         }
         AmmoCommand::CountLines { stocktake, json } => {
             let (ledger, actor) = ctx.login()?;

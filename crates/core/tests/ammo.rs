@@ -1557,3 +1557,167 @@ fn a_forged_adjustment_that_takes_more_than_is_there_is_named_by_verify() {
     );
     assert!(problem.what.contains("take 5000"), "{}", problem.what);
 }
+
+fn at_a(lot: &str, quantity: i64) -> custody_core::ammo_disposal::LotQuantity {
+    custody_core::ammo_disposal::LotQuantity::parse(&format!("{lot}@Vault A={quantity}")).unwrap()
+}
+
+fn demolition() -> custody_core::DestructionRecord {
+    custody_core::DestructionRecord {
+        method: custody_core::DestructionMethod::Detonation,
+        equipment: "Open detonation pit, donor charges".into(),
+        place: "Range 4 demolition ground".into(),
+        date: "2026-03-02".into(),
+        scrap_weight_kg: "0".into(),
+        photo_digests: vec![],
+    }
+}
+
+#[test]
+fn lots_are_destroyed_by_quantity_before_two_witnesses_and_held_lots_are_refused() {
+    let (mut s, first) = stocked();
+    let (o, c, i, a) = (
+        s.officer.clone(),
+        s.custodian.clone(),
+        s.inspector.clone(),
+        s.admin.clone(),
+    );
+    let (second, _) = s
+        .ledger
+        .ammo_receive(&o, lot("23-02"), 500, "Vault A", AmmoCondition::ForDisposal)
+        .unwrap();
+    let (held, _) = s
+        .ledger
+        .ammo_receive(&o, lot("23-03"), 80, "Vault A", AmmoCondition::ForDisposal)
+        .unwrap();
+    s.ledger
+        .ammo_hold(&c, &held, true, "Court order K-112/26")
+        .unwrap();
+    let b = s
+        .ledger
+        .destruction_create(&o, "Ministry of Interior", "DEC-2026-031", "")
+        .unwrap()
+        .code;
+    s.ledger
+        .destruction_add_lots(&o, &b, &[at_a("23-01", 600), at_a("23-02", 500)])
+        .unwrap();
+    // A held lot, a line already there, a negative quantity: refused, nothing recorded — and
+    // one bad line refuses the whole list.
+    let err = refused(&mut s, |s| {
+        s.ledger.destruction_add_lots(&o, &b, &[at_a("23-03", 80)])
+    });
+    assert!(
+        matches!(err, CustodyError::LotOnHold { ref order, .. } if order == "Court order K-112/26"),
+        "{err}"
+    );
+    let err = refused(&mut s, |s| {
+        s.ledger.destruction_add_lots(&o, &b, &[at_a("23-01", 10)])
+    });
+    assert!(matches!(err, CustodyError::LotInBatch { .. }), "{err}");
+    let err = refused(&mut s, |s| {
+        s.ledger.destruction_add_lots(&o, &b, &[at_a("23-01", -5)])
+    });
+    assert!(
+        matches!(err, CustodyError::BadQuantity { given: -5, .. }),
+        "{err}"
+    );
+    // What this batch holds of 23-01 is not free for another batch: 400 of 1000 are.
+    let other = s
+        .ledger
+        .destruction_create(&o, "Ministry of Interior", "DEC-2026-032", "")
+        .unwrap()
+        .code;
+    let err = refused(&mut s, |s| {
+        s.ledger
+            .destruction_add_lots(&o, &other, &[at_a("23-01", 400), at_a("23-03", 1)])
+    });
+    assert!(matches!(err, CustodyError::LotOnHold { .. }), "{err}");
+    let err = refused(&mut s, |s| {
+        s.ledger
+            .destruction_add_lots(&o, &other, &[at_a("23-01", 401)])
+    });
+    assert!(
+        matches!(
+            err,
+            CustodyError::InsufficientQuantity {
+                wanted: 401,
+                available: 400,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let frozen = s.ledger.destruction_freeze(&o, &b).unwrap();
+    assert_eq!(frozen.items, 0);
+    let lines = s.ledger.destruction_lots(&b).unwrap();
+    assert_eq!(lines.len(), 2);
+    // 600 × 0.0016 kg and 500 × 0.0016 kg.
+    let neq: Vec<&str> = lines.iter().map(|l| l.line_neq_kg.as_str()).collect();
+    assert!(neq.contains(&"0.96") && neq.contains(&"0.8"), "{neq:?}");
+    let err = refused(&mut s, |s| {
+        s.ledger
+            .destruction_recount_counted(&i, &b, &[], &[at_a("23-01", 600), at_a("23-02", 499)])
+    });
+    assert!(
+        matches!(
+            err,
+            CustodyError::LotRecountMismatch {
+                frozen: 500,
+                counted: 499,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    s.ledger
+        .destruction_recount_counted(
+            &i,
+            &b,
+            &[],
+            &[at_a("23-01", 400), at_a("23-01", 200), at_a("23-02", 500)],
+        )
+        .unwrap();
+    s.ledger.destruction_record(&i, &b, demolition()).unwrap();
+    let err = refused(&mut s, |s| s.ledger.destruction_execute(&o, &[&i], &b));
+    assert!(
+        matches!(err, CustodyError::NotEnoughWitnesses { .. }),
+        "{err}"
+    );
+    s.ledger.destruction_execute(&o, &[&i, &a], &b).unwrap();
+    let one = s.ledger.ammo_lot(&first).unwrap();
+    assert_eq!((one.in_store, one.destroyed), (400, 600));
+    let two = s.ledger.ammo_lot(&second).unwrap();
+    assert_eq!((two.in_store, two.destroyed, two.stock.len()), (0, 500, 0));
+    assert!(s.ledger.verify().unwrap().is_intact());
+    let digests = s.ledger.projection_digests().unwrap();
+    s.ledger.rebuild().unwrap();
+    assert_eq!(s.ledger.projection_digests().unwrap(), digests);
+}
+
+#[test]
+fn a_hold_placed_after_a_lot_went_into_a_batch_stops_the_freeze_until_lifted() {
+    let (mut s, id) = stocked();
+    let (o, c) = (s.officer.clone(), s.custodian.clone());
+    let b = s
+        .ledger
+        .destruction_create(&o, "Ministry of Interior", "DEC-2026-033", "")
+        .unwrap()
+        .code;
+    s.ledger
+        .destruction_add_lots(&o, &b, &[at_a("23-01", 100)])
+        .unwrap();
+    s.ledger
+        .ammo_hold(&c, &id, true, "Prosecutor order 5/26")
+        .unwrap();
+    let err = refused(&mut s, |s| s.ledger.destruction_freeze(&o, &b));
+    assert!(matches!(err, CustodyError::LotOnHold { .. }), "{err}");
+    let err = refused(&mut s, |s| s.ledger.ammo_hold(&o, &id, false, "x"));
+    assert!(matches!(err, CustodyError::WrongRole { .. }), "{err}");
+    s.ledger
+        .ammo_hold(&c, &id, false, "Prosecutor order 5/26 lifted")
+        .unwrap();
+    let err = refused(&mut s, |s| s.ledger.ammo_hold(&c, &id, false, "again"));
+    assert!(matches!(err, CustodyError::LotNotOnHold { .. }), "{err}");
+    s.ledger.destruction_freeze(&o, &b).unwrap();
+    assert!(s.ledger.verify().unwrap().is_intact());
+}
