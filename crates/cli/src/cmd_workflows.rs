@@ -621,6 +621,13 @@ pub struct DispatchArgs {
     /// File with one code per line ('-' for standard input)
     #[arg(long)]
     file: Option<PathBuf>,
+    /// Ammunition: LOT@LOCATION=QUANTITY (repeat); the quantity leaves the location as
+    /// transferred out. Lots on legal hold are refused
+    #[arg(long = "lot")]
+    lots: Vec<String>,
+    /// File of lot lines, one LOT@LOCATION=QUANTITY per line
+    #[arg(long)]
+    lots_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -656,6 +663,10 @@ pub enum HandoverCommand {
         /// Optional witness badge (types their own PIN when asked)
         #[arg(long)]
         witness: Option<String>,
+        /// Ammunition counted on arrival: LOT=QUANTITY (the sender's lot id or the lot
+        /// number; repeat); a lot not named arrived with nothing
+        #[arg(long = "lot")]
+        lots: Vec<String>,
     },
     /// Receiving site: write the signed receipt to send back
     Receipt {
@@ -701,8 +712,9 @@ pub fn handover(ctx: &Context, cmd: HandoverCommand) -> Result<ExitCode> {
     match cmd {
         HandoverCommand::Dispatch(a) => {
             let list = codes(&a.codes, a.file.as_ref())?;
+            let lots = lot_lines(&a.lots, a.lots_file.as_ref())?;
             let (mut ledger, actor) = ctx.login()?;
-            let h = ledger.handover_dispatch(
+            let h = ledger.handover_dispatch_with_lots(
                 &actor,
                 &HandoverDetails {
                     sender: a.sender,
@@ -714,11 +726,13 @@ pub fn handover(ctx: &Context, cmd: HandoverCommand) -> Result<ExitCode> {
                     note: a.note,
                 },
                 &list,
+                &lots,
             )?;
             println!(
                 "Handover {} dispatched: {} items in transit, list digest {}",
                 h.code, h.items, h.items_digest
             );
+            print_lot_lines(&ledger.handover_lots(&h.code)?);
         }
         HandoverCommand::Export {
             manifest,
@@ -768,14 +782,28 @@ pub fn handover(ctx: &Context, cmd: HandoverCommand) -> Result<ExitCode> {
             manifest,
             location,
             witness,
+            lots,
         } => {
+            let counted = lots
+                .iter()
+                .map(|l| {
+                    l.rsplit_once('=')
+                        .and_then(|(lot, q)| Some((lot.trim().to_string(), q.trim().parse().ok()?)))
+                        .ok_or_else(|| custody_core::CustodyError::BadLotQuantity(l.clone()))
+                })
+                .collect::<Result<Vec<(String, i64)>, _>>()?;
             let (mut ledger, receiver) = ctx.login()?;
             let w = match witness {
                 Some(b) => Some(witnesses(&mut ledger, &[b])?.remove(0)),
                 None => None,
             };
-            let a =
-                ledger.handover_accept(&receiver, w.as_ref(), &manifest, location.as_deref())?;
+            let a = ledger.handover_accept_with_lots(
+                &receiver,
+                w.as_ref(),
+                &manifest,
+                location.as_deref(),
+                &counted,
+            )?;
             println!(
                 "Handover {manifest} signed by {}: {} received, {} missing, {} extra; signed checkpoint event {}",
                 receiver.name,

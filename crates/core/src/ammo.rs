@@ -15,7 +15,7 @@
 use crate::domain::{Origin, Role};
 use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
-use crate::ledger::{new_id, Actor, Ledger};
+use crate::ledger::{new_id, Actor, Ledger, Writer};
 use crate::verify::Problem;
 use crate::workflows::{location_id_of, HANDLERS};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -163,7 +163,7 @@ pub(crate) fn required(text: &str, field: &'static str, action: &'static str) ->
 }
 
 /// The lot with the record's fields trimmed and checked.
-fn checked_lot(lot: LotRecord) -> Result<LotRecord> {
+pub(crate) fn checked_lot(lot: LotRecord) -> Result<LotRecord> {
     let trim = |s: String| s.trim().to_string();
     let lot = LotRecord {
         ammo_type: required(&lot.ammo_type, "an ammunition type", "receiving a lot")?,
@@ -399,44 +399,59 @@ impl Ledger {
         let lot = checked_lot(lot)?;
         self.write(|w| {
             let location_id = location_id_of(w.conn, location)?;
-            let key = identity_key(&lot);
-            if !key.is_empty() {
-                let existing: Option<String> = w
-                    .conn
-                    .prepare_cached("SELECT id FROM ammo_lots WHERE identity_key = ?1")?
-                    .query_row([&key], |r| r.get(0))
-                    .optional()?;
-                if let Some(existing) = existing {
-                    return Err(CustodyError::DuplicateLot {
-                        manufacturer: lot.manufacturer.clone(),
-                        lot_number: lot.lot_number.clone(),
-                        calibre: lot.calibre.clone(),
-                        existing,
-                    });
-                }
-            }
-            let add = crate::limits::Addition {
-                hazard: &lot.hazard,
-                neq_kg: &lot.neq_kg,
-                quantity,
-            };
-            crate::limits::check_addition(w.conn, &location_id, &add)?;
-            let lot_id = new_id();
-            let seq = w.append(
-                Some(actor.person_id()),
-                None,
-                &EventBody::AmmoReceive {
-                    lot_id: lot_id.clone(),
-                    location_id,
-                    quantity,
-                    condition,
-                    lot: lot.clone(),
-                },
-            )?;
-            Ok((lot_id, seq))
+            receive_in(w, actor, &lot, quantity, location_id, condition)
         })
     }
+}
 
+/// Receives a checked lot at a location inside the caller's write: refused as a duplicate lot
+/// or over the location's limits. Returns the new lot's id and the event.
+pub(crate) fn receive_in(
+    w: &mut Writer<'_>,
+    actor: &Actor,
+    lot: &LotRecord,
+    quantity: u64,
+    location_id: String,
+    condition: AmmoCondition,
+) -> Result<(String, i64)> {
+    let key = identity_key(lot);
+    if !key.is_empty() {
+        let existing: Option<String> = w
+            .conn
+            .prepare_cached("SELECT id FROM ammo_lots WHERE identity_key = ?1")?
+            .query_row([&key], |r| r.get(0))
+            .optional()?;
+        if let Some(existing) = existing {
+            return Err(CustodyError::DuplicateLot {
+                manufacturer: lot.manufacturer.clone(),
+                lot_number: lot.lot_number.clone(),
+                calibre: lot.calibre.clone(),
+                existing,
+            });
+        }
+    }
+    let add = crate::limits::Addition {
+        hazard: &lot.hazard,
+        neq_kg: &lot.neq_kg,
+        quantity,
+    };
+    crate::limits::check_addition(w.conn, &location_id, &add)?;
+    let lot_id = new_id();
+    let seq = w.append(
+        Some(actor.person_id()),
+        None,
+        &EventBody::AmmoReceive {
+            lot_id: lot_id.clone(),
+            location_id,
+            quantity,
+            condition,
+            lot: lot.clone(),
+        },
+    )?;
+    Ok((lot_id, seq))
+}
+
+impl Ledger {
     /// Moves part of a lot from one location to another; the lot stays one lot.
     pub fn ammo_split(
         &mut self,
@@ -626,7 +641,7 @@ impl Ledger {
     }
 }
 
-fn lot_views(conn: &Connection, only: Option<&str>) -> Result<Vec<LotView>> {
+pub(crate) fn lot_views(conn: &Connection, only: Option<&str>) -> Result<Vec<LotView>> {
     let mut stmt = conn.prepare(
         "SELECT id, ammo_type, description, calibre, manufacturer, lot_number, year, hazard,
                 neq_kg, unit, units_per_package, origin, found_at, condition, received,

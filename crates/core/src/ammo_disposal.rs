@@ -4,14 +4,18 @@
 //! legal hold that keeps a lot from either. A lot line is a quantity of one lot at one
 //! location; what open batches already hold of it there cannot go into another.
 
-use crate::ammo::{check_quantity, lot_in, required, stock_at, LotLine, LotState};
+use crate::ammo::{
+    check_quantity, lot_in, receive_in, required, stock_at, BundleLot, LotLine, LotRecord,
+    LotState, ReceivedLot,
+};
 use crate::destruction::{batch_row, require_open, PREPARERS};
+use crate::domain::Origin;
 use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::evidence::EVIDENCE_ROLES;
-use crate::ledger::{Actor, Ledger};
+use crate::ledger::{Actor, Ledger, Writer};
 use crate::workflows::location_id_of;
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
 /// A lot line of a batch or handover with what the documents print about it.
@@ -401,4 +405,200 @@ impl Ledger {
             .collect();
         line_views(&self.conn, &known)
     }
+}
+
+/// The lot lines of a dispatch, checked inside its write: each lot not on hold, and each
+/// location holding the quantity free of destruction batches. Lines of the same lot and
+/// location are one line.
+pub(crate) fn dispatch_lines(conn: &Connection, lots: &[LotQuantity]) -> Result<Vec<LotLine>> {
+    let mut lines: Vec<LotLine> = Vec::new();
+    for l in lots {
+        let quantity = check_quantity(l.quantity)?;
+        let lot = lot_in(conn, &l.lot)?;
+        refuse_held(&lot, "handed over")?;
+        let location_id = location_id_of(conn, &l.location)?;
+        match lines
+            .iter_mut()
+            .find(|x| x.lot_id == lot.id && x.location_id == location_id)
+        {
+            Some(x) => x.quantity += quantity,
+            None => lines.push(LotLine {
+                lot_id: lot.id,
+                location_id,
+                quantity,
+            }),
+        }
+    }
+    for line in &lines {
+        check_line(conn, line, "", "handed over")?;
+    }
+    Ok(lines)
+}
+
+/// The lots a dispatched handover carries, one per lot (its lines summed), with their records
+/// as they are now.
+pub(crate) fn bundle_lots(conn: &Connection, manifest_id: &str) -> Result<Vec<BundleLot>> {
+    let mut stmt = conn.prepare(
+        "SELECT h.lot_id, sum(h.quantity), l.condition FROM handover_lots h
+         JOIN ammo_lots l ON l.id = h.lot_id WHERE h.manifest_id = ?1
+         GROUP BY h.lot_id ORDER BY h.lot_id",
+    )?;
+    let rows: Vec<(String, i64, String)> = stmt
+        .query_map([manifest_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(|(lot_id, quantity, condition)| {
+            let view = crate::ammo::lot_views(conn, Some(&lot_id))?
+                .pop()
+                .ok_or_else(|| CustodyError::UnknownLot(lot_id.clone()))?;
+            Ok(BundleLot {
+                lot_id,
+                lot: view.lot,
+                condition: condition.parse().unwrap_or_default(),
+                quantity: quantity.max(0) as u64,
+            })
+        })
+        .collect()
+}
+
+/// Checks a bundle's lots as read from another site: ids, quantities and records.
+pub(crate) fn check_bundle_lots(lots: &[BundleLot]) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for l in lots {
+        crate::bundle::uuid_field(&l.lot_id, "a lot id")?;
+        if !seen.insert(l.lot_id.as_str()) {
+            return Err(CustodyError::BundleDigestMismatch(format!(
+                "lot {} is listed twice",
+                l.lot_id
+            )));
+        }
+        check_quantity(i64::try_from(l.quantity).unwrap_or(-1))?;
+        crate::ammo::checked_lot(l.lot.clone())?;
+    }
+    Ok(())
+}
+
+/// The lots of an imported handover as its import event carries them.
+fn imported_lots(conn: &Connection, manifest_id: &str) -> Result<Vec<BundleLot>> {
+    let payload: Option<String> = conn
+        .query_row(
+            "SELECT payload FROM events WHERE kind = 'handover.import' AND subject = ?1",
+            [manifest_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match payload.map(|p| EventBody::from_columns("handover.import", &p)) {
+        Some(Ok(EventBody::HandoverImport { lots, .. })) => Ok(lots),
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Registers, inside the acceptance's write, each lot of an imported handover with the
+/// quantity counted on arrival (`counted`: the sender's lot id or the lot number, and the
+/// quantity) as a new lot here at `location`. A lot not counted arrived with nothing.
+pub(crate) fn receive_lots(
+    w: &mut Writer<'_>,
+    receiver: &Actor,
+    manifest_id: &str,
+    manifest_code: &str,
+    location: Option<&str>,
+    counted: &[(String, i64)],
+) -> Result<Vec<ReceivedLot>> {
+    let lots = imported_lots(w.conn, manifest_id)?;
+    let mut quantities: Vec<u64> = vec![0; lots.len()];
+    for (key, quantity) in counted {
+        let key = key.trim();
+        let index = lots
+            .iter()
+            .position(|l| l.lot_id == key || l.lot.lot_number.eq_ignore_ascii_case(key))
+            .ok_or_else(|| CustodyError::LotNotInHandover {
+                manifest: manifest_code.to_string(),
+                lot: key.to_string(),
+            })?;
+        quantities[index] += check_quantity(*quantity)?;
+    }
+    if lots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let location_id = match location {
+        Some(l) => location_id_of(w.conn, l)?,
+        None if quantities.iter().all(|q| *q == 0) => String::new(),
+        None => {
+            return Err(CustodyError::AmmoFieldRequired {
+                field: "a location for the lots (--location)",
+                action: "signing for ammunition",
+            })
+        }
+    };
+    let mut received = Vec::with_capacity(lots.len());
+    for (l, quantity) in lots.into_iter().zip(quantities) {
+        let new_lot_id = if quantity == 0 {
+            String::new()
+        } else {
+            let record = LotRecord {
+                origin: Origin::TransferredIn,
+                ..l.lot
+            };
+            receive_in(
+                w,
+                receiver,
+                &record,
+                quantity,
+                location_id.clone(),
+                l.condition,
+            )?
+            .0
+        };
+        received.push(ReceivedLot {
+            lot_id: l.lot_id,
+            new_lot_id,
+            quantity,
+        });
+    }
+    Ok(received)
+}
+
+/// What the receiver counted of each lot, by the sender's lot id, for the receipt.
+pub(crate) fn receipt_lots(conn: &Connection, manifest_id: &str) -> Result<Vec<ReceivedLot>> {
+    let mut stmt = conn.prepare(
+        "SELECT lot_id, coalesce(received, 0) FROM handover_lots WHERE manifest_id = ?1
+         ORDER BY lot_id",
+    )?;
+    let rows = stmt.query_map([manifest_id], |r| {
+        Ok(ReceivedLot {
+            lot_id: r.get(0)?,
+            new_lot_id: String::new(),
+            quantity: r.get::<_, i64>(1)?.max(0) as u64,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Checks that a receipt's lots are this handover's, each once.
+pub(crate) fn check_receipt_lots(
+    conn: &Connection,
+    manifest_id: &str,
+    manifest_code: &str,
+    lots: &[ReceivedLot],
+) -> Result<()> {
+    let ours: Vec<String> = conn
+        .prepare("SELECT DISTINCT lot_id FROM handover_lots WHERE manifest_id = ?1")?
+        .query_map([manifest_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut seen = std::collections::HashSet::new();
+    for l in lots {
+        if !ours.contains(&l.lot_id) || !seen.insert(l.lot_id.as_str()) {
+            return Err(CustodyError::BundleDigestMismatch(format!(
+                "the receipt names lot {}, which is not (once) on manifest {manifest_code}",
+                l.lot_id
+            )));
+        }
+        if l.quantity > crate::ammo::MAX_QUANTITY as u64 {
+            return Err(CustodyError::BadQuantity {
+                given: i64::try_from(l.quantity).unwrap_or(i64::MAX),
+                max: crate::ammo::MAX_QUANTITY,
+            });
+        }
+    }
+    Ok(())
 }

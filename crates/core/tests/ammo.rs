@@ -1721,3 +1721,130 @@ fn a_hold_placed_after_a_lot_went_into_a_batch_stops_the_freeze_until_lifted() {
     s.ledger.destruction_freeze(&o, &b).unwrap();
     assert!(s.ledger.verify().unwrap().is_intact());
 }
+
+fn convoy() -> custody_core::HandoverDetails {
+    custody_core::HandoverDetails {
+        sender: "MoI Depot Belgrade".into(),
+        receiver: "Central Ammunition Depot Kragujevac".into(),
+        legal_basis: "Order 61/2026".into(),
+        transport: "Truck BG-771-KK, ADR placards 1.4S".into(),
+        containers: vec!["C-7".into()],
+        seals: vec!["S-0301".into()],
+        note: String::new(),
+    }
+}
+
+#[test]
+fn lots_are_handed_over_to_another_site_with_a_signed_bundle_and_receipt() {
+    let (mut a, first) = stocked();
+    let mut b = site();
+    let (o, c) = (a.officer.clone(), a.custodian.clone());
+    let (second, _) = a
+        .ledger
+        .ammo_receive(&o, lot("23-02"), 400, "Vault B", AmmoCondition::Serviceable)
+        .unwrap();
+    let (held, _) = a
+        .ledger
+        .ammo_receive(&o, lot("23-03"), 50, "Vault A", AmmoCondition::Serviceable)
+        .unwrap();
+    a.ledger
+        .ammo_hold(&c, &held, true, "Court order K-9/26")
+        .unwrap();
+    let line = |text: &str| custody_core::ammo_disposal::LotQuantity::parse(text).unwrap();
+    // A held lot and more than a location holds: refused, nothing recorded.
+    let err = refused(&mut a, |s| {
+        s.ledger
+            .handover_dispatch_with_lots(&o, &convoy(), &[], &[line("23-03@Vault A=10")])
+    });
+    assert!(matches!(err, CustodyError::LotOnHold { .. }), "{err}");
+    let err = refused(&mut a, |s| {
+        s.ledger
+            .handover_dispatch_with_lots(&o, &convoy(), &[], &[line("23-02@Vault B=401")])
+    });
+    assert!(
+        matches!(
+            err,
+            CustodyError::InsufficientQuantity { available: 400, .. }
+        ),
+        "{err}"
+    );
+    let h = a
+        .ledger
+        .handover_dispatch_with_lots(
+            &o,
+            &convoy(),
+            &[],
+            &[line("23-01@Vault A=250"), line("23-02@Vault B=400")],
+        )
+        .unwrap();
+    // The quantities left the stock at dispatch, as transferred out.
+    let one = a.ledger.ammo_lot(&first).unwrap();
+    assert_eq!((one.in_store, one.transferred_out), (750, 250));
+    assert!(a.ledger.verify().unwrap().is_intact());
+    a.ledger
+        .trust_key(&a.admin, &b.ledger.public_key_hex().unwrap(), "Depot B")
+        .unwrap();
+    b.ledger
+        .trust_key(&b.admin, &a.ledger.public_key_hex().unwrap(), "Depot A")
+        .unwrap();
+    let bundle = a.ledger.handover_export(&o, &h.code, "Depot B").unwrap();
+    // A quantity changed in the bundle breaks its signature.
+    let text = String::from_utf8(bundle.clone()).unwrap();
+    let tampered = text.replacen("\"quantity\":250", "\"quantity\":205", 1);
+    assert_ne!(tampered, text);
+    let err = refused(&mut b, |s| {
+        s.ledger
+            .handover_import(&s.officer.clone(), tampered.as_bytes())
+    });
+    assert!(matches!(err, CustodyError::BundleBadSignature), "{err}");
+    let bo = b.officer.clone();
+    b.ledger.handover_import(&bo, &bundle).unwrap();
+    // On arrival: 23-01 counted 248 (two rounds short), 23-02 all 400.
+    let err = refused(&mut b, |s| {
+        s.ledger.handover_accept_with_lots(
+            &bo,
+            None,
+            &h.code,
+            Some("Vault A"),
+            &[("77-77".into(), 5)],
+        )
+    });
+    assert!(
+        matches!(err, CustodyError::LotNotInHandover { .. }),
+        "{err}"
+    );
+    b.ledger
+        .handover_accept_with_lots(
+            &bo,
+            None,
+            &h.code,
+            Some("Vault A"),
+            &[("23-01".into(), 248), (second.clone(), 400)],
+        )
+        .unwrap();
+    let here = b.ledger.ammo_lots().unwrap();
+    assert_eq!(here.len(), 2);
+    let got: Vec<(String, u64, Origin)> = here
+        .iter()
+        .map(|v| (v.lot.lot_number.clone(), v.received, v.lot.origin))
+        .collect();
+    assert!(got.contains(&("23-01".into(), 248, Origin::TransferredIn)));
+    assert!(got.contains(&("23-02".into(), 400, Origin::TransferredIn)));
+    assert!(b.ledger.verify().unwrap().is_intact());
+    let receipt = b.ledger.handover_receipt(&bo, &h.code).unwrap();
+    a.ledger.handover_import_receipt(&o, &receipt).unwrap();
+    let lines = a.ledger.handover_lots(&h.code).unwrap();
+    assert_eq!(lines.len(), 2);
+    let received: i64 = raw(&a.ledger)
+        .query_row(
+            "SELECT sum(received) FROM handover_lots WHERE manifest_id = ?1",
+            [&h.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(received, 648);
+    assert!(a.ledger.verify().unwrap().is_intact());
+    let digests = a.ledger.projection_digests().unwrap();
+    a.ledger.rebuild().unwrap();
+    assert_eq!(a.ledger.projection_digests().unwrap(), digests);
+}
