@@ -332,6 +332,12 @@ pub enum CustodyError {
     BadLotQuantity(String),
     #[error("handover {manifest} carries no lot '{lot}'")]
     LotNotInHandover { manifest: String, lot: String },
+    #[error("the CSV header must name the columns {expected}; missing: [{missing}], unknown: [{unknown}]")]
+    BadCsvHeader {
+        expected: String,
+        missing: String,
+        unknown: String,
+    },
     #[error("'{0}' is no package label of a lot here")]
     NotAPackageLabel(String),
     #[error("the GS1 marking '{0}' carries no lot number (AI 10)")]

@@ -8,6 +8,7 @@ pub mod amend;
 pub mod ammo;
 pub mod ammo_count;
 pub mod ammo_disposal;
+pub mod ammo_import;
 pub mod auth;
 pub mod backup;
 pub mod bundle;

@@ -1848,3 +1848,45 @@ fn lots_are_handed_over_to_another_site_with_a_signed_bundle_and_receipt() {
     a.ledger.rebuild().unwrap();
     assert_eq!(a.ledger.projection_digests().unwrap(), digests);
 }
+
+#[test]
+fn lots_import_from_csv_with_each_bad_row_named_by_its_line() {
+    let mut s = site();
+    let o = s.officer.clone();
+    let rows = custody_core::ammo_import::parse_lot_csv(&include_bytes!("data/ammo_lots.csv")[..])
+        .unwrap();
+    let report = s.ledger.import_lots(&o, rows, 4).unwrap();
+    let lines: Vec<u64> = report.imported.iter().map(|i| i.line).collect();
+    assert_eq!(lines, [2, 3, 4, 11]);
+    let rejected: Vec<(u64, &str)> = report
+        .rejected
+        .iter()
+        .map(|r| (r.line, r.reason.as_str()))
+        .collect();
+    let expect = [
+        (5, "duplicate lot"),
+        (6, "hazard code '1.7S'"),
+        (7, "quantity -100 refused"),
+        (8, "no location"),
+        (9, "unknown unit 'boxes'"),
+        (10, "needs an ammunition type"),
+    ];
+    assert_eq!(rejected.len(), expect.len(), "{rejected:?}");
+    for ((line, reason), (want_line, want)) in rejected.iter().zip(expect) {
+        assert_eq!(*line, want_line);
+        assert!(reason.contains(want), "line {line}: {reason}");
+    }
+    let pistol = s.ledger.ammo_lot("19-11").unwrap();
+    assert_eq!((pistol.received, pistol.lot.units_per_package), (5000, 50));
+    let grenades = s.ledger.ammo_lot("KR-88-4").unwrap();
+    assert_eq!(grenades.condition, AmmoCondition::AwaitingInspection);
+    assert_eq!(s.ledger.ammo_lots().unwrap().len(), 4);
+    assert!(s.ledger.verify().unwrap().is_intact());
+    // A header without the required columns is refused as a whole.
+    let err = custody_core::ammo_import::parse_lot_csv(&b"type,lot,colour\n"[..]).unwrap_err();
+    assert!(
+        matches!(err, CustodyError::BadCsvHeader { ref missing, ref unknown, .. }
+            if missing.contains("hazard") && unknown == "colour"),
+        "{err}"
+    );
+}
