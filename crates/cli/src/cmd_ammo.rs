@@ -35,8 +35,13 @@ pub struct LotFields {
     /// rounds, pieces or kilograms
     #[arg(long, default_value = "rounds")]
     unit: AmmoUnit,
-    #[arg(long, default_value_t = 1)]
-    per_package: u32,
+    /// Units per package (default 1, or the count of a scanned maker's marking)
+    #[arg(long)]
+    per_package: Option<u32>,
+    /// A maker's GS1 marking as scanned (e.g. (01)…(10)LOT(30)20): fills the lot number
+    /// (AI 10) and the units per package (AI 30)
+    #[arg(long)]
+    scan: Option<String>,
     /// state_stock, seized, voluntary_surrender, found, transferred_in
     #[arg(long, default_value = "state_stock")]
     origin: Origin,
@@ -46,21 +51,34 @@ pub struct LotFields {
 }
 
 impl LotFields {
-    fn record(self) -> LotRecord {
-        LotRecord {
+    fn record(self) -> Result<LotRecord> {
+        let mut lot_number = self.lot_number;
+        let mut per_package = self.per_package;
+        if let Some(scan) = &self.scan {
+            let marking = custody_core::ammo_labels::read_maker_marking(scan)?;
+            if !lot_number.trim().is_empty() && lot_number.trim() != marking.lot_number {
+                anyhow::bail!(
+                    "--lot {lot_number} differs from the scanned marking's lot {}; give one of them",
+                    marking.lot_number
+                );
+            }
+            lot_number = marking.lot_number;
+            per_package = per_package.or(marking.count);
+        }
+        Ok(LotRecord {
             ammo_type: self.ammo_type,
             description: self.description,
             calibre: self.calibre,
             manufacturer: self.manufacturer,
-            lot_number: self.lot_number,
+            lot_number,
             year: self.year,
             hazard: self.hazard,
             neq_kg: self.neq_kg,
             unit: self.unit,
-            units_per_package: self.per_package,
+            units_per_package: per_package.unwrap_or(1),
             origin: self.origin,
             found_at: self.found_at,
-        }
+        })
     }
 }
 
@@ -180,6 +198,17 @@ pub enum AmmoCommand {
         order: String,
         #[arg(long)]
         lift: bool,
+    },
+    /// Count scanned packages at a location in an open stocktake: each Custody package label
+    /// counts one package of its lot, each maker's GS1 marking the units of its AI 30
+    /// (codes as arguments, or one per line from --file, '-' for a scanner on standard input)
+    CountScan {
+        stocktake: String,
+        #[arg(long)]
+        at: String,
+        codes: Vec<String>,
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
     },
     /// A count's lot lines, expected against counted (inspector or administrator)
     CountLines {
@@ -320,7 +349,7 @@ pub fn ammo(ctx: &Context, cmd: AmmoCommand) -> Result<ExitCode> {
             condition,
         } => {
             let (mut ledger, actor) = ctx.login()?;
-            let record = fields.record();
+            let record = fields.record()?;
             let number = record.lot_number.clone();
             let (id, seq) = ledger.ammo_receive(&actor, record, quantity, &location, condition)?;
             println!("Received lot {number} as {id}: {quantity} at {location} (event {seq})");
@@ -393,6 +422,22 @@ pub fn ammo(ctx: &Context, cmd: AmmoCommand) -> Result<ExitCode> {
             let seq = ledger.ammo_hold(&actor, &lot, !lift, &order)?;
             let what = if lift { "hold lifted" } else { "ON LEGAL HOLD" };
             println!("Lot {lot}: {what}, order {order} (event {seq})");
+        }
+        AmmoCommand::CountScan {
+            stocktake,
+            at,
+            codes,
+            file,
+        } => {
+            let list = crate::cmd_workflows::codes(&codes, file.as_ref())?;
+            let (mut ledger, actor) = ctx.login()?;
+            for code in &list {
+                let t = ledger.ammo_count_scan(&actor, &stocktake, code, &at)?;
+                println!(
+                    "{code}: lot {} at {}, {} packages and {} loose so far ({} in all)",
+                    t.lot, t.location, t.packages, t.loose, t.counted
+                );
+            }
         }
         AmmoCommand::CountLines { stocktake, json } => {
             let (ledger, actor) = ctx.login()?;

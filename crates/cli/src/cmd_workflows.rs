@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 /// Codes from the command line, then from a file (one per line; `-` reads standard input,
 /// which is where a scanner in keyboard mode types).
-fn codes(args: &[String], file: Option<&PathBuf>) -> Result<Vec<String>> {
+pub(crate) fn codes(args: &[String], file: Option<&PathBuf>) -> Result<Vec<String>> {
     let mut out: Vec<String> = args.to_vec();
     if let Some(path) = file {
         let mut text = String::new();

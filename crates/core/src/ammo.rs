@@ -18,6 +18,7 @@ use crate::event::EventBody;
 use crate::ledger::{new_id, Actor, Ledger, Writer};
 use crate::verify::Problem;
 use crate::workflows::{location_id_of, HANDLERS};
+use custody_codes::{LabelCode, LabelKind};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -238,10 +239,28 @@ pub struct ReceivedLot {
     pub quantity: u64,
 }
 
+/// The lot's own Custody label code (kind `A`), derived from its id: the lot needs no event
+/// to have one, and every site and every rebuild derives the same.
+pub fn lot_label_code(lot_id: &str) -> LabelCode {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(lot_id.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    LabelCode::from_number(LabelKind::Lot, u64::from_be_bytes(first) & ((1 << 50) - 1))
+}
+
+/// The label code printed on each package of the lot (kind `K`, the lot code's number).
+pub fn package_label_code(lot_id: &str) -> LabelCode {
+    LabelCode::from_number(LabelKind::Package, lot_label_code(lot_id).number())
+}
+
 /// A lot as the projections show it now.
 #[derive(Debug, Clone, Serialize)]
 pub struct LotView {
     pub id: String,
+    /// The lot label's code and the code on each of its packages.
+    pub label_code: String,
+    pub package_code: String,
     #[serde(flatten)]
     pub lot: LotRecord,
     pub condition: AmmoCondition,
@@ -313,11 +332,18 @@ pub(crate) fn lot_label(lot_number: &str, id: &str) -> String {
 /// Finds a lot by its id or by its lot number when only one lot has it.
 pub(crate) fn lot_in(conn: &Connection, key: &str) -> Result<LotState> {
     let key = key.trim();
+    // A lot or package label scanned or typed finds its lot by the lot's label code.
+    let by_label = LabelCode::parse(key)
+        .ok()
+        .filter(|c| matches!(c.kind(), LabelKind::Lot | LabelKind::Package))
+        .map(|c| LabelCode::from_number(LabelKind::Lot, c.number()).to_string());
+    let key = by_label.as_deref().unwrap_or(key);
     let mut stmt = conn.prepare_cached(
         "SELECT id, lot_number, condition, issued_out, hazard, neq_kg, units_per_package,
                 legal_hold
          FROM ammo_lots
-         WHERE id = ?1 OR (lot_number = ?1 COLLATE NOCASE AND lot_number <> '') ORDER BY id",
+         WHERE id = ?1 OR label_code = ?1
+            OR (lot_number = ?1 COLLATE NOCASE AND lot_number <> '') ORDER BY id",
     )?;
     let mut found: Vec<LotState> = stmt
         .query_map([key], |r| {
@@ -655,8 +681,11 @@ pub(crate) fn lot_views(conn: &Connection, only: Option<&str>) -> Result<Vec<Lot
     };
     let mut lots: Vec<LotView> = stmt
         .query_map([only], |r| {
+            let id: String = r.get(0)?;
             Ok(LotView {
-                id: r.get(0)?,
+                label_code: lot_label_code(&id).to_string(),
+                package_code: package_label_code(&id).to_string(),
+                id,
                 lot: LotRecord {
                     ammo_type: r.get(1)?,
                     description: r.get(2)?,
@@ -747,8 +776,9 @@ pub(crate) fn apply(conn: &Connection, seq: i64, body: &EventBody) -> Result<()>
             conn.prepare_cached(
                 "INSERT INTO ammo_lots (id, ammo_type, description, calibre, manufacturer,
                  lot_number, identity_key, year, hazard, neq_kg, unit, units_per_package, origin,
-                 found_at, condition, received, issued_out, expended, received_seq, last_seq)
-                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,0,0,?17,?17)",
+                 found_at, condition, received, issued_out, expended, received_seq, last_seq,
+                 label_code)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,0,0,?17,?17,?18)",
             )?
             .execute(params![
                 lot_id,
@@ -767,7 +797,8 @@ pub(crate) fn apply(conn: &Connection, seq: i64, body: &EventBody) -> Result<()>
                 lot.found_at,
                 condition.as_str(),
                 *quantity as i64,
-                seq
+                seq,
+                lot_label_code(lot_id).to_string()
             ])?;
             put(lot_id, location_id, *quantity)?;
         }

@@ -318,7 +318,8 @@ CREATE TABLE location_limits (
 
 /// Ammunition counted, destroyed and handed over by quantity (crates/core/src/ammo.rs): a lot's
 /// quantities found and lost (only through a co-signed stocktake adjustment), destroyed and
-/// transferred out, and its legal hold (the order's reference; empty: none); a count's lines
+/// transferred out, its legal hold (the order's reference; empty: none) and its label code
+/// (derived from its id, crates/core/src/ammo.rs `lot_label_code`); a count's lines
 /// per lot and location (expected as the count opened, counted), a batch's and a handover's
 /// lot lines. Self-contained: appended after the last step, whatever its number.
 const PROJECTIONS_AMMO_QUANTITIES: &str = "
@@ -328,6 +329,8 @@ ALTER TABLE ammo_lots ADD COLUMN destroyed INTEGER NOT NULL DEFAULT 0 CHECK (des
 ALTER TABLE ammo_lots ADD COLUMN transferred_out INTEGER NOT NULL DEFAULT 0
     CHECK (transferred_out >= 0);
 ALTER TABLE ammo_lots ADD COLUMN legal_hold TEXT NOT NULL DEFAULT '';
+ALTER TABLE ammo_lots ADD COLUMN label_code TEXT NOT NULL DEFAULT '';
+CREATE INDEX ammo_lots_label ON ammo_lots(label_code);
 CREATE TABLE stocktake_ammo (
     stocktake_id TEXT NOT NULL,
     lot_id       TEXT NOT NULL,

@@ -1323,7 +1323,8 @@ fn random_moves_under_licences_refuse_exactly_what_the_model_says() {
 const AMMO_QUANTITIES_STEP: &str = "DROP TABLE stocktake_ammo; DROP TABLE destruction_lots;
     DROP TABLE handover_lots; ALTER TABLE ammo_lots DROP COLUMN found;
     ALTER TABLE ammo_lots DROP COLUMN lost; ALTER TABLE ammo_lots DROP COLUMN destroyed;
-    ALTER TABLE ammo_lots DROP COLUMN transferred_out; ALTER TABLE ammo_lots DROP COLUMN legal_hold;";
+    ALTER TABLE ammo_lots DROP COLUMN transferred_out; ALTER TABLE ammo_lots DROP COLUMN legal_hold;
+    DROP INDEX ammo_lots_label; ALTER TABLE ammo_lots DROP COLUMN label_code;";
 
 /// Lot 23-01 with 700 rounds in Vault A and 300 in Vault B, and a count of both vaults with
 /// the three weapons of Vault A scanned.
@@ -1889,4 +1890,91 @@ fn lots_import_from_csv_with_each_bad_row_named_by_its_line() {
             if missing.contains("hazard") && unknown == "colour"),
         "{err}"
     );
+}
+
+#[test]
+fn scanned_package_labels_and_maker_markings_count_their_contents() {
+    let (mut s, id, count) = counting();
+    let (o, i) = (s.officer.clone(), s.inspector.clone());
+    let view = s.ledger.ammo_lot(&id).unwrap();
+    assert!(view.label_code.starts_with('A') && view.package_code.starts_with('K'));
+    // The lot label and the package label find the lot like its id does.
+    assert_eq!(s.ledger.ammo_lot(&view.label_code).unwrap().id, id);
+    assert_eq!(s.ledger.ammo_lot(&view.package_code).unwrap().id, id);
+    // Vault B: 14 package labels scanned, then a maker's marking of a part box of 12.
+    for _ in 0..14 {
+        s.ledger
+            .ammo_count_scan(&o, &count, &view.package_code, "Vault B")
+            .unwrap();
+    }
+    let t = s
+        .ledger
+        .ammo_count_scan(&o, &count, "(01)08600123000011(10)23-01(30)12", "Vault B")
+        .unwrap();
+    assert_eq!((t.packages, t.loose, t.counted), (14, 12, 292));
+    // The same marking as a scanner sends it (FNC1 as GS, AI 10 ended by GS).
+    let t = s
+        .ledger
+        .ammo_count_scan(&o, &count, "\u{1d}010860012300001110\u{1d}3020", "Vault A")
+        .unwrap_err();
+    // An empty AI 10 is no GS1 data at all.
+    assert!(matches!(t, CustodyError::NotAPackageLabel(_)), "{t}");
+    let t = s
+        .ledger
+        .ammo_count_scan(
+            &o,
+            &count,
+            "\u{1d}01086001230000111023-01\u{1d}3020",
+            "Vault A",
+        )
+        .unwrap();
+    assert_eq!((t.packages, t.loose, t.counted), (0, 20, 20));
+    // A lot label, a weapon's code, a marking without a lot: refused, nothing recorded.
+    for bad in [
+        view.label_code.as_str(),
+        "(01)08600123000011(30)12",
+        "hello",
+    ] {
+        let err = refused(&mut s, |s| {
+            s.ledger.ammo_count_scan(&o, &count, bad, "Vault A")
+        });
+        assert!(
+            matches!(
+                err,
+                CustodyError::NotAPackageLabel(_) | CustodyError::NoLotInMarking(_)
+            ),
+            "{bad}: {err}"
+        );
+    }
+    let lines = s.ledger.ammo_count_lines(&i, &count).unwrap();
+    let b = lines.iter().find(|l| l.location == "Vault B").unwrap();
+    assert_eq!((b.expected, b.counted), (300, 292));
+    let scanned: i64 = raw(&s.ledger)
+        .query_row(
+            "SELECT count(*) FROM events WHERE kind = 'ammo.count'
+             AND json_extract(payload, '$.scanned') LIKE 'K%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(scanned, 14);
+}
+
+#[test]
+fn a_makers_gs1_marking_gives_the_lot_number_and_package_count() {
+    let m = custody_core::ammo_labels::read_maker_marking("(01)08600123000011(10)PPU-21-03(30)20")
+        .unwrap();
+    assert_eq!(
+        (m.lot_number.as_str(), m.count, m.gtin.as_deref()),
+        ("PPU-21-03", Some(20), Some("08600123000011"))
+    );
+    let m =
+        custody_core::ammo_labels::read_maker_marking("\u{1d}10ABC-7\u{1d}3000000050\r\n").unwrap();
+    assert_eq!((m.lot_number.as_str(), m.count), ("ABC-7", Some(50)));
+    for bad in ["(01)08600123000011", "not gs1", "(10)"] {
+        assert!(
+            custody_core::ammo_labels::read_maker_marking(bad).is_err(),
+            "{bad}"
+        );
+    }
 }
