@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod common;
-use common::{ok, run, text, word_after, Site};
+use common::{ok, run, run_with_env, text, word_after, Site};
 
 fn fails(o: Output, needle: &str) -> String {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
@@ -776,4 +776,104 @@ fn an_inspector_issues_the_stocktake_report_that_the_counter_may_not_see() {
         "{csv}"
     );
     assert!(ok(run(db, &["verify"], "", None)).starts_with("OK:"));
+}
+
+/// Copies ui/translations (the catalogues a translator edits) into `to`.
+fn copy_catalogues(to: &Path) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/translations");
+    for entry in std::fs::read_dir(&from).expect("ui/translations") {
+        let code = entry.expect("folder").file_name();
+        let dir = to.join(&code).join("LC_MESSAGES");
+        std::fs::create_dir_all(&dir).expect("temp folder");
+        let po = from.join(&code).join("LC_MESSAGES/custody-kiosk.po");
+        std::fs::copy(&po, dir.join("custody-kiosk.po")).expect("catalogue copied");
+    }
+}
+
+#[test]
+fn the_certificate_takes_its_words_from_the_catalogue_a_translator_edits() {
+    use custody_i18n::{Catalogue, Language};
+    let s = depot("Depot West", "ZW");
+    let db = &s.db;
+    let batch = prepared_batch(&s);
+    ok(run(
+        db,
+        &[
+            "--as",
+            "OFF",
+            "destruction",
+            "execute",
+            &batch,
+            "--witness",
+            "INS",
+            "--witness",
+            "WIT",
+        ],
+        "375298",
+        Some("375298,375298"),
+    ));
+    let issue = |lang: &str, file: &str, env: &[(&str, &Path)]| {
+        let pdf = s.file(file);
+        let pdf_arg = pdf.to_str().expect("utf-8 path").to_string();
+        let args = [
+            "--as",
+            "INS",
+            "report",
+            "certificate",
+            &batch,
+            "--lang",
+            lang,
+            "-o",
+            &pdf_arg,
+        ];
+        ok(run_with_env(db, &args, "375298", None, env));
+        // pdftotext breaks lines where the layout does; compare words, not lines.
+        pdf_text(&pdf)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+
+    // Each language prints the title and the column headings its catalogue gives.
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/translations");
+    for language in Language::ALL {
+        let catalogue = Catalogue::from_dir(&repo, language).expect("catalogue readable");
+        let text = issue(language.tag(), &format!("cert-{}.pdf", language.tag()), &[]);
+        for msgid in [
+            "Weapons destruction certificate",
+            "Serial number",
+            "Witness",
+        ] {
+            let words = catalogue.get(None, msgid);
+            assert!(
+                text.contains(&words),
+                "{}: {words:?} not in the PDF:\n{text}",
+                language.tag()
+            );
+        }
+    }
+
+    // A translator changes one msgstr in a copy of the catalogues and sees it on paper, in
+    // Croatian and, derived from the Serbian Latin file, in Serbian Cyrillic.
+    let copy = s.file("translations");
+    copy_catalogues(&copy);
+    for (code, new) in [
+        ("hr", "Zapisnik probnog uništenja"),
+        ("sr@latin", "Zapisnik probnog uništenja"),
+    ] {
+        let po = copy.join(code).join("LC_MESSAGES/custody-kiosk.po");
+        let text = std::fs::read_to_string(&po).expect("catalogue");
+        let entry = "msgid \"Weapons destruction certificate\"\nmsgstr \"";
+        let at = text.find(entry).expect("the title's entry") + entry.len();
+        let end = at + text[at..].find('"').expect("end of msgstr");
+        std::fs::write(&po, format!("{}{new}{}", &text[..at], &text[end..])).expect("edited");
+    }
+    let env = [("CUSTODY_TRANSLATIONS", copy.as_path())];
+    let hr = issue("hr", "cert-hr-edited.pdf", &env);
+    assert!(hr.contains("Zapisnik probnog uništenja"), "{hr}");
+    let cyrillic = issue("sr-Cyrl", "cert-sr-edited.pdf", &env);
+    assert!(cyrillic.contains("Записник пробног уништења"), "{cyrillic}");
+    // Without the variable the built-in words are back.
+    let built_in = issue("hr", "cert-hr-again.pdf", &[]);
+    assert!(!built_in.contains("probnog"), "{built_in}");
 }

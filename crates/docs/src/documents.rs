@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{DocumentError, SealError};
 use crate::hex;
-use crate::lang::{Label, Language};
+use crate::lang::{Label, Language, Words};
 use crate::layout::{Align, Column, Flow, Metrics, SignatureLabels};
 use crate::model::*;
 use crate::pdf::{self, Attachment, Sheet, JSON_FILE, LIST_FILE, SEAL_FILE};

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::lang::{Label, Language};
+use crate::lang::{Label, Language, Words};
 use crate::model::{DispositionReport, HandoverManifest, ItemHistory, ItemLine, StocktakeReport};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

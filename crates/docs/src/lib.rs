@@ -16,7 +16,7 @@ mod verify;
 
 pub use documents::RenderOptions;
 pub use error::{DocumentError, SealError};
-pub use lang::{Label, Language};
+pub use lang::{Label, Language, Words};
 pub use model::*;
 pub use pdf::{JSON_FILE, LIST_FILE, SEAL_FILE};
 pub use seal::{

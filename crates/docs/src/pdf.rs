@@ -15,7 +15,7 @@ use krilla::text::{Font, TextDirection};
 use krilla::{Document, SerializeSettings};
 
 use crate::error::DocumentError;
-use crate::lang::{Label, Language};
+use crate::lang::{Label, Language, Words};
 use crate::layout::{Face, Metrics, Op, CONTENT_W, MARGIN, PAGE_H, PAGE_W};
 use crate::qr;
 use crate::seal::Seal;

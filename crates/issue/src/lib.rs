@@ -24,7 +24,7 @@ use custody_docs::{
     DispositionReport, DispositionRow, DocumentError, DuplicateScan, HandoverManifest,
     HistoryEvent, ItemHistory, ItemLine, KeyId, Label, Language, Party, ReleaseReceipt,
     RenderOptions, ScrapDisposal, Seal, SealError, SealFields, Signatory, StocktakeCounters,
-    StocktakeFinding, StocktakeReport, UnknownScan,
+    StocktakeFinding, StocktakeReport, UnknownScan, Words,
 };
 
 /// Why a document could not be issued. Nothing is written or logged in any of these cases.

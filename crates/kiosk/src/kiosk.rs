@@ -141,6 +141,8 @@ fn marking_serial(aim: &str, data: &[u8], text: &str) -> (String, String) {
     }
 }
 
+use custody_docs::Words;
+
 /// One history row in the screen's language: what happened (custody-docs' words for the
 /// event kind, the same as on a printed history), from where to where, and who did it. Core's
 /// English summary is shown only when the event moved nothing.

@@ -18,25 +18,18 @@ pub mod sound;
 
 pub use kiosk::{build_app, Kiosk, KioskOptions};
 
-/// Languages the kiosk offers, as (bundled translation folder, name in that language).
-pub const LANGUAGES: [(&str, &str); 9] = [
-    ("en", "English"),
-    ("sr@latin", "Srpski"),
-    ("sr", "Српски"),
-    ("bs", "Bosanski"),
-    ("hr", "Hrvatski"),
-    ("cnr", "Crnogorski"),
-    ("sq", "Shqip"),
-    ("mk", "Македонски"),
-    ("ro", "Română"),
-];
-
 /// Switches every @tr string of the running UI. Unknown codes keep the current language.
 pub fn select_language(code: &str) -> bool {
-    let bundle = if code == "en" { "" } else { code };
+    let Some(language) = custody_i18n::Language::from_code(code) else {
+        return false;
+    };
+    let bundle = match language {
+        custody_i18n::Language::English => "",
+        l => l.code(),
+    };
     let ok = slint::select_bundled_translation(bundle).is_ok();
     if ok {
-        messages::set_date_style(code);
+        messages::set_language(language);
     }
     ok
 }

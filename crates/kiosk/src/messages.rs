@@ -3,60 +3,35 @@
 
 use crate::Msg;
 use custody_core::CustodyError;
+use custody_i18n::Language;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-/// How the current language writes dates and large numbers. English keeps ISO yyyy-mm-dd
-/// (unambiguous abroad); the regional languages write dd.mm.yyyy; Croatian writes the year as
-/// an ordinal too, dd.mm.yyyy. (the trailing dot of Croatian orthography and of the hr locale).
-/// Serbian, Bosnian and Montenegrin forms mostly omit that dot, and this kiosk does too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Style {
-    /// English: 2026-03-07, 100,000.
-    English,
-    /// Serbian, Bosnian, Montenegrin, Macedonian, Romanian: 07.03.2026, 100.000.
-    Dotted,
-    /// Croatian: 07.03.2026., 100.000.
-    DottedOrdinal,
-    /// Albanian: 07.03.2026, 100 000 (a space between groups).
-    Spaced,
-}
+/// The language of the screens, for the dates and counts Rust formats (index into
+/// `Language::ALL`; process-wide like Slint's own translation).
+static LANGUAGE: AtomicU8 = AtomicU8::new(0);
 
-static STYLE: AtomicU8 = AtomicU8::new(0);
-
-fn style() -> Style {
-    match STYLE.load(Ordering::Relaxed) {
-        1 => Style::Dotted,
-        2 => Style::DottedOrdinal,
-        3 => Style::Spaced,
-        _ => Style::English,
-    }
+fn language() -> Language {
+    Language::ALL[usize::from(LANGUAGE.load(Ordering::Relaxed)) % Language::ALL.len()]
 }
 
 /// Called when the language changes.
-pub fn set_date_style(language: &str) {
-    let style = match language {
-        "" | "en" => 0,
-        "hr" => 2,
-        "sq" => 3,
-        _ => 1,
-    };
-    STYLE.store(style, Ordering::Relaxed);
+pub fn set_language(language: Language) {
+    let i = Language::ALL
+        .iter()
+        .position(|l| *l == language)
+        .unwrap_or(0);
+    LANGUAGE.store(u8::try_from(i).unwrap_or(0), Ordering::Relaxed);
 }
 
-/// A date (`YYYY-MM-DD`, or an RFC 3339 time whose first ten characters are one) in the style
-/// of the current language; the rest (a time of day) is kept. Anything else comes back as is.
+/// A date (`YYYY-MM-DD`, or an RFC 3339 time whose first ten characters are one) as the current
+/// language writes it; the rest (a time of day) is kept. Anything else comes back as is.
 pub fn date_text(iso: &str) -> String {
     let iso = iso.trim();
     let (day, rest) = iso.split_at(iso.len().min(10));
     let Ok(d) = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
         return iso.to_string();
     };
-    let day = match style() {
-        Style::English => d.format("%Y-%m-%d").to_string(),
-        Style::DottedOrdinal => d.format("%d.%m.%Y.").to_string(),
-        Style::Dotted | Style::Spaced => d.format("%d.%m.%Y").to_string(),
-    };
-    format!("{day}{}", rest.replace('T', " "))
+    format!("{}{}", language().date(d), rest.replace('T', " "))
 }
 
 /// A ledger time (RFC 3339, kept in UTC) as this PC's local date and time to the minute, so
@@ -67,31 +42,14 @@ pub fn time_text(rfc3339: &str) -> String {
 
 fn time_text_at(rfc3339: &str, offset: chrono::FixedOffset) -> String {
     match chrono::DateTime::parse_from_rfc3339(rfc3339.trim()) {
-        Ok(t) => date_text(
-            &t.with_timezone(&offset)
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
-        ),
+        Ok(t) => language().local_minute(t.to_utc(), offset),
         Err(_) => date_text(rfc3339),
     }
 }
 
 /// A count with its thousands grouped as the current language writes them.
 pub fn number_text(n: u64) -> String {
-    let digits = n.to_string();
-    let separator = match style() {
-        Style::English => ',',
-        Style::Dotted | Style::DottedOrdinal => '.',
-        Style::Spaced => '\u{a0}',
-    };
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(separator);
-        }
-        out.push(c);
-    }
-    out
+    language().number(n)
 }
 
 pub fn msg(code: &str) -> Msg {
@@ -218,23 +176,23 @@ mod tests {
     #[test]
     fn dates_times_and_counts_read_as_each_language_writes_them() {
         // One test: the style is process-wide, and tests run in parallel threads.
-        set_date_style("sr@latin");
+        set_language(Language::SerbianLatin);
         assert_eq!(date_text("2026-03-07"), "07.03.2026");
         assert_eq!(date_text("2026-03-07 14:05"), "07.03.2026 14:05");
         for lang in ["bs", "cnr", "mk", "sq", "ro"] {
-            set_date_style(lang);
+            set_language(Language::from_code(lang).unwrap());
             assert_eq!(date_text("2026-03-07"), "07.03.2026");
         }
         // Croatian closes the year with the ordinal dot.
-        set_date_style("hr");
+        set_language(Language::Croatian);
         assert_eq!(date_text("2026-03-07"), "07.03.2026.");
         assert_eq!(date_text("2026-03-07T14:05"), "07.03.2026. 14:05");
-        set_date_style("en");
+        set_language(Language::English);
         assert_eq!(date_text("2026-03-07"), "2026-03-07");
         assert_eq!(date_text("not a date"), "not a date");
         assert_eq!(date_text(""), "");
         let cet = chrono::FixedOffset::east_opt(3600).unwrap();
-        set_date_style("en");
+        set_language(Language::English);
         assert_eq!(
             time_text_at("2026-11-27T23:30:05.123Z", cet),
             "2026-11-28 00:30"
@@ -244,14 +202,14 @@ mod tests {
         assert_eq!(number_text(999), "999");
         assert_eq!(number_text(100_000), "100,000");
         assert_eq!(number_text(1_234_567), "1,234,567");
-        set_date_style("hr");
+        set_language(Language::Croatian);
         assert_eq!(
             time_text_at("2026-11-27T23:30:05Z", cet),
             "28.11.2026. 00:30"
         );
         assert_eq!(number_text(100_000), "100.000");
-        set_date_style("sq");
+        set_language(Language::Albanian);
         assert_eq!(number_text(1_234_567), "1\u{a0}234\u{a0}567");
-        set_date_style("en");
+        set_language(Language::English);
     }
 }

@@ -429,7 +429,8 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
         kiosk.borrow_mut().navigate(app, Screen::Settings);
         let shot = format!("{code}-settings");
         shots.push((shot.clone(), shoot(&window, &shot)));
-        for (_, own_name) in custody_kiosk::LANGUAGES {
+        for language in custody_i18n::Language::ALL {
+            let own_name = language.native_name();
             assert!(has_text(app, own_name), "Settings offers {own_name}");
         }
     }
@@ -439,4 +440,45 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
         // A blank or single-colour frame means the screen did not draw.
         assert!(colours > 50, "{name}: only {colours} colours");
     }
+}
+
+/// The same walk through every screen, once per language, each in its own process (Slint's
+/// platform and translation are process-wide): screenshots-<code>/ under the target folder.
+#[test]
+fn every_screen_renders_in_each_of_the_nine_languages() {
+    if std::env::var_os("CUSTODY_SCREENSHOT_LANG").is_some() {
+        return; // a child of this test: only the walk runs
+    }
+    let me = std::env::current_exe().expect("this test binary");
+    let walk = "every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romanian_and_croatian";
+    // All at once: each walk is mostly one thread, and the machine has more than one core.
+    let children: Vec<_> = custody_i18n::Language::ALL
+        .into_iter()
+        .skip(1)
+        .map(|language| {
+            let child = std::process::Command::new(&me)
+                .args(["--exact", walk, "--test-threads", "1"])
+                .env("CUSTODY_SCREENSHOT_LANG", language.code())
+                .env_remove("CUSTODY_SCREENSHOTS")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .expect("the test binary runs");
+            (language, child)
+        })
+        .collect();
+    let mut failed = Vec::new();
+    for (language, child) in children {
+        let out = child.wait_with_output().expect("the test binary runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() || !text.contains("1 passed") {
+            failed.push(format!(
+                "{}: {}{}",
+                language.code(),
+                text,
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
 }

@@ -6,6 +6,7 @@
 //!
 //! Run with `-- --nocapture` to see the coverage per language.
 
+use custody_i18n::Language;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -168,134 +169,55 @@ struct Catalogue {
     entries: Vec<PoEntry>,
 }
 
-/// The text of a quoted .po string (`"..."`), with \" \\ \n \t unescaped.
-fn po_string(quoted: &str, at: &str) -> String {
-    let inner = quoted
-        .strip_prefix('"')
-        .and_then(|s| s.strip_suffix('"'))
-        .unwrap_or_else(|| panic!("{at}: expected a quoted string, found {quoted}"));
-    let mut out = String::new();
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('"') => out.push('"'),
-            Some('\\') => out.push('\\'),
-            Some('n') => out.push('\n'),
-            Some('t') => out.push('\t'),
-            other => panic!("{at}: unknown escape \\{other:?}"),
-        }
-    }
-    out
-}
-
+/// A catalogue read by the ecosystem's .po reader, as the documents and the registry read it.
 fn parse_po(name: &str, text: &str) -> Catalogue {
-    #[derive(Clone, Copy)]
-    enum Field {
-        Ctxt,
-        Id,
-        Plural,
-        Str(usize),
-    }
-    let mut entries: Vec<PoEntry> = Vec::new();
-    let mut current: Option<PoEntry> = None;
-    let mut field = Field::Id;
-    let mut fuzzy_next = false;
-    let append = |e: &mut PoEntry, f: Field, s: String| match f {
-        Field::Ctxt => e.msgctxt.get_or_insert_with(String::new).push_str(&s),
-        Field::Id => e.msgid.push_str(&s),
-        Field::Plural => e.msgid_plural.get_or_insert_with(String::new).push_str(&s),
-        Field::Str(n) => {
-            if e.msgstr.len() <= n {
-                e.msgstr.resize(n + 1, String::new());
-            }
-            e.msgstr[n].push_str(&s);
-        }
-    };
-    for (n, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        let at = format!("{name}:{}", n + 1);
-        if line.is_empty() {
-            continue;
-        }
-        if let Some(flags) = line.strip_prefix("#,") {
-            fuzzy_next |= flags.split(',').any(|f| f.trim() == "fuzzy");
-            continue;
-        }
-        if line.starts_with('#') {
-            continue;
-        }
-        let (keyword, rest) = match line.split_once(' ') {
-            Some((k, r)) if !line.starts_with('"') => (k, r.trim()),
-            _ => ("", line),
-        };
-        // msgctxt starts an entry; msgid starts one unless it follows that entry's msgctxt.
-        let starts_entry =
-            keyword == "msgctxt" || (keyword == "msgid" && !matches!(field, Field::Ctxt));
-        if starts_entry {
-            if let Some(done) = current.take() {
-                entries.push(done);
-            }
-            current = Some(PoEntry {
-                line: n + 1,
-                fuzzy: std::mem::take(&mut fuzzy_next),
-                ..Default::default()
-            });
-        }
-        let entry = current
-            .as_mut()
-            .unwrap_or_else(|| panic!("{at}: text before the first msgid"));
-        field = match keyword {
-            "msgctxt" => Field::Ctxt,
-            "msgid" => Field::Id,
-            "msgid_plural" => Field::Plural,
-            "msgstr" => Field::Str(0),
-            "" => field,
-            k if k.starts_with("msgstr[") && k.ends_with(']') => Field::Str(
-                k["msgstr[".len()..k.len() - 1]
-                    .parse()
-                    .unwrap_or_else(|_| panic!("{at}: bad plural index in {k}")),
-            ),
-            other => panic!("{at}: unknown keyword {other}"),
-        };
-        append(entry, field, po_string(rest, &at));
-    }
-    if let Some(done) = current.take() {
-        entries.push(done);
-    }
-
-    let mut header = BTreeMap::new();
-    if let Some(pos) = entries
-        .iter()
-        .position(|e| e.msgid.is_empty() && e.msgctxt.is_none())
-    {
-        let h = entries.remove(pos);
-        for line in h.msgstr.first().map(String::as_str).unwrap_or("").lines() {
-            if let Some((k, v)) = line.split_once(':') {
-                header.insert(k.trim().to_string(), v.trim().to_string());
-            }
-        }
-    }
+    let file = rspolib::pofile(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let header = file.metadata.into_iter().collect();
+    let entries = file
+        .entries
+        .into_iter()
+        .filter(|e| !e.obsolete)
+        .map(|e| PoEntry {
+            fuzzy: e.flags.iter().any(|f| f == "fuzzy"),
+            line: e.linenum,
+            msgstr: if e.msgid_plural.is_some() {
+                e.msgstr_plural
+            } else {
+                vec![e.msgstr.unwrap_or_default()]
+            },
+            msgctxt: e.msgctxt,
+            msgid: e.msgid,
+            msgid_plural: e.msgid_plural,
+        })
+        .collect();
     Catalogue { header, entries }
 }
 
-/// Language folder -> catalogue, for every folder under ui/translations.
+/// Language code -> catalogue, for every language but English; Serbian Cyrillic is derived from
+/// the Serbian Latin file, as the build derives it.
 fn catalogues() -> BTreeMap<String, Catalogue> {
     let root = ui_dir().join("translations");
     let mut out = BTreeMap::new();
-    for entry in std::fs::read_dir(&root).expect("ui/translations") {
-        let dir = entry.expect("translation folder").path();
-        if !dir.is_dir() {
-            continue;
-        }
-        let lang = dir.file_name().unwrap().to_string_lossy().to_string();
-        let file = dir.join("LC_MESSAGES").join(DOMAIN);
+    for language in Language::ALL
+        .into_iter()
+        .filter(|l| *l != Language::English)
+    {
+        let lang = language.code();
+        let source = match language {
+            Language::SerbianCyrillic => Language::SerbianLatin.code(),
+            other => other.code(),
+        };
+        let file = root.join(source).join("LC_MESSAGES").join(DOMAIN);
         let text = std::fs::read_to_string(&file)
             .unwrap_or_else(|e| panic!("{lang}: cannot read {}: {e}", file.display()));
-        out.insert(lang.clone(), parse_po(&format!("{lang}/{DOMAIN}"), &text));
+        let text = match language {
+            Language::SerbianCyrillic => custody_i18n::serbian::cyrillic_po(&text),
+            _ => text,
+        };
+        out.insert(
+            lang.to_string(),
+            parse_po(&format!("{lang}/{DOMAIN}"), &text),
+        );
     }
     out
 }
@@ -346,47 +268,6 @@ fn nplurals(header: &BTreeMap<String, String>) -> Option<usize> {
     n.trim().parse().ok()
 }
 
-/// Serbian Cyrillic back to Latin, letter by letter; Latin letters (USB, Custody) stay.
-fn serbian_to_latin(cyrillic: &str) -> String {
-    let chars: Vec<char> = cyrillic.chars().collect();
-    let mut out = String::new();
-    for (i, c) in chars.iter().enumerate() {
-        let next_upper = chars.get(i + 1).is_some_and(|n| n.is_uppercase());
-        let s = match c {
-            'Љ' if next_upper => "LJ",
-            'Њ' if next_upper => "NJ",
-            'Џ' if next_upper => "DŽ",
-            'Љ' => "Lj",
-            'Њ' => "Nj",
-            'Џ' => "Dž",
-            'љ' => "lj",
-            'њ' => "nj",
-            'џ' => "dž",
-            _ => {
-                const PAIRS: &str = "аaбbвvгgдdђđеeжžзzиiјjкkлlмmнnоoпpрrсsтtћćуuфfхhцcчčшš";
-                let lower = c.to_lowercase().next().unwrap_or(*c);
-                let p: Vec<char> = PAIRS.chars().collect();
-                match p.chunks(2).find(|pair| pair[0] == lower) {
-                    Some(pair) if c.is_uppercase() => {
-                        out.extend(pair[1].to_uppercase());
-                        continue;
-                    }
-                    Some(pair) => {
-                        out.push(pair[1]);
-                        continue;
-                    }
-                    None => {
-                        out.push(*c);
-                        continue;
-                    }
-                }
-            }
-        };
-        out.push_str(s);
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------------------------
 // The checks
 // ---------------------------------------------------------------------------------------------
@@ -402,23 +283,25 @@ fn every_ui_string_is_translated_in_every_offered_language() {
     let cats = catalogues();
     let mut problems: Vec<String> = Vec::new();
 
-    // The catalogue folders are exactly the languages the kiosk offers.
-    let offered: BTreeSet<String> = custody_kiosk::LANGUAGES
-        .iter()
-        .map(|(code, _)| code.to_string())
-        .filter(|c| c != "en")
+    // Every folder under ui/translations is a language of the one list (Serbian Cyrillic has
+    // none: it is derived).
+    for entry in std::fs::read_dir(ui_dir().join("translations")).expect("ui/translations") {
+        let folder = entry
+            .expect("folder")
+            .file_name()
+            .to_string_lossy()
+            .to_string();
+        if Language::from_code(&folder).is_none() || folder == "sr" {
+            problems.push(format!(
+                "ui/translations/{folder} is not a catalogue of custody_i18n::Language"
+            ));
+        }
+    }
+    // Documents print from the same catalogues: their msgids are in use too.
+    let document_ids: BTreeSet<(Option<String>, String)> = custody_docs::lang::msgids()
+        .into_iter()
+        .map(|(c, m)| (c.map(str::to_string), m.to_string()))
         .collect();
-    let folders: BTreeSet<String> = cats.keys().cloned().collect();
-    for lang in offered.difference(&folders) {
-        problems.push(format!(
-            "{lang}: offered in custody_kiosk::LANGUAGES but ui/translations/{lang}/LC_MESSAGES/{DOMAIN} does not exist"
-        ));
-    }
-    for lang in folders.difference(&offered) {
-        problems.push(format!(
-            "{lang}: ui/translations/{lang} exists but the language is not in custody_kiosk::LANGUAGES"
-        ));
-    }
 
     for (lang, cat) in &cats {
         // Header.
@@ -445,26 +328,26 @@ fn every_ui_string_is_translated_in_every_offered_language() {
             ));
         }
 
-        // Entries: no context, no fuzzy, no duplicates, nothing the UI does not use.
+        // Entries: no fuzzy, no duplicates, nothing the UI or the documents do not use.
         let mut by_id: BTreeMap<&str, &PoEntry> = BTreeMap::new();
+        let mut seen = BTreeSet::new();
         for e in &cat.entries {
             let at = format!("{lang}/{DOMAIN}:{}", e.line);
-            if e.msgctxt.is_some() {
-                problems.push(format!(
-                    "{at}: msgctxt on \"{}\" (the UI uses none)",
-                    e.msgid
-                ));
-            }
             if e.fuzzy {
                 problems.push(format!("{at}: \"{}\" is marked fuzzy", e.msgid));
             }
-            if by_id.insert(&e.msgid, e).is_some() {
+            let key = (e.msgctxt.clone(), e.msgid.clone());
+            if !seen.insert(key.clone()) {
                 problems.push(format!("{at}: \"{}\" appears twice", e.msgid));
             }
-            if !ids.contains_key(&e.msgid) {
+            if e.msgctxt.is_none() {
+                by_id.insert(&e.msgid, e);
+            }
+            let in_ui = e.msgctxt.is_none() && ids.contains_key(&e.msgid);
+            if !in_ui && !document_ids.contains(&key) {
                 problems.push(format!(
-                    "{at}: stale entry \"{}\" is not used in ui/*.slint any more; delete it",
-                    e.msgid
+                    "{at}: stale entry {:?} \"{}\" is used neither in ui/*.slint nor by the documents; delete it",
+                    e.msgctxt, e.msgid
                 ));
             }
         }
@@ -531,54 +414,6 @@ fn every_ui_string_is_translated_in_every_offered_language() {
     );
 }
 
-#[test]
-fn serbian_cyrillic_is_the_transliteration_of_serbian_latin() {
-    let cats = catalogues();
-    let (Some(cyr), Some(lat)) = (cats.get("sr"), cats.get("sr@latin")) else {
-        panic!("both sr and sr@latin catalogues are expected");
-    };
-    let latin: BTreeMap<&str, &str> = lat
-        .entries
-        .iter()
-        .map(|e| {
-            (
-                e.msgid.as_str(),
-                e.msgstr.first().map(String::as_str).unwrap_or(""),
-            )
-        })
-        .collect();
-    let mut problems = Vec::new();
-    for e in &cyr.entries {
-        let c = e.msgstr.first().map(String::as_str).unwrap_or("");
-        let Some(l) = latin.get(e.msgid.as_str()) else {
-            continue; // reported as missing by the coverage test
-        };
-        if serbian_to_latin(c) != *l {
-            problems.push(format!(
-                "\"{}\": sr says \"{c}\" (= \"{}\"), sr@latin says \"{l}\"",
-                e.msgid,
-                serbian_to_latin(c)
-            ));
-        }
-    }
-    assert!(
-        problems.is_empty(),
-        "sr and sr@latin differ:\n  {}",
-        problems.join("\n  ")
-    );
-}
-
-#[test]
-fn the_settings_screen_offers_every_language_by_its_own_name() {
-    let settings = std::fs::read_to_string(ui_dir().join("settings.slint")).expect("settings");
-    for (code, name) in custody_kiosk::LANGUAGES {
-        assert!(
-            settings.contains(&format!("\"{code}\"")) && settings.contains(&format!("\"{name}\"")),
-            "ui/settings.slint does not offer {code} ({name}) from custody_kiosk::LANGUAGES"
-        );
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // The readers themselves, on the awkward cases
 // ---------------------------------------------------------------------------------------------
@@ -608,54 +443,12 @@ fn the_extractor_handles_escapes_multiline_calls_plurals_and_comments() {
 }
 
 #[test]
-fn the_po_reader_joins_continuation_lines_and_unescapes() {
-    let po = r#"
-# A comment
-msgid ""
-msgstr ""
-"Content-Type: text/plain; charset=UTF-8\n"
-"Language: xx\n"
-"Plural-Forms: nplurals=2; plural=(n != 1);\n"
-
-msgid "Scan \"done\""
-msgstr "Skenirajte „done”"
-
-msgid ""
-"A long "
-"sentence"
-msgstr ""
-"Eine lange "
-"Zeile\\n"
-
-#, fuzzy
-msgid "{n} item"
-msgid_plural "{n} items"
-msgstr[0] "{n} Ding"
-msgstr[1] "{n} Dinge"
-"#;
-    let cat = parse_po("test.po", po);
-    assert_eq!(cat.header.get("Language").map(String::as_str), Some("xx"));
-    assert_eq!(nplurals(&cat.header), Some(2));
-    assert_eq!(cat.entries.len(), 3);
-    assert_eq!(cat.entries[0].msgid, "Scan \"done\"");
-    assert_eq!(cat.entries[1].msgid, "A long sentence");
-    assert_eq!(cat.entries[1].msgstr, ["Eine lange Zeile\\n"]);
-    assert!(cat.entries[2].fuzzy && !cat.entries[1].fuzzy);
-    assert_eq!(cat.entries[2].msgid_plural.as_deref(), Some("{n} items"));
-    assert_eq!(cat.entries[2].msgstr, ["{n} Ding", "{n} Dinge"]);
-}
-
-#[test]
 fn placeholders_compare_by_argument_not_by_spelling() {
     assert_eq!(placeholders("{} of {}"), placeholders("{1} sur {0}"));
     assert_eq!(placeholders("{} of {}"), placeholders("od {} {}"));
     assert_ne!(placeholders("{} of {}"), placeholders("{} of"));
     assert_ne!(placeholders("{} of {}"), placeholders("{0} of {0}"));
     assert_eq!(placeholders("{{literal}} {}"), ["0"]);
-    assert_eq!(
-        serbian_to_latin("Љубљана ЊЕГОШ Џеп USB"),
-        "Ljubljana NJEGOŠ Džep USB"
-    );
 }
 
 /// Macedonian writes «сѐ» ("all, everything") with U+0450, never the Latin «è» (U+00E8): a

@@ -93,15 +93,14 @@ fn every_page_string_is_translated_in_every_catalogue() {
         let catalogue =
             catalogue_entries(*lang).expect("a catalogue for every language but English");
         for id in &used {
-            match catalogue.get(id) {
-                None => problems.push(format!("{}: no translation of {id:?}", lang.code)),
-                Some(t) if t.matches("{}").count() != id.matches("{}").count() => {
-                    problems.push(format!("{}: placeholders differ in {id:?}", lang.code))
-                }
-                Some(_) => {}
+            let t = catalogue.get(None, id);
+            if !catalogue.has(None, id) {
+                problems.push(format!("{}: no translation of {id:?}", lang.code))
+            } else if t.matches("{}").count() != id.matches("{}").count() {
+                problems.push(format!("{}: placeholders differ in {id:?}", lang.code))
             }
         }
-        for id in catalogue.keys() {
+        for (_, id) in catalogue.msgids() {
             if !used.contains(id) {
                 problems.push(format!("{}: stale entry {id:?}", lang.code));
             }

@@ -9,7 +9,19 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_custody");
 /// Runs `custody --db DB ARGS` with the acting PIN in the environment; witnesses' PINs are
 /// typed on standard input when the command asks for them.
 pub fn run(db: &Path, args: &[&str], pin: &str, witness_pins: Option<&str>) -> Output {
+    run_with_env(db, args, pin, witness_pins, &[])
+}
+
+/// [`run`] with extra environment variables.
+pub fn run_with_env(
+    db: &Path,
+    args: &[&str],
+    pin: &str,
+    witness_pins: Option<&str>,
+    env: &[(&str, &Path)],
+) -> Output {
     let mut c = Command::new(BIN);
+    c.envs(env.iter().copied());
     c.arg("--db")
         .arg(db)
         .args(args)

@@ -30,6 +30,20 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
     kiosk.borrow().refresh_settings(&app);
     kiosk.borrow().refresh_printing(&app);
     {
+        // The language buttons, in two rows, from the one list of languages.
+        let st = app.global::<SettingsState>();
+        let (first, second) = custody_i18n::Language::ALL.split_at(5);
+        let keys =
+            |ls: &[custody_i18n::Language]| model(ls.iter().map(|l| l.code().into()).collect());
+        let names = |ls: &[custody_i18n::Language]| {
+            model(ls.iter().map(|l| l.native_name().into()).collect())
+        };
+        st.set_language_keys_1(keys(first));
+        st.set_language_names_1(names(first));
+        st.set_language_keys_2(keys(second));
+        st.set_language_names_2(names(second));
+    }
+    {
         // The language this PC used last; `--lang` may still change it after this.
         let language = kiosk.borrow().settings.language.clone();
         if crate::select_language(&language) {

@@ -1,88 +1,65 @@
-//! The pages' languages: the kiosk's nine, read from gettext catalogues beside the kiosk's
-//! (`ui/translations/<lang>/LC_MESSAGES/custody-registry-web.po`, bundled at build time), with
-//! each language's date and number formats (the kiosk's rules: ISO dates in English,
-//! dd.mm.yyyy in the region, dd.mm.yyyy. in Croatian; digits grouped as each language writes).
+//! The pages' languages: the kiosk's nine (`custody-i18n`), read from gettext catalogues beside
+//! the kiosk's (`ui/translations/<lang>/LC_MESSAGES/custody-registry-web.po`, bundled at build
+//! time), with the dates and numbers each language writes, as on the kiosk and the documents.
 
-use custody_docs::Language;
-use std::collections::HashMap;
+use custody_i18n::{Catalogue, Language};
 use std::sync::OnceLock;
 
+/// A language of the pages: the kiosk's nine, from the one list in `custody-i18n`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lang {
-    /// What the cookie and `?lang=` carry; also the HTML `lang` attribute.
+    /// What the cookie and `?lang=` carry (the BCP 47 tag); also the HTML `lang` attribute.
     pub code: &'static str,
     /// The language's own name, for the language menu.
     pub name: &'static str,
-    catalogue: Option<&'static str>,
+    /// The language of documents (the national report) printed from the pages.
     pub document: Language,
 }
 
+impl Lang {
+    const fn of(language: Language) -> Lang {
+        Lang {
+            code: language.tag(),
+            name: language.native_name(),
+            document: language,
+        }
+    }
+}
+
+pub const LANGS: [Lang; 9] = {
+    let mut out = [Lang::of(Language::English); 9];
+    let mut i = 0;
+    while i < out.len() {
+        out[i] = Lang::of(Language::ALL[i]);
+        i += 1;
+    }
+    out
+};
+
 macro_rules! po {
     ($dir:literal) => {
-        Some(include_str!(concat!(
+        include_str!(concat!(
             "../../../../ui/translations/",
             $dir,
             "/LC_MESSAGES/custody-registry-web.po"
-        )))
+        ))
     };
 }
 
-pub const LANGS: [Lang; 9] = [
-    Lang {
-        code: "en",
-        name: "English",
-        catalogue: None,
-        document: Language::English,
-    },
-    Lang {
-        code: "sr-Latn",
-        name: "Srpski (latinica)",
-        catalogue: po!("sr@latin"),
-        document: Language::SerbianLatin,
-    },
-    Lang {
-        code: "sr-Cyrl",
-        name: "Српски (ћирилица)",
-        catalogue: po!("sr"),
-        document: Language::SerbianCyrillic,
-    },
-    Lang {
-        code: "bs",
-        name: "Bosanski",
-        catalogue: po!("bs"),
-        document: Language::Bosnian,
-    },
-    Lang {
-        code: "hr",
-        name: "Hrvatski",
-        catalogue: po!("hr"),
-        document: Language::Croatian,
-    },
-    Lang {
-        code: "cnr",
-        name: "Crnogorski",
-        catalogue: po!("cnr"),
-        document: Language::Montenegrin,
-    },
-    Lang {
-        code: "sq",
-        name: "Shqip",
-        catalogue: po!("sq"),
-        document: Language::Albanian,
-    },
-    Lang {
-        code: "mk",
-        name: "Македонски",
-        catalogue: po!("mk"),
-        document: Language::Macedonian,
-    },
-    Lang {
-        code: "ro",
-        name: "Română",
-        catalogue: po!("ro"),
-        document: Language::Romanian,
-    },
-];
+/// The pages' own catalogue (`custody-registry-web.po`); Serbian Cyrillic is derived from the
+/// Serbian Latin one by the shared transliteration.
+fn web_po(language: Language) -> Option<&'static str> {
+    Some(match language {
+        Language::English => return None,
+        Language::SerbianLatin | Language::SerbianCyrillic => po!("sr@latin"),
+        Language::Bosnian => po!("bs"),
+        Language::Croatian => po!("hr"),
+        Language::Montenegrin => po!("cnr"),
+        Language::Albanian => po!("sq"),
+        Language::Macedonian => po!("mk"),
+        Language::Romanian => po!("ro"),
+    })
+}
 
 pub const ENGLISH: Lang = LANGS[0];
 
@@ -109,10 +86,10 @@ impl Lang {
 
     /// The translation of `msgid`, or `msgid` itself (English, or a string not translated).
     pub fn t(self, msgid: &str) -> String {
-        catalogue(self)
-            .and_then(|c| c.get(msgid))
-            .cloned()
-            .unwrap_or_else(|| msgid.to_string())
+        match catalogue(self) {
+            Some(c) => c.get(None, msgid),
+            None => msgid.to_string(),
+        }
     }
 
     /// `{}` placeholders filled in order, after translating.
@@ -132,65 +109,34 @@ impl Lang {
     }
 
     pub fn date(self, d: chrono::NaiveDate) -> String {
-        match self.code {
-            "en" => d.format("%Y-%m-%d").to_string(),
-            "hr" => d.format("%d.%m.%Y.").to_string(),
-            _ => d.format("%d.%m.%Y").to_string(),
-        }
+        self.document.date(d)
     }
 
     /// A UTC time to the minute, marked UTC (inspectors compare sites in several time zones).
     pub fn time(self, t: chrono::DateTime<chrono::Utc>) -> String {
-        format!("{} {} UTC", self.date(t.date_naive()), t.format("%H:%M"))
+        self.document.time(t, chrono::Offset::fix(&chrono::Utc))
     }
 
     pub fn number(self, n: i64) -> String {
-        let separator = match self.code {
-            "en" => ',',
-            "sq" => '\u{a0}',
-            _ => '.',
-        };
-        let digits = n.unsigned_abs().to_string();
-        let mut out = String::new();
-        if n < 0 {
-            out.push('-');
-        }
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(separator);
-            }
-            out.push(c);
-        }
-        out
+        self.document.number(n)
     }
 }
-
-type Catalogue = HashMap<String, String>;
 
 fn catalogue(lang: Lang) -> Option<&'static Catalogue> {
-    static ALL: OnceLock<Vec<(&'static str, Catalogue)>> = OnceLock::new();
+    static ALL: OnceLock<Vec<(Language, Catalogue)>> = OnceLock::new();
     let all = ALL.get_or_init(|| {
-        LANGS
+        Language::ALL
             .iter()
-            .filter_map(|l| Some((l.code, parse(l.catalogue?))))
+            .filter_map(|l| {
+                // A broken catalogue reads as untranslated (English) rather than stopping the server.
+                let c = Catalogue::parse_for(*l, web_po(*l)?).unwrap_or_default();
+                Some((*l, c))
+            })
             .collect()
     });
-    all.iter().find(|(c, _)| *c == lang.code).map(|(_, c)| c)
-}
-
-/// Translated, non-fuzzy entries of a catalogue; a broken catalogue reads as untranslated
-/// (English) rather than stopping the server.
-pub fn parse(text: &str) -> Catalogue {
-    // Given as text: rspolib reads a `&str` holding newlines as the catalogue itself.
-    match rspolib::pofile(text) {
-        Ok(file) => file
-            .entries
-            .into_iter()
-            .filter(|e| !e.fuzzy() && !e.msgid.is_empty())
-            .filter_map(|e| Some((e.msgid, e.msgstr.filter(|s| !s.is_empty())?)))
-            .collect(),
-        Err(_) => Catalogue::new(),
-    }
+    all.iter()
+        .find(|(l, _)| *l == lang.document)
+        .map(|(_, c)| c)
 }
 
 /// Every msgid the pages use, for the catalogue test.

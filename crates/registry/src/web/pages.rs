@@ -15,6 +15,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use custody_codes::serial::{normalize_manufacturer, normalize_serial};
+use custody_docs::Words;
 use minijinja::{context, Value};
 use serde::Serialize;
 
