@@ -150,11 +150,21 @@ pub enum Label {
     DestroyedByCountry,
     DestroyedBySite,
     NationalStatement,
+    /// Ammunition by lot and quantity.
+    AmmunitionLots,
+    Lot,
+    HazardDivision,
+    Quantity,
+    NeqKg,
+    Counted,
+    Adjustment,
+    TotalQuantity,
+    TotalNeqKg,
 }
 
 impl Label {
     /// Every label, for the tests that walk them.
-    pub const ALL: [Label; 139] = [
+    pub const ALL: [Label; 148] = [
         Label::TitleCertificate,
         Label::TitleManifest,
         Label::TitleStocktake,
@@ -294,6 +304,15 @@ impl Label {
         Label::DestroyedByCountry,
         Label::DestroyedBySite,
         Label::NationalStatement,
+        Label::AmmunitionLots,
+        Label::Lot,
+        Label::HazardDivision,
+        Label::Quantity,
+        Label::NeqKg,
+        Label::Counted,
+        Label::Adjustment,
+        Label::TotalQuantity,
+        Label::TotalNeqKg,
     ];
 
     /// The msgid, and its gettext context where the English word means something else on a
@@ -440,6 +459,15 @@ impl Label {
             DestroyedByCountry => (None, "Destroyed by country of manufacture and type"),
             DestroyedBySite => (None, "Destroyed by site"),
             NationalStatement => (None, "Figures of the national registry: every item whose destruction the sites recorded in this year, as they pushed it and the registry checked it. The sealed list attached to this file names each item."),
+            AmmunitionLots => (None, "Ammunition and explosive ordnance"),
+            Lot => (None, "Lot"),
+            HazardDivision => (None, "Hazard division"),
+            Quantity => (None, "Quantity"),
+            NeqKg => (None, "Net explosive quantity (kg)"),
+            Counted => (None, "Counted"),
+            Adjustment => (None, "Adjustment (co-signed reason)"),
+            TotalQuantity => (None, "Total quantity"),
+            TotalNeqKg => (None, "Total net explosive quantity (kg)"),
         }
     }
 }
