@@ -266,6 +266,7 @@ fn certificate(n: usize) -> DestructionCertificate {
         photo_digests: Vec::new(),
         checkpoint: checkpoint(),
         amended: vec![],
+        ammunition: None,
     }
 }
 
@@ -300,5 +301,6 @@ fn manifest(n: usize) -> HandoverManifest {
         discrepancies: Vec::new(),
         checkpoint: checkpoint(),
         amended: vec![],
+        ammunition: None,
     }
 }

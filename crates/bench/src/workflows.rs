@@ -1,6 +1,8 @@
 //! Suite `workflows`: closing a 100,000-item stocktake, freezing and executing a 5,000-item
-//! destruction batch, exporting and importing a 10,000-item handover bundle, each against a
-//! plain anchor doing the comparable set, storage or hashing work without the ledger's rules.
+//! destruction batch, exporting and importing a 10,000-item handover bundle, issuing the
+//! certificate of 300,000 rounds destroyed across 1,000 lots, and closing a count of 5,000
+//! lots, each against a plain anchor doing the comparable set, storage, hashing or document
+//! work without the ledger's rules.
 
 use crate::report::{figure, ms, percentile};
 use anyhow::{bail, Result};
@@ -88,6 +90,8 @@ pub fn run() -> Result<()> {
     stocktake_close_100k(dir.path())?;
     destruction_5k(dir.path())?;
     handover_10k(dir.path())?;
+    ammo_certificate_300k_rounds(dir.path())?;
+    ammo_stocktake_5k_lots(dir.path())?;
     Ok(())
 }
 
@@ -320,6 +324,189 @@ fn handover_10k(dir: &Path) -> Result<()> {
         import,
         parse_anchor,
         "serde_json parse of the same body (as a JSON value) + SHA-256",
+    );
+    Ok(())
+}
+
+/// `lots` lots of `per_lot` rounds each, received through the CSV import into the site's
+/// only location; returns the lot numbers.
+fn lots(
+    site: &mut BenchSite,
+    dir: &Path,
+    prefix: &str,
+    lots: usize,
+    per_lot: u64,
+) -> Result<Vec<String>> {
+    site.ledger.register_location(
+        &site.admin,
+        custody_core::LocationRecord {
+            name: "Magazine 1".into(),
+            ..Default::default()
+        },
+    )?;
+    let mut csv = String::from(
+        "type,calibre,manufacturer,lot,year,hazard,neq_kg,per_package,quantity,location\n",
+    );
+    let numbers: Vec<String> = (0..lots).map(|i| format!("{prefix}-{i:05}")).collect();
+    for n in &numbers {
+        csv.push_str(&format!(
+            "cartridge,7.62x39,PPU,{n},2019,1.4S,0.0016,20,{per_lot},Magazine 1\n"
+        ));
+    }
+    let rows = custody_core::ammo_import::parse_lot_csv(csv.as_bytes())?;
+    let report = site.ledger.import_lots(&site.admin, rows, 2000)?;
+    if !report.rejected.is_empty() {
+        bail!("bench lot import rejected {} rows", report.rejected.len());
+    }
+    let _ = dir;
+    Ok(numbers)
+}
+
+fn demolition() -> DestructionRecord {
+    DestructionRecord {
+        method: DestructionMethod::Detonation,
+        equipment: "Open detonation pit".into(),
+        place: "Bench range".into(),
+        date: "2026-03-02".into(),
+        scrap_weight_kg: "0".into(),
+        photo_digests: vec![],
+    }
+}
+
+fn certificate_pdf(site: &mut BenchSite, batch: &str) -> Result<(f64, usize)> {
+    let options = custody_issue::IssueOptions::new(
+        custody_docs::Language::SerbianLatin,
+        custody_issue::Format::Pdf,
+    );
+    let t = Instant::now();
+    let issued = custody_issue::certificate(&mut site.ledger, &site.admin, batch, &options)?;
+    Ok((ms(t.elapsed()), issued.bytes.len()))
+}
+
+/// Issuing the sealed destruction certificate of 300,000 rounds destroyed across 1,000 lots,
+/// against the certificate of a 1,000-weapon batch issued by the same code in the same run.
+fn ammo_certificate_300k_rounds(dir: &Path) -> Result<()> {
+    const LOTS: usize = 1_000;
+    const ROUNDS: u64 = 300;
+    eprintln!("ammo_certificate_300k_rounds: receiving 1,000 lots and destroying 300,000 rounds");
+    let mut site = new_site(&dir.join("ammo-certificate.db"), "Bench Ammunition")?;
+    let numbers = lots(&mut site, dir, "AC", LOTS, ROUNDS)?;
+    let lines: Vec<custody_core::ammo_disposal::LotQuantity> = numbers
+        .iter()
+        .map(|n| custody_core::ammo_disposal::LotQuantity {
+            lot: n.clone(),
+            location: "Magazine 1".into(),
+            quantity: ROUNDS as i64,
+        })
+        .collect();
+    let b =
+        site.ledger
+            .destruction_create(&site.admin, "Ministry of Interior", "BENCH-AMMO", "")?;
+    site.ledger
+        .destruction_add_lots(&site.admin, &b.code, &lines)?;
+    site.ledger.destruction_freeze(&site.admin, &b.code)?;
+    site.ledger
+        .destruction_recount_counted(&site.inspector, &b.code, &[], &lines)?;
+    site.ledger
+        .destruction_record(&site.admin, &b.code, demolition())?;
+    site.ledger
+        .destruction_execute(&site.admin, &[&site.inspector, &site.witness], &b.code)?;
+    let destroyed: u64 = site.ledger.ammo_lots()?.iter().map(|l| l.destroyed).sum();
+    if destroyed != LOTS as u64 * ROUNDS {
+        bail!("bench destroyed {destroyed} rounds");
+    }
+    let (ours, bytes) = certificate_pdf(&mut site, &b.code)?;
+    // Anchor: a 1,000-weapon batch's certificate on a site of its own, the same pipeline.
+    let mut anchor = new_site(&dir.join("weapon-certificate.db"), "Bench Weapons")?;
+    let codes = weapons(&mut anchor, dir, "WC", LOTS)?;
+    let wb =
+        anchor
+            .ledger
+            .destruction_create(&anchor.admin, "Ministry of Interior", "BENCH-W", "")?;
+    anchor
+        .ledger
+        .destruction_add(&anchor.admin, &wb.code, &codes)?;
+    anchor.ledger.destruction_freeze(&anchor.admin, &wb.code)?;
+    anchor
+        .ledger
+        .destruction_recount(&anchor.inspector, &wb.code, &codes)?;
+    anchor
+        .ledger
+        .destruction_record(&anchor.admin, &wb.code, demolition())?;
+    anchor.ledger.destruction_execute(
+        &anchor.admin,
+        &[&anchor.inspector, &anchor.witness],
+        &wb.code,
+    )?;
+    let (theirs, anchor_bytes) = certificate_pdf(&mut anchor, &wb.code)?;
+    eprintln!(
+        "ammo_certificate_300k_rounds: certificate {bytes} bytes, weapons anchor {anchor_bytes} bytes"
+    );
+    figure(
+        SUITE,
+        "ammo_certificate_300k_rounds",
+        "ms",
+        ours,
+        theirs,
+        "the sealed certificate of a 1,000-weapon batch, same code, same run",
+    );
+    Ok(())
+}
+
+/// Closing a count of 5,000 lots (each counted once by packages and loose units, 25 of them
+/// short and settled by co-signed adjustments), against comparing the same expected and
+/// counted quantities in an in-memory map.
+fn ammo_stocktake_5k_lots(dir: &Path) -> Result<()> {
+    const LOTS: usize = 5_000;
+    eprintln!("ammo_stocktake_5k_lots: receiving and counting 5,000 lots");
+    let mut site = new_site(&dir.join("ammo-count.db"), "Bench Ammunition Count")?;
+    let numbers = lots(&mut site, dir, "AS", LOTS, 1_000)?;
+    let st = site.ledger.stocktake_open(&site.admin, &[], "bench")?;
+    let mut counted: Vec<(String, u64)> = Vec::with_capacity(LOTS);
+    for (i, n) in numbers.iter().enumerate() {
+        // Every 200th lot is two rounds short.
+        let loose = if i % 200 == 0 { 18 } else { 0 };
+        site.ledger
+            .ammo_count(&site.admin, &st.code, n, "Magazine 1", 49, loose)?;
+        counted.push((n.clone(), 49 * 20 + loose as u64));
+    }
+    for n in numbers.iter().step_by(200) {
+        site.ledger.ammo_adjust(
+            &site.inspector,
+            &site.witness,
+            &st.code,
+            n,
+            "Magazine 1",
+            "two rounds short, loss report",
+        )?;
+    }
+    let t = Instant::now();
+    let (summary, _) = site
+        .ledger
+        .stocktake_close(&site.admin, &site.inspector, &st.code)?;
+    let ours = ms(t.elapsed());
+    if summary.lot_lines != LOTS as u64 || summary.quantity_discrepancies != 25 {
+        bail!("bench count did not reconcile: {summary:?}");
+    }
+    // Anchor: the expected and counted quantities as two in-memory maps, and the differences.
+    let expected: Vec<(String, u64)> = numbers.iter().map(|n| (n.clone(), 1_000)).collect();
+    let t = Instant::now();
+    let e: std::collections::HashMap<&str, u64> =
+        expected.iter().map(|(n, q)| (n.as_str(), *q)).collect();
+    let c: std::collections::HashMap<&str, u64> =
+        counted.iter().map(|(n, q)| (n.as_str(), *q)).collect();
+    let differ = e.iter().filter(|(n, q)| c.get(*n) != Some(*q)).count();
+    let theirs = ms(t.elapsed());
+    if differ != 25 {
+        bail!("anchor maps differ in {differ} lots");
+    }
+    figure(
+        SUITE,
+        "ammo_stocktake_5k_lots",
+        "ms",
+        ours,
+        theirs,
+        "in-memory HashMap comparison of the same 5,000 expected and counted quantities",
     );
     Ok(())
 }

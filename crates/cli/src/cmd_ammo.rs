@@ -35,8 +35,13 @@ pub struct LotFields {
     /// rounds, pieces or kilograms
     #[arg(long, default_value = "rounds")]
     unit: AmmoUnit,
-    #[arg(long, default_value_t = 1)]
-    per_package: u32,
+    /// Units per package (default 1, or the count of a scanned maker's marking)
+    #[arg(long)]
+    per_package: Option<u32>,
+    /// A maker's GS1 marking as scanned (e.g. (01)…(10)LOT(30)20): fills the lot number
+    /// (AI 10) and the units per package (AI 30)
+    #[arg(long)]
+    scan: Option<String>,
     /// state_stock, seized, voluntary_surrender, found, transferred_in
     #[arg(long, default_value = "state_stock")]
     origin: Origin,
@@ -46,21 +51,34 @@ pub struct LotFields {
 }
 
 impl LotFields {
-    fn record(self) -> LotRecord {
-        LotRecord {
+    fn record(self) -> Result<LotRecord> {
+        let mut lot_number = self.lot_number;
+        let mut per_package = self.per_package;
+        if let Some(scan) = &self.scan {
+            let marking = custody_core::ammo_labels::read_maker_marking(scan)?;
+            if !lot_number.trim().is_empty() && lot_number.trim() != marking.lot_number {
+                anyhow::bail!(
+                    "--lot {lot_number} differs from the scanned marking's lot {}; give one of them",
+                    marking.lot_number
+                );
+            }
+            lot_number = marking.lot_number;
+            per_package = per_package.or(marking.count);
+        }
+        Ok(LotRecord {
             ammo_type: self.ammo_type,
             description: self.description,
             calibre: self.calibre,
             manufacturer: self.manufacturer,
-            lot_number: self.lot_number,
+            lot_number,
             year: self.year,
             hazard: self.hazard,
             neq_kg: self.neq_kg,
             unit: self.unit,
-            units_per_package: self.per_package,
+            units_per_package: per_package.unwrap_or(1),
             origin: self.origin,
             found_at: self.found_at,
-        }
+        })
     }
 }
 
@@ -157,6 +175,60 @@ pub enum AmmoCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Count a lot at a location in an open stocktake: packages and loose units (blind: you
+    /// hear back only what you counted). Entries for the same lot and place add up
+    Count {
+        /// Stocktake code (S-...)
+        stocktake: String,
+        lot: String,
+        /// Where it was counted
+        #[arg(long)]
+        at: String,
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        packages: i64,
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        loose: i64,
+    },
+    /// Put a lot on legal hold on a recorded order, or lift the hold (--lift): a held lot is
+    /// not destroyed or handed over (custodian or administrator)
+    Hold {
+        lot: String,
+        /// The court's or prosecutor's order
+        #[arg(long)]
+        order: String,
+        #[arg(long)]
+        lift: bool,
+    },
+    /// Count scanned packages at a location in an open stocktake: each Custody package label
+    /// counts one package of its lot, each maker's GS1 marking the units of its AI 30
+    /// (codes as arguments, or one per line from --file, '-' for a scanner on standard input)
+    CountScan {
+        stocktake: String,
+        #[arg(long)]
+        at: String,
+        codes: Vec<String>,
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+    },
+    /// A count's lot lines, expected against counted (inspector or administrator)
+    CountLines {
+        stocktake: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Settle a quantity discrepancy: the stock goes to what was counted, with a reason; you
+    /// (--as, inspector or administrator) and a second person (--witness) sign
+    Adjust {
+        stocktake: String,
+        lot: String,
+        #[arg(long)]
+        at: String,
+        #[arg(long, default_value = "")]
+        reason: String,
+        /// The co-signer's badge (types their own PIN when asked)
+        #[arg(long)]
+        witness: String,
+    },
 }
 
 fn print_lot(v: &LotView) {
@@ -195,6 +267,19 @@ fn print_lot(v: &LotView) {
     println!("  in store: {}", v.in_store);
     println!("  issued out: {}", v.issued_out);
     println!("  expended: {}", v.expended);
+    for (what, q) in [
+        ("destroyed", v.destroyed),
+        ("transferred out", v.transferred_out),
+        ("found in counts", v.found),
+        ("lost in counts", v.lost),
+    ] {
+        if q > 0 {
+            println!("  {what}: {q}");
+        }
+    }
+    if !v.legal_hold.is_empty() {
+        println!("  ON LEGAL HOLD: {}", v.legal_hold);
+    }
 }
 
 fn print_store(v: &StoreView) {
@@ -264,7 +349,7 @@ pub fn ammo(ctx: &Context, cmd: AmmoCommand) -> Result<ExitCode> {
             condition,
         } => {
             let (mut ledger, actor) = ctx.login()?;
-            let record = fields.record();
+            let record = fields.record()?;
             let number = record.lot_number.clone();
             let (id, seq) = ledger.ammo_receive(&actor, record, quantity, &location, condition)?;
             println!("Received lot {number} as {id}: {quantity} at {location} (event {seq})");
@@ -317,6 +402,79 @@ pub fn ammo(ctx: &Context, cmd: AmmoCommand) -> Result<ExitCode> {
             let (mut ledger, actor) = ctx.login()?;
             let seq = ledger.ammo_expend(&actor, &lot, from.as_deref(), quantity, &reference)?;
             println!("Lot {lot}: {quantity} expended, {reference} (event {seq})");
+        }
+        AmmoCommand::Count {
+            stocktake,
+            lot,
+            at,
+            packages,
+            loose,
+        } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let t = ledger.ammo_count(&actor, &stocktake, &lot, &at, packages, loose)?;
+            println!(
+                "Lot {} at {}: counted {} packages and {} loose, {} in all so far (event {})",
+                t.lot, t.location, t.packages, t.loose, t.counted, t.seq
+            );
+        }
+        AmmoCommand::Hold { lot, order, lift } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let seq = ledger.ammo_hold(&actor, &lot, !lift, &order)?;
+            let what = if lift { "hold lifted" } else { "ON LEGAL HOLD" };
+            println!("Lot {lot}: {what}, order {order} (event {seq})");
+        }
+        AmmoCommand::CountScan {
+            stocktake,
+            at,
+            codes,
+            file,
+        } => {
+            let list = crate::cmd_workflows::codes(&codes, file.as_ref())?;
+            let (mut ledger, actor) = ctx.login()?;
+            for code in &list {
+                let t = ledger.ammo_count_scan(&actor, &stocktake, code, &at)?;
+                println!(
+                    "{code}: lot {} at {}, {} packages and {} loose so far ({} in all)",
+                    t.lot, t.location, t.packages, t.loose, t.counted
+                );
+            }
+        }
+        AmmoCommand::CountLines { stocktake, json } => {
+            let (ledger, actor) = ctx.login()?;
+            let lines = ledger.ammo_count_lines(&actor, &stocktake)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&lines)?);
+            } else {
+                for l in &lines {
+                    let state = match (&l.reason, l.differs()) {
+                        (Some(r), _) => format!("adjusted: {r}"),
+                        (None, true) => "DISCREPANCY: settle with custody ammo adjust".into(),
+                        (None, false) => "matches".into(),
+                    };
+                    println!(
+                        "{:<40} {:<20} expected {:>9} counted {:>9} ({} packages + {} loose)  {state}",
+                        l.lot, l.location, l.expected, l.counted, l.packages, l.loose
+                    );
+                }
+                println!("{} lot lines", lines.len());
+            }
+        }
+        AmmoCommand::Adjust {
+            stocktake,
+            lot,
+            at,
+            reason,
+            witness,
+        } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let cosigner =
+                crate::cmd_workflows::witnesses(&mut ledger, std::slice::from_ref(&witness))?
+                    .remove(0);
+            let seq = ledger.ammo_adjust(&actor, &cosigner, &stocktake, &lot, &at, &reason)?;
+            println!(
+                "Lot {lot} at {at}: stock set to the count, co-signed by {} (event {seq})",
+                cosigner.name
+            );
         }
         AmmoCommand::Inspect {
             lot,

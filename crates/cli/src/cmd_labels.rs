@@ -73,6 +73,13 @@ enum LabelsCommand {
         /// Badge labels for every person
         #[arg(long)]
         badges: bool,
+        /// A lot label for an ammunition lot (id, lot number or label code; repeat)
+        #[arg(long = "lot")]
+        lots: Vec<String>,
+        /// Package labels for a lot: LOT=COUNT labels (repeat); each scanned in a count
+        /// counts one package of the lot
+        #[arg(long = "packages")]
+        packages: Vec<String>,
         #[arg(long, default_value_t = 8)]
         rows: u32,
         #[arg(long, default_value_t = 3)]
@@ -147,12 +154,36 @@ pub fn run(ctx: &crate::session::Context, args: Args) -> anyhow::Result<ExitCode
             items,
             locations,
             badges,
+            lots,
+            packages,
             rows,
             cols,
             output,
         } => {
             let ledger = ctx.open()?;
             let mut labels: Vec<(String, String)> = Vec::new();
+            for lot in &lots {
+                let v = ledger.ammo_lot(lot)?;
+                labels.push((v.label_code.clone(), lot_text(&v)));
+            }
+            for wanted in &packages {
+                let (lot, count) = wanted
+                    .rsplit_once('=')
+                    .and_then(|(l, n)| Some((l, n.trim().parse::<usize>().ok()?)))
+                    .filter(|(_, n)| (1..=10_000).contains(n))
+                    .with_context(|| format!("'{wanted}': write LOT=COUNT, 1 to 10000 labels"))?;
+                let v = ledger.ammo_lot(lot)?;
+                // The maker's way of saying lot and count (GS1 AIs 10 and 30), readable.
+                let text = format!(
+                    "{} x{} {} (10){}(30){}",
+                    lot_text(&v),
+                    v.lot.units_per_package,
+                    v.lot.unit,
+                    v.lot.lot_number,
+                    v.lot.units_per_package
+                );
+                labels.extend(std::iter::repeat_n((v.package_code.clone(), text), count));
+            }
             for wanted in &items {
                 let item = ledger.find_item(wanted)?;
                 let text = item.label_text();
@@ -170,7 +201,9 @@ pub fn run(ctx: &crate::session::Context, args: Args) -> anyhow::Result<ExitCode
                 );
             }
             if labels.is_empty() {
-                anyhow::bail!("nothing to print: name items, or add --locations or --badges");
+                anyhow::bail!(
+                    "nothing to print: name items, or add --locations, --badges, --lot or --packages"
+                );
             }
             let specs = labels
                 .into_iter()
@@ -189,4 +222,18 @@ pub fn run(ctx: &crate::session::Context, args: Args) -> anyhow::Result<ExitCode
         LabelsCommand::Commands { output } => write(&output, &render_command_sheet_pdf()?)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The description line of a lot's labels: lot number, calibre, type, hazard.
+fn lot_text(v: &custody_core::ammo::LotView) -> String {
+    [
+        v.lot.lot_number.as_str(),
+        v.lot.calibre.as_str(),
+        v.lot.ammo_type.as_str(),
+        v.lot.hazard.as_str(),
+    ]
+    .into_iter()
+    .filter(|t| !t.is_empty())
+    .collect::<Vec<_>>()
+    .join(" ")
 }

@@ -379,14 +379,65 @@ pub enum ImportCommand {
         #[arg(long)]
         errors: Option<PathBuf>,
     },
+    /// Receive ammunition lots from CSV: type,lot,hazard,neq_kg,quantity,location and
+    /// optionally description,calibre,manufacturer,year,unit,per_package,origin,found_at,
+    /// condition. Exit code 0 if every row went in, 2 if some rows were rejected
+    Lots {
+        file: PathBuf,
+        /// Write the rejected rows as CSV (line,reason) to this file
+        #[arg(long)]
+        errors: Option<PathBuf>,
+    },
+}
+
+/// Prints the rejected rows, writes them as CSV when asked, and says how many went in.
+fn report_import(
+    report: &custody_core::import::ImportReport,
+    total: usize,
+    errors: Option<PathBuf>,
+) -> Result<ExitCode> {
+    for r in &report.rejected {
+        eprintln!("line {}: {}", r.line, r.reason);
+    }
+    if let Some(path) = errors {
+        let mut out = String::from("line,reason\n");
+        for r in &report.rejected {
+            let reason = custody_docs::export::spreadsheet_safe(&r.reason).replace('"', "\"\"");
+            out.push_str(&format!("{},\"{reason}\"\n", r.line));
+        }
+        custody_core::files::write_atomically(&path, out.as_bytes())?;
+    }
+    println!(
+        "Imported {} of {} rows; {} rejected",
+        report.imported.len(),
+        total,
+        report.rejected.len()
+    );
+    Ok(if report.rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 pub fn import(ctx: &Context, cmd: ImportCommand) -> Result<ExitCode> {
-    let ImportCommand::Weapons {
-        file,
-        batch,
-        errors,
-    } = cmd;
+    let (file, batch, errors) = match cmd {
+        ImportCommand::Weapons {
+            file,
+            batch,
+            errors,
+        } => (file, batch, errors),
+        ImportCommand::Lots { file, errors } => {
+            let input = std::fs::File::open(&file)
+                .with_context(|| format!("cannot open {}", file.display()))?;
+            let rows = custody_core::ammo_import::parse_lot_csv(std::io::BufReader::new(input))?;
+            let total = rows.len();
+            let (mut ledger, actor) = ctx.login()?;
+            let report =
+                ledger.import_lots(&actor, rows, custody_core::import::MAX_IMPORT_BATCH)?;
+            return report_import(&report, total, errors);
+        }
+    };
     let input =
         std::fs::File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
     let rows = parse_weapon_csv(std::io::BufReader::new(input))?;
@@ -422,28 +473,7 @@ pub fn import(ctx: &Context, cmd: ImportCommand) -> Result<ExitCode> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    for r in &report.rejected {
-        eprintln!("line {}: {}", r.line, r.reason);
-    }
-    if let Some(path) = errors {
-        let mut out = String::from("line,reason\n");
-        for r in &report.rejected {
-            let reason = custody_docs::export::spreadsheet_safe(&r.reason).replace('"', "\"\"");
-            out.push_str(&format!("{},\"{reason}\"\n", r.line));
-        }
-        custody_core::files::write_atomically(&path, out.as_bytes())?;
-    }
-    println!(
-        "Imported {} of {} rows; {} rejected",
-        report.imported.len(),
-        total,
-        report.rejected.len()
-    );
-    Ok(if report.rejected.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    })
+    report_import(&report, total, errors)
 }
 
 #[derive(Args, Debug)]

@@ -5,6 +5,7 @@
 use crate::session::Context;
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand};
+use custody_core::ammo_disposal::{totals, LotLineView, LotQuantity};
 use custody_core::bundle::{read_public_key, sha256_hex};
 use custody_core::stocktake::ScanNote;
 use custody_core::{
@@ -16,7 +17,7 @@ use std::process::ExitCode;
 
 /// Codes from the command line, then from a file (one per line; `-` reads standard input,
 /// which is where a scanner in keyboard mode types).
-fn codes(args: &[String], file: Option<&PathBuf>) -> Result<Vec<String>> {
+pub(crate) fn codes(args: &[String], file: Option<&PathBuf>) -> Result<Vec<String>> {
     let mut out: Vec<String> = args.to_vec();
     if let Some(path) = file {
         let mut text = String::new();
@@ -34,6 +35,14 @@ fn codes(args: &[String], file: Option<&PathBuf>) -> Result<Vec<String>> {
         );
     }
     Ok(out)
+}
+
+/// Lot lines `LOT@LOCATION=QUANTITY` from arguments and a file (one per line).
+pub(crate) fn lot_lines(args: &[String], file: Option<&PathBuf>) -> Result<Vec<LotQuantity>> {
+    Ok(codes(args, file)?
+        .iter()
+        .map(|l| LotQuantity::parse(l))
+        .collect::<Result<_, _>>()?)
 }
 
 /// Authenticates each witness at the moment they witness: each types their own PIN when asked
@@ -295,15 +304,40 @@ pub enum DestructionCommand {
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// Add quantities of ammunition lots: LOT@LOCATION=QUANTITY (repeat --lot, or a file with
+    /// one per line). All or none; refused: lots on legal hold, more than the location holds
+    /// free of other batches, a lot already in the batch at that location
+    AddLots {
+        batch: String,
+        #[arg(long = "lot")]
+        lots: Vec<String>,
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Take a lot line off an open batch, with a reason
+    RemoveLot {
+        batch: String,
+        lot: String,
+        #[arg(long)]
+        at: String,
+        #[arg(long)]
+        reason: String,
+    },
     /// Freeze the list (digest over the sorted codes); items then await destruction
     Freeze { batch: String },
-    /// At the destruction site, scan every item of the frozen batch; any missing or extra
-    /// item refuses the re-count
+    /// At the destruction site, scan every item of the frozen batch and count every lot line
+    /// (--lot LOT@LOCATION=QUANTITY); any missing or extra item or quantity refuses the
+    /// re-count
     Recount {
         batch: String,
         codes: Vec<String>,
         #[arg(long)]
         file: Option<PathBuf>,
+        #[arg(long = "lot")]
+        lots: Vec<String>,
+        /// File of counted lot lines, one LOT@LOCATION=QUANTITY per line
+        #[arg(long)]
+        lots_file: Option<PathBuf>,
     },
     /// Record method, equipment, place, date, scrap weight and photos
     Record {
@@ -397,14 +431,37 @@ pub fn destruction(ctx: &Context, cmd: DestructionCommand) -> Result<ExitCode> {
                 b.digest.unwrap_or_default()
             );
         }
+        DestructionCommand::AddLots { batch, lots, file } => {
+            let lines = lot_lines(&lots, file.as_ref())?;
+            let (mut ledger, actor) = ctx.login()?;
+            let seqs = ledger.destruction_add_lots(&actor, &batch, &lines)?;
+            let total: i64 = lines.iter().map(|l| l.quantity).sum();
+            println!(
+                "{} lot lines ({total} units) added to batch {batch}",
+                seqs.len()
+            );
+        }
+        DestructionCommand::RemoveLot {
+            batch,
+            lot,
+            at,
+            reason,
+        } => {
+            let (mut ledger, actor) = ctx.login()?;
+            let seq = ledger.destruction_remove_lot(&actor, &batch, &lot, &at, &reason)?;
+            println!("Lot {lot} at {at} taken off batch {batch} (event {seq})");
+        }
         DestructionCommand::Recount {
             batch,
             codes: args,
             file,
+            lots,
+            lots_file,
         } => {
             let list = codes(&args, file.as_ref())?;
+            let counted = lot_lines(&lots, lots_file.as_ref())?;
             let (mut ledger, actor) = ctx.login()?;
-            let seq = ledger.destruction_recount(&actor, &batch, &list)?;
+            let seq = ledger.destruction_recount_counted(&actor, &batch, &list, &counted)?;
             println!("Batch {batch} re-counted: matches the frozen list (event {seq})");
         }
         DestructionCommand::Record {
@@ -502,10 +559,36 @@ pub fn destruction(ctx: &Context, cmd: DestructionCommand) -> Result<ExitCode> {
                 for c in &b.codes {
                     println!("  {c}");
                 }
+                print_lot_lines(&ledger.destruction_lots(&batch)?);
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Lot lines with their quantities and NEQ, and the totals.
+pub(crate) fn print_lot_lines(lines: &[LotLineView]) {
+    if lines.is_empty() {
+        return;
+    }
+    for l in lines {
+        println!(
+            "  lot {} ({} {} {}) at {}: {} {}, NEQ {} kg",
+            l.lot_number,
+            l.ammo_type,
+            l.calibre,
+            l.hazard,
+            l.location,
+            l.quantity,
+            l.unit,
+            l.line_neq_kg
+        );
+    }
+    let (units, neq_kg) = totals(lines);
+    println!(
+        "  {} lot lines, {units} units, NEQ {neq_kg} kg",
+        lines.len()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -538,6 +621,13 @@ pub struct DispatchArgs {
     /// File with one code per line ('-' for standard input)
     #[arg(long)]
     file: Option<PathBuf>,
+    /// Ammunition: LOT@LOCATION=QUANTITY (repeat); the quantity leaves the location as
+    /// transferred out. Lots on legal hold are refused
+    #[arg(long = "lot")]
+    lots: Vec<String>,
+    /// File of lot lines, one LOT@LOCATION=QUANTITY per line
+    #[arg(long)]
+    lots_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -573,6 +663,10 @@ pub enum HandoverCommand {
         /// Optional witness badge (types their own PIN when asked)
         #[arg(long)]
         witness: Option<String>,
+        /// Ammunition counted on arrival: LOT=QUANTITY (the sender's lot id or the lot
+        /// number; repeat); a lot not named arrived with nothing
+        #[arg(long = "lot")]
+        lots: Vec<String>,
     },
     /// Receiving site: write the signed receipt to send back
     Receipt {
@@ -618,8 +712,9 @@ pub fn handover(ctx: &Context, cmd: HandoverCommand) -> Result<ExitCode> {
     match cmd {
         HandoverCommand::Dispatch(a) => {
             let list = codes(&a.codes, a.file.as_ref())?;
+            let lots = lot_lines(&a.lots, a.lots_file.as_ref())?;
             let (mut ledger, actor) = ctx.login()?;
-            let h = ledger.handover_dispatch(
+            let h = ledger.handover_dispatch_with_lots(
                 &actor,
                 &HandoverDetails {
                     sender: a.sender,
@@ -631,11 +726,13 @@ pub fn handover(ctx: &Context, cmd: HandoverCommand) -> Result<ExitCode> {
                     note: a.note,
                 },
                 &list,
+                &lots,
             )?;
             println!(
                 "Handover {} dispatched: {} items in transit, list digest {}",
                 h.code, h.items, h.items_digest
             );
+            print_lot_lines(&ledger.handover_lots(&h.code)?);
         }
         HandoverCommand::Export {
             manifest,
@@ -685,14 +782,28 @@ pub fn handover(ctx: &Context, cmd: HandoverCommand) -> Result<ExitCode> {
             manifest,
             location,
             witness,
+            lots,
         } => {
+            let counted = lots
+                .iter()
+                .map(|l| {
+                    l.rsplit_once('=')
+                        .and_then(|(lot, q)| Some((lot.trim().to_string(), q.trim().parse().ok()?)))
+                        .ok_or_else(|| custody_core::CustodyError::BadLotQuantity(l.clone()))
+                })
+                .collect::<Result<Vec<(String, i64)>, _>>()?;
             let (mut ledger, receiver) = ctx.login()?;
             let w = match witness {
                 Some(b) => Some(witnesses(&mut ledger, &[b])?.remove(0)),
                 None => None,
             };
-            let a =
-                ledger.handover_accept(&receiver, w.as_ref(), &manifest, location.as_deref())?;
+            let a = ledger.handover_accept_with_lots(
+                &receiver,
+                w.as_ref(),
+                &manifest,
+                location.as_deref(),
+                &counted,
+            )?;
             println!(
                 "Handover {manifest} signed by {}: {} received, {} missing, {} extra; signed checkpoint event {}",
                 receiver.name,

@@ -24,10 +24,14 @@ pub enum LabelKind {
     Manifest,
     Stocktake,
     Command,
+    /// An ammunition lot (the label on its stack or pallet).
+    Lot,
+    /// One package of an ammunition lot: scanned in a count, it counts the package's contents.
+    Package,
 }
 
 impl LabelKind {
-    pub const ALL: [LabelKind; 8] = [
+    pub const ALL: [LabelKind; 10] = [
         LabelKind::Weapon,
         LabelKind::Evidence,
         LabelKind::Location,
@@ -36,6 +40,8 @@ impl LabelKind {
         LabelKind::Manifest,
         LabelKind::Stocktake,
         LabelKind::Command,
+        LabelKind::Lot,
+        LabelKind::Package,
     ];
 
     /// The kind letter. Every letter is in [`ALPHABET`] so the whole code is one alphabet.
@@ -49,6 +55,8 @@ impl LabelKind {
             LabelKind::Manifest => 'M',
             LabelKind::Stocktake => 'T',
             LabelKind::Command => 'C',
+            LabelKind::Lot => 'A',
+            LabelKind::Package => 'K',
         }
     }
 
@@ -68,6 +76,8 @@ impl LabelKind {
             LabelKind::Manifest => "manifest",
             LabelKind::Stocktake => "stocktake",
             LabelKind::Command => "command",
+            LabelKind::Lot => "lot",
+            LabelKind::Package => "package",
         }
     }
 }
@@ -119,7 +129,7 @@ impl ScanCommand {
 pub enum LabelCodeError {
     #[error("empty code: scan the label again or type the code printed under it")]
     Empty,
-    #[error("'{0}' is not a Custody label kind letter (expected one of W E R P B M T C)")]
+    #[error("'{0}' is not a Custody label kind letter (expected one of W E R P B M T C A K)")]
     UnknownKind(char),
     #[error("a Custody code has {expected} symbols after the kind letter, this one has {found}; check for a missing or extra symbol")]
     WrongLength { expected: usize, found: usize },

@@ -5,17 +5,20 @@
 //! Rules: quantities are positive whole numbers; no quantity ever goes negative, anywhere
 //! (the refusal says how much is there); lots are never merged (a split keeps the lot, and a
 //! second lot with the same manufacturer, lot number and calibre is refused as a duplicate).
-//! Conservation — received = in store + issued out + expended — is checked by `custody verify`
-//! from the events alone ([`Tally`]). Destruction and handover by quantity are not built yet, so
-//! their terms of the sum are zero. Every event that adds to a location (receive, split, return)
-//! first passes the location's storage limits (crates/core/src/limits.rs).
+//! Conservation — received + found = in store + issued out + expended + destroyed + transferred
+//! out + lost — is checked by `custody verify` from the events alone ([`Tally`]). Found and lost
+//! come only from a counted stocktake's co-signed adjustment (crates/core/src/ammo_count.rs);
+//! destroyed and transferred out from destruction batches and handovers
+//! (crates/core/src/ammo_disposal.rs). Every event that adds to a location (receive, split,
+//! return) first passes the location's storage limits (crates/core/src/limits.rs).
 
 use crate::domain::{Origin, Role};
 use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
-use crate::ledger::{new_id, Actor, Ledger};
+use crate::ledger::{new_id, Actor, Ledger, Writer};
 use crate::verify::Problem;
 use crate::workflows::{location_id_of, HANDLERS};
+use custody_codes::{LabelCode, LabelKind};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -140,7 +143,7 @@ pub fn check_neq(text: &str) -> Result<String> {
         })
 }
 
-fn check_quantity(quantity: i64) -> Result<u64> {
+pub(crate) fn check_quantity(quantity: i64) -> Result<u64> {
     if (1..=MAX_QUANTITY).contains(&quantity) {
         Ok(quantity as u64)
     } else {
@@ -151,7 +154,7 @@ fn check_quantity(quantity: i64) -> Result<u64> {
     }
 }
 
-fn required(text: &str, field: &'static str, action: &'static str) -> Result<String> {
+pub(crate) fn required(text: &str, field: &'static str, action: &'static str) -> Result<String> {
     let t = text.trim();
     if t.is_empty() {
         Err(CustodyError::AmmoFieldRequired { field, action })
@@ -161,7 +164,7 @@ fn required(text: &str, field: &'static str, action: &'static str) -> Result<Str
 }
 
 /// The lot with the record's fields trimmed and checked.
-fn checked_lot(lot: LotRecord) -> Result<LotRecord> {
+pub(crate) fn checked_lot(lot: LotRecord) -> Result<LotRecord> {
     let trim = |s: String| s.trim().to_string();
     let lot = LotRecord {
         ammo_type: required(&lot.ammo_type, "an ammunition type", "receiving a lot")?,
@@ -208,10 +211,56 @@ fn identity_key(lot: &LotRecord) -> String {
     )
 }
 
+/// A quantity of a lot at a location, in a destruction batch or a handover.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotLine {
+    pub lot_id: String,
+    pub location_id: String,
+    pub quantity: u64,
+}
+
+/// A lot as a handover bundle carries it: the sender's lot id, its record and condition, and
+/// the quantity dispatched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleLot {
+    pub lot_id: String,
+    pub lot: LotRecord,
+    pub condition: AmmoCondition,
+    pub quantity: u64,
+}
+
+/// A lot of a handover as the receiver counted it: the sender's lot id, the receiver's new lot
+/// id (empty when nothing arrived) and the quantity counted on arrival.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReceivedLot {
+    pub lot_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub new_lot_id: String,
+    pub quantity: u64,
+}
+
+/// The lot's own Custody label code (kind `A`), derived from its id: the lot needs no event
+/// to have one, and every site and every rebuild derives the same.
+pub fn lot_label_code(lot_id: &str) -> LabelCode {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(lot_id.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    LabelCode::from_number(LabelKind::Lot, u64::from_be_bytes(first) & ((1 << 50) - 1))
+}
+
+/// The label code printed on each package of the lot (kind `K`, the lot code's number).
+pub fn package_label_code(lot_id: &str) -> LabelCode {
+    LabelCode::from_number(LabelKind::Package, lot_label_code(lot_id).number())
+}
+
 /// A lot as the projections show it now.
 #[derive(Debug, Clone, Serialize)]
 pub struct LotView {
     pub id: String,
+    /// The lot label's code and the code on each of its packages.
+    pub label_code: String,
+    pub package_code: String,
     #[serde(flatten)]
     pub lot: LotRecord,
     pub condition: AmmoCondition,
@@ -219,6 +268,14 @@ pub struct LotView {
     pub in_store: u64,
     pub issued_out: u64,
     pub expended: u64,
+    /// Counted more than expected in a stocktake (co-signed adjustments).
+    pub found: u64,
+    /// Counted less than expected in a stocktake (co-signed adjustments).
+    pub lost: u64,
+    pub destroyed: u64,
+    pub transferred_out: u64,
+    /// The order the lot is held on; empty when it is not on legal hold.
+    pub legal_hold: String,
     /// Quantity per location that holds some: (location name, quantity).
     pub stock: Vec<(String, u64)>,
 }
@@ -235,18 +292,26 @@ pub struct AmmoIssue {
 }
 
 /// The lot's id and quantity columns, read inside a write.
-struct LotState {
-    id: String,
-    label: String,
-    condition: AmmoCondition,
-    issued_out: u64,
-    hazard: String,
-    neq_kg: String,
+pub(crate) struct LotState {
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) condition: AmmoCondition,
+    pub(crate) issued_out: u64,
+    pub(crate) hazard: String,
+    pub(crate) neq_kg: String,
+    pub(crate) units_per_package: u64,
+    /// The hold order, empty when none.
+    pub(crate) legal_hold: String,
 }
 
 impl LotState {
     /// Refuses `quantity` of this lot at a location whose storage limits do not allow it.
-    fn check_room(&self, conn: &Connection, location_id: &str, quantity: u64) -> Result<()> {
+    pub(crate) fn check_room(
+        &self,
+        conn: &Connection,
+        location_id: &str,
+        quantity: u64,
+    ) -> Result<()> {
         let add = crate::limits::Addition {
             hazard: &self.hazard,
             neq_kg: &self.neq_kg,
@@ -256,7 +321,7 @@ impl LotState {
     }
 }
 
-fn lot_label(lot_number: &str, id: &str) -> String {
+pub(crate) fn lot_label(lot_number: &str, id: &str) -> String {
     if lot_number.is_empty() {
         id.to_string()
     } else {
@@ -265,48 +330,54 @@ fn lot_label(lot_number: &str, id: &str) -> String {
 }
 
 /// Finds a lot by its id or by its lot number when only one lot has it.
-fn lot_in(conn: &Connection, key: &str) -> Result<LotState> {
+pub(crate) fn lot_in(conn: &Connection, key: &str) -> Result<LotState> {
     let key = key.trim();
+    // A lot or package label scanned or typed finds its lot by the lot's label code.
+    let by_label = LabelCode::parse(key)
+        .ok()
+        .filter(|c| matches!(c.kind(), LabelKind::Lot | LabelKind::Package))
+        .map(|c| LabelCode::from_number(LabelKind::Lot, c.number()).to_string());
+    let key = by_label.as_deref().unwrap_or(key);
     let mut stmt = conn.prepare_cached(
-        "SELECT id, lot_number, condition, issued_out, hazard, neq_kg FROM ammo_lots
-         WHERE id = ?1 OR (lot_number = ?1 COLLATE NOCASE AND lot_number <> '') ORDER BY id",
+        "SELECT id, lot_number, condition, issued_out, hazard, neq_kg, units_per_package,
+                legal_hold
+         FROM ammo_lots
+         WHERE id = ?1 OR label_code = ?1
+            OR (lot_number = ?1 COLLATE NOCASE AND lot_number <> '') ORDER BY id",
     )?;
-    type Row = (String, String, String, i64, String, String);
-    let found: Vec<Row> = stmt
+    let mut found: Vec<LotState> = stmt
         .query_map([key], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
+            let id: String = r.get(0)?;
+            let number: String = r.get(1)?;
+            Ok(LotState {
+                label: lot_label(&number, &id),
+                id,
+                condition: r.get::<_, String>(2)?.parse().unwrap_or_default(),
+                issued_out: r.get::<_, i64>(3)?.max(0) as u64,
+                hazard: r.get(4)?,
+                neq_kg: r.get(5)?,
+                units_per_package: r.get::<_, i64>(6)?.max(1) as u64,
+                legal_hold: r.get(7)?,
+            })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    match found.as_slice() {
-        [] => Err(CustodyError::UnknownLot(key.to_string())),
-        [(id, number, condition, out, hazard, neq_kg)] => Ok(LotState {
-            id: id.clone(),
-            label: lot_label(number, id),
-            condition: condition.parse().unwrap_or_default(),
-            issued_out: (*out).max(0) as u64,
-            hazard: hazard.clone(),
-            neq_kg: neq_kg.clone(),
-        }),
-        many => Err(CustodyError::AmbiguousLot {
+    if found.len() > 1 {
+        return Err(CustodyError::AmbiguousLot {
             key: key.to_string(),
-            ids: many
+            ids: found
                 .iter()
-                .map(|f| f.0.as_str())
+                .map(|l| l.id.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
-        }),
+        });
     }
+    found
+        .pop()
+        .ok_or_else(|| CustodyError::UnknownLot(key.to_string()))
 }
 
 /// How many units of a lot a location holds.
-fn stock_at(conn: &Connection, lot_id: &str, location_id: &str) -> Result<u64> {
+pub(crate) fn stock_at(conn: &Connection, lot_id: &str, location_id: &str) -> Result<u64> {
     let q: Option<i64> = conn
         .prepare_cached("SELECT quantity FROM ammo_stock WHERE lot_id = ?1 AND location_id = ?2")?
         .query_row(params![lot_id, location_id], |r| r.get(0))
@@ -315,7 +386,12 @@ fn stock_at(conn: &Connection, lot_id: &str, location_id: &str) -> Result<u64> {
 }
 
 /// Refuses to take `wanted` from a location holding less, saying how much is there.
-fn take_from(conn: &Connection, lot: &LotState, location_id: &str, wanted: u64) -> Result<()> {
+pub(crate) fn take_from(
+    conn: &Connection,
+    lot: &LotState,
+    location_id: &str,
+    wanted: u64,
+) -> Result<()> {
     let available = stock_at(conn, &lot.id, location_id)?;
     if wanted > available {
         let place: String = conn
@@ -349,44 +425,59 @@ impl Ledger {
         let lot = checked_lot(lot)?;
         self.write(|w| {
             let location_id = location_id_of(w.conn, location)?;
-            let key = identity_key(&lot);
-            if !key.is_empty() {
-                let existing: Option<String> = w
-                    .conn
-                    .prepare_cached("SELECT id FROM ammo_lots WHERE identity_key = ?1")?
-                    .query_row([&key], |r| r.get(0))
-                    .optional()?;
-                if let Some(existing) = existing {
-                    return Err(CustodyError::DuplicateLot {
-                        manufacturer: lot.manufacturer.clone(),
-                        lot_number: lot.lot_number.clone(),
-                        calibre: lot.calibre.clone(),
-                        existing,
-                    });
-                }
-            }
-            let add = crate::limits::Addition {
-                hazard: &lot.hazard,
-                neq_kg: &lot.neq_kg,
-                quantity,
-            };
-            crate::limits::check_addition(w.conn, &location_id, &add)?;
-            let lot_id = new_id();
-            let seq = w.append(
-                Some(actor.person_id()),
-                None,
-                &EventBody::AmmoReceive {
-                    lot_id: lot_id.clone(),
-                    location_id,
-                    quantity,
-                    condition,
-                    lot: lot.clone(),
-                },
-            )?;
-            Ok((lot_id, seq))
+            receive_in(w, actor, &lot, quantity, location_id, condition)
         })
     }
+}
 
+/// Receives a checked lot at a location inside the caller's write: refused as a duplicate lot
+/// or over the location's limits. Returns the new lot's id and the event.
+pub(crate) fn receive_in(
+    w: &mut Writer<'_>,
+    actor: &Actor,
+    lot: &LotRecord,
+    quantity: u64,
+    location_id: String,
+    condition: AmmoCondition,
+) -> Result<(String, i64)> {
+    let key = identity_key(lot);
+    if !key.is_empty() {
+        let existing: Option<String> = w
+            .conn
+            .prepare_cached("SELECT id FROM ammo_lots WHERE identity_key = ?1")?
+            .query_row([&key], |r| r.get(0))
+            .optional()?;
+        if let Some(existing) = existing {
+            return Err(CustodyError::DuplicateLot {
+                manufacturer: lot.manufacturer.clone(),
+                lot_number: lot.lot_number.clone(),
+                calibre: lot.calibre.clone(),
+                existing,
+            });
+        }
+    }
+    let add = crate::limits::Addition {
+        hazard: &lot.hazard,
+        neq_kg: &lot.neq_kg,
+        quantity,
+    };
+    crate::limits::check_addition(w.conn, &location_id, &add)?;
+    let lot_id = new_id();
+    let seq = w.append(
+        Some(actor.person_id()),
+        None,
+        &EventBody::AmmoReceive {
+            lot_id: lot_id.clone(),
+            location_id,
+            quantity,
+            condition,
+            lot: lot.clone(),
+        },
+    )?;
+    Ok((lot_id, seq))
+}
+
+impl Ledger {
     /// Moves part of a lot from one location to another; the lot stays one lot.
     pub fn ammo_split(
         &mut self,
@@ -576,12 +667,13 @@ impl Ledger {
     }
 }
 
-fn lot_views(conn: &Connection, only: Option<&str>) -> Result<Vec<LotView>> {
+pub(crate) fn lot_views(conn: &Connection, only: Option<&str>) -> Result<Vec<LotView>> {
     let mut stmt = conn.prepare(
         "SELECT id, ammo_type, description, calibre, manufacturer, lot_number, year, hazard,
                 neq_kg, unit, units_per_package, origin, found_at, condition, received,
                 issued_out, expended,
-                (SELECT coalesce(sum(quantity), 0) FROM ammo_stock s WHERE s.lot_id = l.id)
+                (SELECT coalesce(sum(quantity), 0) FROM ammo_stock s WHERE s.lot_id = l.id),
+                found, lost, destroyed, transferred_out, legal_hold
          FROM ammo_lots l WHERE ?1 IS NULL OR id = ?1 ORDER BY received_seq",
     )?;
     let count = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<u64> {
@@ -589,8 +681,11 @@ fn lot_views(conn: &Connection, only: Option<&str>) -> Result<Vec<LotView>> {
     };
     let mut lots: Vec<LotView> = stmt
         .query_map([only], |r| {
+            let id: String = r.get(0)?;
             Ok(LotView {
-                id: r.get(0)?,
+                label_code: lot_label_code(&id).to_string(),
+                package_code: package_label_code(&id).to_string(),
+                id,
                 lot: LotRecord {
                     ammo_type: r.get(1)?,
                     description: r.get(2)?,
@@ -610,6 +705,11 @@ fn lot_views(conn: &Connection, only: Option<&str>) -> Result<Vec<LotView>> {
                 issued_out: count(r, 15)?,
                 expended: count(r, 16)?,
                 in_store: count(r, 17)?,
+                found: count(r, 18)?,
+                lost: count(r, 19)?,
+                destroyed: count(r, 20)?,
+                transferred_out: count(r, 21)?,
+                legal_hold: r.get(22)?,
                 stock: Vec::new(),
             })
         })?
@@ -676,8 +776,9 @@ pub(crate) fn apply(conn: &Connection, seq: i64, body: &EventBody) -> Result<()>
             conn.prepare_cached(
                 "INSERT INTO ammo_lots (id, ammo_type, description, calibre, manufacturer,
                  lot_number, identity_key, year, hazard, neq_kg, unit, units_per_package, origin,
-                 found_at, condition, received, issued_out, expended, received_seq, last_seq)
-                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,0,0,?17,?17)",
+                 found_at, condition, received, issued_out, expended, received_seq, last_seq,
+                 label_code)
+                 VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,0,0,?17,?17,?18)",
             )?
             .execute(params![
                 lot_id,
@@ -696,7 +797,8 @@ pub(crate) fn apply(conn: &Connection, seq: i64, body: &EventBody) -> Result<()>
                 lot.found_at,
                 condition.as_str(),
                 *quantity as i64,
-                seq
+                seq,
+                lot_label_code(lot_id).to_string()
             ])?;
             put(lot_id, location_id, *quantity)?;
         }
@@ -769,6 +871,174 @@ pub(crate) fn apply(conn: &Connection, seq: i64, body: &EventBody) -> Result<()>
                 .execute(params![lot_id, seq, condition.as_str()])?;
             once(changed, "unknown lot inspected")?;
         }
+        EventBody::AmmoCount {
+            stocktake_id,
+            lot_id,
+            location_id,
+            packages,
+            loose,
+            quantity,
+            ..
+        } => {
+            conn.prepare_cached(
+                "INSERT INTO stocktake_ammo (stocktake_id, lot_id, location_id, expected, packages,
+                 loose, counted) VALUES (?1,?2,?3,0,?4,?5,?6)
+                 ON CONFLICT(stocktake_id, lot_id, location_id) DO UPDATE
+                 SET packages = packages + excluded.packages, loose = loose + excluded.loose,
+                     counted = counted + excluded.counted",
+            )?
+            .execute(params![
+                stocktake_id,
+                lot_id,
+                location_id,
+                *packages as i64,
+                *loose as i64,
+                *quantity as i64
+            ])?;
+        }
+        EventBody::AmmoAdjust {
+            stocktake_id,
+            lot_id,
+            location_id,
+            expected,
+            counted,
+            reason,
+        } => {
+            let changed = if counted >= expected {
+                put(lot_id, location_id, counted - expected)?;
+                touch(lot_id, "found = found + ?3", counted - expected)?
+            } else {
+                take(lot_id, location_id, expected - counted)?;
+                touch(lot_id, "lost = lost + ?3", expected - counted)?
+            };
+            once(changed, "unknown lot adjusted")?;
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE stocktake_ammo SET reason = ?4, adjusted_seq = ?5
+                     WHERE stocktake_id = ?1 AND lot_id = ?2 AND location_id = ?3
+                       AND reason IS NULL",
+                )?
+                .execute(params![stocktake_id, lot_id, location_id, reason, seq])?;
+            once(changed, "a count line was adjusted that was not open")?;
+        }
+        EventBody::AmmoHold {
+            lot_id,
+            held,
+            order,
+        } => {
+            let order = if *held { order.as_str() } else { "" };
+            let changed = conn
+                .prepare_cached(
+                    "UPDATE ammo_lots SET legal_hold = ?3, last_seq = ?2 WHERE id = ?1",
+                )?
+                .execute(params![lot_id, seq, order])?;
+            once(changed, "unknown lot held")?;
+        }
+        EventBody::DestructionAddLot {
+            batch_id,
+            lot_id,
+            location_id,
+            quantity,
+        } => {
+            conn.prepare_cached(
+                "INSERT INTO destruction_lots (batch_id, lot_id, location_id, quantity)
+                 VALUES (?1,?2,?3,?4)",
+            )?
+            .execute(params![batch_id, lot_id, location_id, *quantity as i64])?;
+            conn.prepare_cached("UPDATE destruction_batches SET last_seq = ?2 WHERE id = ?1")?
+                .execute(params![batch_id, seq])?;
+        }
+        EventBody::DestructionRemoveLot {
+            batch_id,
+            lot_id,
+            location_id,
+            ..
+        } => {
+            let changed = conn
+                .prepare_cached(
+                    "DELETE FROM destruction_lots
+                     WHERE batch_id = ?1 AND lot_id = ?2 AND location_id = ?3",
+                )?
+                .execute(params![batch_id, lot_id, location_id])?;
+            once(changed, "a lot not in the batch was removed from it")?;
+            conn.prepare_cached("UPDATE destruction_batches SET last_seq = ?2 WHERE id = ?1")?
+                .execute(params![batch_id, seq])?;
+        }
+        // The quantity side of events that belong to other workflows.
+        EventBody::StocktakeOpen {
+            stocktake_id,
+            location_ids,
+            ..
+        } => {
+            // The expected quantities are the stock in scope when the count opened.
+            conn.prepare_cached(
+                "INSERT INTO stocktake_ammo (stocktake_id, lot_id, location_id, expected, packages,
+                 loose, counted)
+                 SELECT ?1, lot_id, location_id, quantity, 0, 0, 0 FROM ammo_stock
+                 WHERE ?2 OR location_id IN
+                       (SELECT location_id FROM stocktake_locations WHERE stocktake_id = ?1)",
+            )?
+            .execute(params![stocktake_id, location_ids.is_empty()])?;
+        }
+        EventBody::DestructionExecute { lots, .. } => {
+            for l in lots {
+                take(&l.lot_id, &l.location_id, l.quantity)?;
+                once(
+                    touch(&l.lot_id, "destroyed = destroyed + ?3", l.quantity)?,
+                    "unknown lot destroyed",
+                )?;
+            }
+        }
+        EventBody::HandoverDispatch {
+            manifest_id, lots, ..
+        } => {
+            for l in lots {
+                take(&l.lot_id, &l.location_id, l.quantity)?;
+                once(
+                    touch(
+                        &l.lot_id,
+                        "transferred_out = transferred_out + ?3",
+                        l.quantity,
+                    )?,
+                    "unknown lot handed over",
+                )?;
+                conn.prepare_cached(
+                    "INSERT INTO handover_lots (manifest_id, lot_id, location_id, quantity)
+                     VALUES (?1,?2,?3,?4)",
+                )?
+                .execute(params![
+                    manifest_id,
+                    l.lot_id,
+                    l.location_id,
+                    l.quantity as i64
+                ])?;
+            }
+        }
+        EventBody::HandoverImport {
+            manifest_id, lots, ..
+        } => {
+            for l in lots {
+                conn.prepare_cached(
+                    "INSERT INTO handover_lots (manifest_id, lot_id, location_id, quantity)
+                     VALUES (?1,?2,'',?3)",
+                )?
+                .execute(params![manifest_id, l.lot_id, l.quantity as i64])?;
+            }
+        }
+        EventBody::HandoverAccept {
+            manifest_id, lots, ..
+        }
+        | EventBody::HandoverReceipt {
+            manifest_id, lots, ..
+        } => {
+            for l in lots {
+                conn.prepare_cached(
+                    "UPDATE handover_lots SET received = coalesce(received, 0) + ?3
+                     WHERE manifest_id = ?1 AND lot_id = ?2",
+                )?
+                .execute(params![manifest_id, l.lot_id, l.quantity as i64])?;
+            }
+        }
         _ => {}
     }
     Ok(())
@@ -782,17 +1052,31 @@ struct LotCount {
     store: HashMap<String, u64>,
     issued_out: u64,
     expended: u64,
+    found: u64,
+    lost: u64,
+    destroyed: u64,
+    transferred_out: u64,
 }
 
 impl LotCount {
     fn in_store(&self) -> u64 {
         self.store.values().sum()
     }
+
+    /// What the lot's quantity went to: the right-hand side of the conservation sum.
+    fn accounted(&self) -> u64 {
+        self.in_store()
+            + self.issued_out
+            + self.expended
+            + self.destroyed
+            + self.transferred_out
+            + self.lost
+    }
 }
 
-/// Conservation of every lot, counted from the events alone (`custody verify`): received =
-/// in store + issued out + expended (+ destroyed + transferred out, zero until destruction and
-/// handover by quantity exist). An event that takes more than is there names its lot.
+/// Conservation of every lot, counted from the events alone (`custody verify`): received +
+/// found = in store + issued out + expended + destroyed + transferred out + lost. An event that
+/// takes more than is there names its lot.
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
     lots: HashMap<String, LotCount>,
@@ -901,8 +1185,49 @@ impl Tally {
                 }
                 lot.expended += quantity;
             }
-            EventBody::AmmoInspect { lot_id, .. } if !self.lots.contains_key(lot_id) => {
+            EventBody::AmmoInspect { lot_id, .. }
+            | EventBody::AmmoHold { lot_id, .. }
+            | EventBody::AmmoCount { lot_id, .. }
+            | EventBody::DestructionAddLot { lot_id, .. }
+                if !self.lots.contains_key(lot_id) =>
+            {
                 return Err(unknown(lot_id));
+            }
+            EventBody::AmmoAdjust {
+                lot_id,
+                location_id,
+                expected,
+                counted,
+                ..
+            } => {
+                let lot = self.lots.get_mut(lot_id).ok_or_else(|| unknown(lot_id))?;
+                if counted >= expected {
+                    lot.found += counted - expected;
+                    *lot.store.entry(location_id.clone()).or_default() += counted - expected;
+                } else {
+                    take(lot, location_id, expected - counted)?;
+                    lot.lost += expected - counted;
+                }
+            }
+            EventBody::DestructionExecute { lots, .. } => {
+                for l in lots {
+                    let lot = self
+                        .lots
+                        .get_mut(&l.lot_id)
+                        .ok_or_else(|| unknown(&l.lot_id))?;
+                    take(lot, &l.location_id, l.quantity)?;
+                    lot.destroyed += l.quantity;
+                }
+            }
+            EventBody::HandoverDispatch { lots, .. } => {
+                for l in lots {
+                    let lot = self
+                        .lots
+                        .get_mut(&l.lot_id)
+                        .ok_or_else(|| unknown(&l.lot_id))?;
+                    take(lot, &l.location_id, l.quantity)?;
+                    lot.transferred_out += l.quantity;
+                }
             }
             _ => {}
         }
@@ -916,29 +1241,37 @@ impl Tally {
         ids.sort();
         let mut stored_lot = conn.prepare(
             "SELECT received, issued_out, expended, last_seq,
-                    (SELECT coalesce(sum(quantity), 0) FROM ammo_stock s WHERE s.lot_id = l.id)
+                    (SELECT coalesce(sum(quantity), 0) FROM ammo_stock s WHERE s.lot_id = l.id),
+                    found, lost, destroyed, transferred_out
              FROM ammo_lots l WHERE id = ?1",
         )?;
         for id in ids {
             let lot = &self.lots[id];
             // Every counted event moves a quantity and none makes one, so this holds unless
             // the count itself is wrong; said as a problem rather than assumed.
-            let counted = lot.in_store() + lot.issued_out + lot.expended;
-            if counted != lot.received {
+            let counted = lot.accounted();
+            if counted != lot.received + lot.found {
                 return Ok(Some(Problem {
                     seq: None,
                     what: format!(
-                        "ammunition lot {}: the events received {} but account for {counted}",
-                        lot.label, lot.received
+                        "ammunition lot {}: the events received {} and found {} but account for {counted}",
+                        lot.label, lot.received, lot.found
                     ),
                 }));
             }
-            let stored: Option<(i64, i64, i64, i64, i64)> = stored_lot
+            let stored: Option<[i64; 9]> = stored_lot
                 .query_row([id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                    let mut row = [0i64; 9];
+                    for (i, v) in row.iter_mut().enumerate() {
+                        *v = r.get(i)?;
+                    }
+                    Ok(row)
                 })
                 .optional()?;
-            let Some((received, out, expended, last_seq, in_store)) = stored else {
+            let Some(
+                [received, out, expended, last_seq, in_store, found, lost, destroyed, transferred],
+            ) = stored
+            else {
                 return Ok(Some(Problem {
                     seq: None,
                     what: format!(
@@ -947,19 +1280,43 @@ impl Tally {
                     ),
                 }));
             };
-            let accounted = in_store + out + expended;
-            let expected = (
-                lot.received as i64,
-                lot.in_store() as i64,
-                lot.issued_out as i64,
-                lot.expended as i64,
-            );
-            if accounted != lot.received as i64 || (received, in_store, out, expended) != expected {
+            let accounted = in_store + out + expended + destroyed + transferred + lost;
+            let stored = [
+                received,
+                found,
+                in_store,
+                out,
+                expended,
+                destroyed,
+                transferred,
+                lost,
+            ];
+            let expected = [
+                lot.received,
+                lot.found,
+                lot.in_store(),
+                lot.issued_out,
+                lot.expended,
+                lot.destroyed,
+                lot.transferred_out,
+                lot.lost,
+            ]
+            .map(|q| q as i64);
+            if accounted != received + found || stored != expected {
+                let terms = |q: &[i64; 8]| {
+                    format!(
+                        "received {}, found {} = in store {}, issued out {}, expended {}, destroyed {}, transferred out {}, lost {}",
+                        q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7]
+                    )
+                };
                 return Ok(Some(Problem {
                     seq: Some(last_seq),
                     what: format!(
-                        "ammunition lot {}: the events received {} (in store {}, issued out {}, expended {}), but the stored projections account for {accounted} of {received} (in store {in_store}, issued out {out}, expended {expended}); run `custody rebuild` after investigating",
-                        lot.label, lot.received, expected.1, expected.2, expected.3
+                        "ammunition lot {}: the events say {}, but the stored projections account for {accounted} of {} ({}); run `custody rebuild` after investigating",
+                        lot.label,
+                        terms(&expected),
+                        received + found,
+                        terms(&stored)
                     ),
                 }));
             }

@@ -67,6 +67,9 @@ pub struct HandoverBundle {
     pub items_digest: String,
     pub items: Vec<BundleItem>,
     pub checkpoint: BundleCheckpoint,
+    /// Ammunition lots with the quantity dispatched; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lots: Vec<crate::ammo::BundleLot>,
 }
 
 /// The receiving site's signed answer: which items passed custody, which were missing, and
@@ -90,6 +93,9 @@ pub struct ReceiptBundle {
     /// SHA-256 over the sorted received item ids, one per line.
     pub received_digest: String,
     pub checkpoint: BundleCheckpoint,
+    /// The sender's lots with the quantity counted on arrival; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lots: Vec<crate::ammo::ReceivedLot>,
 }
 
 /// A bundle split into its parts, signature not yet checked.
@@ -341,6 +347,7 @@ pub fn open_handover(
             "the item list does not match its digest".into(),
         ));
     }
+    crate::ammo_disposal::check_bundle_lots(&body.lots)?;
     Ok(body)
 }
 

@@ -3,6 +3,8 @@
 //! destruction site, method and place recorded, then executed by an operator before at least
 //! two distinct, authenticated witnesses. Execution is signed with a checkpoint.
 
+use crate::ammo::LotLine;
+use crate::ammo_disposal::{batch_lot_lines, check_line, line_key, recount_lines, LotQuantity};
 use crate::domain::{DestructionRecord, Disposition, EvidenceRecord, ItemStatus, Role};
 use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
@@ -59,14 +61,25 @@ pub fn list_digest<'a>(codes: impl IntoIterator<Item = &'a str>) -> String {
     hex::encode(h.finalize())
 }
 
-struct BatchRow {
-    id: String,
-    code: String,
+/// The digest of a batch's list: its item codes and, beside them, its lot lines.
+fn batch_digest(members: &[(String, String)], lots: &[LotLine]) -> String {
+    let keys: Vec<String> = lots.iter().map(line_key).collect();
+    list_digest(
+        members
+            .iter()
+            .map(|(_, c)| c.as_str())
+            .chain(keys.iter().map(String::as_str)),
+    )
+}
+
+pub(crate) struct BatchRow {
+    pub(crate) id: String,
+    pub(crate) code: String,
     state: String,
     record: Option<String>,
 }
 
-fn batch_row(conn: &Connection, key: &str) -> Result<BatchRow> {
+pub(crate) fn batch_row(conn: &Connection, key: &str) -> Result<BatchRow> {
     let key = key.trim();
     let code = crate::workflows::label_of_kind(key, LabelKind::Batch);
     conn.prepare_cached(
@@ -174,7 +187,7 @@ fn add_one(w: &mut Writer<'_>, actor: &str, batch: &BatchRow, item: &str) -> Res
     )
 }
 
-fn require_open(batch: &BatchRow) -> Result<()> {
+pub(crate) fn require_open(batch: &BatchRow) -> Result<()> {
     match batch.state.as_str() {
         "open" => Ok(()),
         "executed" => Err(CustodyError::BatchExecuted(batch.code.clone())),
@@ -257,16 +270,18 @@ impl Ledger {
             let b = batch_row(w.conn, batch)?;
             require_open(&b)?;
             let members = batch_codes(w.conn, &b.id)?;
-            if members.is_empty() {
-                return Err(CustodyError::Invalid(format!(
-                    "batch {} is empty; add items before freezing it",
-                    b.code
-                )));
+            let lots = batch_lot_lines(w.conn, &b.id)?;
+            if members.is_empty() && lots.is_empty() {
+                return Err(CustodyError::BatchEmpty(b.code));
             }
-            // Items may have changed since they were added (checked out, put on hold).
+            // Items may have changed since they were added (checked out, put on hold); lots
+            // may have been put on hold or moved.
             for (item_id, _) in &members {
                 let item = crate::workflows::find_item_by_id(w.conn, item_id)?;
                 check_destroyable(w.conn, &item, &b.id)?;
+            }
+            for line in &lots {
+                check_line(w.conn, line, &b.id, "destroyed")?;
             }
             w.append(
                 Some(actor.person_id()),
@@ -274,7 +289,7 @@ impl Ledger {
                 &EventBody::DestructionFreeze {
                     batch_id: b.id.clone(),
                     items: members.len() as u64,
-                    digest: list_digest(members.iter().map(|(_, c)| c.as_str())),
+                    digest: batch_digest(&members, &lots),
                 },
             )?;
             Ok(b.id)
@@ -289,6 +304,18 @@ impl Ledger {
         actor: &Actor,
         batch: &str,
         scanned: &[String],
+    ) -> Result<i64> {
+        self.destruction_recount_counted(actor, batch, scanned, &[])
+    }
+
+    /// The re-count of a batch with lots: the scanned item codes, and the quantity counted of
+    /// each lot line; every line must be counted exactly as frozen.
+    pub fn destruction_recount_counted(
+        &mut self,
+        actor: &Actor,
+        batch: &str,
+        scanned: &[String],
+        lots: &[LotQuantity],
     ) -> Result<i64> {
         actor.require("re-count destruction batches", &RECOUNTERS)?;
         self.write(|w| {
@@ -328,13 +355,19 @@ impl Ledger {
                     extra: extra.into_iter().collect(),
                 });
             }
+            let lot_keys = recount_lines(w.conn, &b.id, &b.code, lots)?;
             w.append(
                 Some(actor.person_id()),
                 None,
                 &EventBody::DestructionRecount {
                     batch_id: b.id,
                     counted: counted.len() as u64,
-                    digest: list_digest(counted.iter().map(String::as_str)),
+                    digest: list_digest(
+                        counted
+                            .iter()
+                            .map(String::as_str)
+                            .chain(lot_keys.iter().map(String::as_str)),
+                    ),
                 },
             )
         })
@@ -457,6 +490,10 @@ impl Ledger {
             let b = batch_row(w.conn, &b.id)?;
             ready(&b)?;
             let members = batch_codes(w.conn, &b.id)?;
+            let lots = batch_lot_lines(w.conn, &b.id)?;
+            for line in &lots {
+                check_line(w.conn, line, &b.id, "destroyed")?;
+            }
             w.append(
                 Some(operator.person_id()),
                 Some(&ids[0]),
@@ -464,8 +501,9 @@ impl Ledger {
                     batch_id: b.id.clone(),
                     operator: operator.person_id().to_string(),
                     items: members.len() as u64,
-                    digest: list_digest(members.iter().map(|(_, c)| c.as_str())),
+                    digest: batch_digest(&members, &lots),
                     witnesses: ids.clone(),
+                    lots,
                 },
             )
         })

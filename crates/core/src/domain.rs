@@ -423,6 +423,16 @@ pub struct StocktakeSummary {
     pub resolved: u64,
     /// SHA-256 (hex) over the sorted distinct counted codes, one per line.
     pub counted_digest: String,
+    /// Lot lines (lot at a location) expected or counted, and of those the ones whose
+    /// counted quantity differed (each settled by a co-signed adjustment before closing).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lot_lines: u64,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub quantity_discrepancies: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// How weapons are made unusable (ISACS 05.50 methods).

@@ -282,6 +282,66 @@ pub enum CustodyError {
         lot: String,
         condition: &'static str,
     },
+    #[error("{what} {given} refused: count whole numbers from 0 to {max}")]
+    BadCount {
+        what: &'static str,
+        given: i64,
+        max: i64,
+    },
+    #[error("nothing counted: give the packages and loose units found (at least one)")]
+    NothingCounted,
+    #[error("stocktake {stocktake} does not count {location}; count there in another stocktake, or open one for the whole site")]
+    LocationNotInCount { stocktake: String, location: String },
+    #[error("stocktake {stocktake} has no open quantity discrepancy for lot {lot} at {location}; list them with custody ammo count-lines")]
+    NoQuantityDiscrepancy {
+        stocktake: String,
+        lot: String,
+        location: String,
+    },
+    #[error("lot {lot} is on legal hold (order {order}); it cannot be {action} until the hold is lifted (custody ammo hold --lift)")]
+    LotOnHold {
+        lot: String,
+        order: String,
+        action: &'static str,
+    },
+    #[error("lot {lot} is not on legal hold")]
+    LotNotOnHold { lot: String },
+    #[error("lot {lot} at {location} is already in destruction batch {batch}")]
+    LotInBatch {
+        lot: String,
+        location: String,
+        batch: String,
+    },
+    #[error("lot {lot} at {location} is not in destruction batch {batch}")]
+    LotNotInBatch {
+        lot: String,
+        location: String,
+        batch: String,
+    },
+    #[error("re-count of batch {batch}: lot {lot} at {location} was frozen with {frozen} and {counted} were counted; count it again")]
+    LotRecountMismatch {
+        batch: String,
+        lot: String,
+        location: String,
+        frozen: u64,
+        counted: u64,
+    },
+    #[error("destruction batch {0} is empty; add items or lots before freezing it")]
+    BatchEmpty(String),
+    #[error("'{0}' is not a lot=quantity pair (e.g. 7f3c...=1200 or LOT-42=1200)")]
+    BadLotQuantity(String),
+    #[error("handover {manifest} carries no lot '{lot}'")]
+    LotNotInHandover { manifest: String, lot: String },
+    #[error("the CSV header must name the columns {expected}; missing: [{missing}], unknown: [{unknown}]")]
+    BadCsvHeader {
+        expected: String,
+        missing: String,
+        unknown: String,
+    },
+    #[error("'{0}' is no package label of a lot here")]
+    NotAPackageLabel(String),
+    #[error("the GS1 marking '{0}' carries no lot number (AI 10)")]
+    NoLotInMarking(String),
 }
 
 impl CustodyError {

@@ -325,6 +325,9 @@ pub enum EventBody {
         items: u64,
         digest: String,
         witnesses: Vec<String>,
+        /// The lot quantities destroyed (taken from their locations), absent when none.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        lots: Vec<crate::ammo::LotLine>,
     },
     /// Items leave for another site or agency; they are in transit until a receipt returns.
     #[serde(rename = "handover.dispatch")]
@@ -334,6 +337,9 @@ pub enum EventBody {
         details: HandoverDetails,
         item_ids: Vec<String>,
         items_digest: String,
+        /// Lot quantities handed over (transferred out of their locations), absent when none.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        lots: Vec<crate::ammo::LotLine>,
     },
     /// A verified bundle from another site was imported; its items are expected here.
     #[serde(rename = "handover.import")]
@@ -349,6 +355,9 @@ pub enum EventBody {
         checkpoint_head: String,
         items_digest: String,
         items: Vec<BundleItem>,
+        /// The bundle's lots with their quantities, absent when none.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        lots: Vec<crate::ammo::BundleLot>,
     },
     /// One scan on arrival; `item_id` is the sender's id of the matching bundle item.
     #[serde(rename = "handover.receive_scan")]
@@ -373,6 +382,10 @@ pub enum EventBody {
         missing: u64,
         extra: u64,
         received_digest: String,
+        /// Lots received with the quantity counted on arrival (each an `ammo.receive` that
+        /// follows), absent when none.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        lots: Vec<crate::ammo::ReceivedLot>,
     },
     /// The receiving site's signed receipt came back: received items are transferred out.
     #[serde(rename = "handover.receipt")]
@@ -384,6 +397,9 @@ pub enum EventBody {
         received: Vec<String>,
         missing: Vec<String>,
         extra: Vec<String>,
+        /// The sender's lots with the quantity the receiver counted, absent when none.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        lots: Vec<crate::ammo::ReceivedLot>,
     },
     /// A sealed document (certificate, manifest, stocktake report) was issued: the site key
     /// signed `message` (the seal text up to its signature, docs/ledger-format.md).
@@ -563,6 +579,56 @@ pub enum EventBody {
         condition: crate::ammo::AmmoCondition,
         note: String,
     },
+    /// A count of one lot at one location during a stocktake: packages and loose units, and
+    /// the quantity they make (`packages` × units per package + `loose`). Counts of the same
+    /// lot and place add up; `scanned` is the package label read, when it was scanned.
+    #[serde(rename = "ammo.count")]
+    AmmoCount {
+        stocktake_id: String,
+        lot_id: String,
+        location_id: String,
+        packages: u64,
+        loose: u64,
+        quantity: u64,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        scanned: String,
+    },
+    /// A quantity discrepancy of a count settled: the location's stock of the lot goes from
+    /// what was expected when the count opened to what was counted (the difference found or
+    /// lost), with a reason, signed by a reconciler and co-signed (witness) by a second person.
+    /// The only event that makes or removes a quantity.
+    #[serde(rename = "ammo.adjust")]
+    AmmoAdjust {
+        stocktake_id: String,
+        lot_id: String,
+        location_id: String,
+        expected: u64,
+        counted: u64,
+        reason: String,
+    },
+    /// A legal hold put on a lot (`held`) or lifted, on a recorded order.
+    #[serde(rename = "ammo.hold")]
+    AmmoHold {
+        lot_id: String,
+        held: bool,
+        order: String,
+    },
+    /// A quantity of a lot at a location put in a destruction batch.
+    #[serde(rename = "destruction.add_lot")]
+    DestructionAddLot {
+        batch_id: String,
+        lot_id: String,
+        location_id: String,
+        quantity: u64,
+    },
+    /// A lot line taken off an open batch, with a reason.
+    #[serde(rename = "destruction.remove_lot")]
+    DestructionRemoveLot {
+        batch_id: String,
+        lot_id: String,
+        location_id: String,
+        reason: String,
+    },
     /// A location's storage limits (crates/core/src/limits.rs): the licensed maximum NEQ in
     /// kilograms (empty: none) and the compatibility groups it may hold (empty: any).
     #[serde(rename = "location.limits")]
@@ -671,6 +737,9 @@ impl EventBody {
             | EventBody::StocktakeScan { stocktake_id, .. }
             | EventBody::StocktakeResolve { stocktake_id, .. }
             | EventBody::StocktakeClose { stocktake_id, .. } => Some(stocktake_id.clone()),
+            EventBody::AmmoCount { lot_id, .. } | EventBody::AmmoAdjust { lot_id, .. } => {
+                Some(lot_id.clone())
+            }
             EventBody::DestructionCreate { batch_id, .. }
             | EventBody::DestructionAdd { batch_id, .. }
             | EventBody::DestructionFreeze { batch_id, .. }
@@ -679,7 +748,9 @@ impl EventBody {
             | EventBody::DestructionExecute { batch_id, .. }
             | EventBody::DestructionRemove { batch_id, .. }
             | EventBody::DestructionUnfreeze { batch_id, .. }
-            | EventBody::DestructionCancel { batch_id, .. } => Some(batch_id.clone()),
+            | EventBody::DestructionCancel { batch_id, .. }
+            | EventBody::DestructionAddLot { batch_id, .. }
+            | EventBody::DestructionRemoveLot { batch_id, .. } => Some(batch_id.clone()),
             EventBody::HandoverDispatch { manifest_id, .. }
             | EventBody::HandoverImport { manifest_id, .. }
             | EventBody::HandoverReceiveScan { manifest_id, .. }
@@ -694,7 +765,8 @@ impl EventBody {
             | EventBody::AmmoIssue { lot_id, .. }
             | EventBody::AmmoReturn { lot_id, .. }
             | EventBody::AmmoExpend { lot_id, .. }
-            | EventBody::AmmoInspect { lot_id, .. } => Some(lot_id.clone()),
+            | EventBody::AmmoInspect { lot_id, .. }
+            | EventBody::AmmoHold { lot_id, .. } => Some(lot_id.clone()),
             other => other.item_id().map(str::to_string),
         }
     }

@@ -4,6 +4,9 @@
 //! are registered here, keeping their Custody codes) and exports a signed receipt; the sender
 //! imports the receipt and the received items become transferred out.
 
+use crate::ammo_disposal::{
+    bundle_lots, check_receipt_lots, dispatch_lines, receipt_lots, receive_lots, LotQuantity,
+};
 use crate::bundle::{
     compose, open_handover, open_receipt, public_key_file, sha256_hex, BundleCheckpoint,
     BundleKind, HandoverBundle, ReceiptBundle, BUNDLE_FORMAT,
@@ -297,9 +300,21 @@ impl Ledger {
         details: &HandoverDetails,
         items: &[String],
     ) -> Result<HandoverView> {
+        self.handover_dispatch_with_lots(actor, details, items, &[])
+    }
+
+    /// Dispatches items and quantities of ammunition lots: the items are in transit, the lot
+    /// quantities leave their locations as transferred out. A lot on legal hold is refused.
+    pub fn handover_dispatch_with_lots(
+        &mut self,
+        actor: &Actor,
+        details: &HandoverDetails,
+        items: &[String],
+        lots: &[LotQuantity],
+    ) -> Result<HandoverView> {
         actor.require("dispatch handovers", &HANDLERS)?;
         let details = check_details(details)?;
-        if items.is_empty() {
+        if items.is_empty() && lots.is_empty() {
             return Err(CustodyError::Invalid(
                 "a handover needs at least one item".into(),
             ));
@@ -326,6 +341,7 @@ impl Ledger {
                 codes.push(item.code);
                 ids.push(item.id);
             }
+            let lots = dispatch_lines(w.conn, lots)?;
             w.append(
                 Some(actor.person_id()),
                 None,
@@ -335,6 +351,7 @@ impl Ledger {
                     details,
                     item_ids: ids,
                     items_digest: list_digest(codes.iter().map(String::as_str)),
+                    lots,
                 },
             )
         })?;
@@ -405,6 +422,7 @@ impl Ledger {
         })?;
         let checkpoint = checkpoint_at(&self.conn, cp_seq)?;
         let digests = history_digests(&self.conn, &m.id)?;
+        let id_of_manifest = m.id.clone();
         let (details, items_digest): (String, String) = self.conn.query_row(
             "SELECT details, items_digest FROM handovers WHERE id = ?1",
             [&m.id],
@@ -466,6 +484,7 @@ impl Ledger {
             items_digest,
             items,
             checkpoint,
+            lots: bundle_lots(&self.conn, &id_of_manifest)?,
         };
         let text = serde_json::to_string(&body)
             .map_err(|e| CustodyError::Invalid(format!("bundle encoding failed: {e}")))?;
@@ -513,6 +532,7 @@ impl Ledger {
                     checkpoint_head: bundle.checkpoint.head_hash,
                     items_digest: bundle.items_digest,
                     items: bundle.items,
+                    lots: bundle.lots,
                 },
             )
         })?;
@@ -579,6 +599,20 @@ impl Ledger {
         witness: Option<&Actor>,
         manifest: &str,
         location: Option<&str>,
+    ) -> Result<Accepted> {
+        self.handover_accept_with_lots(receiver, witness, manifest, location, &[])
+    }
+
+    /// Signs for a handover with ammunition: `lots` names each lot counted on arrival (the
+    /// sender's lot id or the lot number) with its quantity; each becomes a new lot here at
+    /// `location`, of origin transferred in. A lot not named arrived with nothing.
+    pub fn handover_accept_with_lots(
+        &mut self,
+        receiver: &Actor,
+        witness: Option<&Actor>,
+        manifest: &str,
+        location: Option<&str>,
+        lots: &[(String, i64)],
     ) -> Result<Accepted> {
         receiver.require("sign for handovers", &HANDLERS)?;
         if let Some(w) = witness {
@@ -731,6 +765,7 @@ impl Ledger {
                         origin_item_id: origin_id.clone(),
                     });
                 }
+                let lots = receive_lots(w, receiver, &m.id, &m.code, location, lots)?;
                 let received_digest =
                     list_digest(received.iter().map(|r| r.origin_item_id.as_str()));
                 let codes: Vec<String> = received.iter().map(|r| r.code.clone()).collect();
@@ -743,6 +778,7 @@ impl Ledger {
                         extra: extra.len() as u64,
                         received,
                         received_digest,
+                        lots,
                     },
                 )?;
                 Ok((codes, missing, extra.into_iter().collect(), seq))
@@ -779,6 +815,7 @@ impl Ledger {
         };
         let received = list("received")?;
         let missing = list("missing")?;
+        let id_of_manifest = m.id.clone();
         let extra: Vec<String> = {
             let mut stmt = self.conn.prepare(
                 "SELECT DISTINCT code FROM handover_scans WHERE manifest_id = ?1 AND item_id IS NULL
@@ -801,6 +838,7 @@ impl Ledger {
             missing,
             extra,
             checkpoint,
+            lots: receipt_lots(&self.conn, &id_of_manifest)?,
         };
         let text = serde_json::to_string(&body)
             .map_err(|e| CustodyError::Invalid(format!("receipt encoding failed: {e}")))?;
@@ -861,6 +899,7 @@ impl Ledger {
                     )));
                 }
             }
+            check_receipt_lots(w.conn, &m.id, &m.code, &receipt.lots)?;
             w.append(
                 Some(actor.person_id()),
                 None,
@@ -872,6 +911,7 @@ impl Ledger {
                     received: receipt.received,
                     missing: receipt.missing,
                     extra: receipt.extra,
+                    lots: receipt.lots,
                 },
             )
         })?;

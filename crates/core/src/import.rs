@@ -126,7 +126,7 @@ pub fn parse_weapon_csv(input: impl Read) -> Result<Vec<std::result::Result<Weap
 /// A spreadsheet cell as a person meant it: line breaks typed inside a cell (Alt+Enter) and
 /// runs of spaces become one space. Other control characters stay, and the ledger refuses the
 /// row naming the column (docs/SECURITY.md, "Text fields").
-fn fold_cell(cell: &str) -> String {
+pub(crate) fn fold_cell(cell: &str) -> String {
     let mut out = String::with_capacity(cell.len());
     for part in cell.split(['\r', '\n', ' ']).filter(|p| !p.is_empty()) {
         if !out.is_empty() {
@@ -337,7 +337,7 @@ impl Ledger {
 
 /// Trouble with the store itself, which stops the import. A constraint the row broke (a
 /// unique index, a trigger) is the row's problem: it is refused and the others go on.
-fn is_storage(e: &CustodyError) -> bool {
+pub(crate) fn is_storage(e: &CustodyError) -> bool {
     match e {
         CustodyError::DiskFull | CustodyError::Busy => true,
         CustodyError::Storage(rusqlite::Error::SqliteFailure(f, _)) => {

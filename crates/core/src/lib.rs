@@ -6,6 +6,10 @@
 
 pub mod amend;
 pub mod ammo;
+pub mod ammo_count;
+pub mod ammo_disposal;
+pub mod ammo_import;
+pub mod ammo_labels;
 pub mod auth;
 pub mod backup;
 pub mod bundle;

@@ -516,6 +516,7 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             details,
             item_ids,
             items_digest,
+            ..
         } => {
             conn.prepare_cached(
                 "INSERT INTO handovers (id, code, direction, state, details, items, items_digest,
@@ -841,7 +842,12 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
         | EventBody::AmmoIssue { .. }
         | EventBody::AmmoReturn { .. }
         | EventBody::AmmoExpend { .. }
-        | EventBody::AmmoInspect { .. } => crate::ammo::apply(conn, seq, body)?,
+        | EventBody::AmmoInspect { .. }
+        | EventBody::AmmoCount { .. }
+        | EventBody::AmmoAdjust { .. }
+        | EventBody::AmmoHold { .. }
+        | EventBody::DestructionAddLot { .. }
+        | EventBody::DestructionRemoveLot { .. } => crate::ammo::apply(conn, seq, body)?,
         EventBody::LocationLimits { .. } => crate::limits::apply(conn, seq, body)?,
         EventBody::Checkpoint {
             covered_seq,
@@ -856,6 +862,18 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             )?
             .execute(params![seq, covered_seq, head_hash, reason, signature])?;
         }
+    }
+    // The ammunition side of counts, destructions and handovers (lot quantities).
+    if matches!(
+        body,
+        EventBody::StocktakeOpen { .. }
+            | EventBody::DestructionExecute { .. }
+            | EventBody::HandoverDispatch { .. }
+            | EventBody::HandoverImport { .. }
+            | EventBody::HandoverAccept { .. }
+            | EventBody::HandoverReceipt { .. }
+    ) {
+        crate::ammo::apply(conn, seq, body)?;
     }
     if let Some(item_id) = body.item_id() {
         conn.prepare_cached("INSERT INTO item_events (item_id, seq) VALUES (?1, ?2)")?

@@ -316,11 +316,56 @@ CREATE TABLE location_limits (
 );
 ";
 
+/// Ammunition counted, destroyed and handed over by quantity (crates/core/src/ammo.rs): a lot's
+/// quantities found and lost (only through a co-signed stocktake adjustment), destroyed and
+/// transferred out, its legal hold (the order's reference; empty: none) and its label code
+/// (derived from its id, crates/core/src/ammo.rs `lot_label_code`); a count's lines
+/// per lot and location (expected as the count opened, counted), a batch's and a handover's
+/// lot lines. Self-contained: appended after the last step, whatever its number.
+const PROJECTIONS_AMMO_QUANTITIES: &str = "
+ALTER TABLE ammo_lots ADD COLUMN found INTEGER NOT NULL DEFAULT 0 CHECK (found >= 0);
+ALTER TABLE ammo_lots ADD COLUMN lost INTEGER NOT NULL DEFAULT 0 CHECK (lost >= 0);
+ALTER TABLE ammo_lots ADD COLUMN destroyed INTEGER NOT NULL DEFAULT 0 CHECK (destroyed >= 0);
+ALTER TABLE ammo_lots ADD COLUMN transferred_out INTEGER NOT NULL DEFAULT 0
+    CHECK (transferred_out >= 0);
+ALTER TABLE ammo_lots ADD COLUMN legal_hold TEXT NOT NULL DEFAULT '';
+ALTER TABLE ammo_lots ADD COLUMN label_code TEXT NOT NULL DEFAULT '';
+CREATE INDEX ammo_lots_label ON ammo_lots(label_code);
+CREATE TABLE stocktake_ammo (
+    stocktake_id TEXT NOT NULL,
+    lot_id       TEXT NOT NULL,
+    location_id  TEXT NOT NULL,
+    expected     INTEGER NOT NULL,
+    packages     INTEGER NOT NULL,
+    loose        INTEGER NOT NULL,
+    counted      INTEGER NOT NULL,
+    reason       TEXT,
+    adjusted_seq INTEGER,
+    PRIMARY KEY (stocktake_id, lot_id, location_id)
+) WITHOUT ROWID;
+CREATE TABLE destruction_lots (
+    batch_id    TEXT NOT NULL,
+    lot_id      TEXT NOT NULL,
+    location_id TEXT NOT NULL,
+    quantity    INTEGER NOT NULL CHECK (quantity > 0),
+    PRIMARY KEY (batch_id, lot_id, location_id)
+) WITHOUT ROWID;
+CREATE INDEX destruction_lots_lot ON destruction_lots(lot_id, location_id);
+CREATE TABLE handover_lots (
+    manifest_id TEXT NOT NULL,
+    lot_id      TEXT NOT NULL,
+    location_id TEXT NOT NULL,
+    quantity    INTEGER NOT NULL CHECK (quantity > 0),
+    received    INTEGER,
+    PRIMARY KEY (manifest_id, lot_id, location_id)
+) WITHOUT ROWID;
+";
+
 /// The version this program writes.
-pub const CURRENT_VERSION: i64 = 8;
+pub const CURRENT_VERSION: i64 = 9;
 
 /// Projection tables in a fixed order (used by rebuild and the projection digest).
-pub const PROJECTION_TABLES: [&str; 22] = [
+pub const PROJECTION_TABLES: [&str; 25] = [
     "site",
     "persons",
     "locations",
@@ -343,6 +388,9 @@ pub const PROJECTION_TABLES: [&str; 22] = [
     "ammo_lots",
     "ammo_stock",
     "location_limits",
+    "stocktake_ammo",
+    "destruction_lots",
+    "handover_lots",
 ];
 
 struct Migration {
@@ -352,7 +400,7 @@ struct Migration {
     needs_rebuild: bool,
 }
 
-const MIGRATIONS: [Migration; 8] = [
+const MIGRATIONS: [Migration; 9] = [
     Migration {
         version: 1,
         sql: "",
@@ -397,6 +445,12 @@ const MIGRATIONS: [Migration; 8] = [
         sql: PROJECTIONS_V8,
         needs_rebuild: false,
     },
+    // Counts open when the file is migrated get their lot lines from the replay of their open.
+    Migration {
+        version: 9,
+        sql: PROJECTIONS_AMMO_QUANTITIES,
+        needs_rebuild: true,
+    },
 ];
 
 fn version_1_sql() -> String {
@@ -413,6 +467,7 @@ pub fn create_projection_tables(conn: &Connection) -> Result<()> {
     conn.execute_batch(PROJECTIONS_V6)?;
     conn.execute_batch(PROJECTIONS_V7)?;
     conn.execute_batch(PROJECTIONS_V8)?;
+    conn.execute_batch(PROJECTIONS_AMMO_QUANTITIES)?;
     Ok(())
 }
 

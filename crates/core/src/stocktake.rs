@@ -118,6 +118,9 @@ pub struct Reconciliation {
     pub found: u64,
     pub discrepancies: Vec<Discrepancy>,
     pub counted_digest: String,
+    /// Ammunition counted by quantity: every lot at every location expected or counted
+    /// (crates/core/src/ammo_count.rs).
+    pub lots: Vec<crate::ammo_count::LotCountLine>,
 }
 
 impl Reconciliation {
@@ -125,11 +128,13 @@ impl Reconciliation {
         self.discrepancies.iter().filter(|d| d.kind == kind).count() as u64
     }
 
+    /// Discrepancies and quantity lines still to settle before the count can close.
     pub fn unresolved(&self) -> usize {
         self.discrepancies
             .iter()
             .filter(|d| d.resolution.is_none())
             .count()
+            + self.lots.iter().filter(|l| l.unresolved()).count()
     }
 
     fn summary(&self) -> StocktakeSummary {
@@ -142,8 +147,14 @@ impl Reconciliation {
             unknown: self.count(DiscrepancyKind::Unknown),
             duplicates: self.count(DiscrepancyKind::Duplicate),
             alarms: self.count(DiscrepancyKind::Alarm),
-            resolved: (self.discrepancies.len() - self.unresolved()) as u64,
+            resolved: self
+                .discrepancies
+                .iter()
+                .filter(|d| d.resolution.is_some())
+                .count() as u64,
             counted_digest: self.counted_digest.clone(),
+            lot_lines: self.lots.len() as u64,
+            quantity_discrepancies: self.lots.iter().filter(|l| l.differs()).count() as u64,
         }
     }
 }
@@ -372,6 +383,7 @@ pub(crate) fn reconcile_in(conn: &Connection, stocktake_id: &str) -> Result<Reco
         found: found.len() as u64,
         discrepancies,
         counted_digest: hex::encode(h.finalize()),
+        lots: crate::ammo_count::lot_lines_in(conn, stocktake_id)?,
     })
 }
 

@@ -394,12 +394,10 @@ fn a_tampered_stock_row_is_named_by_verify_with_its_lot() {
     assert_eq!(s.ledger.ammo_lot(&id).unwrap().in_store, 1000);
 }
 
-/// An intruder appends, with a valid hash, an issue larger than the location holds.
-#[test]
-fn a_forged_issue_that_breaks_conservation_is_named_by_verify() {
-    use custody_core::event::{canonical_bytes, chain_hash, EventBody, EventFields};
-    let (s, id) = stocked();
-    let vault_a = s.ledger.find_location("Vault A").unwrap().unwrap().id;
+/// Appends an event the program would never write, with a good hash chain (a forger with the
+/// file in hand); returns its number.
+fn append_forged(s: &Site, subject: &str, body: custody_core::event::EventBody) -> i64 {
+    use custody_core::event::{canonical_bytes, chain_hash, EventFields};
     let conn = raw(&s.ledger);
     let (head_seq, head_hash): (i64, Vec<u8>) = conn
         .query_row(
@@ -408,15 +406,7 @@ fn a_forged_issue_that_breaks_conservation_is_named_by_verify() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    let (kind, payload) = EventBody::AmmoIssue {
-        lot_id: id.clone(),
-        from_location: vault_a,
-        quantity: 5000,
-        to_whom: "nobody".into(),
-        purpose: "theft".into(),
-        signer: "nobody".into(),
-    }
-    .to_columns();
+    let (kind, payload) = body.to_columns();
     let event_id = "01890a5d-ac96-774b-bcce-b302099a9999";
     let time = "2026-03-03T10:00:00.000000Z";
     let mut bytes = Vec::new();
@@ -428,7 +418,7 @@ fn a_forged_issue_that_breaks_conservation_is_named_by_verify() {
             actor: Some(s.officer.person_id()),
             witness: None,
             kind: &kind,
-            subject: Some(&id),
+            subject: Some(subject),
             payload: &payload,
         },
         &mut bytes,
@@ -444,20 +434,40 @@ fn a_forged_issue_that_breaks_conservation_is_named_by_verify() {
             time,
             s.officer.person_id(),
             kind,
-            id,
+            subject,
             payload,
             &prev[..],
             &hash[..]
         ],
     )
     .unwrap();
+    head_seq + 1
+}
+
+/// An intruder appends, with a valid hash, an issue larger than the location holds.
+#[test]
+fn a_forged_issue_that_breaks_conservation_is_named_by_verify() {
+    let (s, id) = stocked();
+    let vault_a = s.ledger.find_location("Vault A").unwrap().unwrap().id;
+    let seq = append_forged(
+        &s,
+        &id,
+        custody_core::event::EventBody::AmmoIssue {
+            lot_id: id.clone(),
+            from_location: vault_a,
+            quantity: 5000,
+            to_whom: "nobody".into(),
+            purpose: "theft".into(),
+            signer: "nobody".into(),
+        },
+    );
     let problem = s
         .ledger
         .verify()
         .unwrap()
         .problem
         .expect("the forgery is found");
-    assert_eq!(problem.seq, Some(head_seq + 1), "{}", problem.what);
+    assert_eq!(problem.seq, Some(seq), "{}", problem.what);
     assert!(
         problem.what.contains("ammunition lot 23-01"),
         "{}",
@@ -475,7 +485,7 @@ fn a_schema_6_file_migrates_to_7_and_then_receives_ammunition() {
     drop(s.ledger);
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP TABLE location_limits; DROP TABLE ammo_lots; DROP TABLE ammo_stock;
+        "DROP TABLE stocktake_ammo; DROP TABLE destruction_lots; DROP TABLE handover_lots; DROP TABLE location_limits; DROP TABLE ammo_lots; DROP TABLE ammo_stock;
          PRAGMA user_version = 6;",
     )
     .unwrap();
@@ -1156,12 +1166,14 @@ fn a_schema_7_file_migrates_to_8_and_then_takes_limits() {
     drop(s.ledger);
     Connection::open(&path)
         .unwrap()
-        .execute_batch("DROP TABLE location_limits; PRAGMA user_version = 7;")
+        .execute_batch(&format!(
+            "{AMMO_QUANTITIES_STEP} DROP TABLE location_limits; PRAGMA user_version = 7;"
+        ))
         .unwrap();
     let mut ledger = Ledger::open(&path).unwrap();
     assert_eq!(
         custody_core::schema::version(ledger.connection()).unwrap(),
-        8
+        custody_core::schema::CURRENT_VERSION
     );
     assert_eq!(ledger.projection_digests().unwrap(), digests);
     assert!(ledger.verify().unwrap().is_intact());
@@ -1304,4 +1316,665 @@ fn random_moves_under_licences_refuse_exactly_what_the_model_says() {
     let digests = s.ledger.projection_digests().unwrap();
     s.ledger.rebuild().unwrap();
     assert_eq!(s.ledger.projection_digests().unwrap(), digests);
+}
+
+/// What the step for quantities counted, destroyed and handed over adds (undone to make an
+/// older file).
+const AMMO_QUANTITIES_STEP: &str = "DROP TABLE stocktake_ammo; DROP TABLE destruction_lots;
+    DROP TABLE handover_lots; ALTER TABLE ammo_lots DROP COLUMN found;
+    ALTER TABLE ammo_lots DROP COLUMN lost; ALTER TABLE ammo_lots DROP COLUMN destroyed;
+    ALTER TABLE ammo_lots DROP COLUMN transferred_out; ALTER TABLE ammo_lots DROP COLUMN legal_hold;
+    DROP INDEX ammo_lots_label; ALTER TABLE ammo_lots DROP COLUMN label_code;";
+
+/// Lot 23-01 with 700 rounds in Vault A and 300 in Vault B, and a count of both vaults with
+/// the three weapons of Vault A scanned.
+fn counting() -> (Site, String, String) {
+    let (mut s, id) = stocked();
+    let o = s.officer.clone();
+    s.ledger
+        .ammo_split(&o, &id, "Vault A", "Vault B", 300)
+        .unwrap();
+    let count = s
+        .ledger
+        .stocktake_open(&o, &["Vault A".into(), "Vault B".into()], "quarterly")
+        .unwrap()
+        .code;
+    for w in s.weapons.clone() {
+        s.ledger
+            .stocktake_scan(&o, &count, &w, Some("Vault A"))
+            .unwrap();
+    }
+    (s, id, count)
+}
+
+#[test]
+fn a_count_short_by_eight_rounds_is_settled_only_by_a_cosigned_adjustment() {
+    let (mut s, id, count) = counting();
+    let (o, c, i) = (s.officer.clone(), s.custodian.clone(), s.inspector.clone());
+    // 35 boxes of 20 in Vault A; in Vault B 14 boxes and 12 loose rounds, in two entries.
+    let a = s
+        .ledger
+        .ammo_count(&o, &count, "23-01", "Vault A", 35, 0)
+        .unwrap();
+    assert_eq!((a.packages, a.loose, a.counted), (35, 0, 700));
+    s.ledger
+        .ammo_count(&o, &count, &id, "Vault B", 10, 12)
+        .unwrap();
+    let b = s
+        .ledger
+        .ammo_count(&o, &count, &id, "Vault B", 4, 0)
+        .unwrap();
+    assert_eq!((b.packages, b.loose, b.counted), (14, 12, 292));
+    // Blind: the counter does not see the expected quantities.
+    let err = s.ledger.ammo_count_lines(&o, &count).unwrap_err();
+    assert!(matches!(err, CustodyError::WrongRole { .. }), "{err}");
+    let lines = s.ledger.ammo_count_lines(&i, &count).unwrap();
+    let short: Vec<_> = lines.iter().filter(|l| l.differs()).collect();
+    assert_eq!(short.len(), 1);
+    assert_eq!(
+        (
+            short[0].location.as_str(),
+            short[0].expected,
+            short[0].counted
+        ),
+        ("Vault B", 300, 292)
+    );
+    // The count does not close while the line is open.
+    let err = refused(&mut s, |s| s.ledger.stocktake_close(&o, &c, &count));
+    assert!(
+        matches!(err, CustodyError::UnresolvedDiscrepancies { count: 1, .. }),
+        "{err}"
+    );
+    // No co-signer, no reason, the wrong role, a line that matches: each refused.
+    let err = refused(&mut s, |s| {
+        s.ledger
+            .ammo_adjust(&i, &i, &count, &id, "Vault B", "box 7 short")
+    });
+    assert!(
+        matches!(err, CustodyError::SecondPersonRequired { .. }),
+        "{err}"
+    );
+    let err = refused(&mut s, |s| {
+        s.ledger.ammo_adjust(&i, &o, &count, &id, "Vault B", "  ")
+    });
+    assert!(
+        matches!(err, CustodyError::AmmoFieldRequired { .. }),
+        "{err}"
+    );
+    let err = refused(&mut s, |s| {
+        s.ledger
+            .ammo_adjust(&o, &i, &count, &id, "Vault B", "box 7 short")
+    });
+    assert!(matches!(err, CustodyError::WrongRole { .. }), "{err}");
+    let err = refused(&mut s, |s| {
+        s.ledger
+            .ammo_adjust(&i, &o, &count, &id, "Vault A", "nothing to settle")
+    });
+    assert!(
+        matches!(err, CustodyError::NoQuantityDiscrepancy { .. }),
+        "{err}"
+    );
+    let seq = s
+        .ledger
+        .ammo_adjust(
+            &i,
+            &o,
+            &count,
+            &id,
+            "Vault B",
+            "box 7 short, loss report 44/26",
+        )
+        .unwrap();
+    let err = refused(&mut s, |s| {
+        s.ledger
+            .ammo_adjust(&i, &o, &count, &id, "Vault B", "twice")
+    });
+    assert!(
+        matches!(err, CustodyError::NoQuantityDiscrepancy { .. }),
+        "{err}"
+    );
+    let (summary, _) = s.ledger.stocktake_close(&o, &c, &count).unwrap();
+    assert_eq!((summary.lot_lines, summary.quantity_discrepancies), (2, 1));
+    let view = s.ledger.ammo_lot(&id).unwrap();
+    assert_eq!(
+        view.stock,
+        [("Vault A".to_string(), 700), ("Vault B".to_string(), 292)]
+    );
+    assert_eq!((view.received, view.lost, view.found), (1000, 8, 0));
+    let adjust = raw(&s.ledger)
+        .query_row(
+            "SELECT actor IS NOT NULL AND witness IS NOT NULL AND actor <> witness FROM events
+             WHERE seq = ?1",
+            [seq],
+            |r| r.get::<_, bool>(0),
+        )
+        .unwrap();
+    assert!(adjust, "the adjustment carries two signers");
+    assert!(s.ledger.verify().unwrap().is_intact());
+    let digests = s.ledger.projection_digests().unwrap();
+    s.ledger.rebuild().unwrap();
+    assert_eq!(s.ledger.projection_digests().unwrap(), digests);
+}
+
+#[test]
+fn rounds_counted_beyond_the_register_are_found_and_counted_in_conservation() {
+    let (mut s, id, count) = counting();
+    let (o, c, i) = (s.officer.clone(), s.custodian.clone(), s.inspector.clone());
+    s.ledger
+        .ammo_count(&o, &count, &id, "Vault A", 35, 10)
+        .unwrap();
+    s.ledger
+        .ammo_count(&o, &count, &id, "Vault B", 15, 0)
+        .unwrap();
+    s.ledger
+        .ammo_adjust(
+            &i,
+            &c,
+            &count,
+            &id,
+            "Vault A",
+            "ten rounds in an unmarked bag",
+        )
+        .unwrap();
+    s.ledger.stocktake_close(&o, &c, &count).unwrap();
+    let view = s.ledger.ammo_lot(&id).unwrap();
+    assert_eq!((view.in_store, view.found, view.lost), (1010, 10, 0));
+    assert!(s.ledger.verify().unwrap().is_intact());
+}
+
+#[test]
+fn bad_counts_are_refused_and_change_nothing() {
+    let (mut s, id, count) = counting();
+    let o = s.officer.clone();
+    s.ledger
+        .register_location(
+            &o,
+            custody_core::LocationRecord {
+                name: "Vault C".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let err = refused(&mut s, |s| {
+        s.ledger.ammo_count(&o, &count, &id, "Vault A", -1, 0)
+    });
+    assert!(
+        matches!(err, CustodyError::BadCount { given: -1, .. }),
+        "{err}"
+    );
+    let err = refused(&mut s, |s| {
+        s.ledger.ammo_count(&o, &count, &id, "Vault A", 0, 0)
+    });
+    assert!(matches!(err, CustodyError::NothingCounted), "{err}");
+    let err = refused(&mut s, |s| {
+        s.ledger.ammo_count(&o, &count, &id, "Vault C", 1, 0)
+    });
+    assert!(
+        matches!(err, CustodyError::LocationNotInCount { .. }),
+        "{err}"
+    );
+    let err = refused(&mut s, |s| {
+        s.ledger.ammo_count(&o, &count, "99-99", "Vault A", 1, 0)
+    });
+    assert!(matches!(err, CustodyError::UnknownLot(_)), "{err}");
+}
+
+#[test]
+fn a_forged_adjustment_that_takes_more_than_is_there_is_named_by_verify() {
+    let (mut s, id, count) = counting();
+    let i = s.inspector.clone();
+    let o = s.officer.clone();
+    s.ledger
+        .ammo_count(&o, &count, &id, "Vault B", 10, 0)
+        .unwrap();
+    s.ledger
+        .ammo_adjust(&i, &o, &count, &id, "Vault B", "short")
+        .unwrap();
+    // A forged second adjustment taking 5000 more than the vault holds.
+    let vault_b = s.ledger.find_location("Vault B").unwrap().unwrap().id;
+    let seq = append_forged(
+        &s,
+        &id,
+        custody_core::event::EventBody::AmmoAdjust {
+            stocktake_id: s.ledger.stocktake(&count).unwrap().id,
+            lot_id: id.clone(),
+            location_id: vault_b,
+            expected: 5200,
+            counted: 200,
+            reason: "forged".into(),
+        },
+    );
+    let problem = s
+        .ledger
+        .verify()
+        .unwrap()
+        .problem
+        .expect("the forgery is found");
+    assert_eq!(problem.seq, Some(seq), "{}", problem.what);
+    assert!(
+        problem.what.contains("ammunition lot 23-01"),
+        "{}",
+        problem.what
+    );
+    assert!(problem.what.contains("take 5000"), "{}", problem.what);
+}
+
+fn at_a(lot: &str, quantity: i64) -> custody_core::ammo_disposal::LotQuantity {
+    custody_core::ammo_disposal::LotQuantity::parse(&format!("{lot}@Vault A={quantity}")).unwrap()
+}
+
+fn demolition() -> custody_core::DestructionRecord {
+    custody_core::DestructionRecord {
+        method: custody_core::DestructionMethod::Detonation,
+        equipment: "Open detonation pit, donor charges".into(),
+        place: "Range 4 demolition ground".into(),
+        date: "2026-03-02".into(),
+        scrap_weight_kg: "0".into(),
+        photo_digests: vec![],
+    }
+}
+
+#[test]
+fn lots_are_destroyed_by_quantity_before_two_witnesses_and_held_lots_are_refused() {
+    let (mut s, first) = stocked();
+    let (o, c, i, a) = (
+        s.officer.clone(),
+        s.custodian.clone(),
+        s.inspector.clone(),
+        s.admin.clone(),
+    );
+    let (second, _) = s
+        .ledger
+        .ammo_receive(&o, lot("23-02"), 500, "Vault A", AmmoCondition::ForDisposal)
+        .unwrap();
+    let (held, _) = s
+        .ledger
+        .ammo_receive(&o, lot("23-03"), 80, "Vault A", AmmoCondition::ForDisposal)
+        .unwrap();
+    s.ledger
+        .ammo_hold(&c, &held, true, "Court order K-112/26")
+        .unwrap();
+    let b = s
+        .ledger
+        .destruction_create(&o, "Ministry of Interior", "DEC-2026-031", "")
+        .unwrap()
+        .code;
+    s.ledger
+        .destruction_add_lots(&o, &b, &[at_a("23-01", 600), at_a("23-02", 500)])
+        .unwrap();
+    // A held lot, a line already there, a negative quantity: refused, nothing recorded — and
+    // one bad line refuses the whole list.
+    let err = refused(&mut s, |s| {
+        s.ledger.destruction_add_lots(&o, &b, &[at_a("23-03", 80)])
+    });
+    assert!(
+        matches!(err, CustodyError::LotOnHold { ref order, .. } if order == "Court order K-112/26"),
+        "{err}"
+    );
+    let err = refused(&mut s, |s| {
+        s.ledger.destruction_add_lots(&o, &b, &[at_a("23-01", 10)])
+    });
+    assert!(matches!(err, CustodyError::LotInBatch { .. }), "{err}");
+    let err = refused(&mut s, |s| {
+        s.ledger.destruction_add_lots(&o, &b, &[at_a("23-01", -5)])
+    });
+    assert!(
+        matches!(err, CustodyError::BadQuantity { given: -5, .. }),
+        "{err}"
+    );
+    // What this batch holds of 23-01 is not free for another batch: 400 of 1000 are.
+    let other = s
+        .ledger
+        .destruction_create(&o, "Ministry of Interior", "DEC-2026-032", "")
+        .unwrap()
+        .code;
+    let err = refused(&mut s, |s| {
+        s.ledger
+            .destruction_add_lots(&o, &other, &[at_a("23-01", 400), at_a("23-03", 1)])
+    });
+    assert!(matches!(err, CustodyError::LotOnHold { .. }), "{err}");
+    let err = refused(&mut s, |s| {
+        s.ledger
+            .destruction_add_lots(&o, &other, &[at_a("23-01", 401)])
+    });
+    assert!(
+        matches!(
+            err,
+            CustodyError::InsufficientQuantity {
+                wanted: 401,
+                available: 400,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let frozen = s.ledger.destruction_freeze(&o, &b).unwrap();
+    assert_eq!(frozen.items, 0);
+    let lines = s.ledger.destruction_lots(&b).unwrap();
+    assert_eq!(lines.len(), 2);
+    // 600 × 0.0016 kg and 500 × 0.0016 kg.
+    let neq: Vec<&str> = lines.iter().map(|l| l.line_neq_kg.as_str()).collect();
+    assert!(neq.contains(&"0.96") && neq.contains(&"0.8"), "{neq:?}");
+    let err = refused(&mut s, |s| {
+        s.ledger
+            .destruction_recount_counted(&i, &b, &[], &[at_a("23-01", 600), at_a("23-02", 499)])
+    });
+    assert!(
+        matches!(
+            err,
+            CustodyError::LotRecountMismatch {
+                frozen: 500,
+                counted: 499,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    s.ledger
+        .destruction_recount_counted(
+            &i,
+            &b,
+            &[],
+            &[at_a("23-01", 400), at_a("23-01", 200), at_a("23-02", 500)],
+        )
+        .unwrap();
+    s.ledger.destruction_record(&i, &b, demolition()).unwrap();
+    let err = refused(&mut s, |s| s.ledger.destruction_execute(&o, &[&i], &b));
+    assert!(
+        matches!(err, CustodyError::NotEnoughWitnesses { .. }),
+        "{err}"
+    );
+    s.ledger.destruction_execute(&o, &[&i, &a], &b).unwrap();
+    let one = s.ledger.ammo_lot(&first).unwrap();
+    assert_eq!((one.in_store, one.destroyed), (400, 600));
+    let two = s.ledger.ammo_lot(&second).unwrap();
+    assert_eq!((two.in_store, two.destroyed, two.stock.len()), (0, 500, 0));
+    assert!(s.ledger.verify().unwrap().is_intact());
+    let digests = s.ledger.projection_digests().unwrap();
+    s.ledger.rebuild().unwrap();
+    assert_eq!(s.ledger.projection_digests().unwrap(), digests);
+}
+
+#[test]
+fn a_hold_placed_after_a_lot_went_into_a_batch_stops_the_freeze_until_lifted() {
+    let (mut s, id) = stocked();
+    let (o, c) = (s.officer.clone(), s.custodian.clone());
+    let b = s
+        .ledger
+        .destruction_create(&o, "Ministry of Interior", "DEC-2026-033", "")
+        .unwrap()
+        .code;
+    s.ledger
+        .destruction_add_lots(&o, &b, &[at_a("23-01", 100)])
+        .unwrap();
+    s.ledger
+        .ammo_hold(&c, &id, true, "Prosecutor order 5/26")
+        .unwrap();
+    let err = refused(&mut s, |s| s.ledger.destruction_freeze(&o, &b));
+    assert!(matches!(err, CustodyError::LotOnHold { .. }), "{err}");
+    let err = refused(&mut s, |s| s.ledger.ammo_hold(&o, &id, false, "x"));
+    assert!(matches!(err, CustodyError::WrongRole { .. }), "{err}");
+    s.ledger
+        .ammo_hold(&c, &id, false, "Prosecutor order 5/26 lifted")
+        .unwrap();
+    let err = refused(&mut s, |s| s.ledger.ammo_hold(&c, &id, false, "again"));
+    assert!(matches!(err, CustodyError::LotNotOnHold { .. }), "{err}");
+    s.ledger.destruction_freeze(&o, &b).unwrap();
+    assert!(s.ledger.verify().unwrap().is_intact());
+}
+
+fn convoy() -> custody_core::HandoverDetails {
+    custody_core::HandoverDetails {
+        sender: "MoI Depot Belgrade".into(),
+        receiver: "Central Ammunition Depot Kragujevac".into(),
+        legal_basis: "Order 61/2026".into(),
+        transport: "Truck BG-771-KK, ADR placards 1.4S".into(),
+        containers: vec!["C-7".into()],
+        seals: vec!["S-0301".into()],
+        note: String::new(),
+    }
+}
+
+#[test]
+fn lots_are_handed_over_to_another_site_with_a_signed_bundle_and_receipt() {
+    let (mut a, first) = stocked();
+    let mut b = site();
+    let (o, c) = (a.officer.clone(), a.custodian.clone());
+    let (second, _) = a
+        .ledger
+        .ammo_receive(&o, lot("23-02"), 400, "Vault B", AmmoCondition::Serviceable)
+        .unwrap();
+    let (held, _) = a
+        .ledger
+        .ammo_receive(&o, lot("23-03"), 50, "Vault A", AmmoCondition::Serviceable)
+        .unwrap();
+    a.ledger
+        .ammo_hold(&c, &held, true, "Court order K-9/26")
+        .unwrap();
+    let line = |text: &str| custody_core::ammo_disposal::LotQuantity::parse(text).unwrap();
+    // A held lot and more than a location holds: refused, nothing recorded.
+    let err = refused(&mut a, |s| {
+        s.ledger
+            .handover_dispatch_with_lots(&o, &convoy(), &[], &[line("23-03@Vault A=10")])
+    });
+    assert!(matches!(err, CustodyError::LotOnHold { .. }), "{err}");
+    let err = refused(&mut a, |s| {
+        s.ledger
+            .handover_dispatch_with_lots(&o, &convoy(), &[], &[line("23-02@Vault B=401")])
+    });
+    assert!(
+        matches!(
+            err,
+            CustodyError::InsufficientQuantity { available: 400, .. }
+        ),
+        "{err}"
+    );
+    let h = a
+        .ledger
+        .handover_dispatch_with_lots(
+            &o,
+            &convoy(),
+            &[],
+            &[line("23-01@Vault A=250"), line("23-02@Vault B=400")],
+        )
+        .unwrap();
+    // The quantities left the stock at dispatch, as transferred out.
+    let one = a.ledger.ammo_lot(&first).unwrap();
+    assert_eq!((one.in_store, one.transferred_out), (750, 250));
+    assert!(a.ledger.verify().unwrap().is_intact());
+    a.ledger
+        .trust_key(&a.admin, &b.ledger.public_key_hex().unwrap(), "Depot B")
+        .unwrap();
+    b.ledger
+        .trust_key(&b.admin, &a.ledger.public_key_hex().unwrap(), "Depot A")
+        .unwrap();
+    let bundle = a.ledger.handover_export(&o, &h.code, "Depot B").unwrap();
+    // A quantity changed in the bundle breaks its signature.
+    let text = String::from_utf8(bundle.clone()).unwrap();
+    let tampered = text.replacen("\"quantity\":250", "\"quantity\":205", 1);
+    assert_ne!(tampered, text);
+    let err = refused(&mut b, |s| {
+        s.ledger
+            .handover_import(&s.officer.clone(), tampered.as_bytes())
+    });
+    assert!(matches!(err, CustodyError::BundleBadSignature), "{err}");
+    let bo = b.officer.clone();
+    b.ledger.handover_import(&bo, &bundle).unwrap();
+    // On arrival: 23-01 counted 248 (two rounds short), 23-02 all 400.
+    let err = refused(&mut b, |s| {
+        s.ledger.handover_accept_with_lots(
+            &bo,
+            None,
+            &h.code,
+            Some("Vault A"),
+            &[("77-77".into(), 5)],
+        )
+    });
+    assert!(
+        matches!(err, CustodyError::LotNotInHandover { .. }),
+        "{err}"
+    );
+    b.ledger
+        .handover_accept_with_lots(
+            &bo,
+            None,
+            &h.code,
+            Some("Vault A"),
+            &[("23-01".into(), 248), (second.clone(), 400)],
+        )
+        .unwrap();
+    let here = b.ledger.ammo_lots().unwrap();
+    assert_eq!(here.len(), 2);
+    let got: Vec<(String, u64, Origin)> = here
+        .iter()
+        .map(|v| (v.lot.lot_number.clone(), v.received, v.lot.origin))
+        .collect();
+    assert!(got.contains(&("23-01".into(), 248, Origin::TransferredIn)));
+    assert!(got.contains(&("23-02".into(), 400, Origin::TransferredIn)));
+    assert!(b.ledger.verify().unwrap().is_intact());
+    let receipt = b.ledger.handover_receipt(&bo, &h.code).unwrap();
+    a.ledger.handover_import_receipt(&o, &receipt).unwrap();
+    let lines = a.ledger.handover_lots(&h.code).unwrap();
+    assert_eq!(lines.len(), 2);
+    let received: i64 = raw(&a.ledger)
+        .query_row(
+            "SELECT sum(received) FROM handover_lots WHERE manifest_id = ?1",
+            [&h.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(received, 648);
+    assert!(a.ledger.verify().unwrap().is_intact());
+    let digests = a.ledger.projection_digests().unwrap();
+    a.ledger.rebuild().unwrap();
+    assert_eq!(a.ledger.projection_digests().unwrap(), digests);
+}
+
+#[test]
+fn lots_import_from_csv_with_each_bad_row_named_by_its_line() {
+    let mut s = site();
+    let o = s.officer.clone();
+    let rows = custody_core::ammo_import::parse_lot_csv(&include_bytes!("data/ammo_lots.csv")[..])
+        .unwrap();
+    let report = s.ledger.import_lots(&o, rows, 4).unwrap();
+    let lines: Vec<u64> = report.imported.iter().map(|i| i.line).collect();
+    assert_eq!(lines, [2, 3, 4, 11]);
+    let rejected: Vec<(u64, &str)> = report
+        .rejected
+        .iter()
+        .map(|r| (r.line, r.reason.as_str()))
+        .collect();
+    let expect = [
+        (5, "duplicate lot"),
+        (6, "hazard code '1.7S'"),
+        (7, "quantity -100 refused"),
+        (8, "no location"),
+        (9, "unknown unit 'boxes'"),
+        (10, "needs an ammunition type"),
+    ];
+    assert_eq!(rejected.len(), expect.len(), "{rejected:?}");
+    for ((line, reason), (want_line, want)) in rejected.iter().zip(expect) {
+        assert_eq!(*line, want_line);
+        assert!(reason.contains(want), "line {line}: {reason}");
+    }
+    let pistol = s.ledger.ammo_lot("19-11").unwrap();
+    assert_eq!((pistol.received, pistol.lot.units_per_package), (5000, 50));
+    let grenades = s.ledger.ammo_lot("KR-88-4").unwrap();
+    assert_eq!(grenades.condition, AmmoCondition::AwaitingInspection);
+    assert_eq!(s.ledger.ammo_lots().unwrap().len(), 4);
+    assert!(s.ledger.verify().unwrap().is_intact());
+    // A header without the required columns is refused as a whole.
+    let err = custody_core::ammo_import::parse_lot_csv(&b"type,lot,colour\n"[..]).unwrap_err();
+    assert!(
+        matches!(err, CustodyError::BadCsvHeader { ref missing, ref unknown, .. }
+            if missing.contains("hazard") && unknown == "colour"),
+        "{err}"
+    );
+}
+
+#[test]
+fn scanned_package_labels_and_maker_markings_count_their_contents() {
+    let (mut s, id, count) = counting();
+    let (o, i) = (s.officer.clone(), s.inspector.clone());
+    let view = s.ledger.ammo_lot(&id).unwrap();
+    assert!(view.label_code.starts_with('A') && view.package_code.starts_with('K'));
+    // The lot label and the package label find the lot like its id does.
+    assert_eq!(s.ledger.ammo_lot(&view.label_code).unwrap().id, id);
+    assert_eq!(s.ledger.ammo_lot(&view.package_code).unwrap().id, id);
+    // Vault B: 14 package labels scanned, then a maker's marking of a part box of 12.
+    for _ in 0..14 {
+        s.ledger
+            .ammo_count_scan(&o, &count, &view.package_code, "Vault B")
+            .unwrap();
+    }
+    let t = s
+        .ledger
+        .ammo_count_scan(&o, &count, "(01)08600123000011(10)23-01(30)12", "Vault B")
+        .unwrap();
+    assert_eq!((t.packages, t.loose, t.counted), (14, 12, 292));
+    // The same marking as a scanner sends it (FNC1 as GS, AI 10 ended by GS).
+    let t = s
+        .ledger
+        .ammo_count_scan(&o, &count, "\u{1d}010860012300001110\u{1d}3020", "Vault A")
+        .unwrap_err();
+    // An empty AI 10 is no GS1 data at all.
+    assert!(matches!(t, CustodyError::NotAPackageLabel(_)), "{t}");
+    let t = s
+        .ledger
+        .ammo_count_scan(
+            &o,
+            &count,
+            "\u{1d}01086001230000111023-01\u{1d}3020",
+            "Vault A",
+        )
+        .unwrap();
+    assert_eq!((t.packages, t.loose, t.counted), (0, 20, 20));
+    // A lot label, a weapon's code, a marking without a lot: refused, nothing recorded.
+    for bad in [
+        view.label_code.as_str(),
+        "(01)08600123000011(30)12",
+        "hello",
+    ] {
+        let err = refused(&mut s, |s| {
+            s.ledger.ammo_count_scan(&o, &count, bad, "Vault A")
+        });
+        assert!(
+            matches!(
+                err,
+                CustodyError::NotAPackageLabel(_) | CustodyError::NoLotInMarking(_)
+            ),
+            "{bad}: {err}"
+        );
+    }
+    let lines = s.ledger.ammo_count_lines(&i, &count).unwrap();
+    let b = lines.iter().find(|l| l.location == "Vault B").unwrap();
+    assert_eq!((b.expected, b.counted), (300, 292));
+    let scanned: i64 = raw(&s.ledger)
+        .query_row(
+            "SELECT count(*) FROM events WHERE kind = 'ammo.count'
+             AND json_extract(payload, '$.scanned') LIKE 'K%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(scanned, 14);
+}
+
+#[test]
+fn a_makers_gs1_marking_gives_the_lot_number_and_package_count() {
+    let m = custody_core::ammo_labels::read_maker_marking("(01)08600123000011(10)PPU-21-03(30)20")
+        .unwrap();
+    assert_eq!(
+        (m.lot_number.as_str(), m.count, m.gtin.as_deref()),
+        ("PPU-21-03", Some(20), Some("08600123000011"))
+    );
+    let m =
+        custody_core::ammo_labels::read_maker_marking("\u{1d}10ABC-7\u{1d}3000000050\r\n").unwrap();
+    assert_eq!((m.lot_number.as_str(), m.count), ("ABC-7", Some(50)));
+    for bad in ["(01)08600123000011", "not gs1", "(10)"] {
+        assert!(
+            custody_core::ammo_labels::read_maker_marking(bad).is_err(),
+            "{bad}"
+        );
+    }
 }

@@ -220,7 +220,7 @@ fn a_schema_5_file_opens_as_schema_6_with_categories_and_review_dates_from_its_e
     // What schema 5 had: none of schema 6's (nor 7's or 8's) columns and tables.
     let conn = Connection::open(&path).unwrap();
     conn.execute_batch(
-        "DROP TABLE location_limits; DROP TABLE ammo_lots; DROP TABLE ammo_stock;
+        "DROP TABLE stocktake_ammo; DROP TABLE destruction_lots; DROP TABLE handover_lots; DROP TABLE location_limits; DROP TABLE ammo_lots; DROP TABLE ammo_stock;
          DROP INDEX items_review; ALTER TABLE items DROP COLUMN category;
          ALTER TABLE items DROP COLUMN current_record; ALTER TABLE items DROP COLUMN amended_seq;
          ALTER TABLE items DROP COLUMN review_date; ALTER TABLE items DROP COLUMN disposition;

@@ -444,7 +444,7 @@ fn a_full_disk_records_nothing_and_the_ledger_stays_whole() {
 
 /// What a schema 6 file looked like: no ammunition tables (schema 7) and no storage limits
 /// (schema 8).
-const V6_TABLES: &str = "DROP TABLE location_limits; DROP TABLE ammo_lots; DROP TABLE ammo_stock;";
+const V6_TABLES: &str = "DROP TABLE stocktake_ammo; DROP TABLE destruction_lots; DROP TABLE handover_lots; DROP TABLE location_limits; DROP TABLE ammo_lots; DROP TABLE ammo_stock;";
 
 /// What a schema 5 file looked like: no category, amendment, review or disposition columns and
 /// no settings table (schema 6).

@@ -114,6 +114,7 @@ impl DestructionCertificate {
 
         item_table(&mut flow, l, &l.t(Label::Annex), &self.items);
         amended_note(&mut flow, l, &self.amended);
+        ammunition_table(&mut flow, l, self.ammunition.as_ref());
         if !self.photo_digests.is_empty() {
             let cols = [
                 col(l.t(Label::ColNo), 40.0, Align::Right),
@@ -189,6 +190,7 @@ impl HandoverManifest {
         totals(&mut flow, l, &self.items);
         item_table(&mut flow, l, &l.t(Label::ItemList), &self.items);
         amended_note(&mut flow, l, &self.amended);
+        ammunition_table(&mut flow, l, self.ammunition.as_ref());
 
         // Dispatch and receipt, each with its own time and signatures.
         flow.heading(&l.t(Label::Dispatch));
@@ -399,6 +401,32 @@ impl StocktakeReport {
             .collect();
         flow.signatures(&l.t(Label::Signatures), &signature_labels(l), &signers);
         item_table(&mut flow, l, &l.t(Label::Found), &self.found);
+        if !self.lots.is_empty() {
+            let cols = [
+                col(l.t(Label::ColNo), 30.0, Align::Right),
+                col(l.t(Label::Lot), 80.0, Align::Left),
+                text_col(l.t(Label::Location), 90.0),
+                col(l.t(Label::Expected), 70.0, Align::Right),
+                col(l.t(Label::Counted), 70.0, Align::Right),
+                text_col(l.t(Label::Adjustment), 175.0),
+            ];
+            let rows = self.lots.iter().enumerate().map(|(n, a)| {
+                vec![
+                    (n + 1).to_string(),
+                    a.lot_number.clone(),
+                    a.location.clone(),
+                    a.expected.to_string(),
+                    a.counted.to_string(),
+                    a.adjustment.clone(),
+                ]
+            });
+            flow.table(
+                &l.t(Label::AmmunitionLots),
+                &l.t(Label::Continued),
+                &cols,
+                rows,
+            );
+        }
         seal_section(&mut flow, l, seal);
 
         let sheet = Sheet {
@@ -758,6 +786,43 @@ fn item_table(flow: &mut Flow<'_>, l: Language, title: &str, items: &[ItemLine])
         ]
     });
     flow.table(title, &l.t(Label::Continued), &item_columns(l), rows);
+}
+
+/// The lots and quantities a document covers, with their NEQ, and the totals.
+fn ammunition_table(flow: &mut Flow<'_>, l: Language, ammo: Option<&AmmunitionSection>) {
+    let Some(ammo) = ammo.filter(|a| !a.lines.is_empty()) else {
+        return;
+    };
+    let cols = [
+        col(l.t(Label::ColNo), 30.0, Align::Right),
+        col(l.t(Label::Lot), 70.0, Align::Left),
+        text_col(l.t(Label::Type), 90.0),
+        col(l.t(Label::Calibre), 55.0, Align::Left),
+        col(l.t(Label::HazardDivision), 40.0, Align::Left),
+        text_col(l.t(Label::Location), 70.0),
+        col(l.t(Label::Quantity), 75.0, Align::Right),
+        col(l.t(Label::NeqKg), 85.0, Align::Right),
+    ];
+    let rows = ammo.lines.iter().enumerate().map(|(n, a)| {
+        vec![
+            (n + 1).to_string(),
+            a.lot_number.clone(),
+            a.ammo_type.clone(),
+            a.calibre.clone(),
+            a.hazard.clone(),
+            a.location.clone(),
+            format!("{} {}", a.quantity, a.unit),
+            a.neq_kg.clone(),
+        ]
+    });
+    flow.table(
+        &l.t(Label::AmmunitionLots),
+        &l.t(Label::Continued),
+        &cols,
+        rows,
+    );
+    flow.field(&l.t(Label::TotalQuantity), &ammo.total_quantity.to_string());
+    flow.field(&l.t(Label::TotalNeqKg), &ammo.total_neq_kg);
 }
 
 /// Under an item list: which items' records were amended after intake.

@@ -154,11 +154,21 @@ pub enum Label {
     MissingOnArrival,
     ExtraOnArrival,
     RecordedAtReceipt,
+    /// Ammunition by lot and quantity.
+    AmmunitionLots,
+    Lot,
+    HazardDivision,
+    Quantity,
+    NeqKg,
+    Counted,
+    Adjustment,
+    TotalQuantity,
+    TotalNeqKg,
 }
 
 impl Label {
     /// Every label, for the tests that walk them.
-    pub const ALL: [Label; 142] = [
+    pub const ALL: [Label; 151] = [
         Label::TitleCertificate,
         Label::TitleManifest,
         Label::TitleStocktake,
@@ -301,6 +311,15 @@ impl Label {
         Label::MissingOnArrival,
         Label::ExtraOnArrival,
         Label::RecordedAtReceipt,
+        Label::AmmunitionLots,
+        Label::Lot,
+        Label::HazardDivision,
+        Label::Quantity,
+        Label::NeqKg,
+        Label::Counted,
+        Label::Adjustment,
+        Label::TotalQuantity,
+        Label::TotalNeqKg,
     ];
 
     /// The msgid, and its gettext context where the English word means something else on a
@@ -450,6 +469,15 @@ impl Label {
             MissingOnArrival => (None, "missing: on the manifest, not received"),
             ExtraOnArrival => (None, "extra: received, not on the manifest"),
             RecordedAtReceipt => (None, "recorded at receipt (ledger event {})"),
+            AmmunitionLots => (None, "Ammunition and explosive ordnance"),
+            Lot => (None, "Lot"),
+            HazardDivision => (None, "Hazard division"),
+            Quantity => (None, "Quantity"),
+            NeqKg => (None, "Net explosive quantity (kg)"),
+            Counted => (None, "Counted"),
+            Adjustment => (None, "Adjustment (co-signed reason)"),
+            TotalQuantity => (None, "Total quantity"),
+            TotalNeqKg => (None, "Total net explosive quantity (kg)"),
         }
     }
 }

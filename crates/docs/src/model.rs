@@ -64,6 +64,44 @@ pub struct ScrapDisposal {
     pub delivered_to: String,
 }
 
+/// A quantity of an ammunition lot as a certificate or manifest lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotQuantityLine {
+    pub lot_number: String,
+    /// What it is (cartridge, hand grenade, ...). Printed as given.
+    pub ammo_type: String,
+    pub calibre: String,
+    /// UN hazard division and compatibility group, e.g. `1.4S`.
+    pub hazard: String,
+    pub location: String,
+    pub quantity: u64,
+    /// rounds, pieces or kilograms. Printed as given.
+    pub unit: String,
+    /// Net explosive quantity of the line in kilograms, as decimal text.
+    pub neq_kg: String,
+}
+
+/// The ammunition a document covers: its lot lines and their totals (worked out exactly by the
+/// ledger, in milligrams).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AmmunitionSection {
+    pub lines: Vec<LotQuantityLine>,
+    pub total_quantity: u64,
+    pub total_neq_kg: String,
+}
+
+/// A lot at a location in a stocktake: expected, counted, and the co-signed reason of the
+/// adjustment that settled a difference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StocktakeLotLine {
+    pub lot_number: String,
+    pub location: String,
+    pub expected: u64,
+    pub counted: u64,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub adjustment: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DestructionCertificate {
     pub certificate_id: String,
@@ -89,6 +127,9 @@ pub struct DestructionCertificate {
     /// Codes of items whose records were amended after intake: the document says so.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub amended: Vec<String>,
+    /// Ammunition destroyed by quantity; absent when the batch held none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ammunition: Option<AmmunitionSection>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,6 +175,9 @@ pub struct HandoverManifest {
     /// Codes of items whose records were amended after intake: the document says so.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub amended: Vec<String>,
+    /// Ammunition handed over by quantity; absent when the handover carried none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ammunition: Option<AmmunitionSection>,
 }
 
 /// An item whose stocktake outcome needs a line and a resolution.
@@ -188,6 +232,9 @@ pub struct StocktakeReport {
     pub duplicates: Vec<DuplicateScan>,
     pub signatories: Vec<Signatory>,
     pub checkpoint: CheckpointRef,
+    /// Ammunition counted by quantity; absent when the count covered none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lots: Vec<StocktakeLotLine>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -20,11 +20,11 @@ use custody_docs::export::{
     disposition_csv, history_csv, items_csv, stocktake_csv, to_json, CsvOptions,
 };
 use custody_docs::{
-    CheckpointRef, ContainerSeal, DestructionCertificate, DestructionMethod, Discrepancy,
-    DispositionReport, DispositionRow, DocumentError, DuplicateScan, HandoverManifest,
-    HistoryEvent, ItemHistory, ItemLine, KeyId, Label, Language, Party, ReleaseReceipt,
-    RenderOptions, ScrapDisposal, Seal, SealError, SealFields, Signatory, StocktakeCounters,
-    StocktakeFinding, StocktakeReport, UnknownScan, Words,
+    AmmunitionSection, CheckpointRef, ContainerSeal, DestructionCertificate, DestructionMethod,
+    Discrepancy, DispositionReport, DispositionRow, DocumentError, DuplicateScan, HandoverManifest,
+    HistoryEvent, ItemHistory, ItemLine, KeyId, Label, Language, LotQuantityLine, Party,
+    ReleaseReceipt, RenderOptions, ScrapDisposal, Seal, SealError, SealFields, Signatory,
+    StocktakeCounters, StocktakeFinding, StocktakeLotLine, StocktakeReport, UnknownScan, Words,
 };
 
 /// Why a document could not be issued. Nothing is written or logged in any of these cases.
@@ -389,6 +389,31 @@ fn responsible_official(
     }
 }
 
+/// A document's ammunition section: its lot lines and their exact totals; none without lots.
+fn ammunition(lines: Vec<custody_core::ammo_disposal::LotLineView>) -> Option<AmmunitionSection> {
+    if lines.is_empty() {
+        return None;
+    }
+    let (total_quantity, total_neq_kg) = custody_core::ammo_disposal::totals(&lines);
+    Some(AmmunitionSection {
+        lines: lines
+            .into_iter()
+            .map(|l| LotQuantityLine {
+                lot_number: l.lot_number,
+                ammo_type: l.ammo_type,
+                calibre: l.calibre,
+                hazard: l.hazard,
+                location: l.location,
+                quantity: l.quantity,
+                unit: l.unit,
+                neq_kg: l.line_neq_kg,
+            })
+            .collect(),
+        total_quantity,
+        total_neq_kg,
+    })
+}
+
 /// The destruction certificate of an executed batch (`B-…`).
 pub fn certificate(
     ledger: &mut Ledger,
@@ -441,6 +466,7 @@ pub fn certificate(
         amended: amended(&d.items),
         photo_digests: d.record.photo_digests.clone(),
         checkpoint: checkpoint(&d.checkpoint),
+        ammunition: ammunition(ledger.destruction_lots(batch)?),
     };
     emit(ledger, actor, options, &doc, d.batch_id.clone())
 }
@@ -493,6 +519,7 @@ pub fn manifest(
             },
         })
         .collect();
+    let lots = ammunition(ledger.handover_lots(manifest)?);
     let doc = HandoverManifest {
         manifest_id: document_id(&m.code),
         site_name: ledger.site_name()?,
@@ -513,6 +540,7 @@ pub fn manifest(
         containers,
         items: m.items.iter().map(line).collect(),
         amended: amended(&m.items),
+        ammunition: lots,
         dispatched_at: time(&m.dispatched_at)?,
         received_at: m.received_at.as_deref().map(time).transpose()?,
         discrepancies: m
@@ -580,6 +608,17 @@ pub fn stocktake(
         .map(|l| finding(l, false, language))
         .chain(s.alarms.iter().map(|l| finding(l, true, language)))
         .collect();
+    let lots = ledger
+        .ammo_count_lines(actor, stocktake)?
+        .into_iter()
+        .map(|l| StocktakeLotLine {
+            lot_number: l.lot,
+            location: l.location,
+            expected: l.expected,
+            counted: l.counted,
+            adjustment: l.reason.unwrap_or_default(),
+        })
+        .collect();
     let doc = StocktakeReport {
         stocktake_id: document_id(&s.code),
         site_name: site_name.clone(),
@@ -627,6 +666,7 @@ pub fn stocktake(
             .collect(),
         signatories,
         checkpoint: checkpoint(&s.checkpoint),
+        lots,
     };
     emit(ledger, actor, options, &doc, s.stocktake_id.clone())
 }

@@ -235,6 +235,7 @@ async fn a_handover_in_transit_for_over_14_days_and_intake_per_week_show_in_the_
         details: Default::default(),
         item_ids: items,
         items_digest: String::new(),
+        lots: vec![],
     });
     s.checkpoint();
     enrol(&db, &s).await;

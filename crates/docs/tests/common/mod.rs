@@ -109,6 +109,7 @@ pub fn certificate(n: usize) -> DestructionCertificate {
         ],
         checkpoint: checkpoint(),
         amended: vec![],
+        ammunition: None,
     }
 }
 
@@ -152,6 +153,7 @@ pub fn manifest(n: usize) -> HandoverManifest {
         }],
         checkpoint: checkpoint(),
         amended: vec![],
+        ammunition: None,
     }
 }
 
@@ -204,6 +206,7 @@ pub fn stocktake() -> StocktakeReport {
             person("Елена Трајковска", "Член на комисија", "МВР"),
         ],
         checkpoint: checkpoint(),
+        lots: vec![],
     }
 }
 
