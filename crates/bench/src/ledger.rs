@@ -111,6 +111,51 @@ fn scan_commit(dir: &Path) -> Result<()> {
             anchor_name,
         );
     }
+    // What the periodic signing of the tail costs: one checkpoint (signature and signed event)
+    // per 1,000 events by default.
+    const CHECKPOINTS: usize = 200;
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for i in 0..CHECKPOINTS {
+        let scan = ScanInput {
+            device: "bench".into(),
+            port: "/dev/null".into(),
+            profile: "generic-cdc".into(),
+            aim: "]C0".into(),
+            data: codes[i % codes.len()].as_bytes().to_vec(),
+            ignored: None,
+        };
+        ledger.record_scan(Some(&actor), &scan)?;
+        let before = ledger.head()?.0;
+        let t = Instant::now();
+        let seq = ledger.checkpoint_by(&actor, "bench")?;
+        ours.push(ms(t.elapsed()));
+        if seq != before + 1 {
+            bail!("the bench checkpoint is event {seq}, not {}", before + 1);
+        }
+        let t = Instant::now();
+        let tx = anchor.unchecked_transaction()?;
+        tx.execute(
+            "INSERT INTO t (id, payload, hash) VALUES (?1, ?2, ?3)",
+            rusqlite::params![format!("c{i:035}"), payload, [0u8; 32].as_slice()],
+        )?;
+        tx.commit()?;
+        theirs.push(ms(t.elapsed()));
+    }
+    ours.sort_by(f64::total_cmp);
+    theirs.sort_by(f64::total_cmp);
+    let (one, raw) = (percentile(&ours, 50.0), percentile(&theirs, 50.0));
+    eprintln!(
+        "checkpoint_periodic: {one:.3} ms per checkpoint, {:.4} ms per event at one per 1,000",
+        one / 1000.0
+    );
+    figure(
+        SUITE,
+        "checkpoint_periodic_p50",
+        "ms",
+        one,
+        raw,
+        anchor_name,
+    );
     Ok(())
 }
 
