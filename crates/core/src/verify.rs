@@ -81,7 +81,7 @@ fn walk_reads(seq: i64, kind: &str) -> bool {
             kind,
             "site.init" | "checkpoint" | "document.issued" | "admin.break_glass" | "person.pin_set"
         )
-        || kind.starts_with("ammo.")
+        || crate::ammo::Tally::reads_kind(kind)
 }
 
 /// Walks the chain. `replay` receives every event in order once its hash checked out, with its
