@@ -14,6 +14,7 @@ use crate::domain::{Origin, Role};
 use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::ledger::{new_id, Actor, Ledger};
+use crate::refusal::{Refusal, StockPlace};
 use crate::verify::Problem;
 use crate::workflows::{location_id_of, HANDLERS};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -134,9 +135,10 @@ pub fn check_neq(text: &str) -> Result<String> {
     crate::limits::kg_to_mg(text, 100_000)
         .map(crate::limits::mg_to_kg)
         .ok_or_else(|| {
-            CustodyError::Invalid(format!(
-                "NEQ '{text}' is not a weight in kilograms (e.g. 0.0032; at most 6 decimals)"
-            ))
+            Refusal::BadNeq {
+                value: text.to_string(),
+            }
+            .into()
         })
 }
 
@@ -184,9 +186,7 @@ fn checked_lot(lot: LotRecord) -> Result<LotRecord> {
         )?;
     }
     if lot.units_per_package == 0 {
-        return Err(CustodyError::Invalid(
-            "units per package must be at least 1".into(),
-        ));
+        return Err(Refusal::NoUnitsPerPackage.into());
     }
     if let Some(y) = lot.year {
         crate::workflows::check_year(y)?;
@@ -323,10 +323,9 @@ fn take_from(conn: &Connection, lot: &LotState, location_id: &str, wanted: u64) 
             .query_row([location_id], |r| r.get(0))
             .optional()?
             .unwrap_or_else(|| location_id.to_string());
-        let place = format!("at {place}");
         return Err(CustodyError::InsufficientQuantity {
             lot: lot.label.clone(),
-            place,
+            place: StockPlace::At(place),
             wanted,
             available,
         });
@@ -403,9 +402,7 @@ impl Ledger {
             let from_location = location_id_of(w.conn, from)?;
             let to_location = location_id_of(w.conn, to)?;
             if from_location == to_location {
-                return Err(CustodyError::Invalid(
-                    "a split needs two different locations".into(),
-                ));
+                return Err(Refusal::SplitToSameLocation.into());
             }
             take_from(w.conn, &lot, &from_location, quantity)?;
             lot.check_room(w.conn, &to_location, quantity)?;
@@ -517,7 +514,7 @@ impl Ledger {
                 None if quantity > lot.issued_out => {
                     return Err(CustodyError::InsufficientQuantity {
                         lot: lot.label,
-                        place: "issued out".into(),
+                        place: StockPlace::IssuedOut,
                         wanted: quantity,
                         available: lot.issued_out,
                     })

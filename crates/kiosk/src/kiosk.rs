@@ -13,7 +13,7 @@ use crate::{
     StatusCount, StocktakeState, TrustedSite,
 };
 use custody_codes::{LabelCode, LabelKind};
-use custody_core::scans::{ScanInput, ScanOutcome};
+use custody_core::scans::{IgnoredReason, ScanInput, ScanOutcome};
 use custody_core::{Actor, CustodyError, EvidenceRecord, ItemView, Ledger, WeaponRecord};
 use custody_scan::session::ScanEvent;
 use custody_scan::wedge::{BurstDetector, BurstThresholds, Key, WedgeEvent};

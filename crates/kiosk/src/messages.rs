@@ -184,7 +184,7 @@ pub fn problem(e: &CustodyError) -> Problem {
         E::BadIdentifier { value, .. } => (msg1("bad-identifier", value), false),
         E::DemoLedger => (msg("demo-ledger"), false),
         // Core's own sentence (English) for the rest: they are rare at a kiosk.
-        E::Invalid(text) => (msg1("invalid", text), false),
+        E::Refused(r) => (msg1("invalid", r), false),
         other => (msg1("other", other), true),
     };
     Problem { msg, banner }

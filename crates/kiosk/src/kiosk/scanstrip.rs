@@ -213,10 +213,9 @@ impl Kiosk {
                         // The same code again within the debounce window: counted once, but
                         // the read is evidence like every frame (as `custody scan` records it).
                         let link = &self.scanners[idx];
-                        let why = format!(
-                            "repeat within {} ms of the same code: counted once",
-                            link.debounce.as_millis()
-                        );
+                        let why = IgnoredReason::Repeat {
+                            within_ms: link.debounce.as_millis() as u64,
+                        };
                         let input = link.input(String::new(), data, Some(why));
                         if let Err(err) = self.ledger.record_scan(self.actor.as_ref(), &input) {
                             self.report(app, &err);
@@ -227,7 +226,9 @@ impl Kiosk {
                         let input = self.scanners[idx].input(
                             String::new(),
                             e.bytes().to_vec(),
-                            Some(e.to_string()),
+                            Some(IgnoredReason::Unreadable {
+                                detail: e.to_string(),
+                            }),
                         );
                         if let Err(err) = self.ledger.record_scan(self.actor.as_ref(), &input) {
                             self.report(app, &err);
