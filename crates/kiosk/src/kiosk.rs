@@ -4,8 +4,10 @@
 
 use crate::messages::{
     date_text, display_code, msg, msg1, msg2, msg3, number_text, printable, problem, time_text,
+    unknown_scan,
 };
 use crate::scanner::{DemoScanner, LinkState, ScannerLink};
+use crate::MsgKind;
 use crate::{
     AlertRow, AppWindow, CheckoutState, DemoPerson, DemoState, DestructionState, DocumentsState,
     HandoverState, HistoryRow, HomeState, IntakeState, ItemLine, LoginState, MoveState, Msg,
@@ -236,11 +238,11 @@ impl Kiosk {
         let st = app.global::<LoginState>();
         st.set_pin("".into());
         if badge.trim().is_empty() {
-            st.set_message(msg("enter-badge"));
+            st.set_message(msg(MsgKind::EnterBadge));
             return;
         }
         if pin.is_empty() {
-            st.set_message(msg("enter-pin"));
+            st.set_message(msg(MsgKind::EnterPin));
             return;
         }
         match self.ledger.authenticate(badge, pin) {
@@ -248,7 +250,7 @@ impl Kiosk {
                 app.set_user_name(actor.name.clone().into());
                 self.actor = Some(actor);
                 st.set_badge("".into());
-                st.set_message(msg(""));
+                st.set_message(msg(MsgKind::None));
                 self.navigate(app, Screen::Home);
             }
             Err(e) => st.set_message(self.report(app, &e)),
@@ -295,7 +297,7 @@ impl Kiosk {
             app.global::<ScanState>().set_flash(0);
         }
         if self.actor.is_some() && self.last_activity.elapsed() >= self.options.idle_logout {
-            self.logout(app, Some(msg("logged-out-idle")));
+            self.logout(app, Some(msg(MsgKind::LoggedOutIdle)));
         }
     }
 
@@ -321,7 +323,8 @@ impl Kiosk {
             "unplug" => {
                 if let Some(d) = &mut self.demo {
                     if let Err(e) = d.toggle_plug() {
-                        app.set_banner(msg1("other", e));
+                        eprintln!("demo scanner: {e}");
+                        app.set_banner(msg(MsgKind::DemoScannerFailed));
                     }
                 }
                 return;
@@ -330,7 +333,8 @@ impl Kiosk {
         };
         if let Some(d) = &mut self.demo {
             if let Err(e) = d.scan(&data) {
-                app.set_banner(msg1("other", format!("demo scanner: {e}")));
+                eprintln!("demo scanner: {e}");
+                app.set_banner(msg(MsgKind::DemoScannerFailed));
             }
         }
     }
@@ -360,20 +364,20 @@ fn clear_forms(app: &AppWindow) {
         set(&i, SharedString::new());
     }
     i.set_legal_hold(false);
-    i.set_message(msg(""));
-    i.set_check(msg(""));
+    i.set_message(msg(MsgKind::None));
+    i.set_check(msg(MsgKind::None));
     let m = app.global::<MoveState>();
     m.set_items(model(Vec::new()));
-    m.set_message(msg(""));
+    m.set_message(msg(MsgKind::None));
     m.set_receiver_badge("".into());
     m.set_receiver_pin("".into());
     let c = app.global::<CheckoutState>();
     c.set_item("".into());
-    c.set_message(msg(""));
+    c.set_message(msg(MsgKind::None));
     let s = app.global::<SearchState>();
     s.set_query("".into());
     s.set_title("".into());
     s.set_code("".into());
-    s.set_message(msg(""));
+    s.set_message(msg(MsgKind::None));
     s.set_history(model(Vec::new()));
 }
