@@ -1018,7 +1018,7 @@ mod tests {
         }
         // Nothing was logged by the refusals.
         let issued: i64 = ledger
-            .connection()
+            .conn
             .query_row(
                 "SELECT count(*) FROM events WHERE kind = 'document.issued'",
                 [],

@@ -759,8 +759,13 @@ impl Ledger {
         Ok(())
     }
 
-    /// Direct read access for tests and tools that inspect the file (never for writes).
-    pub fn connection(&self) -> &Connection {
-        &self.conn
+    /// Caps the ledger file at `pages` database pages on this ledger's own connection, so that
+    /// a test can make the disk "full" for it (SQLite then refuses writes with SQLITE_FULL).
+    /// It sets one pragma and exposes no SQL; other crates read the file through their own
+    /// connection.
+    pub fn limit_file_size_pages(&self, pages: u32) -> Result<()> {
+        self.conn
+            .pragma_update(None, "max_page_count", pages)
+            .map_err(CustodyError::from)
     }
 }

@@ -486,7 +486,7 @@ fn a_schema_6_file_migrates_to_7_and_then_receives_ammunition() {
     drop(conn);
     let mut ledger = Ledger::open(&path).unwrap();
     assert_eq!(
-        custody_core::schema::version(ledger.connection()).unwrap(),
+        custody_core::schema::version(&rusqlite::Connection::open(ledger.path()).unwrap()).unwrap(),
         custody_core::schema::CURRENT_VERSION
     );
     assert_eq!(ledger.projection_digests().unwrap(), digests);
@@ -1170,7 +1170,7 @@ fn a_schema_7_file_migrates_to_8_and_then_takes_limits() {
         .unwrap();
     let mut ledger = Ledger::open(&path).unwrap();
     assert_eq!(
-        custody_core::schema::version(ledger.connection()).unwrap(),
+        custody_core::schema::version(&rusqlite::Connection::open(ledger.path()).unwrap()).unwrap(),
         8
     );
     assert_eq!(ledger.projection_digests().unwrap(), digests);

@@ -233,9 +233,8 @@ fn an_officer_counts_vault_a_blind_and_closes_only_after_every_discrepancy_is_re
         (1, 1, 4)
     );
     // The closing event carries both signatures (actor and witness columns).
-    let (actor, witness): (String, String) = s
-        .ledger
-        .connection()
+    let (actor, witness): (String, String) = rusqlite::Connection::open(s.ledger.path())
+        .unwrap()
         .query_row(
             "SELECT actor, witness FROM events WHERE kind = 'stocktake.close'",
             [],
@@ -745,9 +744,8 @@ fn two_sites_exchange_a_signed_handover_and_a_receipt() {
         (accepted.missing.clone(), accepted.extra.clone()),
         (vec![codes[2].clone()], vec!["STRAY-9".to_string()])
     );
-    let discrepancies: i64 = b
-        .ledger
-        .connection()
+    let discrepancies: i64 = rusqlite::Connection::open(b.ledger.path())
+        .unwrap()
         .query_row(
             "SELECT count(*) FROM events WHERE kind = 'handover.discrepancy' AND seq < ?1",
             [accepted.seq],
@@ -918,15 +916,15 @@ fn intake_sees_a_serial_already_taken_before_registering_and_a_badge_scan_is_not
         .unwrap();
     assert_eq!(r.outcome, ScanOutcome::Badge);
     assert_eq!(event_count(&s.ledger), before + 1);
-    let (kind, actor, payload): (String, Option<String>, String) = s
-        .ledger
-        .connection()
-        .query_row(
-            "SELECT kind, actor, payload FROM events ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap();
+    let (kind, actor, payload): (String, Option<String>, String) =
+        rusqlite::Connection::open(s.ledger.path())
+            .unwrap()
+            .query_row(
+                "SELECT kind, actor, payload FROM events ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
     assert_eq!(kind, "scan.recorded");
     assert_eq!(actor, None);
     assert!(payload.contains("\"outcome\":\"badge\""), "{payload}");
