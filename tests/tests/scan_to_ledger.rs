@@ -134,9 +134,8 @@ fn ten_thousand_scans_with_an_unplug_are_each_recorded_exactly_once() {
     // In order; between two scans only the ledger's own periodic checkpoints (every 1,000
     // events) may stand.
     assert!(seqs.windows(2).all(|w| w[1] > w[0]));
-    let between: i64 = Ledger::open(&db)
+    let between: i64 = rusqlite::Connection::open(&db)
         .unwrap()
-        .connection()
         .query_row(
             "SELECT count(*) FROM events WHERE seq > ?1 AND seq < ?2 AND kind != 'scan.recorded'
              AND kind != 'checkpoint'",
@@ -151,7 +150,7 @@ fn ten_thousand_scans_with_an_unplug_are_each_recorded_exactly_once() {
 
     let ledger = Ledger::open(&db).unwrap();
     assert!(ledger.verify().unwrap().is_intact());
-    let conn = ledger.connection();
+    let conn = rusqlite::Connection::open(&db).unwrap();
     let mut stmt = conn
         .prepare("SELECT payload FROM events WHERE kind = 'scan.recorded'")
         .unwrap();

@@ -165,15 +165,11 @@ fn a_destroyed_rifle_scanned_into_a_move_gets_the_error_tone_and_a_good_move_the
 fn a_scan_while_the_disk_is_full_gets_the_error_tone_and_is_not_recorded() {
     let mut s = site();
     let officer = s.officer.clone();
-    let pages: i64 = s
-        .ledger
-        .connection()
+    let pages: u32 = rusqlite::Connection::open(s.ledger.path())
+        .unwrap()
         .query_row("PRAGMA page_count", [], |r| r.get(0))
         .unwrap();
-    s.ledger
-        .connection()
-        .execute_batch(&format!("PRAGMA max_page_count = {pages}"))
-        .unwrap();
+    s.ledger.limit_file_size_pages(pages).unwrap();
     let depot = Depot::new("disk");
     let mut refused = None;
     for i in 0..300 {
@@ -195,10 +191,7 @@ fn a_scan_while_the_disk_is_full_gets_the_error_tone_and_is_not_recorded() {
         }
     }
     let refused = refused.expect("the disk never filled up");
-    s.ledger
-        .connection()
-        .execute_batch("PRAGMA max_page_count = 1073741823")
-        .unwrap();
+    s.ledger.limit_file_size_pages(1_073_741_823).unwrap();
     assert!(s.ledger.verify().unwrap().is_intact());
     // The refused weapon is not in the ledger; every one that got the good tone is.
     let items = s.ledger.items().unwrap();

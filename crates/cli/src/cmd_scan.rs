@@ -4,7 +4,7 @@
 use crate::session::Context;
 use anyhow::{Context as _, Result};
 use clap::Args;
-use custody_core::scans::{RecordedScan, ScanInput, ScanOutcome};
+use custody_core::scans::{IgnoredReason, RecordedScan, ScanInput, ScanOutcome};
 use custody_core::{Actor, Ledger};
 use custody_scan::profile::{builtin_profile, builtin_profiles, Profile};
 use custody_scan::session::{Outcome, ScanEvent, ScannerSession, SessionConfig};
@@ -68,9 +68,8 @@ fn report_line(
                 ScanOutcome::Alarm { code, status } => {
                     Some(format!("ALARM: {code} is {status} at this site"))
                 }
-                ScanOutcome::Unknown { reason } | ScanOutcome::Ignored { reason } => {
-                    Some(reason.clone())
-                }
+                ScanOutcome::Unknown { reason } => Some(reason.to_string()),
+                ScanOutcome::Ignored { reason } => Some(reason.to_string()),
             };
             (Some(r.seq), r.outcome.label(), error)
         }
@@ -119,7 +118,7 @@ impl Recorder<'_> {
         &mut self,
         aim: &str,
         data: &[u8],
-        ignored: Option<String>,
+        ignored: Option<IgnoredReason>,
     ) -> Result<RecordedScan, custody_core::CustodyError> {
         let input = ScanInput {
             device: self.device.clone(),
@@ -208,16 +207,18 @@ pub fn run(ctx: &Context, args: ScanArgs, acting: bool) -> Result<std::process::
                 frames += 1;
             }
             ScanEvent::Duplicate { data, .. } => {
-                let reason = format!(
-                    "repeat within {} ms of the same code: counted once",
-                    args.debounce_ms
-                );
+                let reason = IgnoredReason::Repeat {
+                    within_ms: args.debounce_ms,
+                };
                 let recorded = recorder.record("", &data, Some(reason));
                 report_line(&mut out, args.json, "", &data, &recorded)?;
                 frames += 1;
             }
             ScanEvent::LineError(e) => {
-                let recorded = recorder.record("", e.bytes(), Some(e.to_string()));
+                let reason = IgnoredReason::Unreadable {
+                    detail: e.to_string(),
+                };
+                let recorded = recorder.record("", e.bytes(), Some(reason));
                 report_line(&mut out, args.json, "", e.bytes(), &recorded)?;
                 frames += 1;
             }

@@ -276,15 +276,16 @@ fn a_commission_destroys_two_rifles_and_the_prosecutor_verifies_the_certificate_
 
     // Issuing is itself in the log, signed, and the ledger still verifies.
     let ledger = custody_core::Ledger::open(db).expect("ledger");
-    let (kind, actor, message): (String, String, String) = ledger
-        .connection()
-        .query_row(
-            "SELECT e.kind, p.name, json_extract(e.payload, '$.message') FROM events e
+    let (kind, actor, message): (String, String, String) =
+        rusqlite::Connection::open(ledger.path())
+            .expect("ledger file")
+            .query_row(
+                "SELECT e.kind, p.name, json_extract(e.payload, '$.message') FROM events e
              JOIN persons p ON p.id = e.actor WHERE e.kind = 'document.issued'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .expect("one document.issued event");
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("one document.issued event");
     assert_eq!(
         (kind.as_str(), actor.as_str()),
         ("document.issued", "Ivo Inspector")

@@ -8,6 +8,7 @@ use crate::domain::{manufacturer_key, serial_key, EvidenceRecord, FieldChange, W
 use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::ledger::{Actor, Ledger};
+use crate::refusal::{Needed, Record, Refusal, SamePerson, SecondPersonFor};
 use crate::workflows::{find_item_in, location_id_of, person_by_badge_in, HANDLERS};
 use crate::Role;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -66,7 +67,13 @@ fn parse_year(field: &str, value: &str) -> Result<Option<i32>> {
         .ok()
         .filter(|y| (1800..=2200).contains(y))
         .map(Some)
-        .ok_or_else(|| CustodyError::Invalid(format!("{field} '{value}' is not a year")))
+        .ok_or_else(|| {
+            Refusal::NotAYear {
+                field: field.to_string(),
+                value: value.to_string(),
+            }
+            .into()
+        })
 }
 
 fn weapon_field(w: &WeaponRecord, field: &str) -> Option<String> {
@@ -95,9 +102,10 @@ fn set_weapon_field(w: &mut WeaponRecord, field: &str, value: &str) -> Result<St
     let v = value.to_string();
     match field {
         "serial" | "manufacturer" if v.is_empty() => {
-            return Err(CustodyError::Invalid(format!(
-                "{field} cannot be empty: write UNKNOWN (or DEFACED-<n> for a serial)"
-            )))
+            return Err(Refusal::FieldEmpty {
+                field: field.to_string(),
+            }
+            .into())
         }
         "serial" => w.serial = v,
         "manufacturer" => w.manufacturer = v,
@@ -106,7 +114,10 @@ fn set_weapon_field(w: &mut WeaponRecord, field: &str, value: &str) -> Result<St
             w.weapon_type = if v.is_empty() {
                 None
             } else {
-                Some(v.parse().map_err(CustodyError::Invalid)?)
+                Some(
+                    v.parse()
+                        .map_err(|_| Refusal::UnknownWeaponType { value: v.clone() })?,
+                )
             }
         }
         "calibre" => w.calibre = v,
@@ -147,7 +158,10 @@ fn set_evidence_field(e: &mut EvidenceRecord, field: &str, value: &str) -> Resul
     let v = value.to_string();
     match field {
         "case_number" | "exhibit_number" if v.is_empty() => {
-            return Err(CustodyError::Invalid(format!("{field} cannot be empty")))
+            return Err(Refusal::FieldEmpty {
+                field: field.to_string(),
+            }
+            .into())
         }
         "case_number" => e.case_number = v,
         "exhibit_number" => e.exhibit_number = v,
@@ -182,7 +196,7 @@ pub(crate) fn amend_record(
     value: &str,
 ) -> Result<(String, String)> {
     let unreadable =
-        |e: serde_json::Error| CustodyError::Invalid(format!("item record unreadable: {e}"));
+        |e: serde_json::Error| CustodyError::Damaged(format!("item record unreadable: {e}"));
     let unknown = |what: &'static str, allowed: String| CustodyError::UnknownAmendField {
         field: field.to_string(),
         what,
@@ -228,7 +242,7 @@ fn record_field(kind: &str, record: &str, field: &str) -> String {
 fn changes_for(
     requested: &[(String, String)],
     allowed: &[&str],
-    what: &'static str,
+    what: Record,
     mut current: impl FnMut(&str) -> String,
 ) -> Result<Vec<FieldChange>> {
     let mut out: Vec<FieldChange> = Vec::new();
@@ -237,12 +251,12 @@ fn changes_for(
         if !allowed.contains(&field.as_str()) {
             return Err(CustodyError::UnknownAmendField {
                 field,
-                what,
+                what: what.as_str(),
                 allowed: allowed.join(", "),
             });
         }
         if out.iter().any(|c| c.field == field) {
-            return Err(CustodyError::Invalid(format!("{field} is named twice")));
+            return Err(Refusal::FieldNamedTwice { field }.into());
         }
         crate::fields::check_text(&field, value.trim())?;
         let old = current(&field);
@@ -255,9 +269,7 @@ fn changes_for(
         }
     }
     if out.is_empty() {
-        return Err(CustodyError::NothingAmended(format!(
-            "the {what}'s record already holds these values"
-        )));
+        return Err(CustodyError::NothingAmended(what));
     }
     Ok(out)
 }
@@ -265,9 +277,7 @@ fn changes_for(
 fn check_reason(reason: &str) -> Result<String> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(CustodyError::Invalid(
-            "say why the record is amended (--reason)".into(),
-        ));
+        return Err(Needed::AmendReason.into());
     }
     Ok(reason.to_string())
 }
@@ -325,17 +335,15 @@ impl Ledger {
         crate::fields::check_text("reference", reference.trim())?;
         if let Some(s) = second {
             if s.person_id() == actor.person_id() {
-                return Err(CustodyError::SamePerson(
-                    "the second person confirming an amendment must be someone else".into(),
-                ));
+                return Err(CustodyError::SamePerson(SamePerson::AmendmentConfirmer));
             }
         }
         self.write(|w| {
             let item = find_item_in(w.conn, item)?;
             let what = if item.kind == "evidence" {
-                "exhibit"
+                Record::Exhibit
             } else {
-                "weapon"
+                Record::Weapon
             };
             let allowed: Vec<&str> = if item.kind == "evidence" {
                 EVIDENCE_FIELDS
@@ -362,16 +370,14 @@ impl Ledger {
                 .any(|c| IDENTITY_FIELDS.contains(&c.field.as_str()));
             if identity && second.is_none() {
                 return Err(CustodyError::SecondPersonRequired {
-                    action: format!(
-                        "amending {} of {}",
-                        stored
+                    action: SecondPersonFor::IdentityAmendment {
+                        code: item.code.clone(),
+                        fields: stored
                             .iter()
                             .filter(|c| IDENTITY_FIELDS.contains(&c.field.as_str()))
-                            .map(|c| c.field.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                        item.code
-                    ),
+                            .map(|c| c.field.clone())
+                            .collect(),
+                    },
                 });
             }
             if stored
@@ -383,7 +389,7 @@ impl Ledger {
                 }
             }
             let unreadable = |e: serde_json::Error| {
-                CustodyError::Invalid(format!("item record unreadable: {e}"))
+                CustodyError::Damaged(format!("item record unreadable: {e}"))
             };
             let (weapon, evidence) = if item.kind == "evidence" {
                 (
@@ -433,7 +439,7 @@ impl Ledger {
                 [&id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )?;
-            let changes = changes_for(requested, &LOCATION_FIELDS, "location", |f| {
+            let changes = changes_for(requested, &LOCATION_FIELDS, Record::Location, |f| {
                 match f {
                     "name" => &row.0,
                     "building" => &row.1,
@@ -444,7 +450,7 @@ impl Ledger {
             })?;
             if let Some(name) = changes.iter().find(|c| c.field == "name") {
                 if name.new.is_empty() {
-                    return Err(CustodyError::Invalid("a location needs a name".into()));
+                    return Err(Needed::LocationName.into());
                 }
                 let taken: bool = w.conn.query_row(
                     "SELECT EXISTS (SELECT 1 FROM locations WHERE name = ?1 COLLATE NOCASE AND id != ?2)",
@@ -481,7 +487,7 @@ impl Ledger {
         let reason = check_reason(reason)?;
         self.write(|w| {
             let person = person_by_badge_in(w.conn, badge)?;
-            let changes = changes_for(requested, &PERSON_FIELDS, "person", |f| {
+            let changes = changes_for(requested, &PERSON_FIELDS, Record::Person, |f| {
                 if f == "name" {
                     person.name.clone()
                 } else {
@@ -492,7 +498,7 @@ impl Ledger {
                 .iter()
                 .any(|c| c.field == "name" && c.new.is_empty())
             {
-                return Err(CustodyError::Invalid("a person needs a name".into()));
+                return Err(Needed::PersonName.into());
             }
             w.append(
                 Some(admin.person_id()),
@@ -517,7 +523,7 @@ pub(crate) fn apply_item_amend(
     weapon: Option<&WeaponRecord>,
     evidence: Option<&EvidenceRecord>,
 ) -> Result<()> {
-    let unreadable = |e: serde_json::Error| CustodyError::Invalid(format!("amended record: {e}"));
+    let unreadable = |e: serde_json::Error| CustodyError::Internal(format!("amended record: {e}"));
     let (record, weapon, (case_number, exhibit_number, description, category)) =
         match (weapon, evidence) {
             (Some(w), None) => (
@@ -541,7 +547,7 @@ pub(crate) fn apply_item_amend(
                 ),
             ),
             _ => {
-                return Err(CustodyError::Invalid(
+                return Err(CustodyError::Damaged(
                     "an item amendment carries exactly one record, weapon or evidence".into(),
                 ))
             }
@@ -571,7 +577,7 @@ pub(crate) fn apply_item_amend(
             if evidence.is_some() { "evidence" } else { "weapon" }
         ])?;
     if changed != 1 {
-        return Err(CustodyError::Invalid(
+        return Err(CustodyError::Damaged(
             "an amendment names an item of another kind, or no item".into(),
         ));
     }
@@ -590,7 +596,7 @@ pub(crate) fn apply_row_amend(
     for c in changes {
         // Column names come from the fixed list, never from the payload's text.
         let Some(column) = columns.iter().find(|col| **col == c.field) else {
-            return Err(CustodyError::Invalid(format!(
+            return Err(CustodyError::Damaged(format!(
                 "{table} has no amendable field '{}'",
                 c.field
             )));

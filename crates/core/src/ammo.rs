@@ -16,6 +16,7 @@ use crate::domain::{Origin, Role};
 use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::ledger::{new_id, Actor, Ledger, Writer};
+use crate::refusal::{Refusal, StockPlace};
 use crate::verify::Problem;
 use crate::workflows::{location_id_of, HANDLERS};
 use custody_codes::{LabelCode, LabelKind};
@@ -137,9 +138,10 @@ pub fn check_neq(text: &str) -> Result<String> {
     crate::limits::kg_to_mg(text, 100_000)
         .map(crate::limits::mg_to_kg)
         .ok_or_else(|| {
-            CustodyError::Invalid(format!(
-                "NEQ '{text}' is not a weight in kilograms (e.g. 0.0032; at most 6 decimals)"
-            ))
+            Refusal::BadNeq {
+                value: text.to_string(),
+            }
+            .into()
         })
 }
 
@@ -187,9 +189,7 @@ pub(crate) fn checked_lot(lot: LotRecord) -> Result<LotRecord> {
         )?;
     }
     if lot.units_per_package == 0 {
-        return Err(CustodyError::Invalid(
-            "units per package must be at least 1".into(),
-        ));
+        return Err(Refusal::NoUnitsPerPackage.into());
     }
     if let Some(y) = lot.year {
         crate::workflows::check_year(y)?;
@@ -399,10 +399,9 @@ pub(crate) fn take_from(
             .query_row([location_id], |r| r.get(0))
             .optional()?
             .unwrap_or_else(|| location_id.to_string());
-        let place = format!("at {place}");
         return Err(CustodyError::InsufficientQuantity {
             lot: lot.label.clone(),
-            place,
+            place: StockPlace::At(place),
             wanted,
             available,
         });
@@ -494,9 +493,7 @@ impl Ledger {
             let from_location = location_id_of(w.conn, from)?;
             let to_location = location_id_of(w.conn, to)?;
             if from_location == to_location {
-                return Err(CustodyError::Invalid(
-                    "a split needs two different locations".into(),
-                ));
+                return Err(Refusal::SplitToSameLocation.into());
             }
             take_from(w.conn, &lot, &from_location, quantity)?;
             lot.check_room(w.conn, &to_location, quantity)?;
@@ -608,7 +605,7 @@ impl Ledger {
                 None if quantity > lot.issued_out => {
                     return Err(CustodyError::InsufficientQuantity {
                         lot: lot.label,
-                        place: "issued out".into(),
+                        place: StockPlace::IssuedOut,
                         wanted: quantity,
                         available: lot.issued_out,
                     })

@@ -10,6 +10,7 @@ use crate::ammo::{lot_in, lot_label, required, take_from};
 use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::ledger::{Actor, Ledger, Writer};
+use crate::refusal::SecondPersonFor;
 use crate::stocktake::{COUNTERS, RECONCILERS};
 use crate::workflows::location_id_of;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -259,7 +260,7 @@ impl Ledger {
         cosigner.require("co-sign a quantity adjustment", &COUNTERS)?;
         if reconciler.person_id() == cosigner.person_id() {
             return Err(CustodyError::SecondPersonRequired {
-                action: "a quantity adjustment".into(),
+                action: SecondPersonFor::QuantityAdjustment,
             });
         }
         let reason = required(reason, "a reason", "a quantity adjustment")?;

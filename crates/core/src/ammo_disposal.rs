@@ -14,6 +14,7 @@ use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::evidence::EVIDENCE_ROLES;
 use crate::ledger::{Actor, Ledger, Writer};
+use crate::refusal::StockPlace;
 use crate::workflows::location_id_of;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -118,10 +119,7 @@ pub(crate) fn check_line(
     if line.quantity > free {
         return Err(CustodyError::InsufficientQuantity {
             lot: lot.label,
-            place: format!(
-                "at {} free of other destruction batches",
-                location_name(conn, &line.location_id)?
-            ),
+            place: StockPlace::FreeOfBatches(location_name(conn, &line.location_id)?),
             wanted: line.quantity,
             available: free,
         });

@@ -5,6 +5,7 @@ use crate::domain::Role;
 use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::ledger::{Actor, Ledger, Writer};
+use crate::refusal::PinRule;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Utc};
@@ -33,24 +34,24 @@ pub fn check_pin_policy(pin: &str) -> Result<()> {
 
 /// [`check_pin_policy`] for the person with `badge`.
 pub fn check_new_pin(pin: &str, badge: &str) -> Result<()> {
-    let refuse = |why: &str| Err(CustodyError::WeakPin(why.to_string()));
+    let refuse = |why: PinRule| Err(CustodyError::WeakPin(why));
     if !(MIN_PIN_DIGITS..=12).contains(&pin.len()) || !pin.bytes().all(|b| b.is_ascii_digit()) {
-        return refuse("a PIN is 6 to 12 digits (0-9), nothing else");
+        return refuse(PinRule::Format);
     }
     let d: Vec<i8> = pin.bytes().map(|b| (b - b'0') as i8).collect();
     if d.iter().all(|&x| x == d[0]) {
-        return refuse("a PIN of one digit repeated is guessed first");
+        return refuse(PinRule::RepeatedDigit);
     }
     for step in [1i8, -1] {
         if d.windows(2)
             .all(|w| (w[1] - w[0]).rem_euclid(10) == step.rem_euclid(10))
         {
-            return refuse("a PIN of digits in a row (123456, 654321) is guessed first");
+            return refuse(PinRule::Sequence);
         }
     }
     let badge_digits: String = badge.chars().filter(char::is_ascii_digit).collect();
     if badge_digits.len() >= 4 && (pin.contains(&badge_digits) || badge_digits.contains(pin)) {
-        return refuse("a PIN must not contain the badge number");
+        return refuse(PinRule::ContainsBadge);
     }
     Ok(())
 }
@@ -65,7 +66,7 @@ fn argon2(pepper: Option<&[u8; 32]>) -> Result<Argon2<'_>> {
             argon2::Version::V0x13,
             params,
         )
-        .map_err(|e| CustodyError::Invalid(format!("PIN hashing set-up failed: {e}"))),
+        .map_err(|e| CustodyError::Internal(format!("PIN hashing set-up failed: {e}"))),
         None => Ok(Argon2::new(
             argon2::Algorithm::Argon2id,
             argon2::Version::V0x13,
@@ -80,11 +81,11 @@ pub fn hash_pin_peppered(pin: &str, pepper: Option<&[u8; 32]>) -> Result<String>
     let mut salt = [0u8; 16];
     rand_core::RngCore::fill_bytes(&mut rand_core::OsRng, &mut salt);
     let salt = SaltString::encode_b64(&salt)
-        .map_err(|e| CustodyError::Invalid(format!("salt encoding: {e}")))?;
+        .map_err(|e| CustodyError::Internal(format!("salt encoding: {e}")))?;
     argon2(pepper)?
         .hash_password(pin.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| CustodyError::Invalid(format!("PIN hashing failed: {e}")))
+        .map_err(|e| CustodyError::Internal(format!("PIN hashing failed: {e}")))
 }
 
 /// Hashes a PIN without a pepper (only for tests of legacy credentials).

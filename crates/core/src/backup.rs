@@ -146,7 +146,7 @@ impl Ledger {
             bytes,
         };
         let text = serde_json::to_string_pretty(&manifest)
-            .map_err(|e| CustodyError::Invalid(format!("manifest encoding: {e}")))?;
+            .map_err(|e| CustodyError::Internal(format!("manifest encoding: {e}")))?;
         crate::files::save_in(partial, MANIFEST_FILE, text.as_bytes())?;
         Ok(manifest)
     }

@@ -9,6 +9,7 @@ use crate::destruction::list_digest;
 use crate::domain::{BundleItem, HandoverDetails};
 use crate::error::{CustodyError, Result};
 use crate::keys::{checkpoint_note, key_id, parse_public_key, verify_signature};
+use crate::refusal::KeyProblem;
 use custody_codes::{LabelCode, LabelKind};
 use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
@@ -225,7 +226,9 @@ pub fn compose(
     sign: impl FnOnce(&[u8]) -> Result<[u8; 64]>,
 ) -> Result<Vec<u8>> {
     if body.contains('\n') {
-        return Err(CustodyError::Invalid("bundle body must be one line".into()));
+        return Err(CustodyError::Internal(
+            "bundle body must be one line".into(),
+        ));
     }
     let mut out = Vec::with_capacity(body.len() + 256);
     out.extend_from_slice(format!("{BUNDLE_MAGIC} {} {key_id}\n", kind.as_str()).as_bytes());
@@ -405,15 +408,11 @@ pub fn read_public_key(text: &str) -> Result<(String, Option<String>)> {
                 kid = Some(v.trim().to_string());
             }
         }
-        let hex_text = hex_text.ok_or_else(|| {
-            CustodyError::BadPublicKey("the key file has no public_key line".into())
-        })?;
+        let hex_text =
+            hex_text.ok_or_else(|| CustodyError::BadPublicKey(KeyProblem::NoPublicKeyLine))?;
         if let (Some(kid), Some(key)) = (kid, parse_public_key(&hex_text)) {
             if key_id(&key) != kid {
-                return Err(CustodyError::BadPublicKey(
-                    "the key file's key_id does not match its public key: the file is damaged"
-                        .into(),
-                ));
+                return Err(CustodyError::BadPublicKey(KeyProblem::KeyIdMismatch));
             }
         }
         (hex_text, name)
@@ -422,9 +421,7 @@ pub fn read_public_key(text: &str) -> Result<(String, Option<String>)> {
     };
     let hex_text = hex_text.to_ascii_lowercase();
     if parse_public_key(&hex_text).is_none() {
-        return Err(CustodyError::BadPublicKey(
-            "not an Ed25519 public key (64 hex digits, or a file from custody keys export)".into(),
-        ));
+        return Err(CustodyError::BadPublicKey(KeyProblem::NotAKeyOrKeyFile));
     }
     Ok((hex_text, name))
 }

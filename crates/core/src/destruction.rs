@@ -9,6 +9,7 @@ use crate::domain::{DestructionRecord, Disposition, EvidenceRecord, ItemStatus, 
 use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::ledger::{new_id, new_label, Actor, Ledger, Writer};
+use crate::refusal::{DateField, Needed, Refusal, SamePerson};
 use crate::workflows::{find_item_in, refuse_terminal, ItemView};
 use custody_codes::LabelKind;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -135,7 +136,7 @@ fn check_destroyable(conn: &Connection, item: &ItemView, batch_id: &str) -> Resu
     }
     if item.kind == "evidence" {
         let record: EvidenceRecord = serde_json::from_str(&item.record).map_err(|e| {
-            CustodyError::Invalid(format!(
+            CustodyError::Damaged(format!(
                 "exhibit {} has an unreadable record ({e}); run custody verify",
                 item.code
             ))
@@ -205,12 +206,10 @@ fn require_frozen(batch: &BatchRow) -> Result<()> {
     }
 }
 
-fn check_text(what: &str, value: &str) -> Result<String> {
+fn check_text(what: Needed, value: &str) -> Result<String> {
     let v = value.trim();
     if v.is_empty() || v.chars().any(char::is_control) {
-        return Err(CustodyError::Invalid(format!(
-            "{what} is missing: write it as on the signed decision"
-        )));
+        return Err(what.into());
     }
     Ok(v.to_string())
 }
@@ -225,8 +224,8 @@ impl Ledger {
         note: &str,
     ) -> Result<BatchView> {
         actor.require("create destruction batches", &PREPARERS)?;
-        let authority = check_text("the legal authority", authority)?;
-        let decision_reference = check_text("the decision reference", decision_reference)?;
+        let authority = check_text(Needed::DestructionAuthority, authority)?;
+        let decision_reference = check_text(Needed::DecisionReference, decision_reference)?;
         let id = new_id();
         self.write(|w| {
             w.append(
@@ -272,7 +271,7 @@ impl Ledger {
             let members = batch_codes(w.conn, &b.id)?;
             let lots = batch_lot_lines(w.conn, &b.id)?;
             if members.is_empty() && lots.is_empty() {
-                return Err(CustodyError::BatchEmpty(b.code));
+                return Err(Refusal::BatchEmpty { batch: b.code }.into());
             }
             // Items may have changed since they were added (checked out, put on hold); lots
             // may have been put on hold or moved.
@@ -382,14 +381,12 @@ impl Ledger {
     ) -> Result<i64> {
         actor.require("record destruction details", &RECOUNTERS)?;
         let record = DestructionRecord {
-            equipment: check_text("the equipment", &record.equipment)?,
-            place: check_text("the place of destruction", &record.place)?,
+            equipment: check_text(Needed::DestructionEquipment, &record.equipment)?,
+            place: check_text(Needed::DestructionPlace, &record.place)?,
             date: chrono::NaiveDate::parse_from_str(record.date.trim(), "%Y-%m-%d")
-                .map_err(|_| {
-                    CustodyError::Invalid(format!(
-                        "date '{}' is not YYYY-MM-DD",
-                        record.date.trim()
-                    ))
+                .map_err(|_| Refusal::NotADate {
+                    field: DateField::DestructionDate,
+                    value: record.date.trim().to_string(),
                 })?
                 .to_string(),
             scrap_weight_kg: {
@@ -397,10 +394,10 @@ impl Ledger {
                 match w.parse::<f64>() {
                     Ok(v) if v.is_finite() && v >= 0.0 => w,
                     _ => {
-                        return Err(CustodyError::Invalid(format!(
-                            "scrap weight '{}' is not a number of kilograms",
-                            record.scrap_weight_kg
-                        )))
+                        return Err(Refusal::BadScrapWeight {
+                            value: record.scrap_weight_kg.clone(),
+                        }
+                        .into())
                     }
                 }
             },
@@ -412,9 +409,7 @@ impl Ledger {
                     if d.len() == 64 && d.bytes().all(|b| b.is_ascii_hexdigit()) {
                         Ok(d)
                     } else {
-                        Err(CustodyError::Invalid(format!(
-                            "photo digest '{d}' is not a SHA-256 (64 hex digits)"
-                        )))
+                        Err(Refusal::BadPhotoDigest { value: d }.into())
                     }
                 })
                 .collect::<Result<_>>()?,
@@ -453,16 +448,14 @@ impl Ledger {
         let mut ids: Vec<String> = Vec::new();
         for w in witnesses {
             if w.person_id() == operator.person_id() {
-                return Err(CustodyError::SamePerson(format!(
-                    "{} operates the destruction and cannot also witness it",
-                    w.name
-                )));
+                return Err(CustodyError::SamePerson(SamePerson::OperatorWitness {
+                    person: w.name.clone(),
+                }));
             }
             if ids.iter().any(|i| i == w.person_id()) {
-                return Err(CustodyError::SamePerson(format!(
-                    "{} is named twice as a witness; the witnesses must be different people",
-                    w.name
-                )));
+                return Err(CustodyError::SamePerson(SamePerson::WitnessTwice {
+                    person: w.name.clone(),
+                }));
             }
             ids.push(w.person_id().to_string());
         }
@@ -519,9 +512,9 @@ impl Ledger {
         reason: &str,
     ) -> Result<Vec<i64>> {
         actor.require("remove items from destruction batches", &PREPARERS)?;
-        let reason = check_text("the reason", reason)?;
+        let reason = check_text(Needed::BatchReason, reason)?;
         if items.is_empty() {
-            return Err(CustodyError::Invalid("name the items to remove".into()));
+            return Err(Needed::ItemsToRemove.into());
         }
         self.write(|w| {
             let b = batch_row(w.conn, batch)?;
@@ -565,7 +558,7 @@ impl Ledger {
         reason: &str,
     ) -> Result<i64> {
         actor.require("unfreeze destruction batches", &PREPARERS)?;
-        let reason = check_text("the reason", reason)?;
+        let reason = check_text(Needed::BatchReason, reason)?;
         self.write(|w| {
             let b = batch_row(w.conn, batch)?;
             require_frozen(&b)?;
@@ -584,7 +577,7 @@ impl Ledger {
     /// free to go into another batch.
     pub fn destruction_cancel(&mut self, actor: &Actor, batch: &str, reason: &str) -> Result<i64> {
         actor.require("cancel destruction batches", &PREPARERS)?;
-        let reason = check_text("the reason", reason)?;
+        let reason = check_text(Needed::BatchReason, reason)?;
         self.write(|w| {
             let b = batch_row(w.conn, batch)?;
             match b.state.as_str() {

@@ -15,6 +15,7 @@ use crate::domain::{
 use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::ledger::{Actor, Ledger};
+use crate::refusal::Refusal;
 use crate::stocktake::{reconcile_in, DiscrepancyKind, RECONCILERS};
 use crate::workflows::{find_item_by_id, ItemView};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -322,7 +323,7 @@ fn event_time_actor(
         .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?
         .ok_or_else(|| {
-            CustodyError::Invalid(format!(
+            CustodyError::Damaged(format!(
                 "event {seq} is missing from the log; run `custody verify`"
             ))
         })
@@ -341,7 +342,7 @@ fn person(conn: &Connection, person_id: &str) -> Result<DocumentPerson> {
         })
         .optional()?
         .ok_or_else(|| {
-            CustodyError::Invalid(format!(
+            CustodyError::Damaged(format!(
                 "person {person_id} named in the log is not registered; run `custody verify`"
             ))
         })
@@ -361,7 +362,7 @@ fn checkpoint_covering(conn: &Connection, seq: i64) -> Result<Option<DocumentChe
             .ok()
             .and_then(|b| <[u8; 32]>::try_from(b).ok())
             .ok_or_else(|| {
-                CustodyError::Invalid(format!(
+                CustodyError::Damaged(format!(
                     "checkpoint {cp_seq} has a damaged head hash; run `custody verify`"
                 ))
             })?;
@@ -387,7 +388,7 @@ fn resolutions(conn: &Connection, stocktake_id: &str) -> Result<HashMap<String, 
     rows.into_iter()
         .map(|(key, resolution, reference, note)| {
             let resolution = resolution.parse::<Resolution>().map_err(|e| {
-                CustodyError::Invalid(format!(
+                CustodyError::Damaged(format!(
                     "stocktake resolution of {key}: {e}; run `custody verify`"
                 ))
             })?;
@@ -486,7 +487,7 @@ impl Ledger {
             }
         }
         let checkpoint = checkpoint_covering(conn, executed_seq)?.ok_or_else(|| {
-            CustodyError::Invalid(format!(
+            CustodyError::Damaged(format!(
                 "batch {} was executed without its checkpoint; run `custody verify`",
                 view.code
             ))
@@ -545,7 +546,7 @@ impl Ledger {
                 let line = match record {
                     Some(json) => {
                         let b: BundleItem = serde_json::from_str(&json).map_err(|e| {
-                            CustodyError::Invalid(format!(
+                            CustodyError::Damaged(format!(
                                 "handover item {code} has an unreadable record ({e}); run `custody verify`"
                             ))
                         })?;
@@ -616,7 +617,7 @@ impl Ledger {
                     }
                     Ok(_) => {}
                     Err(e) => {
-                        return Err(CustodyError::Invalid(format!(
+                        return Err(CustodyError::Damaged(format!(
                             "event {seq} is unreadable ({e}); run `custody verify`"
                         )))
                     }
@@ -752,7 +753,7 @@ impl Ledger {
         let (opened_at, _, _) = event_time_actor(&read, opened_seq)?;
         let who = |p: Option<String>, what: &str| -> Result<DocumentPerson> {
             let id = p.ok_or_else(|| {
-                CustodyError::Invalid(format!(
+                CustodyError::Damaged(format!(
                     "stocktake {} was closed without a {what}; run `custody verify`",
                     view.code
                 ))
@@ -760,7 +761,7 @@ impl Ledger {
             person(&read, &id)
         };
         let checkpoint = checkpoint_covering(&read, closed_seq)?.ok_or_else(|| {
-            CustodyError::Invalid(format!(
+            CustodyError::Damaged(format!(
                 "stocktake {} was closed without its checkpoint; run `custody verify`",
                 view.code
             ))
@@ -811,7 +812,7 @@ impl Ledger {
                 action: "given a release receipt (it was not released to its owner)",
             });
         };
-        let damaged = |e: String| CustodyError::Invalid(format!("{e}; run `custody verify`"));
+        let damaged = |e: String| CustodyError::Damaged(format!("{e}; run `custody verify`"));
         let Ok(EventBody::EvidenceRelease {
             owner_name,
             id_document_type,
@@ -892,11 +893,8 @@ impl Ledger {
             return Ok(cp);
         }
         self.checkpoint(reason)?;
-        checkpoint_covering(&self.conn, seq)?.ok_or_else(|| {
-            CustodyError::Invalid(format!(
-                "event {seq} is not in this ledger; check the document's subject"
-            ))
-        })
+        checkpoint_covering(&self.conn, seq)?
+            .ok_or_else(|| CustodyError::Refused(Refusal::EventNotInLedger { seq }))
     }
 
     /// Signs a document seal with the site key and logs it as a `document.issued` event in the
@@ -1020,7 +1018,7 @@ mod tests {
         }
         // Nothing was logged by the refusals.
         let issued: i64 = ledger
-            .connection()
+            .conn
             .query_row(
                 "SELECT count(*) FROM events WHERE kind = 'document.issued'",
                 [],

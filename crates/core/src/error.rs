@@ -1,6 +1,9 @@
 //! Typed errors shared by every front end. Each message says what happened and what to do.
 
 use crate::domain::{ItemStatus, Role};
+use crate::refusal::{
+    KeyProblem, PinRule, Record, Refusal, SamePerson, SecondPersonFor, StockPlace,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CustodyError {
@@ -30,14 +33,26 @@ pub enum CustodyError {
     },
     #[error("badge '{0}' belongs to a deactivated person")]
     Inactive(String),
-    #[error("{person} may not {action}: it needs the role {needed}")]
+    #[error(
+        "{person} may not {action}: it needs the role {}",
+        crate::refusal::roles_or(needed)
+    )]
     WrongRole {
         person: String,
         action: &'static str,
-        needed: String,
+        needed: Vec<Role>,
     },
+    /// What was asked cannot be done as asked; the refusal carries the facts.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// The ledger's own records cannot be read or disagree with each other. The text is a
+    /// diagnosis for the administrator (it names the event or record and says to verify).
     #[error("{0}")]
-    Invalid(String),
+    Damaged(String),
+    /// A step inside Custody failed that no input can cause (encoding, hashing set-up). The
+    /// text is a diagnosis for the administrator.
+    #[error("internal error: {0}")]
+    Internal(String),
     #[error("duplicate: {manufacturer} serial {serial} is already registered as {existing_code}")]
     DuplicateSerial {
         manufacturer: String,
@@ -69,7 +84,7 @@ pub enum CustodyError {
     #[error("the receiving person must authenticate with their own badge and PIN")]
     ReceiverNotAuthenticated,
     #[error("{0}")]
-    SamePerson(String),
+    SamePerson(SamePerson),
     #[error("no stocktake '{0}': check the stocktake code (custody stocktake list)")]
     UnknownStocktake(String),
     #[error("stocktake {0} is already closed; open a new one to count again")]
@@ -135,7 +150,7 @@ pub enum CustodyError {
     #[error("the receipt is for handover {manifest} of another site, not this one")]
     ReceiptWrongSite { manifest: String },
     #[error("public key: {0}")]
-    BadPublicKey(String),
+    BadPublicKey(KeyProblem),
     #[error("key {0} is already trusted")]
     KeyAlreadyTrusted(String),
     #[error(
@@ -153,7 +168,7 @@ pub enum CustodyError {
     #[error("backup {path} refused: {why}")]
     BackupRefused { path: String, why: String },
     #[error("PIN refused: {0}")]
-    WeakPin(String),
+    WeakPin(PinRule),
     #[error("the site key file {path} belongs to another ledger (key {found}, this ledger's key is {expected}); put this site's own key back (from its key backup) before signing anything")]
     WrongSiteKey {
         path: String,
@@ -187,15 +202,15 @@ pub enum CustodyError {
     #[error("this is a demo ledger: it issues no sealed documents. Create a real site with custody init")]
     DemoLedger,
     #[error("{action} needs a second person, who confirms with their own badge and PIN (--witness BADGE)")]
-    SecondPersonRequired { action: String },
+    SecondPersonRequired { action: SecondPersonFor },
     #[error("'{field}' cannot be amended on {what}; amendable fields: {allowed}")]
     UnknownAmendField {
         field: String,
         what: &'static str,
         allowed: String,
     },
-    #[error("nothing to amend: {0}")]
-    NothingAmended(String),
+    #[error("nothing to amend: the {0}'s record already holds these values")]
+    NothingAmended(Record),
     #[error("item {0} is not an exhibit; dispositions, holds and releases concern evidence items")]
     NotAnExhibit(String),
     #[error("exhibit {code} is on legal hold; it cannot be {action} until the hold is lifted on a recorded order (custody evidence hold-lift)")]
@@ -238,7 +253,7 @@ pub enum CustodyError {
     #[error("lot {lot}: {wanted} wanted, but only {available} {place}; nothing was recorded")]
     InsufficientQuantity {
         lot: String,
-        place: String,
+        place: StockPlace,
         wanted: u64,
         available: u64,
     },
@@ -326,8 +341,6 @@ pub enum CustodyError {
         frozen: u64,
         counted: u64,
     },
-    #[error("destruction batch {0} is empty; add items or lots before freezing it")]
-    BatchEmpty(String),
     #[error("'{0}' is not a lot=quantity pair (e.g. 7f3c...=1200 or LOT-42=1200)")]
     BadLotQuantity(String),
     #[error("handover {manifest} carries no lot '{lot}'")]
@@ -349,12 +362,14 @@ impl CustodyError {
         CustodyError::WrongRole {
             person: person.to_string(),
             action,
-            needed: needed
-                .iter()
-                .map(|r| r.as_str())
-                .collect::<Vec<_>>()
-                .join(" or "),
+            needed: needed.to_vec(),
         }
+    }
+}
+
+impl From<crate::refusal::Needed> for CustodyError {
+    fn from(n: crate::refusal::Needed) -> Self {
+        CustodyError::Refused(Refusal::Missing(n))
     }
 }
 

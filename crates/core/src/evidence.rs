@@ -10,6 +10,7 @@ use crate::domain::{AuthorityKind, Disposition, IdDocumentType, ItemStatus, Role
 use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::ledger::{Actor, Ledger};
+use crate::refusal::{DateField, Needed, Refusal, SamePerson, SecondPersonFor};
 use crate::workflows::{find_item_in, item_from_row, refuse_terminal, ItemView, ITEM_SELECT};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -51,9 +52,7 @@ fn check_order(order: &Order) -> Result<Order> {
     let authority = order.authority.trim();
     let reference = order.reference.trim();
     if authority.is_empty() || reference.is_empty() {
-        return Err(CustodyError::Invalid(
-            "an order needs its authority (who issued it) and its reference number".into(),
-        ));
+        return Err(Needed::OrderDetails.into());
     }
     crate::fields::check_text("authority", authority)?;
     crate::fields::check_text("reference", reference)?;
@@ -116,12 +115,13 @@ fn case_exhibits(conn: &Connection, case: &str) -> Result<Vec<ItemView>> {
 }
 
 /// `YYYY-MM-DD`, or a clear refusal naming the field.
-pub(crate) fn parse_date(what: &str, text: &str) -> Result<NaiveDate> {
+pub(crate) fn parse_date(field: DateField, text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        CustodyError::Invalid(format!(
-            "{what} '{}' is not a date (YYYY-MM-DD)",
-            text.trim()
-        ))
+        Refusal::NotADate {
+            field,
+            value: text.trim().to_string(),
+        }
+        .into()
     })
 }
 
@@ -137,7 +137,7 @@ fn latest_decision(conn: &Connection, item_id: &str) -> Result<Option<EventBody>
     payload
         .map(|p| {
             EventBody::from_columns("evidence.disposition", &p)
-                .map_err(|e| CustodyError::Invalid(format!("{e}; run custody verify")))
+                .map_err(|e| CustodyError::Damaged(format!("{e}; run custody verify")))
         })
         .transpose()
 }
@@ -203,9 +203,7 @@ impl Ledger {
     ) -> Result<DispositionReport> {
         actor.require("see disposition reports", &Role::ALL)?;
         if to < from {
-            return Err(CustodyError::Invalid(format!(
-                "the period ends ({to}) before it begins ({from})"
-            )));
+            return Err(Refusal::PeriodReversed { from, to }.into());
         }
         let end = to.succ_opt().unwrap_or(to).to_string();
         let mut lines: std::collections::BTreeMap<String, DispositionLine> = Default::default();
@@ -228,7 +226,7 @@ impl Ledger {
             let kind: String = r.get(0)?;
             let payload: String = r.get(1)?;
             let body = EventBody::from_columns(&kind, &payload)
-                .map_err(|e| CustodyError::Invalid(format!("{e}; run custody verify")))?;
+                .map_err(|e| CustodyError::Damaged(format!("{e}; run custody verify")))?;
             let (ids, bump): (Vec<String>, fn(&mut DispositionLine)) = match body {
                 EventBody::RegisterWeapon { item_id, .. }
                 | EventBody::RegisterEvidence { item_id, .. } => (vec![item_id], |l| l.intake += 1),
@@ -295,16 +293,19 @@ impl Ledger {
             match value.parse::<i64>() {
                 Ok(days) if (0..=36_500).contains(&days) => {}
                 _ => {
-                    return Err(CustodyError::Invalid(format!(
-                        "{name} must be a number of days from 0 to 36500, not '{value}'"
-                    )))
+                    return Err(Refusal::BadReviewDays {
+                        setting: name.to_string(),
+                        value: value.to_string(),
+                    }
+                    .into())
                 }
             }
         } else if name == RELEASE_WITNESS {
             if value != "required" && value != "optional" {
-                return Err(CustodyError::Invalid(format!(
-                    "{RELEASE_WITNESS} is required or optional, not '{value}'"
-                )));
+                return Err(Refusal::BadReleaseWitness {
+                    value: value.to_string(),
+                }
+                .into());
             }
         } else {
             return Err(CustodyError::UnknownSetting(name));
@@ -400,21 +401,10 @@ impl Ledger {
         let review_date = match (decision, review_date) {
             (Disposition::KeepUntil, Some(d)) if d > today => d.to_string(),
             (Disposition::KeepUntil, Some(d)) => {
-                return Err(CustodyError::Invalid(format!(
-                    "the new review date {d} is not after today ({today})"
-                )))
+                return Err(Refusal::ReviewDateNotAfterToday { date: d, today }.into())
             }
-            (Disposition::KeepUntil, None) => {
-                return Err(CustodyError::Invalid(
-                    "keep_until needs the new review date (--until YYYY-MM-DD)".into(),
-                ))
-            }
-            (_, Some(_)) => {
-                return Err(CustodyError::Invalid(format!(
-                    "a review date goes only with keep_until, not with {}",
-                    decision.as_str()
-                )))
-            }
+            (Disposition::KeepUntil, None) => return Err(Needed::ReviewDate.into()),
+            (_, Some(_)) => return Err(Refusal::ReviewDateWithoutKeepUntil { decision }.into()),
             (_, None) => String::new(),
         };
         let leaves = matches!(
@@ -478,12 +468,7 @@ impl Ledger {
             refuse_terminal(&item, "put on or taken off legal hold")?;
             match (hold, item.legal_hold) {
                 (false, false) => return Err(CustodyError::NotOnHold(item.code)),
-                (true, true) => {
-                    return Err(CustodyError::Invalid(format!(
-                        "exhibit {} is already on legal hold",
-                        item.code
-                    )))
-                }
+                (true, true) => return Err(Refusal::AlreadyOnHold { code: item.code }.into()),
                 _ => {}
             }
             w.append(
@@ -516,17 +501,12 @@ impl Ledger {
         actor.require("release exhibits to their owners", &EVIDENCE_ROLES)?;
         if let Some(w) = witness {
             if w.person_id() == actor.person_id() {
-                return Err(CustodyError::SamePerson(
-                    "the witness of a release must be someone other than the person handing over"
-                        .into(),
-                ));
+                return Err(CustodyError::SamePerson(SamePerson::ReleaseWitness));
             }
         }
         let name = owner.name.trim();
         if name.is_empty() {
-            return Err(CustodyError::Invalid(
-                "the owner's name, as on the identity document, is missing".into(),
-            ));
+            return Err(Needed::OwnerName.into());
         }
         crate::fields::check_text("name", name)?;
         let number = owner.id_document_number.trim().to_uppercase();
@@ -544,7 +524,7 @@ impl Ledger {
             if witness.is_none() && setting(w.conn, RELEASE_WITNESS)?.as_deref() == Some("required")
             {
                 return Err(CustodyError::SecondPersonRequired {
-                    action: "a release to the owner at this site".into(),
+                    action: SecondPersonFor::Release,
                 });
             }
             let item = exhibit(w.conn, item)?;

@@ -20,6 +20,7 @@ use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::keys::{key_id, parse_public_key};
 use crate::ledger::{new_id, new_label, Actor, Ledger};
+use crate::refusal::{KeyProblem, Needed, Refusal, SamePerson};
 use crate::workflows::{
     check_not_duplicate, find_item_in, location_id_of, refuse_terminal, HANDLERS,
 };
@@ -135,18 +136,18 @@ fn trusted_lookup(conn: &Connection) -> Result<HashMap<String, VerifyingKey>> {
 }
 
 fn check_details(d: &HandoverDetails) -> Result<HandoverDetails> {
-    let need = |what: &str, v: &str| -> Result<String> {
+    let need = |what: Needed, v: &str| -> Result<String> {
         let v = v.trim();
         if v.is_empty() || v.chars().any(char::is_control) {
-            return Err(CustodyError::Invalid(format!("the handover needs {what}")));
+            return Err(what.into());
         }
         Ok(v.to_string())
     };
     Ok(HandoverDetails {
-        sender: need("the sender (organisation and person)", &d.sender)?,
-        receiver: need("the receiver (organisation and person)", &d.receiver)?,
-        legal_basis: need("its legal basis", &d.legal_basis)?,
-        transport: need("the transport (vehicle, escort)", &d.transport)?,
+        sender: need(Needed::HandoverSender, &d.sender)?,
+        receiver: need(Needed::HandoverReceiver, &d.receiver)?,
+        legal_basis: need(Needed::HandoverLegalBasis, &d.legal_basis)?,
+        transport: need(Needed::HandoverTransport, &d.transport)?,
         containers: d
             .containers
             .iter()
@@ -183,7 +184,7 @@ fn checkpoint_at(conn: &Connection, seq: i64) -> Result<BundleCheckpoint> {
             time,
             signature,
         }),
-        _ => Err(CustodyError::Invalid(format!(
+        _ => Err(CustodyError::Damaged(format!(
             "event {seq} is not a checkpoint; run custody verify"
         ))),
     }
@@ -242,19 +243,14 @@ impl Ledger {
     pub fn trust_key(&mut self, admin: &Actor, public_key_hex: &str, name: &str) -> Result<i64> {
         admin.require("trust other sites' keys", &[Role::Administrator])?;
         let hex_key = public_key_hex.trim().to_ascii_lowercase();
-        let key = parse_public_key(&hex_key).ok_or_else(|| {
-            CustodyError::BadPublicKey("not an Ed25519 public key (64 hex digits)".into())
-        })?;
+        let key = parse_public_key(&hex_key)
+            .ok_or_else(|| CustodyError::BadPublicKey(KeyProblem::NotAKey))?;
         let name = name.trim();
         if name.is_empty() {
-            return Err(CustodyError::Invalid(
-                "give the key a name (the other site or agency)".into(),
-            ));
+            return Err(Needed::KeyName.into());
         }
         if hex_key == self.public_key_hex()? {
-            return Err(CustodyError::Invalid(
-                "this is this site's own key; trust the other site's key".into(),
-            ));
+            return Err(Refusal::OwnKey.into());
         }
         let kid = key_id(&key);
         self.write(|w| {
@@ -315,9 +311,7 @@ impl Ledger {
         actor.require("dispatch handovers", &HANDLERS)?;
         let details = check_details(details)?;
         if items.is_empty() && lots.is_empty() {
-            return Err(CustodyError::Invalid(
-                "a handover needs at least one item".into(),
-            ));
+            return Err(Needed::HandoverItems.into());
         }
         let id = new_id();
         self.write(|w| {
@@ -328,10 +322,7 @@ impl Ledger {
                 let item = find_item_in(w.conn, key)?;
                 refuse_terminal(&item, "handed over")?;
                 if !seen.insert(item.id.clone()) {
-                    return Err(CustodyError::Invalid(format!(
-                        "item {} is listed twice",
-                        item.code
-                    )));
+                    return Err(Refusal::ListedTwice { code: item.code }.into());
                 }
                 crate::workflows::refuse_unless_free_in_store(
                     w.conn,
@@ -373,9 +364,7 @@ impl Ledger {
         let key = self.trusted_key(key_id_or_name)?;
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(CustodyError::Invalid(
-                "say why the key is revoked (--reason)".into(),
-            ));
+            return Err(Needed::RevokeReason.into());
         }
         self.write(|w| {
             w.append(
@@ -449,7 +438,7 @@ impl Ledger {
                     )?,
                 };
                 let unreadable = |e: serde_json::Error| {
-                    CustodyError::Invalid(format!(
+                    CustodyError::Damaged(format!(
                         "item record unreadable ({e}); run custody verify"
                     ))
                 };
@@ -480,14 +469,14 @@ impl Ledger {
             key_id: self.key_id()?,
             recipient_key_id,
             details: serde_json::from_str(&details)
-                .map_err(|e| CustodyError::Invalid(format!("manifest details unreadable: {e}")))?,
+                .map_err(|e| CustodyError::Damaged(format!("manifest details unreadable: {e}")))?,
             items_digest,
             items,
             checkpoint,
             lots: bundle_lots(&self.conn, &id_of_manifest)?,
         };
         let text = serde_json::to_string(&body)
-            .map_err(|e| CustodyError::Invalid(format!("bundle encoding failed: {e}")))?;
+            .map_err(|e| CustodyError::Internal(format!("bundle encoding failed: {e}")))?;
         compose(BundleKind::Handover, &body.key_id, &text, |m| self.sign(m))
     }
 
@@ -617,9 +606,7 @@ impl Ledger {
         receiver.require("sign for handovers", &HANDLERS)?;
         if let Some(w) = witness {
             if w.person_id() == receiver.person_id() {
-                return Err(CustodyError::SamePerson(
-                    "the witness must be someone other than the receiver".into(),
-                ));
+                return Err(CustodyError::SamePerson(SamePerson::HandoverWitness));
             }
         }
         let m = manifest_row(&self.conn, manifest)?;
@@ -695,7 +682,7 @@ impl Ledger {
                 let mut received = Vec::new();
                 for (origin_id, code, record) in items.iter().filter(|i| scanned.contains(&i.0)) {
                     let item: BundleItem = serde_json::from_str(record).map_err(|e| {
-                        CustodyError::Invalid(format!("bundle item {code} unreadable: {e}"))
+                        CustodyError::Damaged(format!("bundle item {code} unreadable: {e}"))
                     })?;
                     let known: Option<(String, String)> = w
                         .conn
@@ -753,7 +740,7 @@ impl Ledger {
                             }
                         }
                         _ => {
-                            return Err(CustodyError::Invalid(format!(
+                            return Err(CustodyError::Damaged(format!(
                                 "bundle item {code} has no record"
                             )))
                         }
@@ -841,7 +828,7 @@ impl Ledger {
             lots: receipt_lots(&self.conn, &id_of_manifest)?,
         };
         let text = serde_json::to_string(&body)
-            .map_err(|e| CustodyError::Invalid(format!("receipt encoding failed: {e}")))?;
+            .map_err(|e| CustodyError::Internal(format!("receipt encoding failed: {e}")))?;
         compose(BundleKind::Receipt, &body.key_id, &text, |m| self.sign(m))
     }
 
@@ -932,15 +919,11 @@ impl Ledger {
     ) -> Result<i64> {
         actor.require("settle handovers", &HANDLERS)?;
         if cosigner.person_id() == actor.person_id() {
-            return Err(CustodyError::SamePerson(
-                "the co-signer of a settlement must be someone else".into(),
-            ));
+            return Err(CustodyError::SamePerson(SamePerson::SettlementCosigner));
         }
         let reference = reference.trim();
         if reference.is_empty() {
-            return Err(CustodyError::Invalid(
-                "a settlement needs a reference (loss report or inquiry number)".into(),
-            ));
+            return Err(Needed::SettlementReference.into());
         }
         self.write(|w| {
             let m = manifest_row(w.conn, manifest)?;
@@ -956,10 +939,7 @@ impl Ledger {
             };
             let item_ids: Vec<String> = if items.is_empty() {
                 if missing.is_empty() {
-                    return Err(CustodyError::Invalid(format!(
-                        "handover {} has no item left to settle",
-                        m.code
-                    )));
+                    return Err(Refusal::NothingToSettle { manifest: m.code }.into());
                 }
                 missing.iter().map(|(id, _)| id.clone()).collect()
             } else {

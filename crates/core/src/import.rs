@@ -7,6 +7,7 @@ use crate::domain::{manufacturer_key, serial_key};
 use crate::error::{CustodyError, Result};
 use crate::ledger::Writer;
 use crate::ledger::{Actor, Ledger};
+use crate::refusal::Refusal;
 use crate::workflows::{
     append_weapon, append_weapon_checked, check_weapon, location_id_of, HANDLERS,
 };
@@ -70,7 +71,9 @@ pub fn parse_weapon_csv(input: impl Read) -> Result<Vec<std::result::Result<Weap
         .from_reader(input);
     let headers = reader
         .headers()
-        .map_err(|e| CustodyError::Invalid(format!("cannot read the CSV header: {e}")))?
+        .map_err(|e| Refusal::CsvHeaderUnreadable {
+            detail: e.to_string(),
+        })?
         .clone();
     let names: Vec<String> = headers
         .iter()
@@ -88,16 +91,11 @@ pub fn parse_weapon_csv(input: impl Read) -> Result<Vec<std::result::Result<Weap
         .filter(|c| !names.iter().any(|n| n == c))
         .collect();
     if !missing.is_empty() || !unknown.is_empty() {
-        return Err(CustodyError::Invalid(format!(
-            "CSV header must be serial,manufacturer,model,type,calibre,country,year[,location]; \
-             missing: [{}], unknown: [{}]",
-            missing.join(", "),
-            unknown
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+        return Err(Refusal::CsvHeader {
+            missing: missing.iter().map(|s| s.to_string()).collect(),
+            unknown: unknown.iter().map(|s| s.to_string()).collect(),
+        }
+        .into());
     }
     let column = |name: &str| names.iter().position(|n| n == name);
     let idx: HashMap<&str, usize> = REQUIRED_COLUMNS
@@ -291,7 +289,7 @@ impl Ledger {
                         None => {
                             // `write` commits only on Ok: an error rolls the whole batch back.
                             retry = true;
-                            Err(CustodyError::Invalid(
+                            Err(CustodyError::Internal(
                                 "batch written again row by row".into(),
                             ))
                         }
@@ -417,7 +415,7 @@ fn write_batch_checked(
                 let location_id = resolve_location(w, locations, &row.location)?;
                 check_weapon(&row.weapon)?;
                 let text = serde_json::to_string(&row.weapon).map_err(|e| {
-                    CustodyError::Invalid(format!("the record cannot be written: {e}"))
+                    CustodyError::Internal(format!("the record cannot be written: {e}"))
                 })?;
                 crate::fields::check_payload(&text)?;
                 Ok(location_id)
@@ -444,7 +442,7 @@ fn write_batch_checked(
                  WHERE i.serial_key IN (SELECT value FROM json_each(?1))",
             )?;
             let json = serde_json::to_string(&keys)
-                .map_err(|e| CustodyError::Invalid(format!("serial keys: {e}")))?;
+                .map_err(|e| CustodyError::Internal(format!("serial keys: {e}")))?;
             let mut rows = stmt.query([json])?;
             while let Some(r) = rows.next()? {
                 registered

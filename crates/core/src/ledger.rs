@@ -161,7 +161,7 @@ impl<'a> Writer<'a> {
             Some((seq, hash, head_time)) => (
                 seq,
                 hash.try_into().map_err(|_| {
-                    CustodyError::Invalid(format!(
+                    CustodyError::Damaged(format!(
                         "event {seq} has a damaged hash; run `custody verify`"
                     ))
                 })?,
@@ -300,7 +300,7 @@ impl Ledger {
             return Err(CustodyError::LedgerExists(path.display().to_string()));
         }
         if site_name.trim().is_empty() {
-            return Err(CustodyError::Invalid("the site needs a name".into()));
+            return Err(crate::refusal::Needed::SiteName.into());
         }
         crate::auth::check_new_pin(admin_pin, &admin.badge)?;
         crate::workflows::check_person(&admin)?;
@@ -622,7 +622,7 @@ impl Ledger {
         }
         let time = format_time(self.now());
         let site_id = self.site_id.clone();
-        let key = self.site_key.as_ref().ok_or(CustodyError::Invalid(
+        let key = self.site_key.as_ref().ok_or(CustodyError::Internal(
             "site key vanished while signing".into(),
         ))?;
         let tx = self
@@ -678,11 +678,7 @@ impl Ledger {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?
-            .ok_or_else(|| {
-                CustodyError::Invalid(
-                    "the ledger has no checkpoint yet; run `custody checkpoint`".into(),
-                )
-            })
+            .ok_or_else(|| crate::refusal::Refusal::NoCheckpoint.into())
     }
 
     /// Public keys (hex) whose signatures this site accepts on documents: its own, and every
@@ -763,8 +759,13 @@ impl Ledger {
         Ok(())
     }
 
-    /// Direct read access for tests and tools that inspect the file (never for writes).
-    pub fn connection(&self) -> &Connection {
-        &self.conn
+    /// Caps the ledger file at `pages` database pages on this ledger's own connection, so that
+    /// a test can make the disk "full" for it (SQLite then refuses writes with SQLITE_FULL).
+    /// It sets one pragma and exposes no SQL; other crates read the file through their own
+    /// connection.
+    pub fn limit_file_size_pages(&self, pages: u32) -> Result<()> {
+        self.conn
+            .pragma_update(None, "max_page_count", pages)
+            .map_err(CustodyError::from)
     }
 }

@@ -28,6 +28,7 @@ pub mod keys;
 pub mod ledger;
 pub mod limits;
 mod projection;
+pub mod refusal;
 pub mod sample;
 pub mod scans;
 pub mod schema;
@@ -44,5 +45,6 @@ pub use domain::{
 };
 pub use error::{CustodyError, Result};
 pub use ledger::{Actor, CheckpointPolicy, Ledger};
+pub use refusal::{Needed, Refusal};
 pub use verify::{Problem, VerifyReport};
 pub use workflows::{HistoryEntry, ItemView, LocationView, PersonView, Registered, SerialMatch};

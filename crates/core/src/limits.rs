@@ -97,14 +97,13 @@ pub fn mg_to_kg(mg: u128) -> String {
 
 /// A licence in kilograms, canonical (as the lots' NEQ is), up to [`MAX_LICENCE_KG`].
 fn check_licence(text: &str) -> Result<String> {
-    kg_to_mg(text, MAX_LICENCE_KG)
-        .map(mg_to_kg)
-        .ok_or_else(|| {
-            CustodyError::Invalid(format!(
-                "licensed NEQ '{}' is not a weight in kilograms (e.g. 2500 or 12.5; at most 6 decimals, at most {MAX_LICENCE_KG})",
-                text.trim()
-            ))
-        })
+    kg_to_mg(text, MAX_LICENCE_KG).map(mg_to_kg).ok_or_else(|| {
+        crate::refusal::Refusal::BadLicence {
+            value: text.trim().to_string(),
+            max: MAX_LICENCE_KG,
+        }
+        .into()
+    })
 }
 
 /// Group letters, upper-case, sorted, each once; an unknown letter is refused. Blank entries

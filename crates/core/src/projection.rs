@@ -14,7 +14,7 @@ pub(crate) fn once(changed: usize, what: &str) -> Result<()> {
     if changed == 1 {
         Ok(())
     } else {
-        Err(crate::error::CustodyError::Invalid(what.to_string()))
+        Err(crate::error::CustodyError::Damaged(what.to_string()))
     }
 }
 
@@ -75,7 +75,7 @@ fn insert_item(conn: &Connection, row: &ItemRow<'_>, seq: i64) -> Result<()> {
 /// read from its register event's `kind` and `payload` columns. `items` keeps no copy of it.
 pub(crate) fn register_record(kind: &str, payload: &str) -> Result<String> {
     let unreadable = |e: String| {
-        crate::error::CustodyError::Invalid(format!("the item's register event is unreadable: {e}"))
+        crate::error::CustodyError::Damaged(format!("the item's register event is unreadable: {e}"))
     };
     match EventBody::from_columns(kind, payload).map_err(unreadable)? {
         EventBody::RegisterWeapon { weapon, .. } => {

@@ -19,7 +19,47 @@ pub struct ScanInput {
     pub data: Vec<u8>,
     /// Set when the frame must not be acted on (a debounced repeat, an unreadable frame);
     /// it is still recorded, with this reason.
-    pub ignored: Option<String>,
+    pub ignored: Option<IgnoredReason>,
+}
+
+/// Why a scan names nothing at this site. The ledger records the English text (`Display`);
+/// each front end words the reason itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UnknownReason {
+    #[error("not text: the scanner sent bytes that are not valid UTF-8")]
+    NotText,
+    #[error("empty scan")]
+    Empty,
+    #[error("no item with code or serial '{scanned}'")]
+    NoSuchItem { scanned: String },
+    /// A serial that several items carry (`matches`: their codes and manufacturers).
+    #[error("'{scanned}' matches several items ({matches}); use the Custody code instead")]
+    Ambiguous { scanned: String, matches: String },
+}
+
+/// Why a frame is recorded but not acted on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IgnoredReason {
+    /// The same code again within the scanner's debounce window: counted once.
+    #[error("repeat within {within_ms} ms of the same code: counted once")]
+    Repeat { within_ms: u64 },
+    /// A frame the scanner driver could not read; `detail` is what the driver says of it,
+    /// kept as evidence.
+    #[error("{detail}")]
+    Unreadable { detail: String },
+}
+
+// In JSON (the CLI's `--json` lines), a reason is its text, as before it was typed.
+impl Serialize for UnknownReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl Serialize for IgnoredReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// What the ledger made of a scan. `Alarm` is for items that must not be on the shelf.
@@ -35,11 +75,11 @@ pub enum ScanOutcome {
         status: String,
     },
     Unknown {
-        reason: String,
+        reason: UnknownReason,
     },
     /// Recorded but not acted on: a debounced repeat or an unreadable frame.
     Ignored {
-        reason: String,
+        reason: IgnoredReason,
     },
     /// Read at the sign-in screen as a badge, not looked up as an item. Whether the badge is
     /// valid is decided when the PIN is entered (and that attempt is logged on its own).
@@ -71,25 +111,18 @@ pub struct RecordedScan {
     pub outcome: ScanOutcome,
 }
 
-fn lookup(conn: &rusqlite::Connection, data: &[u8]) -> (ScanOutcome, Option<ItemView>) {
+/// What a scan names. A failure of the ledger itself is an error (the scan is then not
+/// recorded, and the front end says so); everything else is an outcome.
+fn lookup(conn: &rusqlite::Connection, data: &[u8]) -> Result<(ScanOutcome, Option<ItemView>)> {
+    let unknown = |reason| Ok((ScanOutcome::Unknown { reason }, None));
     let Ok(text) = std::str::from_utf8(data) else {
-        return (
-            ScanOutcome::Unknown {
-                reason: "not text: the scanner sent bytes that are not valid UTF-8".into(),
-            },
-            None,
-        );
+        return unknown(UnknownReason::NotText);
     };
     let text = text.trim_matches(|c: char| c.is_control() || c == ' ');
     if text.is_empty() {
-        return (
-            ScanOutcome::Unknown {
-                reason: "empty scan".into(),
-            },
-            None,
-        );
+        return unknown(UnknownReason::Empty);
     }
-    match find_item_in(conn, text) {
+    Ok(match find_item_in(conn, text) {
         Ok(item) if item.status.is_terminal() => (
             ScanOutcome::Alarm {
                 code: item.code.clone(),
@@ -104,13 +137,20 @@ fn lookup(conn: &rusqlite::Connection, data: &[u8]) -> (ScanOutcome, Option<Item
             },
             Some(item),
         ),
-        Err(e) => (
+        Err(CustodyError::UnknownItem(scanned)) => (
             ScanOutcome::Unknown {
-                reason: e.to_string(),
+                reason: UnknownReason::NoSuchItem { scanned },
             },
             None,
         ),
-    }
+        Err(CustodyError::AmbiguousItem(scanned, matches)) => (
+            ScanOutcome::Unknown {
+                reason: UnknownReason::Ambiguous { scanned, matches },
+            },
+            None,
+        ),
+        Err(e) => return Err(e),
+    })
 }
 
 /// How many times a scan is tried against a busy ledger (each waits the busy timeout, 5 s).
@@ -175,7 +215,7 @@ fn record_one(
             },
             None,
         ),
-        None => lookup(w.conn, &scan.data),
+        None => lookup(w.conn, &scan.data)?,
     };
     let seq = append_scan(w, actor_id, scan, &outcome, item.map(|i| i.id))?;
     Ok(RecordedScan { seq, outcome })
@@ -189,7 +229,8 @@ fn append_scan(
     item_id: Option<String>,
 ) -> Result<i64> {
     let error = match outcome {
-        ScanOutcome::Unknown { reason } | ScanOutcome::Ignored { reason } => reason.clone(),
+        ScanOutcome::Unknown { reason } => reason.to_string(),
+        ScanOutcome::Ignored { reason } => reason.to_string(),
         ScanOutcome::Alarm { code, status } => {
             format!("ALARM: {code} is {status} at this site")
         }

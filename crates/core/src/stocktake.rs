@@ -9,6 +9,7 @@ use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::ledger::{new_id, new_label, Actor, Ledger, Writer};
 use crate::projection::status_from_column;
+use crate::refusal::{Needed, Refusal, SamePerson};
 use crate::workflows::{find_item_in, location_id_of};
 use custody_codes::LabelKind;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -189,9 +190,7 @@ fn scan_one(
     let text: String =
         crate::fields::visible(scanned.trim_matches(|c: char| c.is_control() || c == ' '));
     if text.is_empty() {
-        return Err(CustodyError::Invalid(
-            "empty scan: scan the item's label again".into(),
-        ));
+        return Err(Needed::ScannedCode.into());
     }
     let at = at_location.map(|l| location_id_of(w.conn, l)).transpose()?;
     let item = match find_item_in(w.conn, &text) {
@@ -539,10 +538,7 @@ impl Ledger {
             Resolution::ReportedLost | Resolution::DataErrorCorrected
         ) && reference.is_empty()
         {
-            return Err(CustodyError::Invalid(format!(
-                "resolution {} needs a reference (loss report number, or the correcting event)",
-                resolution.as_str()
-            )));
+            return Err(Refusal::ResolutionNeedsReference { resolution }.into());
         }
         self.write(|w| {
             let (id, code) = open_stocktake(w.conn, stocktake)?;
@@ -582,11 +578,7 @@ impl Ledger {
                             |r| r.get::<_, String>(0),
                         )
                         .optional()?
-                        .ok_or_else(|| {
-                            CustodyError::Invalid(
-                                "say where the item was moved to (--to LOCATION)".into(),
-                            )
-                        })?,
+                        .ok_or(CustodyError::from(Needed::MoveDestination))?,
                 };
                 crate::workflows::append_move(w, actor, item, to)?;
             }
@@ -605,9 +597,7 @@ impl Ledger {
         counter.require("close a stocktake", &COUNTERS)?;
         cosigner.require("co-sign a stocktake", &COUNTERS)?;
         if counter.person_id() == cosigner.person_id() {
-            return Err(CustodyError::SamePerson(
-                "a stocktake is closed by the counter and a second person; the co-signer must be someone else".into(),
-            ));
+            return Err(CustodyError::SamePerson(SamePerson::StocktakeCosigner));
         }
         let (id, code, state) = stocktake_row(&self.conn, stocktake)?;
         if state != "open" {

@@ -12,6 +12,7 @@ use crate::error::{CustodyError, Result};
 use crate::event::{canonical_bytes, chain_hash, EventBody, StoredEvent};
 use crate::keys::{checkpoint_note, key_id, parse_public_key, verify_signature};
 use crate::ledger::Ledger;
+use crate::refusal::{KeyProblem, Refusal};
 use ed25519_dalek::VerifyingKey;
 use serde::{Deserialize, Serialize};
 
@@ -364,17 +365,13 @@ pub fn read_registry_key(text: &str) -> Result<VerifyingKey> {
     let rest = text
         .trim_start_matches('\u{feff}')
         .strip_prefix(REGISTRY_KEY_MAGIC)
-        .ok_or_else(|| {
-            CustodyError::BadPublicKey(format!(
-                "not a registry key file (first line is not {REGISTRY_KEY_MAGIC})"
-            ))
-        })?;
+        .ok_or_else(|| CustodyError::BadPublicKey(KeyProblem::NotARegistryKeyFile))?;
     let hex_key = rest
         .lines()
         .find_map(|l| l.strip_prefix("public_key "))
-        .ok_or_else(|| CustodyError::BadPublicKey("registry key file has no public_key".into()))?;
+        .ok_or_else(|| CustodyError::BadPublicKey(KeyProblem::RegistryKeyMissing))?;
     parse_public_key(hex_key.trim())
-        .ok_or_else(|| CustodyError::BadPublicKey("registry public key is not Ed25519".into()))
+        .ok_or_else(|| CustodyError::BadPublicKey(KeyProblem::RegistryKeyNotEd25519))
 }
 
 /// Site id, public key (hex) and name from a site public key file (`custody keys export`).
@@ -469,7 +466,7 @@ impl Ledger {
             match EventBody::from_columns("registry.cosign", &payload) {
                 Ok(EventBody::RegistryCosign { cosignature }) => out.push((seq, cosignature)),
                 _ => {
-                    return Err(CustodyError::Invalid(format!(
+                    return Err(CustodyError::Damaged(format!(
                         "event {seq}: registry.cosign payload is damaged; run `custody verify`"
                     )))
                 }
@@ -493,21 +490,20 @@ impl Ledger {
     /// is harmless: the seq of the earlier event is returned.
     pub fn store_cosignature(&mut self, cosignature: &Cosignature) -> Result<i64> {
         if cosignature.format != COSIGNATURE_FORMAT {
-            return Err(CustodyError::Invalid(format!(
-                "not a cosignature (format '{}')",
-                cosignature.format
-            )));
+            return Err(Refusal::NotACosignature {
+                format: cosignature.format.clone(),
+            }
+            .into());
         }
         if cosignature.site_id != self.site_id {
-            return Err(CustodyError::Invalid(format!(
-                "the cosignature is for site {}, this ledger is site {}",
-                cosignature.site_id, self.site_id
-            )));
+            return Err(Refusal::CosignatureForOtherSite {
+                theirs: cosignature.site_id.clone(),
+                ours: self.site_id.clone(),
+            }
+            .into());
         }
         if !cosignature.signature_valid() {
-            return Err(CustodyError::Invalid(
-                "the cosignature's signature is not valid for the registry key it names".into(),
-            ));
+            return Err(Refusal::CosignatureInvalid.into());
         }
         if let Some((seq, _)) = self
             .stored_cosignatures()?
@@ -526,16 +522,17 @@ impl Ledger {
             Some((kind, hash))
                 if kind == "checkpoint" && hex::encode(&hash) == cosignature.head => {}
             Some(_) => {
-                return Err(CustodyError::Invalid(format!(
-                "the registry cosigned event {} with head {}, but this ledger's event {} differs",
-                cosignature.size, cosignature.head, cosignature.size
-            )))
+                return Err(Refusal::CosignedEventDiffers {
+                    seq: cosignature.size,
+                    head: cosignature.head.clone(),
+                }
+                .into())
             }
             None => {
-                return Err(CustodyError::Invalid(format!(
-                    "the registry cosigned event {}, which this ledger does not have",
-                    cosignature.size
-                )))
+                return Err(Refusal::CosignedEventMissing {
+                    seq: cosignature.size,
+                }
+                .into())
             }
         }
         let body = EventBody::RegistryCosign {

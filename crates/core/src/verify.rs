@@ -349,7 +349,7 @@ fn replay_events(events: &Connection, into: &Connection, after: i64) -> Result<i
             row.get_ref(3)?.as_str().unwrap_or(""),
         )
         .map_err(|e| {
-            crate::error::CustodyError::Invalid(format!("event {seq}: {e}; run `custody verify`"))
+            crate::error::CustodyError::Damaged(format!("event {seq}: {e}; run `custody verify`"))
         })?;
         projection::apply(into, seq, time, &body)?;
         last = seq;
@@ -443,7 +443,7 @@ impl Ledger {
             std::thread::spawn(move || -> Result<(Connection, Option<Problem>, Digests)> {
                 let fresh = match start {
                     Some((path, head)) => crate::verified::load(&path, &head)
-                        .map_err(crate::error::CustodyError::Invalid)?,
+                        .map_err(crate::error::CustodyError::Damaged)?,
                     None => {
                         let fresh = Connection::open_in_memory()?;
                         create_projection_tables(&fresh)?;
@@ -543,7 +543,7 @@ impl Ledger {
             Some(_) => None,
         };
         let (fresh, replay_problem, rebuilt) = worker.join().map_err(|_| {
-            crate::error::CustodyError::Invalid("the verify worker failed".into())
+            crate::error::CustodyError::Internal("the verify worker failed".into())
         })??;
         report.replayed_from = after + 1;
         let mut pass = Pass {

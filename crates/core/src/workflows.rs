@@ -9,6 +9,7 @@ use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
 use crate::ledger::{new_id, new_label, Actor, Ledger, Writer};
 use crate::projection::status_from_column;
+use crate::refusal::{DateField, Needed, Refusal, SamePerson};
 use custody_codes::{LabelCode, LabelKind};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -181,17 +182,13 @@ pub(crate) fn item_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ItemView>
 
 pub(crate) fn check_person(p: &PersonRecord) -> Result<()> {
     if p.name.trim().is_empty() {
-        return Err(CustodyError::Invalid("a person needs a name".into()));
+        return Err(Needed::PersonName.into());
     }
     if p.badge.trim().is_empty() || p.badge.chars().any(char::is_control) {
-        return Err(CustodyError::Invalid(
-            "a badge code must be printable text, not empty".into(),
-        ));
+        return Err(Needed::Badge.into());
     }
     if p.roles.is_empty() {
-        return Err(CustodyError::Invalid(
-            "a person needs at least one role".into(),
-        ));
+        return Err(Needed::Role.into());
     }
     Ok(())
 }
@@ -236,23 +233,17 @@ pub(crate) fn append_person(
 
 pub(crate) fn check_weapon(w: &WeaponRecord) -> Result<()> {
     if w.serial.trim().is_empty() {
-        return Err(CustodyError::Invalid(
-            "serial is empty: record the frame/receiver serial (write DEFACED-<n> if it cannot be read)".into(),
-        ));
+        return Err(Needed::Serial.into());
     }
     if w.manufacturer.trim().is_empty() {
-        return Err(CustodyError::Invalid(
-            "manufacturer is empty: write UNKNOWN if it cannot be determined".into(),
-        ));
+        return Err(Needed::Manufacturer.into());
     }
     if w.serial
         .chars()
         .chain(w.manufacturer.chars())
         .any(char::is_control)
     {
-        return Err(CustodyError::Invalid(
-            "serial and manufacturer must be printable text".into(),
-        ));
+        return Err(Refusal::WeaponNotPrintable.into());
     }
     if let Some(y) = w.year {
         check_year(y)?;
@@ -268,9 +259,11 @@ pub(crate) fn check_year(y: i32) -> Result<()> {
         .parse::<i32>()
         .unwrap_or(2100);
     if !(1800..=this_year).contains(&y) {
-        return Err(CustodyError::Invalid(format!(
-            "year of manufacture {y} is not between 1800 and {this_year}"
-        )));
+        return Err(Refusal::YearOutOfRange {
+            year: y,
+            latest: this_year,
+        }
+        .into());
     }
     Ok(())
 }
@@ -407,9 +400,7 @@ impl Ledger {
     /// active administrator cannot give the role up (checked inside the write).
     pub fn set_roles(&mut self, admin: &Actor, badge: &str, roles: Vec<Role>) -> Result<i64> {
         if roles.is_empty() {
-            return Err(CustodyError::Invalid(
-                "a person needs at least one role".into(),
-            ));
+            return Err(Needed::Role.into());
         }
         let keeps_admin = roles.contains(&Role::Administrator);
         self.append_admin_event(admin, "change roles", badge, |w, person| {
@@ -453,11 +444,11 @@ impl Ledger {
         };
         self.append_admin_event(admin, action, badge, |w, person| {
             if person.active == active {
-                return Err(CustodyError::Invalid(format!(
-                    "{} is already {}",
-                    person.name,
-                    if active { "active" } else { "deactivated" }
-                )));
+                return Err(Refusal::AlreadyActive {
+                    person: person.name.clone(),
+                    active,
+                }
+                .into());
             }
             if !active {
                 refuse_last_administrator(w.conn, person)?;
@@ -491,9 +482,7 @@ impl Ledger {
         }
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(CustodyError::Invalid(
-                "say why the break-glass recovery was needed (--reason)".into(),
-            ));
+            return Err(Needed::RecoveryReason.into());
         }
         let person = self.person_by_badge(badge)?;
         crate::auth::check_new_pin(new_pin, &person.badge)?;
@@ -532,7 +521,7 @@ impl Ledger {
         actor.require("register locations", &HANDLERS)?;
         let name = location.name.trim().to_string();
         if name.is_empty() {
-            return Err(CustodyError::Invalid("a location needs a name".into()));
+            return Err(Needed::LocationName.into());
         }
         let actor_id = actor.person_id().to_string();
         self.write(|w| {
@@ -580,9 +569,7 @@ impl Ledger {
     ) -> Result<Registered> {
         actor.require("register evidence", &[Role::Custodian, Role::Administrator])?;
         if evidence.case_number.trim().is_empty() || evidence.exhibit_number.trim().is_empty() {
-            return Err(CustodyError::Invalid(
-                "an exhibit needs its case number and exhibit number".into(),
-            ));
+            return Err(Needed::ExhibitNumbers.into());
         }
         if let Some(weapon) = &evidence.weapon {
             check_weapon(weapon)?;
@@ -590,7 +577,7 @@ impl Ledger {
         let mut evidence = evidence;
         if !evidence.retention_date.trim().is_empty() {
             evidence.retention_date =
-                crate::evidence::parse_date("the review date", &evidence.retention_date)?
+                crate::evidence::parse_date(DateField::ReviewDate, &evidence.retention_date)?
                     .to_string();
         }
         let today = self.now().date_naive();
@@ -638,7 +625,7 @@ impl Ledger {
     ) -> Result<Vec<i64>> {
         actor.require("move items", &HANDLERS)?;
         if items.is_empty() {
-            return Err(CustodyError::Invalid("no items to move".into()));
+            return Err(Needed::ItemsToMove.into());
         }
         self.write(|w| {
             let to = location_id_of(w.conn, location)?;
@@ -691,15 +678,11 @@ impl Ledger {
         giver.require("hand over custody", &HANDLERS)?;
         let receiver = receiver.ok_or(CustodyError::ReceiverNotAuthenticated)?;
         if receiver.person_id() == giver.person_id() {
-            return Err(CustodyError::SamePerson(
-                "custody cannot be transferred to the same person".into(),
-            ));
+            return Err(CustodyError::SamePerson(SamePerson::Transfer));
         }
         receiver.require("receive custody", &HANDLERS)?;
         if reason.trim().is_empty() {
-            return Err(CustodyError::Invalid(
-                "say why custody is transferred (e.g. 'to lab for examination')".into(),
-            ));
+            return Err(Needed::TransferReason.into());
         }
         self.write(|w| {
             let item = find_item_in(w.conn, item)?;
@@ -727,15 +710,11 @@ impl Ledger {
     ) -> Result<i64> {
         actor.require("check items out", &HANDLERS)?;
         if to_whom.trim().is_empty() || purpose.trim().is_empty() {
-            return Err(CustodyError::Invalid(
-                "a check-out needs to whom and for what purpose".into(),
-            ));
+            return Err(Needed::CheckoutDetails.into());
         }
         let today = self.now().date_naive();
         if due < today {
-            return Err(CustodyError::Invalid(format!(
-                "due date {due} is in the past"
-            )));
+            return Err(Refusal::DueInPast { due }.into());
         }
         self.write(|w| {
             let item = find_item_in(w.conn, item)?;

@@ -232,7 +232,7 @@ fn a_schema_5_file_opens_as_schema_6_with_categories_and_review_dates_from_its_e
     drop(conn);
     let ledger = Ledger::open(&path).unwrap();
     assert_eq!(
-        custody_core::schema::version(ledger.connection()).unwrap(),
+        custody_core::schema::version(&rusqlite::Connection::open(ledger.path()).unwrap()).unwrap(),
         custody_core::schema::CURRENT_VERSION
     );
     assert_eq!(ledger.projection_digests().unwrap(), digests);

@@ -402,15 +402,11 @@ fn a_full_disk_records_nothing_and_the_ledger_stays_whole() {
         event_count(&s.ledger),
         s.ledger.projection_digests().unwrap(),
     );
-    let pages: i64 = s
-        .ledger
-        .connection()
+    let pages: u32 = rusqlite::Connection::open(s.ledger.path())
+        .unwrap()
         .query_row("PRAGMA page_count", [], |r| r.get(0))
         .unwrap();
-    s.ledger
-        .connection()
-        .execute_batch(&format!("PRAGMA max_page_count = {pages}"))
-        .unwrap();
+    s.ledger.limit_file_size_pages(pages).unwrap();
     let officer = s.officer.clone();
     let mut refused = 0;
     for i in 0..200 {
@@ -429,10 +425,7 @@ fn a_full_disk_records_nothing_and_the_ledger_stays_whole() {
     assert_eq!(refused, 1, "the disk never filled up");
     let after_full = event_count(&s.ledger);
     assert!(after_full >= before.0);
-    s.ledger
-        .connection()
-        .execute_batch("PRAGMA max_page_count = 1073741823")
-        .unwrap();
+    s.ledger.limit_file_size_pages(1_073_741_823).unwrap();
     assert!(s.ledger.verify().unwrap().is_intact());
     // Every weapon that was acknowledged is there; the refused one is not.
     let items = s.ledger.items().unwrap();
@@ -485,8 +478,8 @@ fn a_schema_2_file_with_a_deactivated_person_migrates_to_3_with_identical_projec
     .unwrap();
     drop(conn);
     let mut ledger = Ledger::open(&path).unwrap();
-    let version: i64 = ledger
-        .connection()
+    let version: i64 = rusqlite::Connection::open(ledger.path())
+        .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, custody_core::schema::CURRENT_VERSION);
@@ -554,8 +547,8 @@ fn a_schema_4_file_with_a_count_under_way_migrates_to_5_with_its_progress_and_re
         .unwrap();
     drop(conn);
     let ledger = Ledger::open(&path).unwrap();
-    let version: i64 = ledger
-        .connection()
+    let version: i64 = rusqlite::Connection::open(ledger.path())
+        .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, custody_core::schema::CURRENT_VERSION);
@@ -588,8 +581,8 @@ fn a_schema_4_file_with_a_count_under_way_migrates_to_5_with_its_progress_and_re
         std::fs::metadata(&copies[0]).unwrap().permissions().mode() & 0o777,
         0o600
     );
-    let columns: Vec<String> = ledger
-        .connection()
+    let columns: Vec<String> = rusqlite::Connection::open(ledger.path())
+        .unwrap()
         .prepare("SELECT name FROM pragma_table_info('items')")
         .unwrap()
         .query_map([], |r| r.get(0))
@@ -631,8 +624,8 @@ fn migration_from_an_empty_file_and_from_schema_1() {
     .unwrap();
     drop(conn);
     let ledger = Ledger::open(&path).unwrap();
-    let version: i64 = ledger
-        .connection()
+    let version: i64 = rusqlite::Connection::open(ledger.path())
+        .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
     assert_eq!(version, custody_core::schema::CURRENT_VERSION);

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{event_count, person, site, weapon, Site};
-use custody_core::scans::{ScanInput, ScanOutcome};
+use custody_core::scans::{IgnoredReason, ScanInput, ScanOutcome, UnknownReason};
 use custody_core::stocktake::{DiscrepancyKind, ScanNote};
 use custody_core::{
     Actor, CustodyError, DestructionMethod, DestructionRecord, EvidenceRecord, HandoverDetails,
@@ -152,7 +152,11 @@ fn an_officer_counts_vault_a_blind_and_closes_only_after_every_discrepancy_is_re
             "",
             None
         ),
-        Err(CustodyError::Invalid(_))
+        Err(CustodyError::Refused(
+            custody_core::Refusal::ResolutionNeedsReference {
+                resolution: Resolution::ReportedLost
+            }
+        ))
     ));
     let insp = s.inspector.clone();
     for (key, res, reference, to) in [
@@ -229,9 +233,8 @@ fn an_officer_counts_vault_a_blind_and_closes_only_after_every_discrepancy_is_re
         (1, 1, 4)
     );
     // The closing event carries both signatures (actor and witness columns).
-    let (actor, witness): (String, String) = s
-        .ledger
-        .connection()
+    let (actor, witness): (String, String) = rusqlite::Connection::open(s.ledger.path())
+        .unwrap()
         .query_row(
             "SELECT actor, witness FROM events WHERE kind = 'stocktake.close'",
             [],
@@ -741,9 +744,8 @@ fn two_sites_exchange_a_signed_handover_and_a_receipt() {
         (accepted.missing.clone(), accepted.extra.clone()),
         (vec![codes[2].clone()], vec!["STRAY-9".to_string()])
     );
-    let discrepancies: i64 = b
-        .ledger
-        .connection()
+    let discrepancies: i64 = rusqlite::Connection::open(b.ledger.path())
+        .unwrap()
         .query_row(
             "SELECT count(*) FROM events WHERE kind = 'handover.discrepancy' AND seq < ?1",
             [accepted.seq],
@@ -914,20 +916,98 @@ fn intake_sees_a_serial_already_taken_before_registering_and_a_badge_scan_is_not
         .unwrap();
     assert_eq!(r.outcome, ScanOutcome::Badge);
     assert_eq!(event_count(&s.ledger), before + 1);
-    let (kind, actor, payload): (String, Option<String>, String) = s
-        .ledger
-        .connection()
-        .query_row(
-            "SELECT kind, actor, payload FROM events ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap();
+    let (kind, actor, payload): (String, Option<String>, String) =
+        rusqlite::Connection::open(s.ledger.path())
+            .unwrap()
+            .query_row(
+                "SELECT kind, actor, payload FROM events ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
     assert_eq!(kind, "scan.recorded");
     assert_eq!(actor, None);
     assert!(payload.contains("\"outcome\":\"badge\""), "{payload}");
     assert!(!payload.contains("item_id"), "{payload}");
     assert_intact_and_rebuildable(&mut s.ledger);
+}
+
+/// A scan that names nothing says why in a typed reason, which the ledger also records in
+/// words; an ignored frame keeps its typed reason too.
+#[test]
+fn a_refused_scan_carries_a_typed_reason_and_the_ledger_records_it() {
+    let mut s = site();
+    let scan = |s: &mut Site, data: &[u8], ignored: Option<IgnoredReason>| {
+        s.ledger
+            .record_scan(
+                Some(&s.officer),
+                &ScanInput {
+                    device: "test".into(),
+                    data: data.to_vec(),
+                    ignored,
+                    ..ScanInput::default()
+                },
+            )
+            .unwrap()
+            .outcome
+    };
+    assert_eq!(
+        scan(&mut s, b"NOPE-123", None),
+        ScanOutcome::Unknown {
+            reason: UnknownReason::NoSuchItem {
+                scanned: "NOPE-123".into()
+            }
+        }
+    );
+    assert_eq!(
+        scan(&mut s, &[0xff, 0xfe], None),
+        ScanOutcome::Unknown {
+            reason: UnknownReason::NotText
+        }
+    );
+    assert_eq!(
+        scan(&mut s, b"\r\n", None),
+        ScanOutcome::Unknown {
+            reason: UnknownReason::Empty
+        }
+    );
+    // Two makers' items with one serial: the serial alone is ambiguous.
+    s.ledger
+        .register_weapon(&s.officer, weapon("AMB-77", "Glock"), None)
+        .unwrap();
+    s.ledger
+        .register_weapon(&s.officer, weapon("AMB-77", "Zastava"), None)
+        .unwrap();
+    match scan(&mut s, b"AMB-77", None) {
+        ScanOutcome::Unknown {
+            reason: UnknownReason::Ambiguous { scanned, matches },
+        } => {
+            assert_eq!(scanned, "AMB-77");
+            assert!(
+                matches.contains("Glock") && matches.contains("Zastava"),
+                "{matches}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let repeat = IgnoredReason::Repeat { within_ms: 800 };
+    let rifle = s.weapons[0].clone();
+    assert_eq!(
+        scan(&mut s, rifle.as_bytes(), Some(repeat.clone())),
+        ScanOutcome::Ignored { reason: repeat }
+    );
+    let payload: String = rusqlite::Connection::open(s.ledger.path())
+        .unwrap()
+        .query_row(
+            "SELECT payload FROM events WHERE kind = 'scan.recorded' ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        payload.contains("repeat within 800 ms of the same code: counted once"),
+        "{payload}"
+    );
 }
 
 /// Bulk import checks each batch as a whole before writing it: a serial already in the

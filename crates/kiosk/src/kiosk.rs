@@ -4,8 +4,10 @@
 
 use crate::messages::{
     date_text, display_code, msg, msg1, msg2, msg3, number_text, printable, problem, time_text,
+    unknown_scan,
 };
 use crate::scanner::{DemoScanner, LinkState, ScannerLink};
+use crate::MsgKind;
 use crate::{
     AlertRow, AppWindow, CheckoutState, DemoPerson, DemoState, DestructionState, DocumentsState,
     HandoverState, HistoryRow, HomeState, IntakeState, ItemLine, LoginState, MoveState, Msg,
@@ -13,7 +15,7 @@ use crate::{
     StatusCount, StocktakeState, TrustedSite,
 };
 use custody_codes::{LabelCode, LabelKind};
-use custody_core::scans::{ScanInput, ScanOutcome};
+use custody_core::scans::{IgnoredReason, ScanInput, ScanOutcome};
 use custody_core::{Actor, CustodyError, EvidenceRecord, ItemView, Ledger, WeaponRecord};
 use custody_scan::session::ScanEvent;
 use custody_scan::wedge::{BurstDetector, BurstThresholds, Key, WedgeEvent};
@@ -238,11 +240,11 @@ impl Kiosk {
         let st = app.global::<LoginState>();
         st.set_pin("".into());
         if badge.trim().is_empty() {
-            st.set_message(msg("enter-badge"));
+            st.set_message(msg(MsgKind::EnterBadge));
             return;
         }
         if pin.is_empty() {
-            st.set_message(msg("enter-pin"));
+            st.set_message(msg(MsgKind::EnterPin));
             return;
         }
         match self.ledger.authenticate(badge, pin) {
@@ -250,7 +252,7 @@ impl Kiosk {
                 app.set_user_name(actor.name.clone().into());
                 self.actor = Some(actor);
                 st.set_badge("".into());
-                st.set_message(msg(""));
+                st.set_message(msg(MsgKind::None));
                 self.navigate(app, Screen::Home);
             }
             Err(e) => st.set_message(self.report(app, &e)),
@@ -297,7 +299,7 @@ impl Kiosk {
             app.global::<ScanState>().set_flash(0);
         }
         if self.actor.is_some() && self.last_activity.elapsed() >= self.options.idle_logout {
-            self.logout(app, Some(msg("logged-out-idle")));
+            self.logout(app, Some(msg(MsgKind::LoggedOutIdle)));
         }
     }
 
@@ -323,7 +325,8 @@ impl Kiosk {
             "unplug" => {
                 if let Some(d) = &mut self.demo {
                     if let Err(e) = d.toggle_plug() {
-                        app.set_banner(msg1("other", e));
+                        eprintln!("demo scanner: {e}");
+                        app.set_banner(msg(MsgKind::DemoScannerFailed));
                     }
                 }
                 return;
@@ -332,7 +335,8 @@ impl Kiosk {
         };
         if let Some(d) = &mut self.demo {
             if let Err(e) = d.scan(&data) {
-                app.set_banner(msg1("other", format!("demo scanner: {e}")));
+                eprintln!("demo scanner: {e}");
+                app.set_banner(msg(MsgKind::DemoScannerFailed));
             }
         }
     }
@@ -362,20 +366,20 @@ fn clear_forms(app: &AppWindow) {
         set(&i, SharedString::new());
     }
     i.set_legal_hold(false);
-    i.set_message(msg(""));
-    i.set_check(msg(""));
+    i.set_message(msg(MsgKind::None));
+    i.set_check(msg(MsgKind::None));
     let m = app.global::<MoveState>();
     m.set_items(model(Vec::new()));
-    m.set_message(msg(""));
+    m.set_message(msg(MsgKind::None));
     m.set_receiver_badge("".into());
     m.set_receiver_pin("".into());
     let c = app.global::<CheckoutState>();
     c.set_item("".into());
-    c.set_message(msg(""));
+    c.set_message(msg(MsgKind::None));
     let s = app.global::<SearchState>();
     s.set_query("".into());
     s.set_title("".into());
     s.set_code("".into());
-    s.set_message(msg(""));
+    s.set_message(msg(MsgKind::None));
     s.set_history(model(Vec::new()));
 }

@@ -45,7 +45,12 @@ impl ScannerLink {
 
     /// What the ledger records of one frame from this scanner (`ignored` says why a frame is
     /// recorded but not acted on: a repeat, unreadable bytes).
-    pub fn input(&self, aim: String, data: Vec<u8>, ignored: Option<String>) -> ScanInput {
+    pub fn input(
+        &self,
+        aim: String,
+        data: Vec<u8>,
+        ignored: Option<custody_core::scans::IgnoredReason>,
+    ) -> ScanInput {
         ScanInput {
             device: if self.simulated {
                 "demo simulator"

@@ -134,10 +134,8 @@ fn a_terminal_escape_typed_into_intake_is_refused_in_the_officers_words_and_noth
     assert!(d.kiosk.borrow().ledger().find_item("ESC-1").is_err());
     // Only the sign-in was recorded.
     let kinds: Vec<String> = {
-        let k = d.kiosk.borrow();
-        let mut stmt = k
-            .ledger()
-            .connection()
+        let file = rusqlite::Connection::open(d.kiosk.borrow().ledger().path()).unwrap();
+        let mut stmt = file
             .prepare("SELECT kind FROM events WHERE seq > ?1")
             .unwrap();
         stmt.query_map([before], |r| r.get(0))
@@ -283,17 +281,15 @@ fn a_badge_scanned_at_the_sign_in_screen_fills_the_badge_field() {
     let login = d.app.global::<custody_kiosk::LoginState>();
     assert_eq!(login.get_badge(), "OFF1");
     // Recorded as a badge read, not as a failed item lookup.
-    let (kind, payload): (String, String) = d
-        .kiosk
-        .borrow()
-        .ledger()
-        .connection()
-        .query_row(
-            "SELECT kind, payload FROM events ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    let (kind, payload): (String, String) =
+        rusqlite::Connection::open(d.kiosk.borrow().ledger().path())
+            .unwrap()
+            .query_row(
+                "SELECT kind, payload FROM events ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
     assert_eq!(kind, "scan.recorded");
     assert!(payload.contains("\"outcome\":\"badge\""), "{payload}");
     key_in(&d.app, "642087");
@@ -439,19 +435,15 @@ fn a_full_disk_shows_the_banner_records_nothing_half_done_and_the_kiosk_carries_
     let d = depot(3);
     sign_in(&d.app, "OFF1", "642087");
     tap(&d.app, "Intake");
-    let limit = |pages: i64| {
+    let limit = |pages: u32| {
         d.kiosk
             .borrow()
             .ledger()
-            .connection()
-            .execute_batch(&format!("PRAGMA max_page_count = {pages}"))
+            .limit_file_size_pages(pages)
             .unwrap();
     };
-    let pages: i64 = d
-        .kiosk
-        .borrow()
-        .ledger()
-        .connection()
+    let pages: u32 = rusqlite::Connection::open(d.kiosk.borrow().ledger().path())
+        .unwrap()
         .query_row("PRAGMA page_count", [], |r| r.get(0))
         .unwrap();
     limit(pages);
@@ -605,7 +597,7 @@ fn the_home_screen_lists_the_exhibits_whose_review_date_has_come() {
     let alerts = d.app.global::<custody_kiosk::HomeState>().get_alerts();
     let due: Vec<(String, String)> = alerts
         .iter()
-        .filter(|a| a.message.code == "review-due")
+        .filter(|a| a.message.kind == custody_kiosk::MsgKind::ReviewDue)
         .map(|a| (a.message.b.to_string(), a.message.c.to_string()))
         .collect();
     let review = (chrono::Local::now().date_naive() - chrono::Duration::days(15)).to_string();
@@ -615,7 +607,7 @@ fn the_home_screen_lists_the_exhibits_whose_review_date_has_come() {
         "{:?}",
         alerts
             .iter()
-            .map(|a| a.message.code.to_string())
+            .map(|a| format!("{:?}", a.message.kind))
             .collect::<Vec<_>>()
     );
 }

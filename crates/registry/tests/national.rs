@@ -464,12 +464,11 @@ async fn an_edited_cosigned_event_is_a_fork_refused_and_recorded_and_verify_name
 
     // The registration of AK-2 says AK-3 now; the chain and checkpoints are redone with the
     // site key, so the site's own verify passes.
-    let (seq, payload): (i64, String) = a.ledger.connection()
+    let (seq, payload): (i64, String) = rusqlite::Connection::open(a.ledger.path()).unwrap()
         .query_row("SELECT seq, payload FROM events WHERE kind = 'item.register_weapon' ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap();
-    let old_hash: Vec<u8> = a
-        .ledger
-        .connection()
+    let old_hash: Vec<u8> = rusqlite::Connection::open(a.ledger.path())
+        .unwrap()
         .query_row("SELECT hash FROM events WHERE seq = ?1", [seq], |r| {
             r.get(0)
         })
@@ -486,9 +485,8 @@ async fn an_edited_cosigned_event_is_a_fork_refused_and_recorded_and_verify_name
         a.ledger.verify().unwrap().is_intact(),
         "the site key alone cannot see the rewrite"
     );
-    let new_hash: Vec<u8> = a
-        .ledger
-        .connection()
+    let new_hash: Vec<u8> = rusqlite::Connection::open(a.ledger.path())
+        .unwrap()
         .query_row("SELECT hash FROM events WHERE seq = ?1", [seq], |r| {
             r.get(0)
         })

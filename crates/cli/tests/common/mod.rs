@@ -192,8 +192,8 @@ pub fn refused(db: &Path, args: &[&str], pin: &str, witness_pins: Option<&str>, 
 /// Events other than sign-in bookkeeping, the ledger head, and the projection digests.
 pub fn state(db: &Path) -> (i64, Vec<(&'static str, String)>) {
     let ledger = custody_core::Ledger::open(db).unwrap();
-    let events: i64 = ledger
-        .connection()
+    let events: i64 = rusqlite::Connection::open(ledger.path())
+        .unwrap()
         .query_row(
             "SELECT count(*) FROM events WHERE kind NOT IN ('auth.failed', 'auth.attempt', 'auth.reset')",
             [],

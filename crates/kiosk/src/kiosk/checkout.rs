@@ -1,6 +1,7 @@
 //! The check-out / check-in screen (ui/checkout.slint).
 
 use super::*;
+use crate::MsgKind;
 
 impl Kiosk {
     pub fn check_out(&mut self, app: &AppWindow) {
@@ -18,11 +19,11 @@ impl Kiosk {
             || st.get_to_whom().trim().is_empty()
             || st.get_purpose().trim().is_empty()
         {
-            return fail(msg("need-checkout"));
+            return fail(msg(MsgKind::NeedCheckout));
         }
         let days = match st.get_days().trim().parse::<i64>() {
             Ok(d) if (0..=365).contains(&d) => d,
-            _ => return fail(msg("bad-days")),
+            _ => return fail(msg(MsgKind::BadDays)),
         };
         let due = chrono::Local::now().date_naive() + chrono::Duration::days(days);
         match self
@@ -32,7 +33,7 @@ impl Kiosk {
             Ok(_) => {
                 st.set_message_good(true);
                 st.set_message(msg2(
-                    "checked-out",
+                    MsgKind::CheckedOut,
                     display_code(&item),
                     date_text(&due.to_string()),
                 ));
@@ -50,7 +51,7 @@ impl Kiosk {
         let item = st.get_item().trim().to_string();
         if item.is_empty() {
             st.set_message_good(false);
-            st.set_message(msg("need-checkout"));
+            st.set_message(msg(MsgKind::NeedCheckout));
             return;
         }
         let location = st.get_return_location().trim().to_string();
@@ -61,7 +62,7 @@ impl Kiosk {
         {
             Ok(_) => {
                 st.set_message_good(true);
-                st.set_message(msg1("checked-in", display_code(&item)));
+                st.set_message(msg1(MsgKind::CheckedIn, display_code(&item)));
             }
             Err(e) => {
                 st.set_message_good(false);

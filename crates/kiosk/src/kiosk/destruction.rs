@@ -4,6 +4,7 @@
 use super::workflows::*;
 use super::{model, Kiosk};
 use crate::messages::{display_code, msg, msg1, msg2, msg3};
+use crate::MsgKind;
 use crate::{AppWindow, DestructionState, ItemLine, Msg, ScanMark};
 use custody_codes::{LabelCode, LabelKind};
 use custody_core::documents::DocumentKind;
@@ -35,7 +36,7 @@ impl Kiosk {
                 st.set_authority("".into());
                 st.set_decision("".into());
                 st.set_message_good(true);
-                st.set_message(msg1("batch-created", display_code(&b.code)));
+                st.set_message(msg1(MsgKind::BatchCreated, display_code(&b.code)));
             }
             Err(e) => {
                 st.set_message_good(false);
@@ -107,12 +108,12 @@ impl Kiosk {
     pub fn destruction_add(&mut self, app: &AppWindow, text: &str) -> Answer {
         self.touch();
         let Some(actor) = self.actor.clone() else {
-            return refused(ScanMark::Refused, msg("enter-badge"));
+            return refused(ScanMark::Refused, msg(MsgKind::EnterBadge));
         };
         let st = app.global::<DestructionState>();
         let text = text.trim().to_string();
         if text.is_empty() {
-            return refused(ScanMark::Refused, msg(""));
+            return refused(ScanMark::Refused, msg(MsgKind::None));
         }
         if LabelCode::parse(&text).is_ok_and(|c| c.kind() == LabelKind::Batch) {
             return match self.ledger.destruction_batch(&text) {
@@ -120,7 +121,7 @@ impl Kiosk {
                     self.destruction.batch = Some(b.code.clone());
                     self.destruction.recount.clear();
                     self.refresh_destruction(app);
-                    good(msg1("scan-found", display_code(&b.code)))
+                    good(msg1(MsgKind::ScanFound, display_code(&b.code)))
                 }
                 Err(e) => refused(ScanMark::Unknown, self.report(app, &e)),
             };
@@ -144,7 +145,7 @@ impl Kiosk {
                             .find_item(&text)
                             .map(|i| display_code(&i.code))
                             .unwrap_or_else(|_| text.clone());
-                        good(msg1("batch-added", shown))
+                        good(msg1(MsgKind::BatchAdded, shown))
                     }
                     Err(e) => refused(ScanMark::Refused, self.report(app, &e)),
                 }
@@ -164,12 +165,18 @@ impl Kiosk {
                     self.destruction.recount.push(key.clone());
                 }
                 if on_list {
-                    good(msg1("recount-scan", display_code(&key)))
+                    good(msg1(MsgKind::RecountScan, display_code(&key)))
                 } else {
-                    refused(ScanMark::Refused, msg1("recount-extra", display_code(&key)))
+                    refused(
+                        ScanMark::Refused,
+                        msg1(MsgKind::RecountExtra, display_code(&key)),
+                    )
                 }
             }
-            _ => refused(ScanMark::Refused, msg1("not-in-stage", display_code(&text))),
+            _ => refused(
+                ScanMark::Refused,
+                msg1(MsgKind::NotInStage, display_code(&text)),
+            ),
         };
         st.set_message_good(answer.outcome == Outcome::Accepted);
         st.set_message(answer.message.clone());
@@ -190,7 +197,7 @@ impl Kiosk {
             Ok(b) => {
                 self.destruction.recount.clear();
                 st.set_message_good(true);
-                st.set_message(msg1("batch-frozen", b.items));
+                st.set_message(msg1(MsgKind::BatchFrozen, b.items));
             }
             Err(e) => {
                 st.set_message_good(false);
@@ -218,12 +225,12 @@ impl Kiosk {
                     let n = self.destruction.recount.len();
                     self.destruction.recount.clear();
                     st.set_message_good(true);
-                    st.set_message(msg1("recounted", n));
+                    st.set_message(msg1(MsgKind::Recounted, n));
                     Outcome::Accepted
                 }
                 Err(CustodyError::RecountMismatch { missing, extra, .. }) => {
                     st.set_message_good(false);
-                    st.set_message(msg2("recount-mismatch", missing.len(), extra.len()));
+                    st.set_message(msg2(MsgKind::RecountMismatch, missing.len(), extra.len()));
                     Outcome::Refused
                 }
                 Err(e) => {
@@ -260,7 +267,7 @@ impl Kiosk {
         match self.ledger.destruction_record(&actor, &code, record) {
             Ok(_) => {
                 st.set_message_good(true);
-                st.set_message(msg("destruction-recorded"));
+                st.set_message(msg(MsgKind::DestructionRecorded));
             }
             Err(e) => {
                 st.set_message_good(false);
@@ -293,7 +300,7 @@ impl Kiosk {
         let mut witnesses = Vec::new();
         for (badge, pin) in pairs {
             match self.second_person(&badge, &pin) {
-                None => return fail(msg("witness-auth")),
+                None => return fail(msg(MsgKind::WitnessAuth)),
                 Some(Err(e)) => return fail(self.report(app, &e)),
                 Some(Ok(w)) => witnesses.push(w),
             }
@@ -309,9 +316,9 @@ impl Kiosk {
                 st.set_w1_badge("".into());
                 st.set_w2_badge("".into());
                 st.set_message_good(true);
-                st.set_message(msg3("executed", display_code(&code), n, checkpoint));
+                st.set_message(msg3(MsgKind::Executed, display_code(&code), n, checkpoint));
             }
-            Err(CustodyError::SamePerson(_)) => fail(msg("witness-distinct")),
+            Err(CustodyError::SamePerson(_)) => fail(msg(MsgKind::WitnessDistinct)),
             Err(e) => fail(self.report(app, &e)),
         }
         self.refresh_destruction(app);
@@ -321,7 +328,8 @@ impl Kiosk {
         self.touch();
         self.destruction.batch = None;
         self.destruction.recount.clear();
-        app.global::<DestructionState>().set_message(msg(""));
+        app.global::<DestructionState>()
+            .set_message(msg(MsgKind::None));
         self.refresh_destruction(app);
     }
 

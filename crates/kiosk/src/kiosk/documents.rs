@@ -8,6 +8,7 @@ use crate::messages::{display_code, msg, msg1, msg2, msg3, time_text};
 use crate::output::{
     print_file, removable_media, save_durably, send_to_label_printer, OutputError,
 };
+use crate::MsgKind;
 use crate::{AppWindow, DocumentRow, DocumentsState, Msg, PrintingState, SettingsState};
 use custody_codes::render::{render_sheet_pdf, render_zpl, LabelSpec, SheetLayout};
 use custody_codes::LabelCode;
@@ -98,7 +99,7 @@ impl Kiosk {
             DocumentTarget::Sealed(kind, row.code.to_string())
         } else {
             st.set_message_good(false);
-            st.set_message(msg("choose-document"));
+            st.set_message(msg(MsgKind::ChooseDocument));
             return;
         };
         let folder = PathBuf::from(st.get_folder().trim());
@@ -123,7 +124,7 @@ impl Kiosk {
             Some(a) => a,
             None => {
                 self.logout(app, None);
-                return Err(msg("enter-badge"));
+                return Err(msg(MsgKind::EnterBadge));
             }
         };
         let folder = if folder.as_os_str().is_empty() {
@@ -132,7 +133,7 @@ impl Kiosk {
             folder.to_path_buf()
         };
         if let Err(e) = check_folder(&folder) {
-            return Err(msg2("folder-unusable", folder.display(), e));
+            return Err(msg2(MsgKind::FolderUnusable, folder.display(), e));
         }
         let language = if english {
             Language::English
@@ -166,13 +167,13 @@ impl Kiosk {
         let doc = match issued {
             Ok(d) => d,
             Err(IssueError::Core(e)) => return Err(self.report(app, &e)),
-            Err(other) => return Err(msg1("document-failed", other)),
+            Err(other) => return Err(msg1(MsgKind::DocumentFailed, other)),
         };
         let path = match save_durably(&folder, &doc.file_name(), &doc.bytes) {
             Ok(p) => p,
             Err(e) => {
                 let seq = doc.seal.as_ref().map(|s| s.issued_seq).unwrap_or_default();
-                return Err(msg2("save-failed", seq, e));
+                return Err(msg2(MsgKind::SaveFailed, seq, e));
             }
         };
         let shown = display_code(&doc.id);
@@ -180,14 +181,19 @@ impl Kiosk {
             return self.print_saved(&path, &doc, &shown);
         }
         Ok(match &doc.seal {
-            Some(seal) => msg3("document-saved", shown, path.display(), seal.issued_seq),
-            None => msg2("history-saved", shown, path.display()),
+            Some(seal) => msg3(
+                MsgKind::DocumentSaved,
+                shown,
+                path.display(),
+                seal.issued_seq,
+            ),
+            None => msg2(MsgKind::HistorySaved, shown, path.display()),
         })
     }
 
     fn print_saved(&self, path: &Path, doc: &Issued, shown: &str) -> Result<Msg, Msg> {
         let title = format!("{} {}", doc.title, doc.id);
-        let printed = msg2("document-printed", shown, path.display());
+        let printed = msg2(MsgKind::DocumentPrinted, shown, path.display());
         self.spool(path, &title, printed)
     }
 
@@ -197,8 +203,8 @@ impl Kiosk {
         let s = &self.settings;
         match print_file(&s.print_command, path, &s.document_printer, title) {
             Ok(_) => Ok(printed),
-            Err(OutputError::NoSpooler { .. }) => Err(msg1("no-spooler", path.display())),
-            Err(e) => Err(msg2("print-refused", e, path.display())),
+            Err(OutputError::NoSpooler { .. }) => Err(msg1(MsgKind::NoSpooler, path.display())),
+            Err(e) => Err(msg2(MsgKind::PrintRefused, e, path.display())),
         }
     }
 
@@ -210,11 +216,11 @@ impl Kiosk {
             Some(stick) => {
                 st.set_folder(stick.display().to_string().into());
                 st.set_message_good(true);
-                st.set_message(msg1("usb-found", stick.display()));
+                st.set_message(msg1(MsgKind::UsbFound, stick.display()));
             }
             None => {
                 st.set_message_good(false);
-                st.set_message(msg("no-usb"));
+                st.set_message(msg(MsgKind::NoUsb));
             }
         }
     }
@@ -244,7 +250,7 @@ impl Kiosk {
             Ok(d @ (203 | 300 | 600)) => d,
             _ => {
                 st.set_message_good(false);
-                st.set_message(msg("bad-dpi"));
+                st.set_message(msg(MsgKind::BadDpi));
                 return;
             }
         };
@@ -260,7 +266,7 @@ impl Kiosk {
             self.settings.label_device = device.into();
         }
         self.settings.label_dpi = dpi;
-        let saved = self.save_settings().map(|()| msg("printing-saved"));
+        let saved = self.save_settings().map(|()| msg(MsgKind::PrintingSaved));
         // The documents screen starts from the new folder next time it is opened.
         app.global::<DocumentsState>().set_folder("".into());
         self.refresh_printing(app);
@@ -282,32 +288,32 @@ impl Kiosk {
     pub(super) fn save_settings(&self) -> Result<(), Msg> {
         self.settings
             .save(self.ledger.path())
-            .map_err(|e| msg1("storage", e))
+            .map_err(|e| msg1(MsgKind::Storage, e))
     }
 
     /// Prints the label of one ledger code (item, location, badge) on this kiosk's label
     /// printer. The answer is the sentence for the screen that asked.
     pub fn print_label(&self, code: &str, description: &str) -> Result<Msg, Msg> {
-        let label = LabelCode::parse(code).map_err(|e| msg1("label-failed", e))?;
+        let label = LabelCode::parse(code).map_err(|e| msg1(MsgKind::LabelFailed, e))?;
         let spec = LabelSpec::new(label, description);
         let shown = display_code(code);
         match self.settings.label_printer {
-            LabelPrinter::None => Err(msg("no-label-printer")),
+            LabelPrinter::None => Err(msg(MsgKind::NoLabelPrinter)),
             LabelPrinter::Zpl => {
                 let zpl = render_zpl(&spec, self.settings.label_dpi)
-                    .map_err(|e| msg1("label-failed", e))?;
+                    .map_err(|e| msg1(MsgKind::LabelFailed, e))?;
                 send_to_label_printer(&self.settings.label_device, zpl.as_bytes())
-                    .map_err(|e| msg1("label-failed", e))?;
-                Ok(msg1("label-printed", shown))
+                    .map_err(|e| msg1(MsgKind::LabelFailed, e))?;
+                Ok(msg1(MsgKind::LabelPrinted, shown))
             }
             LabelPrinter::Sheet => {
                 let pdf = render_sheet_pdf(&[spec], &SheetLayout::a4(8, 3))
-                    .map_err(|e| msg1("label-failed", e))?;
+                    .map_err(|e| msg1(MsgKind::LabelFailed, e))?;
                 let folder = &self.settings.documents_folder;
-                check_folder(folder).map_err(|e| msg1("label-failed", e))?;
+                check_folder(folder).map_err(|e| msg1(MsgKind::LabelFailed, e))?;
                 let path = save_durably(folder, &format!("label-{shown}.pdf"), &pdf)
-                    .map_err(|e| msg1("label-failed", e))?;
-                self.spool(&path, &shown, msg1("label-printed", &shown))
+                    .map_err(|e| msg1(MsgKind::LabelFailed, e))?;
+                self.spool(&path, &shown, msg1(MsgKind::LabelPrinted, &shown))
             }
         }
     }

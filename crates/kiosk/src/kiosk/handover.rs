@@ -5,6 +5,7 @@ use super::workflows::*;
 use super::{model, Kiosk};
 use crate::messages::{display_code, msg, msg1, msg2, msg3};
 use crate::output::save_durably;
+use crate::MsgKind;
 use crate::{AppWindow, HandoverState, Msg, ScanMark};
 use custody_core::documents::DocumentKind;
 use custody_core::{Actor, CustodyError, HandoverDetails, ItemView};
@@ -75,10 +76,14 @@ impl Kiosk {
         let answer = match self.ledger.find_item(text.trim()) {
             Ok(item) if item.status.is_terminal() => refused(
                 ScanMark::Alarm,
-                msg2("alarm", display_code(&item.code), item.status.as_str()),
+                msg2(
+                    MsgKind::Alarm,
+                    display_code(&item.code),
+                    item.status.as_str(),
+                ),
             ),
             Ok(item) => {
-                let m = msg1("listed", display_code(&item.code));
+                let m = msg1(MsgKind::Listed, display_code(&item.code));
                 if !self.handover.send_list.iter().any(|i| i.id == item.id) {
                     self.handover.send_list.push(item);
                 }
@@ -98,7 +103,7 @@ impl Kiosk {
         self.handover.send_list.clear();
         let st = app.global::<HandoverState>();
         st.set_message_good(true);
-        st.set_message(msg("list-cleared"));
+        st.set_message(msg(MsgKind::ListCleared));
         self.refresh_handover(app);
     }
 
@@ -110,7 +115,7 @@ impl Kiosk {
         let st = app.global::<HandoverState>();
         if self.handover.send_list.is_empty() {
             st.set_message_good(false);
-            st.set_message(msg("need-items"));
+            st.set_message(msg(MsgKind::NeedItems));
             return Outcome::Refused;
         }
         let list = |s: &str| -> Vec<String> {
@@ -139,7 +144,7 @@ impl Kiosk {
                 self.handover.outgoing = Some(h.code.clone());
                 self.handover.send_list.clear();
                 st.set_message_good(true);
-                st.set_message(msg2("dispatched", display_code(&h.code), h.items));
+                st.set_message(msg2(MsgKind::Dispatched, display_code(&h.code), h.items));
                 Outcome::Accepted
             }
             Err(e) => {
@@ -159,12 +164,14 @@ impl Kiosk {
         &mut self,
         app: &AppWindow,
         code: Option<String>,
-        missing: &str,
+        missing: MsgKind,
         extension: &str,
         signed: impl FnOnce(&mut custody_core::Ledger, &Actor, &str) -> custody_core::Result<Vec<u8>>,
     ) -> Result<std::path::PathBuf, Msg> {
         self.touch();
-        let actor = self.signed_in(app).ok_or_else(|| msg("enter-badge"))?;
+        let actor = self
+            .signed_in(app)
+            .ok_or_else(|| msg(MsgKind::EnterBadge))?;
         let code = code.ok_or_else(|| msg(missing))?;
         let folder = app
             .global::<HandoverState>()
@@ -172,16 +179,16 @@ impl Kiosk {
             .trim()
             .to_string();
         if folder.is_empty() {
-            return Err(msg("need-folder"));
+            return Err(msg(MsgKind::NeedFolder));
         }
         let bytes = signed(&mut self.ledger, &actor, &code).map_err(|e| self.report(app, &e))?;
         let name = format!("{}.{extension}", display_code(&code));
         save_durably(std::path::Path::new(&folder), &name, &bytes)
-            .map_err(|e| msg2("export-failed", &folder, e))
+            .map_err(|e| msg2(MsgKind::ExportFailed, &folder, e))
     }
 
     /// Reads the file named in one of the handover screen's fields (a bundle, a receipt).
-    fn read_handover_file(path: &str, missing: &str) -> Result<Vec<u8>, Msg> {
+    fn read_handover_file(path: &str, missing: MsgKind) -> Result<Vec<u8>, Msg> {
         let path = path.trim();
         if path.is_empty() {
             return Err(msg(missing));
@@ -190,7 +197,7 @@ impl Kiosk {
             std::path::Path::new(path),
             custody_core::bundle::MAX_BUNDLE_BYTES as u64,
         )
-        .map_err(|e| msg2("read-failed", path, e))
+        .map_err(|e| msg2(MsgKind::ReadFailed, path, e))
     }
 
     /// The site a bundle is addressed to: the one typed, or the only trusted site.
@@ -209,8 +216,8 @@ impl Kiosk {
             .map_err(|e| self.report(app, &e))?;
         match trusted.as_slice() {
             [only] => Ok(only.key_id.clone()),
-            [] => Err(msg("trust-needed")),
-            _ => Err(msg("name-recipient")),
+            [] => Err(msg(MsgKind::TrustNeeded)),
+            _ => Err(msg(MsgKind::NameRecipient)),
         }
     }
 
@@ -223,14 +230,18 @@ impl Kiosk {
             None => Ok(String::new()),
         };
         let written = recipient.and_then(|recipient| {
-            self.write_handover_file(app, code, "nothing-dispatched", "custody", |l, a, c| {
-                l.handover_export(a, c, &recipient)
-            })
+            self.write_handover_file(
+                app,
+                code,
+                MsgKind::NothingDispatched,
+                "custody",
+                |l, a, c| l.handover_export(a, c, &recipient),
+            )
         });
         let path = written.as_ref().ok().cloned();
         say!(
             app.global::<HandoverState>(),
-            written.map(|p| msg1("exported", p.display())),
+            written.map(|p| msg1(MsgKind::Exported, p.display())),
         );
         path
     }
@@ -241,15 +252,15 @@ impl Kiosk {
             return;
         };
         let st = app.global::<HandoverState>();
-        let answer =
-            Self::read_handover_file(&st.get_bundle_path(), "need-bundle-file").and_then(|bytes| {
+        let answer = Self::read_handover_file(&st.get_bundle_path(), MsgKind::NeedBundleFile)
+            .and_then(|bytes| {
                 let h = self
                     .ledger
                     .handover_import(&actor, &bytes)
                     .map_err(|e| self.report(app, &e))?;
                 self.handover.incoming = Some(h.code.clone());
                 st.set_counted(0);
-                Ok(msg2("imported", display_code(&h.code), h.items))
+                Ok(msg2(MsgKind::Imported, display_code(&h.code), h.items))
             });
         say!(st, answer);
         self.refresh_handover(app);
@@ -259,11 +270,11 @@ impl Kiosk {
     pub fn handover_receive(&mut self, app: &AppWindow, text: &str) -> Answer {
         self.touch();
         let Some(actor) = self.actor.clone() else {
-            return refused(ScanMark::Refused, msg("enter-badge"));
+            return refused(ScanMark::Refused, msg(MsgKind::EnterBadge));
         };
         let st = app.global::<HandoverState>();
         let Some(code) = self.handover.incoming.clone() else {
-            return refused(ScanMark::Refused, msg("nothing-imported"));
+            return refused(ScanMark::Refused, msg(MsgKind::NothingImported));
         };
         let text = text.trim().to_string();
         let answer = match self
@@ -275,11 +286,11 @@ impl Kiosk {
                 st.set_expected(t.expected as i32);
                 st.set_entry("".into());
                 if t.on_list {
-                    good(msg1("arrived", display_code(&text)))
+                    good(msg1(MsgKind::Arrived, display_code(&text)))
                 } else {
                     refused(
                         ScanMark::Refused,
-                        msg1("arrived-extra", display_code(&text)),
+                        msg1(MsgKind::ArrivedExtra, display_code(&text)),
                     )
                 }
             }
@@ -298,7 +309,7 @@ impl Kiosk {
         let st = app.global::<HandoverState>();
         let Some(code) = self.handover.incoming.clone() else {
             st.set_message_good(false);
-            st.set_message(msg("nothing-imported"));
+            st.set_message(msg(MsgKind::NothingImported));
             return;
         };
         let location = st.get_location().trim().to_string();
@@ -309,7 +320,7 @@ impl Kiosk {
         let witness = match self.second_person(&badge, &pin) {
             None if !badge.trim().is_empty() => {
                 st.set_message_good(false);
-                st.set_message(msg("witness-auth"));
+                st.set_message(msg(MsgKind::WitnessAuth));
                 return;
             }
             None => None,
@@ -331,7 +342,7 @@ impl Kiosk {
                 st.set_witness_badge("".into());
                 st.set_message_good(a.missing.is_empty() && a.extra.is_empty());
                 st.set_message(msg3(
-                    "accepted",
+                    MsgKind::Accepted,
                     a.received.len(),
                     a.missing.len(),
                     a.extra.len(),
@@ -339,7 +350,7 @@ impl Kiosk {
             }
             Err(CustodyError::SamePerson(_)) => {
                 st.set_message_good(false);
-                st.set_message(msg("witness-distinct"));
+                st.set_message(msg(MsgKind::WitnessDistinct));
             }
             Err(e) => {
                 st.set_message_good(false);
@@ -353,13 +364,13 @@ impl Kiosk {
     pub fn handover_write_receipt(&mut self, app: &AppWindow) -> Option<std::path::PathBuf> {
         let code = self.handover.received.clone();
         let written =
-            self.write_handover_file(app, code, "nothing-imported", "receipt", |l, a, c| {
+            self.write_handover_file(app, code, MsgKind::NothingImported, "receipt", |l, a, c| {
                 l.handover_receipt(a, c)
             });
         let path = written.as_ref().ok().cloned();
         say!(
             app.global::<HandoverState>(),
-            written.map(|p| msg1("receipt-written", p.display())),
+            written.map(|p| msg1(MsgKind::ReceiptWritten, p.display())),
         );
         path
     }
@@ -371,7 +382,7 @@ impl Kiosk {
             return;
         };
         let st = app.global::<HandoverState>();
-        let answer = Self::read_handover_file(&st.get_receipt_path(), "need-receipt-file")
+        let answer = Self::read_handover_file(&st.get_receipt_path(), MsgKind::NeedReceiptFile)
             .and_then(|bytes| {
                 let h = self
                     .ledger
@@ -383,7 +394,11 @@ impl Kiosk {
                     .find(|(state, _)| state == "received")
                     .map_or(0, |(_, n)| *n);
                 st.set_receipt_path("".into());
-                Ok(msg2("receipt-imported", display_code(&h.code), received))
+                Ok(msg2(
+                    MsgKind::ReceiptImported,
+                    display_code(&h.code),
+                    received,
+                ))
             });
         say!(st, answer);
     }

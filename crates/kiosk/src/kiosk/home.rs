@@ -1,6 +1,7 @@
 //! The home screen (ui/home.slint): counts by status, what needs attention.
 
 use super::*;
+use crate::MsgKind;
 
 impl Kiosk {
     pub fn refresh_home(&mut self, app: &AppWindow) {
@@ -28,7 +29,7 @@ impl Kiosk {
         let mut alerts = Vec::new();
         for (code, status) in self.session_alarms.iter().rev() {
             alerts.push(AlertRow {
-                message: msg2("alarm-scan", display_code(code), status),
+                message: msg2(MsgKind::AlarmScan, display_code(code), status),
                 severe: true,
             });
         }
@@ -37,7 +38,7 @@ impl Kiosk {
                 for i in overdue {
                     alerts.push(AlertRow {
                         message: msg3(
-                            "overdue",
+                            MsgKind::Overdue,
                             display_code(&i.code),
                             date_text(&i.due.clone().unwrap_or_default()),
                             i.checked_out_to.clone().unwrap_or_default(),
@@ -55,7 +56,11 @@ impl Kiosk {
             Ok(counts) => {
                 for c in counts.iter().filter(|c| c.state == "open") {
                     alerts.push(AlertRow {
-                        message: msg2("open-count", display_code(&c.code), number_text(c.scans)),
+                        message: msg2(
+                            MsgKind::OpenCount,
+                            display_code(&c.code),
+                            number_text(c.scans),
+                        ),
                         severe: false,
                     });
                 }
@@ -70,7 +75,7 @@ impl Kiosk {
                 for i in due {
                     alerts.push(AlertRow {
                         message: msg3(
-                            "review-due",
+                            MsgKind::ReviewDue,
                             display_code(&i.code),
                             i.case_number.clone(),
                             date_text(&i.review_date.clone().unwrap_or_default()),
@@ -86,7 +91,7 @@ impl Kiosk {
         for s in &self.scanners {
             if s.state != LinkState::Connected {
                 alerts.push(AlertRow {
-                    message: msg1("scanner-status", s.path.display()),
+                    message: msg1(MsgKind::ScannerStatus, s.path.display()),
                     severe: false,
                 });
             }

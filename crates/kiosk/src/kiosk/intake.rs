@@ -1,6 +1,7 @@
 //! The intake screen (ui/intake.slint): registering weapons and exhibits, their labels.
 
 use super::*;
+use crate::MsgKind;
 
 /// This screen's own state: the item registered here last (code, label text), for "Print label".
 #[derive(Debug, Default)]
@@ -12,11 +13,11 @@ impl Kiosk {
     /// The weapon part of the intake form (a weapon, or an exhibit that is one).
     pub(super) fn weapon_from_form(st: &IntakeState<'_>) -> Result<WeaponRecord, Msg> {
         if st.get_serial().trim().is_empty() || st.get_manufacturer().trim().is_empty() {
-            return Err(msg("need-serial"));
+            return Err(msg(MsgKind::NeedSerial));
         }
         let year = match st.get_year().trim() {
             "" => None,
-            y => Some(y.parse::<i32>().map_err(|_| msg("bad-year"))?),
+            y => Some(y.parse::<i32>().map_err(|_| msg(MsgKind::BadYear))?),
         };
         Ok(WeaponRecord {
             serial: st.get_serial().trim().into(),
@@ -34,7 +35,7 @@ impl Kiosk {
 
     pub(super) fn evidence_from_form(st: &IntakeState<'_>) -> Result<EvidenceRecord, Msg> {
         if st.get_case_number().trim().is_empty() || st.get_exhibit_number().trim().is_empty() {
-            return Err(msg("need-exhibit"));
+            return Err(msg(MsgKind::NeedExhibit));
         }
         let is_weapon = st.get_category() == "weapon";
         let weapon = if is_weapon && !st.get_serial().trim().is_empty() {
@@ -101,7 +102,7 @@ impl Kiosk {
                 self.intake.last_registered = Some((r.code.clone(), text));
                 st.set_last_code(display_code(&r.code).into());
                 st.set_message_good(true);
-                st.set_message(msg1("registered", display_code(&r.code)));
+                st.set_message(msg1(MsgKind::Registered, display_code(&r.code)));
                 for set in [
                     IntakeState::set_serial,
                     IntakeState::set_model,
@@ -113,7 +114,7 @@ impl Kiosk {
                 ] {
                     set(&st, SharedString::new());
                 }
-                st.set_check(msg(""));
+                st.set_check(msg(MsgKind::None));
             }
             Err(e) => fail(self.report(app, &e)),
         }
@@ -128,10 +129,10 @@ impl Kiosk {
             .serial_matches(&st.get_manufacturer(), &st.get_serial())
             .unwrap_or_default();
         let (check, blocks) = match found.first() {
-            None => (msg(""), false),
+            None => (msg(MsgKind::None), false),
             Some(m) if m.same_manufacturer => (
                 msg3(
-                    "serial-taken",
+                    MsgKind::SerialTaken,
                     format!("{} {}", m.manufacturer, m.model).trim(),
                     st.get_serial().trim(),
                     display_code(&m.code),
@@ -145,7 +146,7 @@ impl Kiosk {
                     .collect();
                 (
                     msg2(
-                        "serial-elsewhere",
+                        MsgKind::SerialElsewhere,
                         st.get_serial().trim(),
                         others.join(", "),
                     ),

@@ -1,6 +1,7 @@
 //! The move screen (ui/move.slint): moving a list of items, passing custody to a colleague.
 
 use super::*;
+use crate::MsgKind;
 
 /// This screen's own state: the items listed to move or to pass on.
 #[derive(Debug, Default)]
@@ -38,7 +39,7 @@ impl Kiosk {
             Ok(item) if item.status.is_terminal() => {
                 st.set_message_good(false);
                 st.set_message(msg2(
-                    "alarm",
+                    MsgKind::Alarm,
                     display_code(&item.code),
                     item.status.as_str(),
                 ));
@@ -46,7 +47,7 @@ impl Kiosk {
             }
             Ok(item) => {
                 st.set_message_good(true);
-                st.set_message(msg1("item-added", display_code(&item.code)));
+                st.set_message(msg1(MsgKind::ItemAdded, display_code(&item.code)));
                 if !self.moving.items.iter().any(|i| i.id == item.id) {
                     self.moving.items.push(item);
                 }
@@ -74,12 +75,12 @@ impl Kiosk {
         let location = location.trim();
         if self.moving.items.is_empty() {
             st.set_message_good(false);
-            st.set_message(msg("need-items"));
+            st.set_message(msg(MsgKind::NeedItems));
             return 0;
         }
         if location.is_empty() {
             st.set_message_good(false);
-            st.set_message(msg("need-location"));
+            st.set_message(msg(MsgKind::NeedLocation));
             return 0;
         }
         // One transaction in core: every listed item moves, or none does and the list stays.
@@ -95,14 +96,14 @@ impl Kiosk {
                     .unwrap_or_else(|| location.to_string());
                 self.moving.items.clear();
                 st.set_message_good(true);
-                st.set_message(msg2("moved", seqs.len(), name));
+                st.set_message(msg2(MsgKind::Moved, seqs.len(), name));
                 st.set_location("".into());
                 self.refresh_move(app);
                 seqs.len()
             }
             Err(CustodyError::UnknownLocation(l)) => {
                 st.set_message_good(false);
-                st.set_message(msg1("unknown-location", l));
+                st.set_message(msg1(MsgKind::UnknownLocation, l));
                 self.refresh_move(app);
                 0
             }
@@ -118,7 +119,7 @@ impl Kiosk {
     pub fn move_clear(&mut self, app: &AppWindow) {
         self.touch();
         self.moving.items.clear();
-        app.global::<MoveState>().set_message(msg(""));
+        app.global::<MoveState>().set_message(msg(MsgKind::None));
         self.refresh_move(app);
     }
 
@@ -134,15 +135,15 @@ impl Kiosk {
             st.set_message(m);
         };
         if self.moving.items.is_empty() {
-            return fail(msg("need-items"));
+            return fail(msg(MsgKind::NeedItems));
         }
         if st.get_reason().trim().is_empty() {
-            return fail(msg("need-reason"));
+            return fail(msg(MsgKind::NeedReason));
         }
         let (badge, pin) = (st.get_receiver_badge(), st.get_receiver_pin());
         st.set_receiver_pin("".into());
         if badge.trim().is_empty() || pin.is_empty() {
-            return fail(msg("receiver-auth"));
+            return fail(msg(MsgKind::ReceiverAuth));
         }
         let receiver = match self.ledger.authenticate(&badge, &pin) {
             Ok(r) => r,
@@ -168,7 +169,11 @@ impl Kiosk {
         match last {
             None => {
                 st.set_message_good(true);
-                st.set_message(msg2("transferred", passed.join(", "), &receiver.name));
+                st.set_message(msg2(
+                    MsgKind::Transferred,
+                    passed.join(", "),
+                    &receiver.name,
+                ));
                 st.set_reason("".into());
                 st.set_receiver_badge("".into());
             }

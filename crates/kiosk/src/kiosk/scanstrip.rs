@@ -3,6 +3,7 @@
 //! answered with feedback.
 
 use super::*;
+use crate::MsgKind;
 
 impl Kiosk {
     pub(super) fn push_scan(
@@ -55,10 +56,10 @@ impl Kiosk {
             // A badge at the sign-in screen: it fills the badge field.
             if !text.is_empty() {
                 app.global::<LoginState>().set_badge(text.clone().into());
-                self.push_scan(app, shown, ScanMark::Added, msg("enter-pin"));
+                self.push_scan(app, shown, ScanMark::Added, msg(MsgKind::EnterPin));
                 return Outcome::Accepted;
             }
-            self.push_scan(app, shown, ScanMark::Unknown, msg("scan-garbled"));
+            self.push_scan(app, shown, ScanMark::Unknown, msg(MsgKind::ScanGarbled));
             return Outcome::Refused;
         }
         let is_location = !text.is_empty()
@@ -120,13 +121,18 @@ impl Kiosk {
                     st.set_marking(marking.into());
                     self.intake_identity_edited(app);
                 }
-                self.push_scan(app, shown, ScanMark::Added, msg(""));
+                self.push_scan(app, shown, ScanMark::Added, msg(MsgKind::None));
                 return Outcome::Accepted;
             }
             (Screen::Checkout, ScanOutcome::Unknown { .. }) if is_location => {
                 app.global::<CheckoutState>()
                     .set_return_location(text.clone().into());
-                self.push_scan(app, display_code(&text), ScanMark::Added, msg(""));
+                self.push_scan(
+                    app,
+                    display_code(&text),
+                    ScanMark::Added,
+                    msg(MsgKind::None),
+                );
                 return Outcome::Accepted;
             }
             (Screen::Checkout, ScanOutcome::Found { code, .. }) => {
@@ -145,7 +151,7 @@ impl Kiosk {
                     app,
                     display_code(&code),
                     ScanMark::Found,
-                    msg2("scan-found", display_code(&code), status),
+                    msg2(MsgKind::ScanFound, display_code(&code), status),
                 );
                 Outcome::Accepted
             }
@@ -155,7 +161,7 @@ impl Kiosk {
                     app,
                     display_code(&code),
                     ScanMark::Alarm,
-                    msg2("alarm", display_code(&code), status),
+                    msg2(MsgKind::Alarm, display_code(&code), status),
                 );
                 if screen == Screen::Home {
                     self.refresh_home(app);
@@ -163,7 +169,7 @@ impl Kiosk {
                 Outcome::Refused
             }
             ScanOutcome::Ignored { .. } | ScanOutcome::Badge => {
-                self.push_scan(app, shown, ScanMark::Unknown, msg("scan-garbled"));
+                self.push_scan(app, shown, ScanMark::Unknown, msg(MsgKind::ScanGarbled));
                 Outcome::Refused
             }
             ScanOutcome::Unknown { .. } if is_location => {
@@ -175,18 +181,13 @@ impl Kiosk {
                     app,
                     display_code(&text),
                     ScanMark::Found,
-                    msg1("location-scanned", place),
+                    msg1(MsgKind::LocationScanned, place),
                 );
                 Outcome::Accepted
             }
-            ScanOutcome::Unknown { .. } => {
-                // Core's reason is English prose; the screen says it in the chosen language.
-                let m = if text.is_empty() {
-                    msg("scan-garbled")
-                } else {
-                    msg1("unknown-item", &shown)
-                };
-                self.push_scan(app, shown, ScanMark::Unknown, m);
+            ScanOutcome::Unknown { reason } => {
+                // Core says why (a typed reason); the screen words it in the chosen language.
+                self.push_scan(app, shown, ScanMark::Unknown, unknown_scan(&reason));
                 Outcome::Refused
             }
         }
@@ -213,10 +214,9 @@ impl Kiosk {
                         // The same code again within the debounce window: counted once, but
                         // the read is evidence like every frame (as `custody scan` records it).
                         let link = &self.scanners[idx];
-                        let why = format!(
-                            "repeat within {} ms of the same code: counted once",
-                            link.debounce.as_millis()
-                        );
+                        let why = IgnoredReason::Repeat {
+                            within_ms: link.debounce.as_millis() as u64,
+                        };
                         let input = link.input(String::new(), data, Some(why));
                         if let Err(err) = self.ledger.record_scan(self.actor.as_ref(), &input) {
                             self.report(app, &err);
@@ -227,12 +227,14 @@ impl Kiosk {
                         let input = self.scanners[idx].input(
                             String::new(),
                             e.bytes().to_vec(),
-                            Some(e.to_string()),
+                            Some(IgnoredReason::Unreadable {
+                                detail: e.to_string(),
+                            }),
                         );
                         if let Err(err) = self.ledger.record_scan(self.actor.as_ref(), &input) {
                             self.report(app, &err);
                         }
-                        let m = msg("scan-garbled");
+                        let m = msg(MsgKind::ScanGarbled);
                         self.push_scan(
                             app,
                             printable(e.to_string().as_bytes()),

@@ -1,6 +1,7 @@
 //! The search screen (ui/search.slint): an item and its custody history.
 
 use super::*;
+use crate::MsgKind;
 
 impl Kiosk {
     pub fn search(&mut self, app: &AppWindow, query: &str) {
@@ -17,7 +18,7 @@ impl Kiosk {
                 let language = crate::kiosk::documents::document_language(
                     &app.global::<SettingsState>().get_language(),
                 );
-                st.set_message(msg(""));
+                st.set_message(msg(MsgKind::None));
                 st.set_code(item.code.clone().into());
                 st.set_title(
                     format!("{}  {}", display_code(&item.code), item_summary(&item)).into(),
@@ -58,7 +59,7 @@ impl Kiosk {
                 st.set_message_good(false);
                 st.set_history(model(Vec::new()));
                 st.set_message(match e {
-                    CustodyError::UnknownItem(_) => msg1("no-results", query),
+                    CustodyError::UnknownItem(_) => msg1(MsgKind::NoResults, query),
                     other => self.report(app, &other),
                 });
             }

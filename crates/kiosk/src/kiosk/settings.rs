@@ -1,6 +1,7 @@
 //! The settings screen (ui/settings.slint): language, sound, scanners, keys of other sites.
 
 use super::*;
+use crate::MsgKind;
 
 impl Kiosk {
     pub fn refresh_settings(&self, app: &AppWindow) {
@@ -74,7 +75,7 @@ impl Kiosk {
         let st = app.global::<SettingsState>();
         let folder = st.get_key_folder().trim().to_string();
         let answer = if folder.is_empty() {
-            Err(msg("need-folder"))
+            Err(msg(MsgKind::NeedFolder))
         } else {
             self.ledger
                 .public_key_export()
@@ -82,9 +83,9 @@ impl Kiosk {
                 .and_then(|text| {
                     let name = format!("{}.custody-key", self.ledger.key_id().unwrap_or_default());
                     crate::output::save_durably(Path::new(&folder), &name, text.as_bytes())
-                        .map_err(|e| msg2("export-failed", &folder, e))
+                        .map_err(|e| msg2(MsgKind::ExportFailed, &folder, e))
                 })
-                .map(|path| msg1("key-written", path.display()))
+                .map(|path| msg1(MsgKind::KeyWritten, path.display()))
         };
         say!(st, answer);
     }
@@ -99,10 +100,10 @@ impl Kiosk {
         let st = app.global::<SettingsState>();
         let path = st.get_key_file().trim().to_string();
         let answer = if path.is_empty() {
-            Err(msg("need-key-file"))
+            Err(msg(MsgKind::NeedKeyFile))
         } else {
             std::fs::read_to_string(&path)
-                .map_err(|e| msg2("read-failed", &path, e))
+                .map_err(|e| msg2(MsgKind::ReadFailed, &path, e))
                 .and_then(|text| {
                     custody_core::bundle::read_public_key(&text).map_err(|e| self.report(app, &e))
                 })
@@ -114,14 +115,14 @@ impl Kiosk {
                         typed
                     };
                     if name.is_empty() {
-                        return Err(msg("need-site-name"));
+                        return Err(msg(MsgKind::NeedSiteName));
                     }
                     self.ledger
                         .trust_key(&actor, &key, &name)
                         .map_err(|e| self.report(app, &e))?;
                     st.set_key_file("".into());
                     st.set_key_name("".into());
-                    Ok(msg1("key-trusted", name))
+                    Ok(msg1(MsgKind::KeyTrusted, name))
                 })
         };
         say!(st, answer);
@@ -132,7 +133,7 @@ impl Kiosk {
     pub fn choose_language(&mut self, app: &AppWindow, code: &str) {
         self.touch();
         if !crate::select_language(code) {
-            app.set_banner(msg1("other", format!("language {code} is not available")));
+            app.set_banner(msg1(MsgKind::LanguageUnavailable, code));
             return;
         }
         app.global::<SettingsState>().set_language(code.into());
@@ -159,13 +160,13 @@ impl Kiosk {
             .any(|s| !s.profile.feedback_capability().keeps_the_promise());
         if names.is_empty() {
             st.set_scanner_ok(false);
-            st.set_scanner(msg("scanner-missing"));
+            st.set_scanner(msg(MsgKind::ScannerMissing));
         } else if beeps_on_read {
             st.set_scanner_ok(true);
-            st.set_scanner(msg1("scanner-beeps-on-read", names.join(", ")));
+            st.set_scanner(msg1(MsgKind::ScannerBeepsOnRead, names.join(", ")));
         } else {
             st.set_scanner_ok(true);
-            st.set_scanner(msg1("scanner-status", names.join(", ")));
+            st.set_scanner(msg1(MsgKind::ScannerStatus, names.join(", ")));
         }
     }
 }

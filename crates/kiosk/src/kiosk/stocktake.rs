@@ -4,6 +4,7 @@
 use super::workflows::*;
 use super::{model, Kiosk};
 use crate::messages::{display_code, msg, msg1, msg2, msg3};
+use crate::MsgKind;
 use crate::{AppWindow, DiscrepancyRow, Msg, ScanMark, StocktakeState};
 use custody_core::documents::DocumentKind;
 use custody_core::stocktake::ScanNote;
@@ -54,7 +55,7 @@ impl Kiosk {
                     ..Default::default()
                 });
                 st.set_message_good(true);
-                st.set_message(msg1("stocktake-opened", display_code(&view.code)));
+                st.set_message(msg1(MsgKind::StocktakeOpened, display_code(&view.code)));
                 st.set_scope("".into());
             }
             Err(e) => {
@@ -130,11 +131,11 @@ impl Kiosk {
     /// else is counted by core, which answers with tallies only.
     pub(super) fn stocktake_scan_text(&mut self, app: &AppWindow, text: &str) -> Answer {
         let Some(actor) = self.actor.clone() else {
-            return refused(ScanMark::Refused, msg("enter-badge"));
+            return refused(ScanMark::Refused, msg(MsgKind::EnterBadge));
         };
         let st = app.global::<StocktakeState>();
         let Some(code) = self.stocktake.count.as_ref().map(|r| r.code.clone()) else {
-            return refused(ScanMark::Refused, msg("no-open-count"));
+            return refused(ScanMark::Refused, msg(MsgKind::NoOpenCount));
         };
         if let Some(place) = self.location_named(text) {
             if let Some(run) = &mut self.stocktake.count {
@@ -144,7 +145,7 @@ impl Kiosk {
                 }
             }
             self.refresh_stocktake(app);
-            let m = msg1("counting-at", &place);
+            let m = msg1(MsgKind::CountingAt, &place);
             st.set_message_good(true);
             st.set_message(m.clone());
             return good(m);
@@ -155,18 +156,22 @@ impl Kiosk {
             .stocktake_scan(&actor, &code, text, here.as_deref())
         {
             Ok(t) => match t.last {
-                ScanNote::Counted => good(msg1("counted", t.scans)),
-                ScanNote::CountedAgain => good(msg1("counted-again", t.scans)),
-                ScanNote::Unknown => {
-                    refused(ScanMark::Unknown, msg1("count-unknown", display_code(text)))
-                }
+                ScanNote::Counted => good(msg1(MsgKind::Counted, t.scans)),
+                ScanNote::CountedAgain => good(msg1(MsgKind::CountedAgain, t.scans)),
+                ScanNote::Unknown => refused(
+                    ScanMark::Unknown,
+                    msg1(MsgKind::CountUnknown, display_code(text)),
+                ),
                 ScanNote::Alarm => {
                     let (code, status) = match self.ledger.find_item(text) {
                         Ok(i) => (i.code, i.status.as_str().to_string()),
                         Err(_) => (text.to_string(), String::new()),
                     };
                     self.session_alarms.push((code.clone(), status.clone()));
-                    refused(ScanMark::Alarm, msg2("alarm", display_code(&code), status))
+                    refused(
+                        ScanMark::Alarm,
+                        msg2(MsgKind::Alarm, display_code(&code), status),
+                    )
                 }
             },
             Err(e) => refused(ScanMark::Error, self.report(app, &e)),
@@ -187,7 +192,7 @@ impl Kiosk {
         let st = app.global::<StocktakeState>();
         let Some(code) = self.stocktake.count.as_ref().map(|r| r.code.clone()) else {
             st.set_message_good(false);
-            st.set_message(msg("no-open-count"));
+            st.set_message(msg(MsgKind::NoOpenCount));
             return;
         };
         use custody_core::stocktake::DiscrepancyKind as K;
@@ -224,7 +229,11 @@ impl Kiosk {
                     .collect();
                 st.set_discrepancies(model(rows));
                 st.set_message_good(r.unresolved() == 0);
-                st.set_message(msg2("reconciled", r.discrepancies.len(), r.unresolved()));
+                st.set_message(msg2(
+                    MsgKind::Reconciled,
+                    r.discrepancies.len(),
+                    r.unresolved(),
+                ));
             }
             Err(e) => {
                 st.set_message_good(false);
@@ -245,7 +254,7 @@ impl Kiosk {
         let key = st.get_selected().to_string();
         if key.is_empty() {
             st.set_message_good(false);
-            st.set_message(msg("select-discrepancy"));
+            st.set_message(msg(MsgKind::SelectDiscrepancy));
             return;
         }
         let resolution: Resolution = match st.get_resolution().parse() {
@@ -267,7 +276,7 @@ impl Kiosk {
                 st.set_reference("".into());
                 self.stocktake_reconcile(app);
                 st.set_message_good(true);
-                st.set_message(msg1("resolved", &key));
+                st.set_message(msg1(MsgKind::Resolved, &key));
             }
             Err(e) => {
                 st.set_message_good(false);
@@ -288,12 +297,12 @@ impl Kiosk {
             st.set_message(m);
         };
         let Some(code) = self.stocktake.count.as_ref().map(|r| r.code.clone()) else {
-            return fail(msg("no-open-count"));
+            return fail(msg(MsgKind::NoOpenCount));
         };
         let (badge, pin) = (st.get_cosigner_badge(), st.get_cosigner_pin());
         st.set_cosigner_pin("".into());
         let cosigner = match self.second_person(&badge, &pin) {
-            None => return fail(msg("cosigner-auth")),
+            None => return fail(msg(MsgKind::CosignerAuth)),
             Some(Err(e)) => return fail(self.report(app, &e)),
             Some(Ok(c)) => c,
         };
@@ -307,16 +316,16 @@ impl Kiosk {
                 st.set_discrepancies(model(Vec::new()));
                 st.set_message_good(true);
                 st.set_message(msg3(
-                    "stocktake-closed",
+                    MsgKind::StocktakeClosed,
                     display_code(&code),
                     summary.found,
                     summary.resolved,
                 ));
                 self.refresh_stocktake(app);
             }
-            Err(CustodyError::SamePerson(_)) => fail(msg("cosigner-distinct")),
+            Err(CustodyError::SamePerson(_)) => fail(msg(MsgKind::CosignerDistinct)),
             Err(CustodyError::UnresolvedDiscrepancies { count, .. }) => {
-                fail(msg1("unresolved", count))
+                fail(msg1(MsgKind::Unresolved, count))
             }
             Err(e) => fail(self.report(app, &e)),
         }

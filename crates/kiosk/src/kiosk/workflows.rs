@@ -8,6 +8,7 @@ use super::handover::HandoverScreen;
 use super::stocktake::StocktakeScreen;
 use super::{item_summary, Kiosk};
 use crate::messages::{display_code, msg, msg1};
+use crate::MsgKind;
 use crate::{AppWindow, DestructionState, HandoverState, ItemLine, Msg, ScanMark, Screen};
 use custody_codes::{LabelCode, ScanCommand};
 use custody_core::documents::DocumentKind;
@@ -91,7 +92,7 @@ impl Kiosk {
         code: Option<String>,
     ) -> Result<Msg, Msg> {
         self.touch();
-        let code = code.ok_or_else(|| msg("nothing-dispatched"))?;
+        let code = code.ok_or_else(|| msg(MsgKind::NothingDispatched))?;
         let target = DocumentTarget::Sealed(kind, code);
         self.issue_document(app, &target, std::path::Path::new(""), false, true)
     }
@@ -108,7 +109,7 @@ impl Kiosk {
             }
             _ => {
                 if self.location_named(text).is_some() {
-                    return good(msg1("scan-found", text));
+                    return good(msg1(MsgKind::ScanFound, text));
                 }
                 self.handover_add(app, text)
             }
@@ -135,14 +136,14 @@ impl Kiosk {
                 if self.destruction.recount.pop().is_some() =>
             {
                 self.refresh_destruction(app);
-                dest.set_message(msg("recount-undone"));
-                good(msg("recount-undone"))
+                dest.set_message(msg(MsgKind::RecountUndone));
+                good(msg(MsgKind::RecountUndone))
             }
             (Screen::Destruction, ScanCommand::Cancel) => {
                 self.destruction.recount.clear();
                 self.refresh_destruction(app);
-                dest.set_message(msg("recount-cleared"));
-                good(msg("recount-cleared"))
+                dest.set_message(msg(MsgKind::RecountCleared));
+                good(msg(MsgKind::RecountCleared))
             }
             (Screen::Handover, ScanCommand::Done) if hand.get_mode() == "send" => {
                 let o = self.handover_dispatch(app);
@@ -160,14 +161,14 @@ impl Kiosk {
                 if self.handover.send_list.pop().is_some() =>
             {
                 self.refresh_handover(app);
-                hand.set_message(msg("list-undone"));
-                good(msg("list-undone"))
+                hand.set_message(msg(MsgKind::ListUndone));
+                good(msg(MsgKind::ListUndone))
             }
             (Screen::Handover, ScanCommand::Cancel) => {
                 self.handover_clear(app);
-                good(msg("list-cleared"))
+                good(msg(MsgKind::ListCleared))
             }
-            _ => refused(ScanMark::Refused, msg1("scan-unknown", cmd.name())),
+            _ => refused(ScanMark::Refused, msg1(MsgKind::ScanUnknown, cmd.name())),
         }
     }
 
