@@ -20,7 +20,12 @@ fn lot_number(i: usize) -> String {
 
 fn ammo(db: &std::path::Path, who: &str, args: &[&str], witness: Option<&str>) -> String {
     let pin = if who == "ADM" { ADM } else { OFF };
-    ok(run(db, &[&["--as", who, "ammo"][..], args].concat(), pin, witness))
+    ok(run(
+        db,
+        &[&["--as", who, "ammo"][..], args].concat(),
+        pin,
+        witness,
+    ))
 }
 
 fn show(db: &std::path::Path, lot: &str) -> serde_json::Value {
@@ -52,7 +57,10 @@ fn a_thousand_lots_are_counted_destroyed_and_handed_over_with_every_refusal_type
         OFF,
         None,
     ));
-    assert!(out.contains("Imported 1000 of 1000 rows; 0 rejected"), "{out}");
+    assert!(
+        out.contains("Imported 1000 of 1000 rows; 0 rejected"),
+        "{out}"
+    );
     // One more lot received by scanning the maker's GS1 marking: AI 10 gives the lot number,
     // AI 30 the rounds per box.
     let out = ammo(
@@ -86,15 +94,34 @@ fn a_thousand_lots_are_counted_destroyed_and_handed_over_with_every_refusal_type
     ammo(
         db,
         "OFF",
-        &["split", "L-0000", "--from", "Vault A", "--to", "Vault B", "--quantity", "100"],
+        &[
+            "split",
+            "L-0000",
+            "--from",
+            "Vault A",
+            "--to",
+            "Vault B",
+            "--quantity",
+            "100",
+        ],
         None,
     );
     ammo(
         db,
         "OFF",
         &[
-            "issue", "L-0001", "--from", "Vault A", "--quantity", "50", "--to", "2nd Company",
-            "--purpose", "range training", "--signer", "Sgt. Marko Petrović",
+            "issue",
+            "L-0001",
+            "--from",
+            "Vault A",
+            "--quantity",
+            "50",
+            "--to",
+            "2nd Company",
+            "--purpose",
+            "range training",
+            "--signer",
+            "Sgt. Marko Petrović",
         ],
         None,
     );
@@ -105,7 +132,10 @@ fn a_thousand_lots_are_counted_destroyed_and_handed_over_with_every_refusal_type
         None,
     );
     let issued = show(db, "L-0001");
-    assert_eq!((issued["in_store"].as_u64(), issued["issued_out"].as_u64()), (Some(370), Some(30)));
+    assert_eq!(
+        (issued["in_store"].as_u64(), issued["issued_out"].as_u64()),
+        (Some(370), Some(30))
+    );
 
     // A count of Vault B: four boxes of 20 and 18 loose, two rounds short of 100.
     let out = ok(run(
@@ -115,18 +145,35 @@ fn a_thousand_lots_are_counted_destroyed_and_handed_over_with_every_refusal_type
         None,
     ));
     let count = word_after(&out, "Stocktake ");
-    let package = show(db, "L-0000")["package_code"].as_str().unwrap().to_string();
+    let package = show(db, "L-0000")["package_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let out = ammo(
         db,
         "OFF",
-        &["count-scan", &count, "--at", "Vault B", &package, &package, &package, &package],
+        &[
+            "count-scan",
+            &count,
+            "--at",
+            "Vault B",
+            &package,
+            &package,
+            &package,
+            &package,
+        ],
         None,
     );
-    assert!(out.contains("4 packages and 0 loose so far (80 in all)"), "{out}");
+    assert!(
+        out.contains("4 packages and 0 loose so far (80 in all)"),
+        "{out}"
+    );
     let out = ammo(
         db,
         "OFF",
-        &["count", &count, "L-0000", "--at", "Vault B", "--loose", "18"],
+        &[
+            "count", &count, "L-0000", "--at", "Vault B", "--loose", "18",
+        ],
         None,
     );
     assert!(out.contains("98 in all so far"), "{out}");
@@ -138,13 +185,29 @@ fn a_thousand_lots_are_counted_destroyed_and_handed_over_with_every_refusal_type
         "needs the role inspector or administrator",
     );
     let lines = ammo(db, "INS", &["count-lines", &count], None);
-    let short: Vec<&str> = lines.lines().filter(|l| l.contains("DISCREPANCY")).collect();
+    let short: Vec<&str> = lines
+        .lines()
+        .filter(|l| l.contains("DISCREPANCY"))
+        .collect();
     assert_eq!(short.len(), 1, "{lines}");
     let words: Vec<&str> = short[0].split_whitespace().collect();
-    assert!(words.windows(4).any(|w| w == ["expected", "100", "counted", "98"]), "{lines}");
+    assert!(
+        words
+            .windows(4)
+            .any(|w| w == ["expected", "100", "counted", "98"]),
+        "{lines}"
+    );
     refused(
         db,
-        &["--as", "OFF", "stocktake", "close", &count, "--witness", "INS"],
+        &[
+            "--as",
+            "OFF",
+            "stocktake",
+            "close",
+            &count,
+            "--witness",
+            "INS",
+        ],
         OFF,
         Some(OFF),
         "1 unresolved discrepancies",
@@ -153,102 +216,255 @@ fn a_thousand_lots_are_counted_destroyed_and_handed_over_with_every_refusal_type
         db,
         "INS",
         &[
-            "adjust", &count, "L-0000", "--at", "Vault B", "--reason",
-            "two rounds short in box 3, loss report 17/26", "--witness", "WIT",
+            "adjust",
+            &count,
+            "L-0000",
+            "--at",
+            "Vault B",
+            "--reason",
+            "two rounds short in box 3, loss report 17/26",
+            "--witness",
+            "WIT",
         ],
         Some(OFF),
     );
     ok(run(
         db,
-        &["--as", "OFF", "stocktake", "close", &count, "--witness", "INS"],
+        &[
+            "--as",
+            "OFF",
+            "stocktake",
+            "close",
+            &count,
+            "--witness",
+            "INS",
+        ],
         OFF,
         Some(OFF),
     ));
     let counted = show(db, "L-0000");
-    assert_eq!((counted["lost"].as_u64(), counted["in_store"].as_u64()), (Some(2), Some(398)));
+    assert_eq!(
+        (counted["lost"].as_u64(), counted["in_store"].as_u64()),
+        (Some(2), Some(398))
+    );
 
     // The refusals, each typed and each leaving the ledger as it was.
     refused(
         db,
-        &["--as", "OFF", "ammo", "split", "L-0004", "--from", "Vault A", "--to", "Vault B",
-          "--quantity", "-5"],
+        &[
+            "--as",
+            "OFF",
+            "ammo",
+            "split",
+            "L-0004",
+            "--from",
+            "Vault A",
+            "--to",
+            "Vault B",
+            "--quantity",
+            "-5",
+        ],
         OFF,
         None,
         "quantity -5 refused",
     );
     refused(
         db,
-        &["--as", "OFF", "ammo", "receive", "--type", "cartridge", "--calibre", "7.62 x 39",
-          "--manufacturer", "ppu", "--lot", "L 0004", "--hazard", "1.4S", "--neq-kg", "0.0016",
-          "--quantity", "10", "--location", "Vault B"],
+        &[
+            "--as",
+            "OFF",
+            "ammo",
+            "receive",
+            "--type",
+            "cartridge",
+            "--calibre",
+            "7.62 x 39",
+            "--manufacturer",
+            "ppu",
+            "--lot",
+            "L 0004",
+            "--hazard",
+            "1.4S",
+            "--neq-kg",
+            "0.0016",
+            "--quantity",
+            "10",
+            "--location",
+            "Vault B",
+        ],
         OFF,
         None,
         "lots are never merged",
     );
     ok(run(
         db,
-        &["--as", "ADM", "location", "limits", "Vault B", "--max-neq", "0.2"],
+        &[
+            "--as",
+            "ADM",
+            "location",
+            "limits",
+            "Vault B",
+            "--max-neq",
+            "0.2",
+        ],
         ADM,
         None,
     ));
     refused(
         db,
-        &["--as", "OFF", "ammo", "split", "L-0004", "--from", "Vault A", "--to", "Vault B",
-          "--quantity", "30"],
+        &[
+            "--as",
+            "OFF",
+            "ammo",
+            "split",
+            "L-0004",
+            "--from",
+            "Vault A",
+            "--to",
+            "Vault B",
+            "--quantity",
+            "30",
+        ],
         OFF,
         None,
         "0.0048 kg over the licence",
     );
-    ok(run(db, &["--as", "OFF", "location", "add", "--name", "Magazine C"], OFF, None));
+    ok(run(
+        db,
+        &["--as", "OFF", "location", "add", "--name", "Magazine C"],
+        OFF,
+        None,
+    ));
     ammo(
         db,
         "OFF",
-        &["receive", "--type", "demolition charge", "--manufacturer", "Trayal", "--lot", "TNT-9",
-          "--hazard", "1.1D", "--neq-kg", "0.4", "--unit", "pieces", "--quantity", "10",
-          "--location", "Magazine C"],
+        &[
+            "receive",
+            "--type",
+            "demolition charge",
+            "--manufacturer",
+            "Trayal",
+            "--lot",
+            "TNT-9",
+            "--hazard",
+            "1.1D",
+            "--neq-kg",
+            "0.4",
+            "--unit",
+            "pieces",
+            "--quantity",
+            "10",
+            "--location",
+            "Magazine C",
+        ],
         None,
     );
     refused(
         db,
-        &["--as", "OFF", "ammo", "receive", "--type", "detonator", "--manufacturer", "Trayal",
-          "--lot", "DET-3", "--hazard", "1.1B", "--neq-kg", "0.001", "--unit", "pieces",
-          "--quantity", "100", "--location", "Magazine C"],
+        &[
+            "--as",
+            "OFF",
+            "ammo",
+            "receive",
+            "--type",
+            "detonator",
+            "--manufacturer",
+            "Trayal",
+            "--lot",
+            "DET-3",
+            "--hazard",
+            "1.1B",
+            "--neq-kg",
+            "0.001",
+            "--unit",
+            "pieces",
+            "--quantity",
+            "100",
+            "--location",
+            "Magazine C",
+        ],
         OFF,
         None,
         "compatibility group B cannot be stored with group D",
     );
     refused(
         db,
-        &["--as", "OFF", "ammo", "issue", "L-0004", "--from", "Vault A", "--quantity", "10",
-          "--to", "2nd Company", "--purpose", "training"],
+        &[
+            "--as",
+            "OFF",
+            "ammo",
+            "issue",
+            "L-0004",
+            "--from",
+            "Vault A",
+            "--quantity",
+            "10",
+            "--to",
+            "2nd Company",
+            "--purpose",
+            "training",
+        ],
         OFF,
         None,
         "needs the name of the person who signs for it",
     );
     ok(run(
         db,
-        &["--as", "ADM", "ammo", "hold", "L-0999", "--order", "Court order K-112/26"],
+        &[
+            "--as",
+            "ADM",
+            "ammo",
+            "hold",
+            "L-0999",
+            "--order",
+            "Court order K-112/26",
+        ],
         ADM,
         None,
     ));
     let out = ok(run(
         db,
-        &["--as", "OFF", "destruction", "create", "--authority", "Ministry of Interior",
-          "--decision", "DEC-HOLD"],
+        &[
+            "--as",
+            "OFF",
+            "destruction",
+            "create",
+            "--authority",
+            "Ministry of Interior",
+            "--decision",
+            "DEC-HOLD",
+        ],
         OFF,
         None,
     ));
     let held_batch = word_after(&out, "Destruction batch ");
     refused(
         db,
-        &["--as", "OFF", "destruction", "add-lots", &held_batch, "--lot", "L-0999@Vault A=10"],
+        &[
+            "--as",
+            "OFF",
+            "destruction",
+            "add-lots",
+            &held_batch,
+            "--lot",
+            "L-0999@Vault A=10",
+        ],
         OFF,
         None,
         "is on legal hold (order Court order K-112/26)",
     );
     ok(run(
         db,
-        &["--as", "ADM", "ammo", "hold", "L-0999", "--order", "K-112/26 lifted", "--lift"],
+        &[
+            "--as",
+            "ADM",
+            "ammo",
+            "hold",
+            "L-0999",
+            "--order",
+            "K-112/26 lifted",
+            "--lift",
+        ],
         ADM,
         None,
     ));
@@ -260,52 +476,120 @@ fn a_thousand_lots_are_counted_destroyed_and_handed_over_with_every_refusal_type
     std::fs::write(file("destroy.txt"), list).unwrap();
     let out = ok(run(
         db,
-        &["--as", "OFF", "destruction", "create", "--authority", "Ministry of Interior",
-          "--decision", "DEC-2026-031"],
+        &[
+            "--as",
+            "OFF",
+            "destruction",
+            "create",
+            "--authority",
+            "Ministry of Interior",
+            "--decision",
+            "DEC-2026-031",
+        ],
         OFF,
         None,
     ));
     let batch = word_after(&out, "Destruction batch ");
     let out = ok(run(
         db,
-        &["--as", "OFF", "destruction", "add-lots", &batch, "--file", &file("destroy.txt")],
+        &[
+            "--as",
+            "OFF",
+            "destruction",
+            "add-lots",
+            &batch,
+            "--file",
+            &file("destroy.txt"),
+        ],
         OFF,
         None,
     ));
     assert!(out.contains("1000 lot lines (300000 units)"), "{out}");
-    ok(run(db, &["--as", "OFF", "destruction", "freeze", &batch], OFF, None));
+    ok(run(
+        db,
+        &["--as", "OFF", "destruction", "freeze", &batch],
+        OFF,
+        None,
+    ));
     refused(
         db,
-        &["--as", "INS", "destruction", "recount", &batch, "--lot", "L-0000@Vault A=300"],
+        &[
+            "--as",
+            "INS",
+            "destruction",
+            "recount",
+            &batch,
+            "--lot",
+            "L-0000@Vault A=300",
+        ],
         OFF,
         None,
         "was frozen with 300 and 0 were counted",
     );
     ok(run(
         db,
-        &["--as", "INS", "destruction", "recount", &batch, "--lots-file", &file("destroy.txt")],
+        &[
+            "--as",
+            "INS",
+            "destruction",
+            "recount",
+            &batch,
+            "--lots-file",
+            &file("destroy.txt"),
+        ],
         OFF,
         None,
     ));
     ok(run(
         db,
-        &["--as", "INS", "destruction", "record", &batch, "--method", "detonation",
-          "--equipment", "Open detonation pit", "--place", "Range 4", "--date", "2026-03-02",
-          "--scrap-weight", "0"],
+        &[
+            "--as",
+            "INS",
+            "destruction",
+            "record",
+            &batch,
+            "--method",
+            "detonation",
+            "--equipment",
+            "Open detonation pit",
+            "--place",
+            "Range 4",
+            "--date",
+            "2026-03-02",
+            "--scrap-weight",
+            "0",
+        ],
         OFF,
         None,
     ));
     refused(
         db,
-        &["--as", "OFF", "destruction", "execute", &batch, "--witness", "INS"],
+        &[
+            "--as",
+            "OFF",
+            "destruction",
+            "execute",
+            &batch,
+            "--witness",
+            "INS",
+        ],
         OFF,
         Some(OFF),
         "at least 2 witnesses",
     );
     let out = ok(run(
         db,
-        &["--as", "OFF", "destruction", "execute", &batch, "--witness", "INS", "--witness",
-          "WIT"],
+        &[
+            "--as",
+            "OFF",
+            "destruction",
+            "execute",
+            &batch,
+            "--witness",
+            "INS",
+            "--witness",
+            "WIT",
+        ],
         OFF,
         Some("375298\n375298"),
     ));
@@ -347,30 +631,77 @@ fn a_thousand_lots_are_counted_destroyed_and_handed_over_with_every_refusal_type
     let bfile = |name: &str| b.file(name).to_string_lossy().into_owned();
     let out = ok(run(
         db,
-        &["--as", "OFF", "handover", "dispatch", "--sender", "Depot Alpha",
-          "--receiver", "Depot Bravo", "--legal-basis", "Order 61/2026", "--transport",
-          "Truck BG-771-KK", "--lot", "L-0002@Vault A=100", "--lot", "L-0003@Vault A=50"],
+        &[
+            "--as",
+            "OFF",
+            "handover",
+            "dispatch",
+            "--sender",
+            "Depot Alpha",
+            "--receiver",
+            "Depot Bravo",
+            "--legal-basis",
+            "Order 61/2026",
+            "--transport",
+            "Truck BG-771-KK",
+            "--lot",
+            "L-0002@Vault A=100",
+            "--lot",
+            "L-0003@Vault A=50",
+        ],
         OFF,
         None,
     ));
     let manifest = word_after(&out, "Handover ");
     assert!(out.contains("2 lot lines, 150 units"), "{out}");
-    ok(run(&b.db, &["keys", "export", "-o", &bfile("bravo.pub")], "", None));
+    ok(run(
+        &b.db,
+        &["keys", "export", "-o", &bfile("bravo.pub")],
+        "",
+        None,
+    ));
     ok(run(
         db,
-        &["--as", "ADM", "keys", "trust", &bfile("bravo.pub"), "--name", "Bravo"],
+        &[
+            "--as",
+            "ADM",
+            "keys",
+            "trust",
+            &bfile("bravo.pub"),
+            "--name",
+            "Bravo",
+        ],
         ADM,
         None,
     ));
     ok(run(
         db,
-        &["--as", "OFF", "handover", "export", &manifest, "--to", "Bravo", "-o",
-          &bfile("bundle.cust")],
+        &[
+            "--as",
+            "OFF",
+            "handover",
+            "export",
+            &manifest,
+            "--to",
+            "Bravo",
+            "-o",
+            &bfile("bundle.cust"),
+        ],
         OFF,
         None,
     ));
-    ok(run(db, &["keys", "export", "-o", &file("alpha.pub")], "", None));
-    ok(run(&b.db, &["--as", "ADM", "keys", "trust", &file("alpha.pub")], ADM, None));
+    ok(run(
+        db,
+        &["keys", "export", "-o", &file("alpha.pub")],
+        "",
+        None,
+    ));
+    ok(run(
+        &b.db,
+        &["--as", "ADM", "keys", "trust", &file("alpha.pub")],
+        ADM,
+        None,
+    ));
     ok(run(
         &b.db,
         &["--as", "OFF", "handover", "import", &bfile("bundle.cust")],
@@ -379,8 +710,19 @@ fn a_thousand_lots_are_counted_destroyed_and_handed_over_with_every_refusal_type
     ));
     ok(run(
         &b.db,
-        &["--as", "OFF", "handover", "close", &manifest, "--location", "Vault A", "--lot",
-          "L-0002=100", "--lot", "L-0003=50"],
+        &[
+            "--as",
+            "OFF",
+            "handover",
+            "close",
+            &manifest,
+            "--location",
+            "Vault A",
+            "--lot",
+            "L-0002=100",
+            "--lot",
+            "L-0003=50",
+        ],
         OFF,
         None,
     ));
@@ -391,13 +733,27 @@ fn a_thousand_lots_are_counted_destroyed_and_handed_over_with_every_refusal_type
     );
     ok(run(
         &b.db,
-        &["--as", "OFF", "handover", "receipt", &manifest, "-o", &bfile("receipt.cust")],
+        &[
+            "--as",
+            "OFF",
+            "handover",
+            "receipt",
+            &manifest,
+            "-o",
+            &bfile("receipt.cust"),
+        ],
         OFF,
         None,
     ));
     let out = ok(run(
         db,
-        &["--as", "OFF", "handover", "import-receipt", &bfile("receipt.cust")],
+        &[
+            "--as",
+            "OFF",
+            "handover",
+            "import-receipt",
+            &bfile("receipt.cust"),
+        ],
         OFF,
         None,
     ));
