@@ -63,6 +63,30 @@ fn anchor_db(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// A scan at the desk's scanner, of `code`.
+fn desk_scan(code: &str) -> ScanInput {
+    ScanInput {
+        device: "bench".into(),
+        port: "/dev/null".into(),
+        profile: "generic-cdc".into(),
+        aim: "]C0".into(),
+        data: code.as_bytes().to_vec(),
+        ignored: None,
+    }
+}
+
+/// The anchor's one row in its own transaction; milliseconds.
+fn anchor_commit(anchor: &Connection, id: &str, payload: &str) -> Result<f64> {
+    let t = Instant::now();
+    let tx = anchor.unchecked_transaction()?;
+    tx.execute(
+        "INSERT INTO t (id, payload, hash) VALUES (?1, ?2, ?3)",
+        rusqlite::params![id, payload, [0u8; 32].as_slice()],
+    )?;
+    tx.commit()?;
+    Ok(ms(t.elapsed()))
+}
+
 fn scan_commit(dir: &Path) -> Result<()> {
     const SAMPLES: usize = 2000;
     eprintln!("scan_commit: preparing 2,000 registered weapons");
@@ -75,28 +99,14 @@ fn scan_commit(dir: &Path) -> Result<()> {
     let (mut ours, mut theirs) = (Vec::new(), Vec::new());
     // Interleaved, so both see the same disk and cache conditions.
     for i in 0..SAMPLES {
-        let scan = ScanInput {
-            device: "bench".into(),
-            port: "/dev/null".into(),
-            profile: "generic-cdc".into(),
-            aim: "]C0".into(),
-            data: codes[i % codes.len()].as_bytes().to_vec(),
-            ignored: None,
-        };
+        let scan = desk_scan(&codes[i % codes.len()]);
         let t = Instant::now();
         let recorded = ledger.record_scan(Some(&actor), &scan)?;
         ours.push(ms(t.elapsed()));
         if !recorded.outcome.is_good() {
             bail!("bench scan was not found: {:?}", recorded.outcome);
         }
-        let t = Instant::now();
-        let tx = anchor.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO t (id, payload, hash) VALUES (?1, ?2, ?3)",
-            rusqlite::params![format!("{i:036}"), payload, [0u8; 32].as_slice()],
-        )?;
-        tx.commit()?;
-        theirs.push(ms(t.elapsed()));
+        theirs.push(anchor_commit(&anchor, &format!("{i:036}"), &payload)?);
     }
     ours.sort_by(f64::total_cmp);
     theirs.sort_by(f64::total_cmp);
@@ -111,6 +121,37 @@ fn scan_commit(dir: &Path) -> Result<()> {
             anchor_name,
         );
     }
+    // What the periodic signing of the tail costs: one checkpoint (signature and signed event)
+    // per 1,000 events by default.
+    const CHECKPOINTS: usize = 200;
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for i in 0..CHECKPOINTS {
+        let scan = desk_scan(&codes[i % codes.len()]);
+        ledger.record_scan(Some(&actor), &scan)?;
+        let before = ledger.head()?.0;
+        let t = Instant::now();
+        let seq = ledger.checkpoint_by(&actor, "bench")?;
+        ours.push(ms(t.elapsed()));
+        if seq != before + 1 {
+            bail!("the bench checkpoint is event {seq}, not {}", before + 1);
+        }
+        theirs.push(anchor_commit(&anchor, &format!("c{i:035}"), &payload)?);
+    }
+    ours.sort_by(f64::total_cmp);
+    theirs.sort_by(f64::total_cmp);
+    let (one, raw) = (percentile(&ours, 50.0), percentile(&theirs, 50.0));
+    eprintln!(
+        "checkpoint_periodic: {one:.3} ms per checkpoint, {:.4} ms per event at one per 1,000",
+        one / 1000.0
+    );
+    figure(
+        SUITE,
+        "checkpoint_periodic_p50",
+        "ms",
+        one,
+        raw,
+        anchor_name,
+    );
     Ok(())
 }
 

@@ -463,7 +463,8 @@ pub fn import(ctx: &Context, cmd: ImportCommand) -> Result<ExitCode> {
                     bar.set_position(p.processed as u64);
                     bar.set_message(format!("{} committed", p.committed));
                 }
-                // Without a terminal, one durable-progress line per batch (scripts and tests read it).
+                // Without a terminal, one durable-progress line per synced stretch of batches (scripts
+                // and tests read it).
                 None => eprintln!(
                     "committed {} of {} rows (through line {})",
                     p.committed, total, p.last_committed_line

@@ -5,7 +5,9 @@
 use std::process::Command;
 
 mod common;
-use common::{ok, refused, run, state, text, verified_and_rebuildable, word_after, Site, BIN};
+use common::{
+    execute_args, ok, refused, run, state, text, verified_and_rebuildable, word_after, Site, BIN,
+};
 
 /// Three rifles with serials like N1, N2, N3.
 fn depot(name: &str, serial_prefix: &str) -> Site {
@@ -189,17 +191,7 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
     ));
     refused(
         db,
-        &[
-            "--as",
-            "OFF",
-            "destruction",
-            "execute",
-            &batch,
-            "--witness",
-            "INS",
-            "--witness",
-            "WIT",
-        ],
+        &execute_args(&batch),
         "375298",
         Some("375298,375298"),
         "not frozen yet",
@@ -300,17 +292,7 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
     );
     let done = ok(run(
         db,
-        &[
-            "--as",
-            "OFF",
-            "destruction",
-            "execute",
-            &batch,
-            "--witness",
-            "INS",
-            "--witness",
-            "WIT",
-        ],
+        &execute_args(&batch),
         "375298",
         Some("375298,375298"),
     ));

@@ -1083,6 +1083,16 @@ pub(crate) struct Tally {
 }
 
 impl Tally {
+    /// Whether [`Tally::count`] needs this kind's payload: every ammunition event, and the
+    /// destruction and handover events that carry lot lines.
+    pub(crate) fn reads_kind(kind: &str) -> bool {
+        kind.starts_with("ammo.")
+            || matches!(
+                kind,
+                "destruction.add_lot" | "destruction.execute" | "handover.dispatch"
+            )
+    }
+
     /// Counts one event; an ammunition event that does not add up is a problem at `seq`.
     pub(crate) fn count(&mut self, seq: i64, body: &EventBody) -> std::result::Result<(), Problem> {
         let problem = |lot: &LotCount, what: String| Problem {

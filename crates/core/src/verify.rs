@@ -72,11 +72,24 @@ fn problem(seq: i64, what: impl Into<String>) -> Option<Problem> {
     })
 }
 
-/// Walks the chain. `replay` receives every parsed event in order once its hash checked out;
-/// when it returns false, the walk stops there (the replay found the problem).
+/// Whether the walk itself reads this event's payload: event 1 and the kinds whose payload
+/// carries a key, a signature, a PIN commitment or an ammunition count. Every other payload is
+/// parsed by the replay worker, off the thread that hashes the chain.
+fn walk_reads(seq: i64, kind: &str) -> bool {
+    seq == 1
+        || matches!(
+            kind,
+            "site.init" | "checkpoint" | "document.issued" | "admin.break_glass" | "person.pin_set"
+        )
+        || crate::ammo::Tally::reads_kind(kind)
+}
+
+/// Walks the chain. `replay` receives every event in order once its hash checked out, with its
+/// parsed body when the walk read it ([`walk_reads`]); when it returns false, the walk stops
+/// there (the replay found the problem).
 fn walk_chain(
     conn: &Connection,
-    mut replay: impl FnMut(i64, &str, EventBody) -> bool,
+    mut replay: impl FnMut(&EventFields<'_>, Option<EventBody>) -> bool,
 ) -> Result<(VerifyReport, Option<VerifyingKey>)> {
     let mut stmt = conn.prepare(
         "SELECT seq, id, time, actor, witness, kind, subject, payload, prev_hash, hash
@@ -154,9 +167,13 @@ fn walk_chain(
                 None,
             ));
         }
-        let body = match EventBody::from_columns(fields.kind, fields.payload) {
-            Ok(b) => b,
-            Err(e) => return Ok((report(problem(seq, e), done, running, checkpoints), None)),
+        let body = if walk_reads(seq, fields.kind) {
+            match EventBody::from_columns(fields.kind, fields.payload) {
+                Ok(b) => Some(b),
+                Err(e) => return Ok((report(problem(seq, e), done, running, checkpoints), None)),
+            }
+        } else {
+            None
         };
         if uuid::Uuid::parse_str(fields.id).is_err()
             || chrono::DateTime::parse_from_rfc3339(fields.time).is_err()
@@ -173,12 +190,12 @@ fn walk_chain(
         }
         match (&body, &site) {
             (
-                EventBody::SiteInit {
+                Some(EventBody::SiteInit {
                     site_id,
                     public_key,
                     key_id,
                     ..
-                },
+                }),
                 None,
             ) if seq == 1 => match parse_public_key(public_key) {
                 Some(key) if *key_id == crate::keys::key_id(&key) => {
@@ -197,7 +214,7 @@ fn walk_chain(
                     None,
                 )),
             },
-            (EventBody::SiteInit { .. }, _) | (_, None) => {
+            (Some(EventBody::SiteInit { .. }), _) | (_, None) => {
                 return Ok((
                     report(
                         problem(
@@ -212,7 +229,7 @@ fn walk_chain(
                 ));
             }
             (
-                EventBody::Checkpoint {
+                Some(EventBody::Checkpoint {
                     site_id,
                     covered_seq,
                     head_hash,
@@ -220,7 +237,7 @@ fn walk_chain(
                     signature,
                     key_id,
                     ..
-                },
+                }),
                 Some((sid, key)),
             ) => {
                 if *covered_seq != seq - 1
@@ -259,12 +276,12 @@ fn walk_chain(
                 last_checkpoint = seq;
             }
             (
-                EventBody::DocumentIssued {
+                Some(EventBody::DocumentIssued {
                     message,
                     message_sha256,
                     signature,
                     ..
-                },
+                }),
                 Some((_, key)),
             ) => {
                 let digest_ok = hex::encode(Sha256::digest(message.as_bytes())) == *message_sha256;
@@ -281,12 +298,12 @@ fn walk_chain(
                 }
             }
             (
-                EventBody::AdminBreakGlass {
+                Some(EventBody::AdminBreakGlass {
                     person_id,
                     credential_digest,
                     signature,
                     ..
-                },
+                }),
                 Some((sid, key)),
             ) => {
                 let note =
@@ -305,7 +322,7 @@ fn walk_chain(
             }
             _ => {}
         }
-        if !replay(seq, fields.time, body) {
+        if !replay(&fields, body) {
             break;
         }
         running = hash;
@@ -416,9 +433,10 @@ impl Ledger {
     fn verify_pass(&self, from: Option<(&std::path::Path, crate::verified::Head)>) -> Result<Pass> {
         let after = from.as_ref().map_or(0, |(_, head)| head.seq);
         let start = from.map(|(path, head)| (path.to_path_buf(), head));
-        // Two cores, two halves: this thread reads and hashes the chain while a worker replays
-        // the events into in-memory projections and digests them.
-        type Batch = Vec<(i64, String, EventBody)>;
+        // Two cores: this thread reads and hashes the chain while a worker parses the payloads
+        // of the events after `after` that the walk does not read itself, replays them into
+        // in-memory projections and digests those, and a second worker digests the stored
+        // tables.
         let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(16);
         type Digests = Vec<(&'static str, [u8; 32])>;
         let worker =
@@ -434,10 +452,21 @@ impl Ledger {
                 };
                 fresh.execute_batch("BEGIN")?;
                 for batch in receiver {
-                    for (seq, time, body) in batch {
-                        if let Err(e) = projection::apply(&fresh, seq, &time, &body) {
+                    for row in batch.rows {
+                        let body = match row.body {
+                            Some(body) => body,
+                            None => match EventBody::from_columns(
+                                &batch.text[row.kind.clone()],
+                                &batch.text[row.payload.clone()],
+                            ) {
+                                Ok(body) => body,
+                                Err(e) => return Ok((fresh, problem(row.seq, e), Vec::new())),
+                            },
+                        };
+                        let time = &batch.text[row.time.clone()];
+                        if let Err(e) = projection::apply(&fresh, row.seq, time, &body) {
                             let what = format!("event cannot be applied in order: {e}");
-                            return Ok((fresh, problem(seq, what), Vec::new()));
+                            return Ok((fresh, problem(row.seq, what), Vec::new()));
                         }
                     }
                 }
@@ -445,8 +474,11 @@ impl Ledger {
                 let digests = projection::digests(&fresh)?;
                 Ok((fresh, None, digests))
             });
+        // The stored tables are digested by a second worker on its own read connection while
+        // the chain is walked; its digests count only if it saw the same head as the walk.
+        let stored_worker = self.digest_stored_in_background();
         let read = self.conn.unchecked_transaction()?;
-        let mut batch: Batch = Vec::with_capacity(4096);
+        let mut batch = Batch::new();
         // The credential each person's last PIN event committed to: (event, digest).
         let mut committed: std::collections::HashMap<String, (i64, String)> =
             std::collections::HashMap::new();
@@ -454,44 +486,60 @@ impl Ledger {
         // not add up stops the walk and is named with its lot.
         let mut tally = crate::ammo::Tally::default();
         let mut ammo_problem: Option<Problem> = None;
-        let (mut report, _) = walk_chain(&read, |seq, time, body| {
-            if let Err(p) = tally.count(seq, &body) {
-                ammo_problem = Some(p);
-                return false;
+        let (mut report, _) = walk_chain(&read, |fields, body| {
+            let seq = fields.seq;
+            if let Some(body) = &body {
+                if let Err(p) = tally.count(seq, body) {
+                    ammo_problem = Some(p);
+                    return false;
+                }
+                match body {
+                    EventBody::PersonPinSet {
+                        person_id,
+                        credential_digest: Some(digest),
+                    }
+                    | EventBody::AdminBreakGlass {
+                        person_id,
+                        credential_digest: digest,
+                        ..
+                    } => {
+                        committed.insert(person_id.clone(), (seq, digest.clone()));
+                    }
+                    // A PIN set before digests were recorded: nothing to compare against.
+                    EventBody::PersonPinSet { person_id, .. } => {
+                        committed.remove(person_id);
+                    }
+                    _ => {}
+                }
             }
-            match &body {
-                EventBody::PersonPinSet {
-                    person_id,
-                    credential_digest: Some(digest),
-                }
-                | EventBody::AdminBreakGlass {
-                    person_id,
-                    credential_digest: digest,
-                    ..
-                } => {
-                    committed.insert(person_id.clone(), (seq, digest.clone()));
-                }
-                // A PIN set before digests were recorded: nothing to compare against.
-                EventBody::PersonPinSet { person_id, .. } => {
-                    committed.remove(person_id);
-                }
-                _ => {}
-            }
-            // The sidecar's tables already hold the events up to its head.
+            // The sidecar's tables already hold the events up to its head, replayed by the
+            // clean verify that parsed these very bytes (the walk just matched its head hash).
             if seq <= after {
                 return true;
             }
-            batch.push((seq, time.to_string(), body));
-            if batch.len() < 4096 {
+            batch.push(fields, body);
+            if batch.rows.len() < BATCH_EVENTS {
                 return true;
             }
-            sender.send(std::mem::take(&mut batch)).is_ok()
+            sender
+                .send(std::mem::replace(&mut batch, Batch::new()))
+                .is_ok()
         })?;
         // A closed channel means the worker stopped at a problem; it reports it below.
         let _ = sender.send(batch);
         drop(sender);
+        let in_background = stored_worker.join().ok().and_then(|r| r.ok());
         let stored = match report.problem {
-            None => Some(projection::digests(&read)?),
+            None => match in_background {
+                Some((seq, hash, digests))
+                    if seq == report.events && hex::encode(&hash) == report.head_hash =>
+                {
+                    Some(digests)
+                }
+                // Another write came between the two snapshots (or the worker failed): digest
+                // the tables as this walk's snapshot has them.
+                _ => Some(projection::digests(&read)?),
+            },
             Some(_) => None,
         };
         let (fresh, replay_problem, rebuilt) = worker.join().map_err(|_| {
@@ -523,6 +571,12 @@ impl Ledger {
             report.problem = Some(p);
             return Ok(pass);
         }
+        // A difference is named from this walk's own snapshot, never the worker's.
+        let stored = if stored == rebuilt {
+            stored
+        } else {
+            projection::digests(&read)?
+        };
         for ((table, a), (_, b)) in stored.iter().zip(rebuilt.iter()) {
             if a != b {
                 pass.projection_problem = true;
@@ -536,6 +590,27 @@ impl Ledger {
             }
         }
         Ok(pass)
+    }
+
+    /// Starts a worker that digests the stored projection tables on a read-only connection of
+    /// its own and says at which head (event count and last hash) its snapshot stood.
+    fn digest_stored_in_background(&self) -> std::thread::JoinHandle<Result<StoredDigests>> {
+        let path = self.path().to_path_buf();
+        std::thread::spawn(move || -> Result<StoredDigests> {
+            let conn = Connection::open_with_flags(
+                &path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            let read = conn.unchecked_transaction()?;
+            let (seq, hash): (i64, Vec<u8>) = read.query_row(
+                "SELECT ifnull(max(seq), 0), ifnull((SELECT hash FROM events ORDER BY seq DESC LIMIT 1), x'') FROM events",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            let digests = projection::digests(&read)?;
+            Ok((seq, hash, digests))
+        })
     }
 
     /// Drops and rebuilds every projection from the events, in one transaction (tools and
@@ -609,6 +684,59 @@ impl Ledger {
             .collect())
     }
 }
+
+/// Events handed from the walk to the replay worker: their text in one buffer (one copy,
+/// no allocation per event), and the body when the walk already parsed it.
+struct Batch {
+    text: String,
+    rows: Vec<BatchRow>,
+}
+
+struct BatchRow {
+    seq: i64,
+    time: std::ops::Range<usize>,
+    kind: std::ops::Range<usize>,
+    payload: std::ops::Range<usize>,
+    body: Option<EventBody>,
+}
+
+/// Events per batch: large enough that handing one over costs nothing, small enough that
+/// the worker starts early.
+const BATCH_EVENTS: usize = 4096;
+
+impl Batch {
+    fn new() -> Batch {
+        Batch {
+            // About what a batch of scans holds, so the buffer is not grown in steps.
+            text: String::with_capacity(BATCH_EVENTS * 512),
+            rows: Vec::with_capacity(BATCH_EVENTS),
+        }
+    }
+
+    fn push(&mut self, fields: &EventFields<'_>, body: Option<EventBody>) {
+        let mut put = |s: &str| {
+            let at = self.text.len();
+            self.text.push_str(s);
+            at..self.text.len()
+        };
+        let time = put(fields.time);
+        // The kind and payload are needed only when the worker parses them.
+        let (kind, payload) = match body {
+            Some(_) => (0..0, 0..0),
+            None => (put(fields.kind), put(fields.payload)),
+        };
+        self.rows.push(BatchRow {
+            seq: fields.seq,
+            time,
+            kind,
+            payload,
+            body,
+        });
+    }
+}
+
+/// The stored tables' digests and the head (event count, last hash) they were read at.
+type StoredDigests = (i64, Vec<u8>, Vec<(&'static str, [u8; 32])>);
 
 /// A PIN hash in `credentials` that is not the one the log committed to (copied from another
 /// person, or written outside Custody): named with the event that committed to the real one.

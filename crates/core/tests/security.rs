@@ -717,12 +717,47 @@ fn a_huge_import_batch_is_cut_into_transactions_of_at_most_two_thousand_rows() {
             .collect();
     let rows = custody_core::import::parse_weapon_csv(csv.as_bytes()).unwrap();
     let mut commits = Vec::new();
+    let (before, _) = s.ledger.head().unwrap();
     let report = s
         .ledger
         .import_weapons(&s.officer, rows, 150_000, |p| commits.push(p.committed))
         .unwrap();
     assert_eq!(report.imported.len(), 5_000);
-    assert_eq!(commits, [2_000, 4_000, 5_000]);
+    // Every event of one transaction carries the transaction's time.
+    let transactions: Vec<i64> = raw(&s.ledger)
+        .prepare(
+            "SELECT count(*) FROM events WHERE kind = 'item.register_weapon' AND seq > ?1
+             GROUP BY time ORDER BY min(seq)",
+        )
+        .unwrap()
+        .query_map([before], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(transactions, [2_000, 2_000, 1_000]);
+    // Progress is reported where the log was synced: here only at the end.
+    assert_eq!(commits, [5_000]);
+}
+
+/// Between syncs of the log an import commits without waiting for the disk, and reports
+/// progress only once a sync made it durable.
+#[test]
+fn an_import_reports_progress_only_where_the_log_was_synced() {
+    let mut s = site();
+    let stretch = custody_core::import::IMPORT_DURABLE_ROWS;
+    let total = stretch + 500;
+    let csv: String =
+        std::iter::once("serial,manufacturer,model,type,calibre,country,year\n".to_string())
+            .chain((0..total).map(|i| format!("DUR{i},Zastava,M70,rifle,7.62x39,RS,1984\n")))
+            .collect();
+    let rows = custody_core::import::parse_weapon_csv(csv.as_bytes()).unwrap();
+    let mut commits = Vec::new();
+    let report = s
+        .ledger
+        .import_weapons(&s.officer, rows, 2_000, |p| commits.push(p.committed))
+        .unwrap();
+    assert_eq!(report.imported.len(), total);
+    assert_eq!(commits, [stretch, total]);
 }
 
 // ---- 18. Revoked keys ----------------------------------------------------------------------------

@@ -258,3 +258,82 @@ fn backups_neither_use_nor_get_a_sidecar() {
     assert!(!files.iter().any(|f| f.ends_with(".verified")), "{files:?}");
     custody_core::backup::check_backup(&backup.folder).unwrap();
 }
+
+/// Appends an event of `kind` with `payload` after the head, with a correct hash (an intruder
+/// without the key, after the last checkpoint); returns its seq.
+fn forge_tail_event(ledger: &Ledger, kind: &str, payload: &str) -> i64 {
+    use custody_core::event::{canonical_bytes, chain_hash, EventFields};
+    let conn = raw(ledger);
+    let (head_seq, head_hash): (i64, Vec<u8>) = conn
+        .query_row(
+            "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let seq = head_seq + 1;
+    let id = uuid::Uuid::now_v7().to_string();
+    let time = "2026-03-03T10:00:00.000000Z";
+    let mut bytes = Vec::new();
+    canonical_bytes(
+        &EventFields {
+            seq,
+            id: &id,
+            time,
+            actor: None,
+            witness: None,
+            kind,
+            subject: None,
+            payload,
+        },
+        &mut bytes,
+    );
+    let prev: [u8; 32] = head_hash.try_into().unwrap();
+    let hash = chain_hash(&prev, &bytes);
+    conn.execute(
+        "INSERT INTO events (seq, id, time, actor, witness, kind, subject, payload, prev_hash, hash)
+         VALUES (?1,?2,?3,NULL,NULL,?4,NULL,?5,?6,?7)",
+        params![seq, id, time, kind, payload, &prev[..], &hash[..]],
+    )
+    .unwrap();
+    seq
+}
+
+/// The payloads the chain walk does not read itself (scans, moves) are parsed by the replay
+/// worker: a forged one that is not JSON, or does not fit its kind, is still named, by the
+/// default verify and the whole replay alike, with the same words as before.
+#[test]
+fn a_forged_payload_that_does_not_parse_is_named_by_both_verifies() {
+    for (payload, words) in [
+        ("{not json", "payload is not JSON"),
+        ("{\"item_id\":7}", "payload does not fit kind 'item.move'"),
+    ] {
+        let (s, covered) = site_with_sidecar();
+        let seq = forge_tail_event(&s.ledger, "item.move", payload);
+        assert!(seq > covered);
+        for report in [s.ledger.verify().unwrap(), s.ledger.verify_full().unwrap()] {
+            let problem = report.problem.expect("a forged payload is a problem");
+            assert_eq!(problem.seq, Some(seq), "{}", problem.what);
+            assert!(problem.what.contains(words), "{}", problem.what);
+        }
+    }
+}
+
+/// A malformed payload is named before a later broken hash, as when the walk parsed it.
+#[test]
+fn a_malformed_payload_is_named_before_a_later_broken_hash() {
+    let (s, _) = site_with_sidecar();
+    let bad = forge_tail_event(&s.ledger, "item.move", "[]");
+    let later = forge_tail_event(&s.ledger, "item.move", "{}");
+    let conn = raw(&s.ledger);
+    conn.execute_batch("DROP TRIGGER events_no_update").unwrap();
+    conn.execute(
+        "UPDATE events SET hash = zeroblob(32) WHERE seq = ?1",
+        [later],
+    )
+    .unwrap();
+    for report in [s.ledger.verify().unwrap(), s.ledger.verify_full().unwrap()] {
+        let problem = report.problem.expect("two problems");
+        assert_eq!(problem.seq, Some(bad), "{}", problem.what);
+    }
+}

@@ -348,7 +348,7 @@ mod tests {
         };
         let csv = items_csv(&[item("C-1", "1", "M57")], opts);
         assert!(csv.starts_with('\u{feff}'));
-        assert!(csv.contains("Серијски број"), "{csv}");
+        assert!(csv.contains("Фабрички број"), "{csv}");
     }
 
     #[test]

@@ -150,6 +150,10 @@ pub enum Label {
     DestroyedByCountry,
     DestroyedBySite,
     NationalStatement,
+    /// A handover discrepancy and how it was recorded.
+    MissingOnArrival,
+    ExtraOnArrival,
+    RecordedAtReceipt,
     /// Ammunition by lot and quantity.
     AmmunitionLots,
     Lot,
@@ -164,7 +168,7 @@ pub enum Label {
 
 impl Label {
     /// Every label, for the tests that walk them.
-    pub const ALL: [Label; 148] = [
+    pub const ALL: [Label; 151] = [
         Label::TitleCertificate,
         Label::TitleManifest,
         Label::TitleStocktake,
@@ -304,6 +308,9 @@ impl Label {
         Label::DestroyedByCountry,
         Label::DestroyedBySite,
         Label::NationalStatement,
+        Label::MissingOnArrival,
+        Label::ExtraOnArrival,
+        Label::RecordedAtReceipt,
         Label::AmmunitionLots,
         Label::Lot,
         Label::HazardDivision,
@@ -459,6 +466,9 @@ impl Label {
             DestroyedByCountry => (None, "Destroyed by country of manufacture and type"),
             DestroyedBySite => (None, "Destroyed by site"),
             NationalStatement => (None, "Figures of the national registry: every item whose destruction the sites recorded in this year, as they pushed it and the registry checked it. The sealed list attached to this file names each item."),
+            MissingOnArrival => (None, "missing: on the manifest, not received"),
+            ExtraOnArrival => (None, "extra: received, not on the manifest"),
+            RecordedAtReceipt => (None, "recorded at receipt (ledger event {})"),
             AmmunitionLots => (None, "Ammunition and explosive ordnance"),
             Lot => (None, "Lot"),
             HazardDivision => (None, "Hazard division"),

@@ -11,8 +11,9 @@ use krilla::metadata::{DateTime, Metadata};
 use krilla::num::NormalizedF32;
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule};
-use krilla::text::{Font, TextDirection};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Document, SerializeSettings};
+use std::collections::HashMap;
 
 use crate::error::DocumentError;
 use crate::lang::{Label, Language, Words};
@@ -69,6 +70,79 @@ impl Fonts {
     }
 }
 
+/// Shaped texts kept at most (the repeating ones are shaped again after a clear).
+const SHAPED_KEPT: usize = 2048;
+
+/// Shapes text with one parsed font per face for the whole document, and shapes a text that
+/// repeats (a make, a calibre, a column header) once: shaping through `draw_text` parses the
+/// font anew for every cell of a table.
+struct Shaper {
+    faces: Vec<rustybuzz::Face<'static>>,
+    shaped: HashMap<(usize, String), Vec<KrillaGlyph>>,
+}
+
+impl Shaper {
+    fn new() -> Result<Shaper, DocumentError> {
+        let faces = Face::ALL
+            .iter()
+            .map(|f| {
+                rustybuzz::Face::from_slice(f.data(), 0).ok_or_else(|| {
+                    DocumentError::Pdf("an embedded DejaVu font did not parse".into())
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Shaper {
+            faces,
+            shaped: HashMap::new(),
+        })
+    }
+
+    /// The glyphs of `text` in `face`, with advances and offsets in ems, each glyph naming the
+    /// bytes of `text` it came from (its cluster up to the next cluster).
+    fn glyphs(&mut self, face: Face, text: &str) -> &[KrillaGlyph] {
+        // Unique texts (codes, serials) would only fill memory: start afresh now and then.
+        if self.shaped.len() >= SHAPED_KEPT {
+            self.shaped.clear();
+        }
+        let key = (face as usize, text.to_string());
+        let font = &self.faces[face as usize];
+        self.shaped.entry(key).or_insert_with(|| {
+            let mut buffer = rustybuzz::UnicodeBuffer::new();
+            buffer.push_str(text);
+            buffer.guess_segment_properties();
+            let out = rustybuzz::shape(font, &[], buffer);
+            let em = font.units_per_em() as f32;
+            let mut starts: Vec<usize> = out
+                .glyph_infos()
+                .iter()
+                .map(|g| g.cluster as usize)
+                .collect();
+            starts.sort_unstable();
+            starts.dedup();
+            let end_of = |start: usize| {
+                let next = starts.partition_point(|&s| s <= start);
+                starts.get(next).copied().unwrap_or(text.len())
+            };
+            out.glyph_infos()
+                .iter()
+                .zip(out.glyph_positions())
+                .map(|(info, pos)| {
+                    let start = info.cluster as usize;
+                    KrillaGlyph::new(
+                        GlyphId::new(info.glyph_id),
+                        pos.x_advance as f32 / em,
+                        pos.x_offset as f32 / em,
+                        pos.y_offset as f32 / em,
+                        pos.y_advance as f32 / em,
+                        start..end_of(start),
+                        None,
+                    )
+                })
+                .collect()
+        })
+    }
+}
+
 pub fn render(sheet: Sheet<'_>, metrics: &Metrics) -> Result<Vec<u8>, DocumentError> {
     let configuration = ConfigurationBuilder::new()
         .with_archival_validator(Archival::A3_B)
@@ -80,6 +154,7 @@ pub fn render(sheet: Sheet<'_>, metrics: &Metrics) -> Result<Vec<u8>, DocumentEr
     };
     let mut document = Document::new_with(settings);
     let fonts = Fonts::load()?;
+    let mut shaper = Shaper::new()?;
     let date = pdf_date(sheet.issued_on);
     let qr = match sheet.seal {
         Some(seal) => Some(qr::encode(seal.text())?),
@@ -104,13 +179,13 @@ pub fn render(sheet: Sheet<'_>, metrics: &Metrics) -> Result<Vec<u8>, DocumentEr
                     text,
                 } => {
                     surface.set_fill(Some(Fill::default()));
-                    surface.draw_text(
+                    surface.draw_glyphs(
                         Point::from_xy(*x, *y),
+                        shaper.glyphs(*face, text),
                         fonts.get(*face),
-                        *size,
                         text,
+                        *size,
                         false,
-                        TextDirection::Auto,
                     );
                 }
                 Op::Rect { x, y, w, h, gray } => {

@@ -215,7 +215,7 @@ fn pdftotext_finds_every_serial_of_a_5000_item_certificate() {
         );
     }
     // Continuation pages repeat the table header.
-    let headers = text.matches("Serijski broj").count();
+    let headers = text.matches("Fabrički broj").count();
     assert!(
         headers >= pages - 2,
         "header repeated on {headers} of {pages} pages"
@@ -290,7 +290,7 @@ fn a_macedonian_stocktake_report_lists_every_finding_and_verifies() {
     let text = pdftotext(&path);
     for needle in [
         "ИЗВЕШТАЈ ОД ПОПИС",
-        "Недостасува",
+        "Кусок",
         "0104006381333931",
         "Пријавено до началникот",
     ] {
@@ -405,7 +405,7 @@ fn an_archivist_finds_pdf_a_3b_metadata_and_the_sealed_list_as_attachments() {
         "{info}"
     );
     assert!(
-        info.contains("Потврда за уништување на оружје DC-2025-0042"),
+        info.contains("Записник за уништување на оружје DC-2025-0042"),
         "{info}"
     );
     assert!(

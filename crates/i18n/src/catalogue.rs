@@ -268,3 +268,156 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod script_tests {
+    use super::*;
+
+    fn cyrillic_letter(c: char) -> bool {
+        ('\u{0400}'..='\u{04FF}').contains(&c)
+    }
+
+    fn latin_letter(c: char) -> bool {
+        c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c)
+    }
+
+    /// The words of a msgstr, without what is never prose: placeholders, paths and options.
+    fn words(text: &str) -> Vec<String> {
+        let mut kept = String::new();
+        let mut rest = text;
+        while let Some(c) = rest.chars().next() {
+            let skip = serbian::kept_verbatim(rest);
+            if skip > 0 {
+                kept.push(' ');
+                rest = &rest[skip..];
+            } else {
+                kept.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+        // A hyphen joins two words of their own (USB-меморија) unless digits make a code.
+        kept.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .flat_map(|w| {
+                if w.chars().any(|c| c.is_ascii_digit()) {
+                    vec![w]
+                } else {
+                    w.split('-').collect()
+                }
+            })
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn no_word_mixes_scripts_and_cyrillic_keeps_only_the_allowed_latin_tokens() {
+        let mut problems = Vec::new();
+        for language in Language::ALL.into_iter().skip(1) {
+            let catalogue = Catalogue::bundled(language);
+            for ((_, msgid), forms) in &catalogue.entries {
+                for word in forms.iter().flat_map(|f| words(f)) {
+                    let (cyr, lat) = (
+                        word.chars().any(cyrillic_letter),
+                        word.chars().any(latin_letter),
+                    );
+                    let bad = if cyr && lat {
+                        Some("mixes Latin and Cyrillic letters")
+                    } else if language.is_cyrillic() && lat && !serbian::stays_latin(&word) {
+                        Some("is a Latin word in a Cyrillic text (not a code, acronym or name)")
+                    } else if !language.is_cyrillic() && cyr {
+                        Some("is a Cyrillic word in a Latin text")
+                    } else {
+                        None
+                    };
+                    if let Some(why) = bad {
+                        problems.push(format!("{}: «{word}» {why}, in {msgid:?}", language.code()));
+                    }
+                }
+            }
+        }
+        problems.sort();
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn the_script_check_sees_a_latin_e_grave_in_macedonian() {
+        // «сè» with U+00E8 (Latin è) inside a Cyrillic word.
+        let w = words("Проверете сè на {}.");
+        let mixed = w
+            .iter()
+            .find(|w| w.starts_with('с') && w.chars().count() == 2);
+        assert!(
+            mixed.is_some_and(|w| w.chars().any(latin_letter) && w.chars().any(cyrillic_letter))
+        );
+        assert!(serbian::stays_latin("USB") && serbian::stays_latin("AK-47"));
+        assert!(!serbian::stays_latin("Potvrda"));
+    }
+}
+
+#[cfg(test)]
+mod plural_tests {
+    use super::*;
+
+    /// "{n} item" for 1, 2, 5 and 21 as each grammar has it (written from the grammars, not
+    /// from the catalogues).
+    #[test]
+    fn a_count_of_items_reads_right_for_1_2_5_and_21_in_every_language() {
+        let expected: [(Language, [&str; 4]); 9] = [
+            (
+                Language::English,
+                ["1 item", "2 items", "5 items", "21 items"],
+            ),
+            (
+                Language::SerbianLatin,
+                ["1 predmet", "2 predmeta", "5 predmeta", "21 predmet"],
+            ),
+            (
+                Language::SerbianCyrillic,
+                ["1 предмет", "2 предмета", "5 предмета", "21 предмет"],
+            ),
+            (
+                Language::Bosnian,
+                ["1 predmet", "2 predmeta", "5 predmeta", "21 predmet"],
+            ),
+            (
+                Language::Croatian,
+                ["1 predmet", "2 predmeta", "5 predmeta", "21 predmet"],
+            ),
+            (
+                Language::Montenegrin,
+                ["1 predmet", "2 predmeta", "5 predmeta", "21 predmet"],
+            ),
+            (
+                Language::Albanian,
+                ["1 send", "2 sende", "5 sende", "21 sende"],
+            ),
+            (
+                Language::Macedonian,
+                ["1 предмет", "2 предмети", "5 предмети", "21 предмет"],
+            ),
+            (
+                Language::Romanian,
+                ["1 obiect", "2 obiecte", "5 obiecte", "21 de obiecte"],
+            ),
+        ];
+        for (language, want) in expected {
+            let got: Vec<String> = [1, 2, 5, 21]
+                .iter()
+                .map(|n| language.tr_n("{n} item", "{n} items", *n))
+                .collect();
+            assert_eq!(got, want, "{language:?}");
+        }
+        // The genitive plural of the South Slavic languages after 5 differs from the form after 2
+        // in the sentence forms: «5 evidentiranih predmeta», «2 evidentirana predmeta».
+        let sr = |n| {
+            Language::SerbianLatin.tr_n(
+                "{0} item registered at this site",
+                "{0} items registered at this site",
+                n,
+            )
+        };
+        assert_eq!(sr(2), "{0} evidentirana predmeta na ovom objektu");
+        assert_eq!(sr(5), "{0} evidentiranih predmeta na ovom objektu");
+        assert_eq!(sr(101), "{0} evidentiran predmet na ovom objektu");
+    }
+}

@@ -23,7 +23,8 @@ const LATIN_WORDS: [&str; 1] = [
 /// Commands quoted in the text, kept whole.
 const LATIN_PHRASES: [&str; 2] = [
     "custody-registry user add NAME --role inspector|administrator",
-    "custody verify-document",
+    // The CLI command that checks a seal, also named alone ("Custody (verify-document)").
+    "verify-document",
 ];
 
 /// A Serbian Latin text in Cyrillic.
@@ -51,7 +52,7 @@ pub fn to_cyrillic(latin: &str) -> String {
 }
 
 /// How many bytes at the start of `text` are a phrase, placeholder, path or option.
-fn kept_verbatim(text: &str) -> usize {
+pub(crate) fn kept_verbatim(text: &str) -> usize {
     if let Some(p) = LATIN_PHRASES.iter().find(|p| text.starts_with(*p)) {
         return p.len();
     }
@@ -74,13 +75,26 @@ fn kept_verbatim(text: &str) -> usize {
     }
 }
 
-fn push_word(word: &str, out: &mut String) {
+/// Whether a word stays in Latin in a Cyrillic text: a code or model name (it has digits), a
+/// foreign word or name (q, w, x, y), a listed acronym, or a literal a person types or scans.
+pub fn stays_latin(word: &str) -> bool {
     let code = word.chars().any(|c| c.is_ascii_digit());
     let foreign = word
         .chars()
         .any(|c| matches!(c.to_ascii_lowercase(), 'q' | 'w' | 'x' | 'y'));
-    if code || foreign || LATIN_ACRONYMS.contains(&word) || LATIN_WORDS.contains(&word) {
+    code || foreign || LATIN_ACRONYMS.contains(&word) || LATIN_WORDS.contains(&word)
+}
+
+fn push_word(word: &str, out: &mut String) {
+    if stays_latin(word) {
         out.push_str(word);
+        return;
+    }
+    // A compound of an acronym and a word (USB-memorija): each part on its own.
+    if let Some((first, rest)) = word.split_once('-') {
+        push_word(first, out);
+        out.push('-');
+        push_word(rest, out);
         return;
     }
     let chars: Vec<char> = word.chars().collect();
@@ -234,6 +248,7 @@ mod tests {
             "АЛАРМ: оружје AK-47, ID особе, PDF"
         );
         assert_eq!(to_cyrillic("UNIŠTENO"), "УНИШТЕНО");
+        assert_eq!(to_cyrillic("USB-memorija, PDF-a"), "USB-меморија, PDF-а");
         assert_eq!(
             to_cyrillic("QR kod (SHA-256) u Custody"),
             "QR код (SHA-256) у Custody"

@@ -549,11 +549,13 @@ pub fn manifest(
             .map(|d| Discrepancy {
                 subject: d.code.clone(),
                 description: match d.kind.as_str() {
-                    "missing" => "missing: on the manifest, not received".to_string(),
-                    "extra" => "extra: received, not on the manifest".to_string(),
+                    "missing" => language.t(Label::MissingOnArrival),
+                    "extra" => language.t(Label::ExtraOnArrival),
                     other => other.to_string(),
                 },
-                resolution: format!("recorded at receipt (ledger event {})", d.seq),
+                resolution: language
+                    .t(Label::RecordedAtReceipt)
+                    .replace("{}", &d.seq.to_string()),
             })
             .collect(),
         checkpoint: checkpoint(&cp),

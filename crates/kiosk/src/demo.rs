@@ -103,6 +103,11 @@ fn seed_with(dir: &Path, weapons: usize, demo: bool) -> custody_core::Result<Dem
     let weapon_codes: Vec<String> = report.imported.iter().map(|i| i.code.clone()).collect();
 
     let custodian = ledger.authenticate("CUS1", "553719")?;
+    // Exhibits of category "other" come up for review 30 days after intake; these were taken in
+    // 45 days ago, so the home screen lists one as due for a decision.
+    ledger.set_setting(&admin, "review_days.other", "30")?;
+    let taken_in = chrono::Utc::now() - chrono::Duration::days(45);
+    ledger.set_clock(Box::new(move || taken_in));
     for (n, (desc, seal)) in [
         ("Pistol in sealed bag", "SEAL-778812"),
         ("Ammunition, 9x19, 48 rounds", "SEAL-778813"),
@@ -124,6 +129,7 @@ fn seed_with(dir: &Path, weapons: usize, demo: bool) -> custody_core::Result<Dem
             Some("Evidence room 1"),
         )?;
     }
+    ledger.set_clock(Box::new(chrono::Utc::now));
     // Two check-outs made three weeks ago, due back last week: the home screen's overdue list.
     let now = chrono::Utc::now();
     let then = now - chrono::Duration::days(21);

@@ -592,3 +592,30 @@ fn a_repeat_read_within_the_debounce_window_is_recorded_as_evidence_and_acted_on
         new[1]
     );
 }
+
+#[test]
+fn the_home_screen_lists_the_exhibits_whose_review_date_has_come() {
+    use slint::{ComponentHandle, Model};
+    init();
+    let d = depot(5);
+    sign_in(&d.app, "CUS1", "553719");
+    d.kiosk.borrow_mut().navigate(&d.app, Screen::Home);
+    // The demo's two "other" exhibits were taken in 45 days ago with a 30-day review period;
+    // the ammunition exhibit has no default period and is not due.
+    let alerts = d.app.global::<custody_kiosk::HomeState>().get_alerts();
+    let due: Vec<(String, String)> = alerts
+        .iter()
+        .filter(|a| a.message.code == "review-due")
+        .map(|a| (a.message.b.to_string(), a.message.c.to_string()))
+        .collect();
+    let review = (chrono::Local::now().date_naive() - chrono::Duration::days(15)).to_string();
+    assert_eq!(
+        due,
+        vec![("KT-2026-0412".to_string(), review.clone()); 2],
+        "{:?}",
+        alerts
+            .iter()
+            .map(|a| a.message.code.to_string())
+            .collect::<Vec<_>>()
+    );
+}

@@ -12,6 +12,22 @@ pub fn run(db: &Path, args: &[&str], pin: &str, witness_pins: Option<&str>) -> O
     run_with_env(db, args, pin, witness_pins, &[])
 }
 
+/// `destruction execute` of `batch` by OFF before the witnesses INS and WIT (their PINs are
+/// `375298,375298`).
+pub fn execute_args(batch: &str) -> [&str; 9] {
+    [
+        "--as",
+        "OFF",
+        "destruction",
+        "execute",
+        batch,
+        "--witness",
+        "INS",
+        "--witness",
+        "WIT",
+    ]
+}
+
 /// [`run`] with extra environment variables.
 pub fn run_with_env(
     db: &Path,

@@ -64,6 +64,25 @@ impl Kiosk {
                 self.report(app, &e);
             }
         }
+        // Exhibits whose review date has come: a decision is owed (keep, release, destroy ...).
+        match self.ledger.evidence_due(chrono::Local::now().date_naive()) {
+            Ok(due) => {
+                for i in due {
+                    alerts.push(AlertRow {
+                        message: msg3(
+                            "review-due",
+                            display_code(&i.code),
+                            i.case_number.clone(),
+                            date_text(&i.review_date.clone().unwrap_or_default()),
+                        ),
+                        severe: false,
+                    });
+                }
+            }
+            Err(e) => {
+                self.report(app, &e);
+            }
+        }
         for s in &self.scanners {
             if s.state != LinkState::Connected {
                 alerts.push(AlertRow {
