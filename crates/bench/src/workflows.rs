@@ -464,11 +464,11 @@ fn ammo_stocktake_5k_lots(dir: &Path) -> Result<()> {
     let st = site.ledger.stocktake_open(&site.admin, &[], "bench")?;
     let mut counted: Vec<(String, u64)> = Vec::with_capacity(LOTS);
     for (i, n) in numbers.iter().enumerate() {
-        // Every 200th lot is two rounds short.
-        let loose = if i % 200 == 0 { 18 } else { 0 };
+        // 50 boxes of 20; every 200th lot is two rounds short (49 boxes and 18 loose).
+        let (boxes, loose) = if i % 200 == 0 { (49, 18) } else { (50, 0) };
         site.ledger
-            .ammo_count(&site.admin, &st.code, n, "Magazine 1", 49, loose)?;
-        counted.push((n.clone(), 49 * 20 + loose as u64));
+            .ammo_count(&site.admin, &st.code, n, "Magazine 1", boxes, loose)?;
+        counted.push((n.clone(), boxes as u64 * 20 + loose as u64));
     }
     for n in numbers.iter().step_by(200) {
         site.ledger.ammo_adjust(

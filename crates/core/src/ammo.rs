@@ -1216,24 +1216,20 @@ impl Tally {
                     lot.lost += expected - counted;
                 }
             }
-            EventBody::DestructionExecute { lots, .. } => {
+            EventBody::DestructionExecute { lots, .. }
+            | EventBody::HandoverDispatch { lots, .. } => {
+                let destroyed = matches!(body, EventBody::DestructionExecute { .. });
                 for l in lots {
                     let lot = self
                         .lots
                         .get_mut(&l.lot_id)
                         .ok_or_else(|| unknown(&l.lot_id))?;
                     take(lot, &l.location_id, l.quantity)?;
-                    lot.destroyed += l.quantity;
-                }
-            }
-            EventBody::HandoverDispatch { lots, .. } => {
-                for l in lots {
-                    let lot = self
-                        .lots
-                        .get_mut(&l.lot_id)
-                        .ok_or_else(|| unknown(&l.lot_id))?;
-                    take(lot, &l.location_id, l.quantity)?;
-                    lot.transferred_out += l.quantity;
+                    if destroyed {
+                        lot.destroyed += l.quantity;
+                    } else {
+                        lot.transferred_out += l.quantity;
+                    }
                 }
             }
             _ => {}

@@ -127,6 +127,21 @@ pub(crate) fn check_line(
     Ok(())
 }
 
+/// Adds a quantity to the line of its lot and location, or starts that line.
+fn add_to_line(lines: &mut Vec<LotLine>, lot_id: String, location_id: String, quantity: u64) {
+    match lines
+        .iter_mut()
+        .find(|l| l.lot_id == lot_id && l.location_id == location_id)
+    {
+        Some(l) => l.quantity += quantity,
+        None => lines.push(LotLine {
+            lot_id,
+            location_id,
+            quantity,
+        }),
+    }
+}
+
 /// Lot lines with their lot's description and NEQ, for views and documents.
 pub(crate) fn line_views(conn: &Connection, lines: &[LotLine]) -> Result<Vec<LotLineView>> {
     let mut stmt = conn.prepare_cached(
@@ -214,17 +229,7 @@ pub(crate) fn recount_lines(
             given: c.quantity,
             max: crate::ammo::MAX_QUANTITY,
         })?;
-        match seen
-            .iter_mut()
-            .find(|l| l.lot_id == lot.id && l.location_id == location_id)
-        {
-            Some(l) => l.quantity += quantity,
-            None => seen.push(LotLine {
-                lot_id: lot.id,
-                location_id,
-                quantity,
-            }),
-        }
+        add_to_line(&mut seen, lot.id, location_id, quantity);
     }
     for s in &seen {
         if !frozen
@@ -415,17 +420,7 @@ pub(crate) fn dispatch_lines(conn: &Connection, lots: &[LotQuantity]) -> Result<
         let lot = lot_in(conn, &l.lot)?;
         refuse_held(&lot, "handed over")?;
         let location_id = location_id_of(conn, &l.location)?;
-        match lines
-            .iter_mut()
-            .find(|x| x.lot_id == lot.id && x.location_id == location_id)
-        {
-            Some(x) => x.quantity += quantity,
-            None => lines.push(LotLine {
-                lot_id: lot.id,
-                location_id,
-                quantity,
-            }),
-        }
+        add_to_line(&mut lines, lot.id, location_id, quantity);
     }
     for line in &lines {
         check_line(conn, line, "", "handed over")?;
