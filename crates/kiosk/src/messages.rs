@@ -540,7 +540,14 @@ pub fn problem(e: &CustodyError) -> Problem {
         ),
         E::SignerRequired => (msg(K::SignerRequired), false),
         E::AmmoFieldRequired { .. } => (msg(K::AmmoFieldRequired), false),
-        E::BadCompatibilityGroup(g) => (msg1(K::BadCompatibilityGroup, g), false),
+        E::BadCompatibilityGroup(g) => {
+            // The letters are codes of the UN classification: passed as data, never translated.
+            let letters: Vec<String> = custody_core::limits::GROUPS
+                .iter()
+                .map(char::to_string)
+                .collect();
+            (msg2(K::BadCompatibilityGroup, g, letters.join(", ")), false)
+        }
         E::OverLicence {
             location,
             limit_kg,
