@@ -9,9 +9,10 @@
 //! capitals («ALARM» → «АЛАРМ») and is transliterated like the rest.
 
 /// Latin acronyms that a Serbian Cyrillic text keeps as they are.
-pub const LATIN_ACRONYMS: [&str; 21] = [
-    "AIM", "CSV", "DEMO", "EU", "GS1", "ID", "IEC", "ISO", "IUID", "JSON", "NEQ", "PDF", "PIN",
-    "QR", "SALW", "UID", "UN", "USB", "UTC", "ZPL", "HTML",
+/// (Not UN or EU: in Serbian they abbreviate Serbian words, Ujedinjene nacije → УН.)
+pub const LATIN_ACRONYMS: [&str; 19] = [
+    "AIM", "CSV", "DEMO", "GS1", "ID", "IEC", "ISO", "IUID", "JSON", "NEQ", "PDF", "PIN", "QR",
+    "SALW", "UID", "USB", "UTC", "ZPL", "HTML",
 ];
 
 /// Words that are literal input a person types or scans, not Serbian words.
@@ -248,6 +249,7 @@ mod tests {
             "АЛАРМ: оружје AK-47, ID особе, PDF"
         );
         assert_eq!(to_cyrillic("UNIŠTENO"), "УНИШТЕНО");
+        assert_eq!(to_cyrillic("grupa po UN"), "група по УН");
         assert_eq!(to_cyrillic("USB-memorija, PDF-a"), "USB-меморија, PDF-а");
         assert_eq!(
             to_cyrillic("QR kod (SHA-256) u Custody"),

@@ -3,8 +3,8 @@
 //! a core commit before any feedback. No SQL and no workflow rule lives here.
 
 use crate::messages::{
-    date_text, display_code, msg, msg1, msg2, msg3, number_text, printable, problem, time_text,
-    unknown_scan,
+    counted, date_text, display_code, msg, msg1, msg2, msg3, number_text, printable, problem,
+    time_text, unknown_scan,
 };
 use crate::scanner::{DemoScanner, LinkState, ScannerLink};
 use crate::MsgKind;

@@ -61,6 +61,15 @@ pub fn msg(kind: MsgKind) -> Msg {
     }
 }
 
+/// A counted sentence: `n` picks its plural form in the screen's language (the numbers shown
+/// are the arguments, written as the language groups digits).
+pub fn counted(m: Msg, n: impl TryInto<i32>) -> Msg {
+    Msg {
+        n: n.try_into().unwrap_or(i32::MAX),
+        ..m
+    }
+}
+
 pub fn msg1(kind: MsgKind, a: impl std::fmt::Display) -> Msg {
     Msg {
         kind,
@@ -89,6 +98,7 @@ pub fn msg3(
         a: a.to_string().into(),
         b: b.to_string().into(),
         c: c.to_string().into(),
+        ..Default::default()
     }
 }
 
@@ -374,8 +384,8 @@ pub fn problem(e: &CustodyError) -> Problem {
         E::Busy => (msg(K::Busy), true),
         E::SiteKey { path, .. } => (msg1(K::SiteKey, path), true),
         E::UnknownBadge(b) => (msg1(K::UnknownBadge, b), false),
-        E::WrongPin { remaining, .. } => (msg1(K::WrongPin, remaining), false),
-        E::LockedOut { minutes, .. } => (msg1(K::LockedOut, minutes), false),
+        E::WrongPin { remaining, .. } => (counted(msg1(K::WrongPin, remaining), *remaining), false),
+        E::LockedOut { minutes, .. } => (counted(msg1(K::LockedOut, minutes), *minutes), false),
         E::Inactive(b) => (msg1(K::Inactive, b), false),
         E::WrongRole { person, .. } => (msg1(K::WrongRole, person), false),
         E::Refused(r) => (refusal(r), false),
@@ -466,7 +476,9 @@ pub fn problem(e: &CustodyError) -> Problem {
         E::WrongSiteKey { path, .. } => (msg1(K::WrongSiteKey, path), true),
         E::SignInThrottled => (msg(K::SigninThrottled), false),
         E::ControlCharacters { field } => (msg1(K::ControlCharacters, field), false),
-        E::FieldTooLong { field, max, .. } => (msg2(K::FieldTooLong, field, max), false),
+        E::FieldTooLong { field, max, .. } => {
+            (counted(msg2(K::FieldTooLong, field, max), *max), false)
+        }
         E::BadIdentifier { value, .. } => (msg1(K::BadIdentifier, value), false),
         E::BundleNotForThisSite { .. } => (msg(K::BundleNotForUs), false),
         E::ReceiptWrongSigner { .. } => (msg(K::ReceiptWrongSigner), false),

@@ -37,6 +37,8 @@ fn sample(kind: MsgKind) -> Msg {
         a: a.into(),
         b: b.into(),
         c: c.into(),
+        // A count that takes a plural form other than the singular in every language.
+        n: 5,
     }
 }
 

@@ -470,3 +470,51 @@ fn no_macedonian_word_mixes_a_latin_letter_into_cyrillic() {
         }
     }
 }
+
+/// A number followed by a counted noun needs the plural forms of each language («1 predmet»,
+/// «2 predmeta», «5 predmeta», «21 predmet»), not one sentence for every count.
+#[test]
+fn every_counted_string_on_the_screens_uses_plural_forms() {
+    const COUNTED: [&str; 12] = [
+        "item",
+        "scan",
+        "minute",
+        "attempt",
+        "discrepanc",
+        "character",
+        "lot",
+        "round",
+        "weapon",
+        "package",
+        "day",
+        "event",
+    ];
+    let mut problems = Vec::new();
+    let mut plural = 0;
+    for (id, call) in ui_msgids() {
+        if call.plural.is_some() {
+            plural += 1;
+            continue;
+        }
+        for (i, _) in id.match_indices('}') {
+            let before = &id[..i];
+            let after = id[i + 1..].trim_start_matches(' ');
+            let placeholder = before.ends_with('{')
+                || before
+                    .rsplit('{')
+                    .next()
+                    .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit() || c == 'n'));
+            if placeholder && COUNTED.iter().any(|noun| after.starts_with(noun)) {
+                problems.push(format!(
+                    "{} ({}): a count without plural forms",
+                    id, call.at
+                ));
+            }
+        }
+    }
+    assert!(
+        plural >= 18,
+        "only {plural} plural strings found: is the extractor broken?"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -3,7 +3,7 @@
 
 use super::workflows::*;
 use super::{model, Kiosk};
-use crate::messages::{display_code, msg, msg1, msg2, msg3};
+use crate::messages::{counted, display_code, msg, msg1, msg2, msg3};
 use crate::MsgKind;
 use crate::{AppWindow, DestructionState, ItemLine, Msg, ScanMark};
 use custody_codes::{LabelCode, LabelKind};
@@ -197,7 +197,7 @@ impl Kiosk {
             Ok(b) => {
                 self.destruction.recount.clear();
                 st.set_message_good(true);
-                st.set_message(msg1(MsgKind::BatchFrozen, b.items));
+                st.set_message(counted(msg1(MsgKind::BatchFrozen, b.items), b.items));
             }
             Err(e) => {
                 st.set_message_good(false);
@@ -225,7 +225,7 @@ impl Kiosk {
                     let n = self.destruction.recount.len();
                     self.destruction.recount.clear();
                     st.set_message_good(true);
-                    st.set_message(msg1(MsgKind::Recounted, n));
+                    st.set_message(counted(msg1(MsgKind::Recounted, n), n));
                     Outcome::Accepted
                 }
                 Err(CustodyError::RecountMismatch { missing, extra, .. }) => {
@@ -316,7 +316,10 @@ impl Kiosk {
                 st.set_w1_badge("".into());
                 st.set_w2_badge("".into());
                 st.set_message_good(true);
-                st.set_message(msg3(MsgKind::Executed, display_code(&code), n, checkpoint));
+                st.set_message(counted(
+                    msg3(MsgKind::Executed, display_code(&code), n, checkpoint),
+                    n,
+                ));
             }
             Err(CustodyError::SamePerson(_)) => fail(msg(MsgKind::WitnessDistinct)),
             Err(e) => fail(self.report(app, &e)),

@@ -3,7 +3,7 @@
 
 use super::workflows::*;
 use super::{model, Kiosk};
-use crate::messages::{display_code, msg, msg1, msg2, msg3};
+use crate::messages::{counted, display_code, msg, msg1, msg2, msg3};
 use crate::output::save_durably;
 use crate::MsgKind;
 use crate::{AppWindow, HandoverState, Msg, ScanMark};
@@ -144,7 +144,10 @@ impl Kiosk {
                 self.handover.outgoing = Some(h.code.clone());
                 self.handover.send_list.clear();
                 st.set_message_good(true);
-                st.set_message(msg2(MsgKind::Dispatched, display_code(&h.code), h.items));
+                st.set_message(counted(
+                    msg2(MsgKind::Dispatched, display_code(&h.code), h.items),
+                    h.items,
+                ));
                 Outcome::Accepted
             }
             Err(e) => {
@@ -260,7 +263,10 @@ impl Kiosk {
                     .map_err(|e| self.report(app, &e))?;
                 self.handover.incoming = Some(h.code.clone());
                 st.set_counted(0);
-                Ok(msg2(MsgKind::Imported, display_code(&h.code), h.items))
+                Ok(counted(
+                    msg2(MsgKind::Imported, display_code(&h.code), h.items),
+                    h.items,
+                ))
             });
         say!(st, answer);
         self.refresh_handover(app);
@@ -341,11 +347,14 @@ impl Kiosk {
                 st.set_location("".into());
                 st.set_witness_badge("".into());
                 st.set_message_good(a.missing.is_empty() && a.extra.is_empty());
-                st.set_message(msg3(
-                    MsgKind::Accepted,
+                st.set_message(counted(
+                    msg3(
+                        MsgKind::Accepted,
+                        a.received.len(),
+                        a.missing.len(),
+                        a.extra.len(),
+                    ),
                     a.received.len(),
-                    a.missing.len(),
-                    a.extra.len(),
                 ));
             }
             Err(CustodyError::SamePerson(_)) => {
@@ -394,9 +403,8 @@ impl Kiosk {
                     .find(|(state, _)| state == "received")
                     .map_or(0, |(_, n)| *n);
                 st.set_receipt_path("".into());
-                Ok(msg2(
-                    MsgKind::ReceiptImported,
-                    display_code(&h.code),
+                Ok(counted(
+                    msg2(MsgKind::ReceiptImported, display_code(&h.code), received),
                     received,
                 ))
             });

@@ -56,10 +56,13 @@ impl Kiosk {
             Ok(counts) => {
                 for c in counts.iter().filter(|c| c.state == "open") {
                     alerts.push(AlertRow {
-                        message: msg2(
-                            MsgKind::OpenCount,
-                            display_code(&c.code),
-                            number_text(c.scans),
+                        message: counted(
+                            msg2(
+                                MsgKind::OpenCount,
+                                display_code(&c.code),
+                                number_text(c.scans),
+                            ),
+                            c.scans,
                         ),
                         severe: false,
                     });

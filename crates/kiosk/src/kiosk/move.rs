@@ -96,7 +96,7 @@ impl Kiosk {
                     .unwrap_or_else(|| location.to_string());
                 self.moving.items.clear();
                 st.set_message_good(true);
-                st.set_message(msg2(MsgKind::Moved, seqs.len(), name));
+                st.set_message(counted(msg2(MsgKind::Moved, seqs.len(), name), seqs.len()));
                 st.set_location("".into());
                 self.refresh_move(app);
                 seqs.len()

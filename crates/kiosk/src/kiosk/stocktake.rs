@@ -3,7 +3,7 @@
 
 use super::workflows::*;
 use super::{model, Kiosk};
-use crate::messages::{display_code, msg, msg1, msg2, msg3};
+use crate::messages::{counted, display_code, msg, msg1, msg2, msg3};
 use crate::MsgKind;
 use crate::{AppWindow, DiscrepancyRow, Msg, ScanMark, StocktakeState};
 use custody_core::documents::DocumentKind;
@@ -156,8 +156,10 @@ impl Kiosk {
             .stocktake_scan(&actor, &code, text, here.as_deref())
         {
             Ok(t) => match t.last {
-                ScanNote::Counted => good(msg1(MsgKind::Counted, t.scans)),
-                ScanNote::CountedAgain => good(msg1(MsgKind::CountedAgain, t.scans)),
+                ScanNote::Counted => good(counted(msg1(MsgKind::Counted, t.scans), t.scans)),
+                ScanNote::CountedAgain => {
+                    good(counted(msg1(MsgKind::CountedAgain, t.scans), t.scans))
+                }
                 ScanNote::Unknown => refused(
                     ScanMark::Unknown,
                     msg1(MsgKind::CountUnknown, display_code(text)),
@@ -229,10 +231,9 @@ impl Kiosk {
                     .collect();
                 st.set_discrepancies(model(rows));
                 st.set_message_good(r.unresolved() == 0);
-                st.set_message(msg2(
-                    MsgKind::Reconciled,
+                st.set_message(counted(
+                    msg2(MsgKind::Reconciled, r.discrepancies.len(), r.unresolved()),
                     r.discrepancies.len(),
-                    r.unresolved(),
                 ));
             }
             Err(e) => {
@@ -315,17 +316,20 @@ impl Kiosk {
                 st.set_reconciling(false);
                 st.set_discrepancies(model(Vec::new()));
                 st.set_message_good(true);
-                st.set_message(msg3(
-                    MsgKind::StocktakeClosed,
-                    display_code(&code),
-                    summary.found,
+                st.set_message(counted(
+                    msg3(
+                        MsgKind::StocktakeClosed,
+                        display_code(&code),
+                        summary.found,
+                        summary.resolved,
+                    ),
                     summary.resolved,
                 ));
                 self.refresh_stocktake(app);
             }
             Err(CustodyError::SamePerson(_)) => fail(msg(MsgKind::CosignerDistinct)),
             Err(CustodyError::UnresolvedDiscrepancies { count, .. }) => {
-                fail(msg1(MsgKind::Unresolved, count))
+                fail(counted(msg1(MsgKind::Unresolved, count), count))
             }
             Err(e) => fail(self.report(app, &e)),
         }
