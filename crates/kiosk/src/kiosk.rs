@@ -146,8 +146,8 @@ fn marking_serial(aim: &str, data: &[u8], text: &str) -> (String, String) {
 use custody_docs::Words;
 
 /// One history row in the screen's language: what happened (custody-docs' words for the
-/// event kind, the same as on a printed history), from where to where, and who did it. Core's
-/// English summary is shown only when the event moved nothing.
+/// event kind, the same as on a printed history), from where to where, the notes recorded with
+/// it, and who did it. Core's English summary (for the CLI) is never shown.
 fn history_line(l: custody_docs::Language, h: &custody_core::HistoryEntry) -> String {
     let m = &h.movement;
     let mut parts = vec![l.event(&h.kind)];
@@ -159,8 +159,6 @@ fn history_line(l: custody_docs::Language, h: &custody_core::HistoryEntry) -> St
     }
     if !m.notes.is_empty() {
         parts.push(m.notes.clone());
-    } else if m.from.is_empty() && m.to.is_empty() {
-        parts.push(h.summary.clone());
     }
     if let Some(actor) = &h.actor {
         parts.push(format!("({actor})"));

@@ -328,7 +328,7 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
     type_into(app, "Witness PIN", "375298");
     tap(app, "Sign for the counted items");
     let said = reads(app, "Handover message");
-    assert!(said.contains("Signed for 1 items (1 missing"), "{said}");
+    assert!(said.contains("Signed for 1 item (1 missing"), "{said}");
     // The sign-for is witnessed in the ledger.
     let history = receiver.kiosk.borrow().ledger().history(&a).unwrap().1;
     assert!(

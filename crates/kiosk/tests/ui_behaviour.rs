@@ -501,7 +501,7 @@ fn a_full_disk_shows_the_banner_records_nothing_half_done_and_the_kiosk_carries_
 #[test]
 fn an_item_history_reads_in_the_kiosk_language() {
     init();
-    let d = depot(3);
+    let d = depot(5);
     sign_in(&d.app, "OFF1", "642087");
     tap(&d.app, "Search");
     use slint::{ComponentHandle, Model};
@@ -526,6 +526,31 @@ fn an_item_history_reads_in_the_kiosk_language() {
     d.kiosk.borrow_mut().search(&d.app, &code);
     let croatian = first(&d.app);
     assert!(croatian.starts_with("evidentirano (oružje)"), "{croatian}");
+    // A weapon checked out three weeks ago: none of core's English summaries of its events
+    // reaches the Croatian screen.
+    let exhibit = d.site.weapon_codes[3].clone();
+    d.kiosk.borrow_mut().search(&d.app, &exhibit);
+    let rows: Vec<String> = d
+        .app
+        .global::<custody_kiosk::SearchState>()
+        .get_history()
+        .iter()
+        .map(|r| r.summary.to_string())
+        .collect();
+    let entries = d
+        .kiosk
+        .borrow()
+        .ledger()
+        .history(&exhibit)
+        .expect("history")
+        .1;
+    assert_eq!(rows.len(), entries.len(), "{rows:#?}");
+    for (row, entry) in rows.iter().zip(&entries) {
+        assert!(
+            !row.contains(&entry.summary),
+            "English summary on screen: {row}"
+        );
+    }
 }
 
 /// A scanner that reads the same label twice within the debounce window: the kiosk acts once,

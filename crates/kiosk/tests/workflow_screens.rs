@@ -288,7 +288,7 @@ fn a_depot_dispatches_two_rifles_by_scan_and_another_site_imports_counts_and_sig
     assert_eq!(reads(app, "Counted on arrival"), "1 / 2");
     tap(app, "Sign for the counted items");
     let said = reads(app, "Handover message");
-    assert!(said.contains("Signed for 1 items (1 missing"), "{said}");
+    assert!(said.contains("Signed for 1 item (1 missing"), "{said}");
     let here = receiver.kiosk.borrow().ledger().find_item(&a).unwrap();
     assert_eq!(here.status, ItemStatus::InStore);
     assert!(receiver.kiosk.borrow().ledger().find_item(&b).is_err());
