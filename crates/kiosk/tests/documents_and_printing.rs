@@ -360,7 +360,7 @@ fn the_receiver_signs_for_a_handover_with_a_witness_and_the_receipt_closes_it_at
     tap(app, "Handover");
     import_receipt(&receipt.display().to_string());
     let said = reads(app, "Handover message");
-    assert!(said.contains("verified: 1 items"), "{said}");
+    assert!(said.contains("verified: 1 item received"), "{said}");
     let ledger = sender.kiosk.borrow();
     assert_eq!(
         ledger.ledger().find_item(&a).unwrap().status,
