@@ -5,7 +5,7 @@
 use crate::ammo::{check_quantity, checked_lot, receive_in, AmmoCondition, LotRecord};
 use crate::domain::Origin;
 use crate::error::{CustodyError, Result};
-use crate::import::{fold_cell, is_storage, ImportReport, Imported, RowError, MAX_IMPORT_BATCH};
+use crate::import::{is_storage, CsvRow, ImportReport, Imported, RowError, MAX_IMPORT_BATCH};
 use crate::ledger::{Actor, Ledger};
 use crate::workflows::{location_id_of, HANDLERS};
 use std::collections::HashMap;
@@ -96,20 +96,8 @@ fn parse_row(
     line: u64,
 ) -> std::result::Result<LotRow, RowError> {
     let err = |reason: String| RowError { line, reason };
-    if record.len() != width {
-        return Err(err(format!(
-            "has {} fields, the header has {width}",
-            record.len()
-        )));
-    }
-    let field = |name: &str| -> std::result::Result<String, RowError> {
-        let bytes = idx.get(name).and_then(|&i| record.get(i)).unwrap_or(b"");
-        std::str::from_utf8(bytes).map(fold_cell).map_err(|_| {
-            err(format!(
-                "column '{name}' is not valid UTF-8 text; save the file as UTF-8"
-            ))
-        })
-    };
+    let row = CsvRow::new(record, idx, width, line)?;
+    let field = |name: &str| row.field(name);
     // An empty optional cell takes the default; a filled one must read.
     fn parsed<T: std::str::FromStr>(text: String, default: T) -> std::result::Result<T, String>
     where

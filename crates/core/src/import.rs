@@ -136,6 +136,47 @@ pub(crate) fn fold_cell(cell: &str) -> String {
     out
 }
 
+/// One data row of an imported CSV file (weapons or ammunition lots): its cells by column
+/// name, as folded text, after the row's width was checked against the header.
+pub(crate) struct CsvRow<'a, K> {
+    record: &'a csv::ByteRecord,
+    idx: &'a HashMap<K, usize>,
+    line: u64,
+}
+
+impl<'a, K: std::borrow::Borrow<str> + std::hash::Hash + Eq> CsvRow<'a, K> {
+    pub(crate) fn new(
+        record: &'a csv::ByteRecord,
+        idx: &'a HashMap<K, usize>,
+        width: usize,
+        line: u64,
+    ) -> std::result::Result<Self, RowError> {
+        if record.len() != width {
+            return Err(RowError {
+                line,
+                reason: format!("has {} fields, the header has {width}", record.len()),
+            });
+        }
+        Ok(CsvRow { record, idx, line })
+    }
+
+    /// The cell under `name` (empty when the column is absent), line breaks and runs of
+    /// spaces folded to one space.
+    pub(crate) fn field(&self, name: &str) -> std::result::Result<String, RowError> {
+        let bytes = self
+            .idx
+            .get(name)
+            .and_then(|&i| self.record.get(i))
+            .unwrap_or(b"");
+        std::str::from_utf8(bytes)
+            .map(fold_cell)
+            .map_err(|_| RowError {
+                line: self.line,
+                reason: format!("column '{name}' is not valid UTF-8 text; save the file as UTF-8"),
+            })
+    }
+}
+
 fn parse_row(
     record: &csv::ByteRecord,
     idx: &HashMap<&str, usize>,
@@ -143,20 +184,8 @@ fn parse_row(
     line: u64,
 ) -> std::result::Result<WeaponRow, RowError> {
     let err = |reason: String| RowError { line, reason };
-    if record.len() != width {
-        return Err(err(format!(
-            "has {} fields, the header has {width}",
-            record.len()
-        )));
-    }
-    let field = |name: &str| -> std::result::Result<String, RowError> {
-        let bytes = idx.get(name).and_then(|&i| record.get(i)).unwrap_or(b"");
-        std::str::from_utf8(bytes).map(fold_cell).map_err(|_| {
-            err(format!(
-                "column '{name}' is not valid UTF-8 text; save the file as UTF-8"
-            ))
-        })
-    };
+    let row = CsvRow::new(record, idx, width, line)?;
+    let field = |name: &str| row.field(name);
     let serial = field("serial")?;
     if serial.is_empty() {
         return Err(err("serial is empty".into()));
