@@ -143,6 +143,7 @@ fn seed_with(dir: &Path, weapons: usize, demo: bool) -> custody_core::Result<Dem
     }
     ledger.set_clock(Box::new(chrono::Utc::now));
     let (batch_code, destroyed_codes) = destroyed_batch(&mut ledger, &officer)?;
+    ammunition(&mut ledger, &admin, &officer)?;
     // One on time.
     if let Some(code) = weapon_codes.get(5) {
         let due = (now + chrono::Duration::days(10)).date_naive();
@@ -214,4 +215,55 @@ fn destroyed_batch(
     let w2 = ledger.authenticate("INS2", "286451")?;
     ledger.destruction_execute(officer, &[&w1, &w2], &batch.code)?;
     Ok((batch.code, codes))
+}
+
+/// Three lots of ammunition in the licensed store Vault B / Rack 1 (30 kg NEQ: near its
+/// limit), part of one split to the armoury counter (1 kg, group S only) and issued from there.
+fn ammunition(
+    ledger: &mut Ledger,
+    admin: &custody_core::Actor,
+    officer: &custody_core::Actor,
+) -> custody_core::Result<()> {
+    use custody_core::ammo::{AmmoCondition, AmmoIssue, AmmoUnit, LotRecord};
+    ledger.set_location_limits(admin, "Vault B / Rack 1", Some("30"), &[])?;
+    ledger.set_location_limits(admin, "Armoury counter", Some("1"), &["S"])?;
+    let lots = [
+        ("cartridge", "7.62x39 M67, ball", "7.62x39", "Prvi Partizan", "PP-21-0457", 2021, "1.4S", "0.0016", AmmoUnit::Rounds, 20, 12_000),
+        ("cartridge", "9x19 FMJ", "9x19", "Prvi Partizan", "PP-23-0112", 2023, "1.4S", "0.00035", AmmoUnit::Rounds, 50, 5_000),
+        ("hand grenade", "M75, defensive", "", "Krušik", "KV-19-003", 2019, "1.1F", "0.16", AmmoUnit::Pieces, 12, 48),
+    ];
+    for (ammo_type, description, calibre, maker, number, year, hazard, neq, unit, per, quantity) in
+        lots
+    {
+        let lot = LotRecord {
+            ammo_type: ammo_type.into(),
+            description: description.into(),
+            calibre: calibre.into(),
+            manufacturer: maker.into(),
+            lot_number: number.into(),
+            year: Some(year),
+            hazard: hazard.into(),
+            neq_kg: neq.into(),
+            unit,
+            units_per_package: per,
+            ..Default::default()
+        };
+        ledger.ammo_receive(
+            officer,
+            lot,
+            quantity,
+            "Vault B / Rack 1",
+            AmmoCondition::Serviceable,
+        )?;
+    }
+    ledger.ammo_split(officer, "PP-23-0112", "Vault B / Rack 1", "Armoury counter", 1_000)?;
+    let issue = AmmoIssue {
+        from_location: "Armoury counter".into(),
+        quantity: 200,
+        to_whom: "Traffic police unit 3".into(),
+        purpose: "range practice".into(),
+        signer: "Sgt. Nikola Ilić".into(),
+    };
+    ledger.ammo_issue(officer, "PP-23-0112", &issue)?;
+    Ok(())
 }

@@ -9,7 +9,7 @@ use crate::messages::{
 use crate::scanner::{DemoScanner, LinkState, ScannerLink};
 use crate::MsgKind;
 use crate::{
-    AlertRow, AppWindow, CheckoutState, DemoPerson, DemoState, DestructionState, DocumentsState,
+    AlertRow, AmmoState, AppWindow, CheckoutState, DemoPerson, DemoState, DestructionState, DocumentsState,
     HandoverState, HistoryRow, HomeState, IntakeState, ItemLine, LoginState, MoveState, Msg,
     PrintingState, ScanMark, ScanRow, ScanState, ScannerRow, Screen, SearchState, SettingsState,
     StatusCount, StocktakeState, TrustedSite,
@@ -37,6 +37,7 @@ macro_rules! say {
     }};
 }
 
+mod ammunition;
 mod checkout;
 mod destruction;
 pub mod documents;
@@ -280,6 +281,7 @@ impl Kiosk {
         app.set_screen(screen);
         match screen {
             Screen::Home => self.refresh_home(app),
+            Screen::Ammunition => self.refresh_ammunition(app),
             Screen::Settings => self.refresh_settings(app),
             Screen::Move => self.refresh_move(app),
             Screen::Stocktake => self.refresh_stocktake(app),
@@ -374,6 +376,7 @@ fn clear_forms(app: &AppWindow) {
     let c = app.global::<CheckoutState>();
     c.set_item("".into());
     c.set_message(msg(MsgKind::None));
+    ammunition::clear_all(&app.global::<AmmoState>());
     let s = app.global::<SearchState>();
     s.set_query("".into());
     s.set_title("".into());

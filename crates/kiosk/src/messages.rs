@@ -54,6 +54,21 @@ pub fn number_text(n: u64) -> String {
     language().number(n)
 }
 
+/// Kilograms as core writes them (`1234.5`, exact decimal text) with the language's thousands
+/// grouping and decimal sign (`1.234,5` in the regional languages). Anything else as it is.
+pub fn kg_text(kg: &str) -> String {
+    let (whole, frac) = kg.split_once('.').unwrap_or((kg, ""));
+    let Ok(n) = whole.parse::<u64>() else {
+        return kg.to_string();
+    };
+    let whole = number_text(n);
+    match (frac.is_empty(), language()) {
+        (true, _) => whole,
+        (false, Language::English) => format!("{whole}.{frac}"),
+        (false, _) => format!("{whole},{frac}"),
+    }
+}
+
 pub fn msg(kind: MsgKind) -> Msg {
     Msg {
         kind,
@@ -104,7 +119,7 @@ pub fn msg3(
 
 /// Every message kind of ui/messages.slint, in its order (a test checks that this list and the
 /// `.slint` enum agree, and that each kind is worded in every language).
-pub const MSG_KINDS: [MsgKind; 255] = [
+pub const MSG_KINDS: [MsgKind; 274] = [
     MsgKind::None,
     MsgKind::EnterBadge,
     MsgKind::EnterPin,
@@ -360,6 +375,25 @@ pub const MSG_KINDS: [MsgKind; 255] = [
     MsgKind::ScanNotText,
     MsgKind::ScanEmpty,
     MsgKind::LanguageUnavailable,
+    MsgKind::LotReceived,
+    MsgKind::LotIssued,
+    MsgKind::LotReturned,
+    MsgKind::LotMoved,
+    MsgKind::LotInspected,
+    MsgKind::LotExpended,
+    MsgKind::LotTally,
+    MsgKind::LotAdjusted,
+    MsgKind::LotSelected,
+    MsgKind::MarkingRead,
+    MsgKind::MarkingReadCount,
+    MsgKind::NeedLot,
+    MsgKind::NotANumber,
+    MsgKind::LotBatchAdded,
+    MsgKind::LotBatchRemoved,
+    MsgKind::LotRecounted,
+    MsgKind::SelectLotLine,
+    MsgKind::LocationFilled,
+    MsgKind::LotDifferences,
 ];
 
 /// A core error as the person at the kiosk should read it.
@@ -828,6 +862,12 @@ mod tests {
         assert_eq!(number_text(100_000), "100.000");
         set_language(Language::Albanian);
         assert_eq!(number_text(1_234_567), "1\u{a0}234\u{a0}567");
+        assert_eq!(kg_text("1234.5"), "1\u{a0}234,5");
+        set_language(Language::Croatian);
+        assert_eq!(kg_text("0.0016"), "0,0016");
+        assert_eq!(kg_text("30"), "30");
         set_language(Language::English);
+        assert_eq!(kg_text("12500.25"), "12,500.25");
+        assert_eq!(kg_text("not kg"), "not kg");
     }
 }

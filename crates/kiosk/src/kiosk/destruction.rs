@@ -5,7 +5,8 @@ use super::workflows::*;
 use super::{model, Kiosk};
 use crate::messages::{counted, display_code, msg, msg1, msg2, msg3};
 use crate::MsgKind;
-use crate::{AppWindow, DestructionState, ItemLine, Msg, ScanMark};
+use crate::{AppWindow, DestructionState, ItemLine, LotLineRow, Msg, ScanMark};
+use custody_core::ammo_disposal::{totals, LotQuantity};
 use custody_codes::{LabelCode, LabelKind};
 use custody_core::documents::DocumentKind;
 use custody_core::{Actor, CustodyError, DestructionMethod, DestructionRecord};
@@ -17,6 +18,8 @@ use slint::ComponentHandle;
 pub(crate) struct DestructionScreen {
     pub(super) batch: Option<String>,
     pub(super) recount: Vec<String>,
+    /// The lot quantities counted so far at the re-count.
+    pub(super) lot_recount: Vec<LotQuantity>,
 }
 
 impl Kiosk {
@@ -33,6 +36,7 @@ impl Kiosk {
             Ok(b) => {
                 self.destruction.batch = Some(b.code.clone());
                 self.destruction.recount.clear();
+                self.destruction.lot_recount.clear();
                 st.set_authority("".into());
                 st.set_decision("".into());
                 st.set_message_good(true);
@@ -101,6 +105,128 @@ impl Kiosk {
         st.set_counted(counted as i32);
         st.set_missing(model(missing));
         st.set_extra(model(extra));
+        let lots = self.ledger.destruction_lots(&code).unwrap_or_default();
+        let (units, neq) = totals(&lots);
+        st.set_lot_units(crate::messages::number_text(units).into());
+        st.set_lot_neq(crate::messages::kg_text(&neq).into());
+        let rows: Vec<LotLineRow> = lots
+            .iter()
+            .map(|l| LotLineRow {
+                key: format!("{}@{}", l.lot_id, l.location).into(),
+                lot: if l.lot_number.is_empty() {
+                    l.lot_id.clone()
+                } else {
+                    l.lot_number.clone()
+                }
+                .into(),
+                location: l.location.clone().into(),
+                quantity: crate::messages::number_text(l.quantity).into(),
+                unit: l.unit.clone().into(),
+                neq: crate::messages::kg_text(&l.line_neq_kg).into(),
+            })
+            .collect();
+        st.set_lot_lines(model(rows));
+    }
+
+    /// The lot, location and quantity typed on the destruction screen.
+    fn lot_quantity(st: &DestructionState<'_>) -> Result<LotQuantity, Msg> {
+        let lot = st.get_lot().trim().to_string();
+        if lot.is_empty() {
+            return Err(msg(MsgKind::NeedLot));
+        }
+        Ok(LotQuantity {
+            lot,
+            location: st.get_lot_location().trim().to_string(),
+            quantity: super::ammunition::whole_number(&st.get_lot_quantity())?,
+        })
+    }
+
+    /// "Add lot": a quantity of a lot at a location into the open batch.
+    pub fn destruction_add_lot(&mut self, app: &AppWindow) {
+        self.touch();
+        let Some(actor) = self.signed_in(app) else {
+            return;
+        };
+        let st = app.global::<DestructionState>();
+        let Some(code) = self.destruction.batch.clone() else {
+            return;
+        };
+        let answer = Self::lot_quantity(&st).and_then(|l| {
+            self.ledger
+                .destruction_add_lots(&actor, &code, std::slice::from_ref(&l))
+                .map(|_| {
+                    msg3(
+                        MsgKind::LotBatchAdded,
+                        &l.lot,
+                        &l.location,
+                        crate::messages::number_text(l.quantity.unsigned_abs()),
+                    )
+                })
+                .map_err(|e| self.report(app, &e))
+        });
+        if answer.is_ok() {
+            st.set_lot("".into());
+            st.set_lot_quantity("".into());
+        }
+        say!(st, answer);
+        self.refresh_destruction(app);
+    }
+
+    /// "Take lot off": the selected lot line leaves the open batch, with a reason.
+    pub fn destruction_remove_lot(&mut self, app: &AppWindow) {
+        self.touch();
+        let Some(actor) = self.signed_in(app) else {
+            return;
+        };
+        let st = app.global::<DestructionState>();
+        let Some(code) = self.destruction.batch.clone() else {
+            return;
+        };
+        let key = st.get_selected_lot_line().to_string();
+        let answer = match key.split_once('@') {
+            None => Err(msg(MsgKind::SelectLotLine)),
+            Some((lot, place)) => self
+                .ledger
+                .destruction_remove_lot(&actor, &code, lot, place, &st.get_remove_reason())
+                .map(|_| {
+                    let shown = self
+                        .ledger
+                        .ammo_lot(lot)
+                        .ok()
+                        .filter(|v| !v.lot.lot_number.is_empty())
+                        .map_or_else(|| lot.to_string(), |v| v.lot.lot_number);
+                    msg2(MsgKind::LotBatchRemoved, shown, place)
+                })
+                .map_err(|e| self.report(app, &e)),
+        };
+        if answer.is_ok() {
+            st.set_selected_lot_line("".into());
+            st.set_remove_reason("".into());
+        }
+        say!(st, answer);
+        self.refresh_destruction(app);
+    }
+
+    /// "Count lot" at the re-count: the quantity found of a lot line, handed to core with the
+    /// scanned items when the re-count is confirmed.
+    pub fn destruction_recount_lot(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<DestructionState>();
+        let answer = Self::lot_quantity(&st).map(|l| {
+            let m = msg3(
+                MsgKind::LotRecounted,
+                &l.lot,
+                &l.location,
+                crate::messages::number_text(l.quantity.unsigned_abs()),
+            );
+            self.destruction.lot_recount.push(l);
+            m
+        });
+        if answer.is_ok() {
+            st.set_lot("".into());
+            st.set_lot_quantity("".into());
+        }
+        say!(st, answer);
     }
 
     /// A scan or typed code on the destruction screen: added to an open batch, or counted in
@@ -120,6 +246,7 @@ impl Kiosk {
                 Ok(b) => {
                     self.destruction.batch = Some(b.code.clone());
                     self.destruction.recount.clear();
+                    self.destruction.lot_recount.clear();
                     self.refresh_destruction(app);
                     good(msg1(MsgKind::ScanFound, display_code(&b.code)))
                 }
@@ -196,6 +323,7 @@ impl Kiosk {
         match self.ledger.destruction_freeze(&actor, &code) {
             Ok(b) => {
                 self.destruction.recount.clear();
+                self.destruction.lot_recount.clear();
                 st.set_message_good(true);
                 st.set_message(counted(msg1(MsgKind::BatchFrozen, b.items), b.items));
             }
@@ -219,11 +347,16 @@ impl Kiosk {
         let outcome =
             match self
                 .ledger
-                .destruction_recount(&actor, &code, &self.destruction.recount)
-            {
+                .destruction_recount_counted(
+                    &actor,
+                    &code,
+                    &self.destruction.recount,
+                    &self.destruction.lot_recount,
+                ) {
                 Ok(_) => {
                     let n = self.destruction.recount.len();
                     self.destruction.recount.clear();
+                    self.destruction.lot_recount.clear();
                     st.set_message_good(true);
                     st.set_message(counted(msg1(MsgKind::Recounted, n), n));
                     Outcome::Accepted
@@ -331,6 +464,7 @@ impl Kiosk {
         self.touch();
         self.destruction.batch = None;
         self.destruction.recount.clear();
+        self.destruction.lot_recount.clear();
         app.global::<DestructionState>()
             .set_message(msg(MsgKind::None));
         self.refresh_destruction(app);

@@ -24,6 +24,12 @@ impl Kiosk {
             })
             .collect();
         st.set_counts(model(rows));
+        match self.ledger.ammo_stores() {
+            Ok(stores) => st.set_stores(model(super::ammunition::store_rows(&stores))),
+            Err(e) => {
+                self.report(app, &e);
+            }
+        }
         st.set_total(i32::try_from(total).unwrap_or(i32::MAX));
         st.set_total_text(number_text(total).into());
         let mut alerts = Vec::new();

@@ -79,6 +79,16 @@ impl Kiosk {
             self.push_scan(app, row_text, answer.row, answer.message);
             return answer.outcome;
         }
+        if screen == Screen::Ammunition
+            && !text.is_empty()
+            && !matches!(recorded.outcome, ScanOutcome::Ignored { .. })
+        {
+            // A maker's GS1 marking is read with its symbology identifier, as the scanner sent it.
+            let wire = format!("{}{text}", input.aim);
+            let answer = self.ammo_scan(app, &text, &wire);
+            self.push_scan(app, shown, answer.row, answer.message);
+            return answer.outcome;
+        }
         match (screen, &recorded.outcome) {
             (Screen::Move, ScanOutcome::Found { code, .. }) => {
                 let ok = self.move_add(app, code);

@@ -66,22 +66,28 @@ impl Kiosk {
         self.refresh_stocktake(app);
     }
 
-    pub(super) fn refresh_stocktake(&mut self, app: &AppWindow) {
-        let st = app.global::<StocktakeState>();
-        if self.stocktake.count.is_none() {
-            // Take up a count left open (by this kiosk before a restart, or another one).
-            if let Ok(open) = self.ledger.stocktakes() {
-                if let Some(v) = open.into_iter().rev().find(|v| v.state == "open") {
-                    self.stocktake.count = Some(CountRun {
-                        code: v.code.clone(),
-                        here: (v.locations.len() == 1).then(|| v.locations[0].clone()),
-                        scope: v.locations,
-                        whole_site: v.whole_site,
-                        ..Default::default()
-                    });
-                }
+    /// Takes up a count left open (by this kiosk before a restart, or another one), if this
+    /// kiosk has none in progress.
+    pub(super) fn take_up_open_count(&mut self) {
+        if self.stocktake.count.is_some() {
+            return;
+        }
+        if let Ok(open) = self.ledger.stocktakes() {
+            if let Some(v) = open.into_iter().rev().find(|v| v.state == "open") {
+                self.stocktake.count = Some(CountRun {
+                    code: v.code.clone(),
+                    here: (v.locations.len() == 1).then(|| v.locations[0].clone()),
+                    scope: v.locations,
+                    whole_site: v.whole_site,
+                    ..Default::default()
+                });
             }
         }
+    }
+
+    pub(super) fn refresh_stocktake(&mut self, app: &AppWindow) {
+        let st = app.global::<StocktakeState>();
+        self.take_up_open_count();
         st.set_closed_code(
             self.stocktake
                 .closed_count

@@ -91,6 +91,34 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
     on!(MoveState, on_transfer, |k, a| k.transfer(&a));
     on!(CheckoutState, on_check_out, |k, a| k.check_out(&a));
     on!(CheckoutState, on_check_in, |k, a| k.check_in(&a));
+    on!(crate::AmmoState, on_receive, |k, a| k.ammo_receive(&a));
+    on!(crate::AmmoState, on_marking, |k, a, t| {
+        // A plain lot number typed and confirmed is kept as it is: no message.
+        if let Ok(m) = k.ammo_marking(&a, &t) {
+            let st = a.global::<crate::AmmoState>();
+            st.set_message_good(true);
+            st.set_message(m);
+        }
+    });
+    on!(crate::AmmoState, on_clear, |k, a| k.ammo_clear(&a));
+    on!(crate::AmmoState, on_issue, |k, a| k.ammo_issue(&a));
+    on!(crate::AmmoState, on_take_back, |k, a| k.ammo_take_back(&a));
+    on!(crate::AmmoState, on_split, |k, a| k.ammo_split(&a));
+    on!(crate::AmmoState, on_inspect, |k, a| k.ammo_inspect(&a));
+    on!(crate::AmmoState, on_expend, |k, a| k.ammo_expend(&a));
+    on!(crate::AmmoState, on_count, |k, a| k.ammo_count(&a));
+    on!(crate::AmmoState, on_reconcile, |k, a| k.ammo_reconcile(&a));
+    on!(crate::AmmoState, on_adjust, |k, a| k.ammo_adjust(&a));
+    on!(crate::AmmoState, on_page_changed, |k, a| {
+        k.touch();
+        a.global::<crate::AmmoState>().set_message(Msg::default());
+        k.refresh_ammunition(&a);
+    });
+    on!(DestructionState, on_add_lot, |k, a| k.destruction_add_lot(&a));
+    on!(DestructionState, on_remove_lot, |k, a| k
+        .destruction_remove_lot(&a));
+    on!(DestructionState, on_recount_lot, |k, a| k
+        .destruction_recount_lot(&a));
     on!(SearchState, on_search, |k, a, q| k.search(&a, &q));
     on!(SearchState, on_print_label, |k, a| k.search_print_label(&a));
     on!(SettingsState, on_choose_language, |k, a, code| {

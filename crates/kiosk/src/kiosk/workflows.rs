@@ -141,6 +141,7 @@ impl Kiosk {
             }
             (Screen::Destruction, ScanCommand::Cancel) => {
                 self.destruction.recount.clear();
+                self.destruction.lot_recount.clear();
                 self.refresh_destruction(app);
                 dest.set_message(msg(MsgKind::RecountCleared));
                 good(msg(MsgKind::RecountCleared))
