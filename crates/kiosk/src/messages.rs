@@ -54,6 +54,16 @@ pub fn number_text(n: u64) -> String {
     language().number(n)
 }
 
+/// A whole number that may be negative (a refused quantity as it was typed), grouped.
+pub fn signed_text(n: i64) -> String {
+    let digits = number_text(n.unsigned_abs());
+    if n < 0 {
+        format!("-{digits}")
+    } else {
+        digits
+    }
+}
+
 /// Kilograms as core writes them (`1234.5`, exact decimal text) with the language's thousands
 /// grouping and decimal sign (`1.234,5` in the regional languages). Anything else as it is.
 pub fn kg_text(kg: &str) -> String {
@@ -552,8 +562,8 @@ pub fn problem(e: &CustodyError) -> Problem {
         E::BadQuantity { given, max } => (
             msg2(
                 K::BadQuantity,
-                number_text(*given as u64),
-                number_text(*max as u64),
+                signed_text(*given),
+                number_text(max.unsigned_abs()),
             ),
             false,
         ),
@@ -599,7 +609,10 @@ pub fn problem(e: &CustodyError) -> Problem {
             limit_kg,
             excess_kg,
             ..
-        } => (msg3(K::OverLicence, location, limit_kg, excess_kg), false),
+        } => (
+            msg3(K::OverLicence, location, kg_text(limit_kg), kg_text(excess_kg)),
+            false,
+        ),
         E::GroupNotAllowed {
             location,
             group,
@@ -869,5 +882,7 @@ mod tests {
         set_language(Language::English);
         assert_eq!(kg_text("12500.25"), "12,500.25");
         assert_eq!(kg_text("not kg"), "not kg");
+        assert_eq!(signed_text(-40), "-40");
+        assert_eq!(signed_text(-1_000_000), "-1,000,000");
     }
 }

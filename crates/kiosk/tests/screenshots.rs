@@ -243,8 +243,68 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
         name("stocktake-count"),
         shoot(&window, &name("stocktake-count")),
     ));
+
+    // Ammunition: a receipt refused over the store's licence, an issue, a split, an
+    // inspection refused to an officer, a blind count during the open count, the lot list.
+    kiosk.borrow_mut().navigate(app, Screen::Ammunition);
+    let ammo = app.global::<custody_kiosk::AmmoState>();
+    ammo.set_ammo_type("cartridge".into());
+    ammo.set_description("7.62x54R, ball".into());
+    ammo.set_calibre("7.62x54R".into());
+    ammo.set_manufacturer("Prvi Partizan".into());
+    ammo.set_lot_number("PP-20-0311".into());
+    ammo.set_year("2020".into());
+    ammo.set_hazard("1.4S".into());
+    ammo.set_neq("0.0031".into());
+    ammo.set_per_package("20".into());
+    ammo.set_quantity("4000".into());
+    ammo.set_location("Vault B / Rack 1".into());
+    kiosk.borrow_mut().ammo_receive(app);
+    let ammo_shot = |page: &str, shots: &mut Vec<(String, usize)>| {
+        let shot = name(&format!("ammunition-{page}"));
+        shots.push((shot.clone(), shoot(&window, &shot)));
+    };
+    ammo_shot("receive", &mut shots);
+    ammo.set_page("issue".into());
+    ammo.set_lot("PP-23-0112".into());
+    ammo.set_amount("50".into());
+    ammo.set_from_location("Armoury counter".into());
+    ammo.set_to_whom("Traffic police unit 3".into());
+    ammo.set_purpose("range practice".into());
+    ammo.set_signer("Sgt. Nikola Ilić".into());
+    kiosk.borrow_mut().ammo_issue(app);
+    ammo_shot("issue", &mut shots);
+    ammo.set_page("move".into());
+    ammo.set_from_location("Vault B / Rack 1".into());
+    ammo.set_to_location("Armoury counter".into());
+    ammo.set_amount("500".into());
+    kiosk.borrow_mut().ammo_split(app);
+    ammo_shot("move", &mut shots);
+    ammo.set_page("inspect".into());
+    ammo.set_note("corrosion on 3 cases".into());
+    kiosk.borrow_mut().ammo_inspect(app);
+    ammo_shot("inspect", &mut shots);
+    ammo.set_page("count".into());
+    kiosk.borrow_mut().refresh_ammunition(app);
+    ammo.set_lot("PP-21-0457".into());
+    ammo.set_count_location("Vault A / Rack 1".into());
+    ammo.set_packages("12".into());
+    ammo.set_loose("7".into());
+    kiosk.borrow_mut().ammo_count(app);
+    ammo_shot("count", &mut shots);
+
     kiosk.borrow_mut().logout(app, None);
     kiosk.borrow_mut().login(app, "INS1", "375298");
+    kiosk.borrow_mut().navigate(app, Screen::Ammunition);
+    ammo.set_page("count".into());
+    kiosk.borrow_mut().ammo_reconcile(app);
+    ammo_shot("differences", &mut shots);
+    ammo.set_page("lots".into());
+    ammo.set_lot("PP-23-0112".into());
+    kiosk.borrow_mut().refresh_ammunition(app);
+    ammo_shot("lots", &mut shots);
+    ammo.set_page("receive".into());
+
     kiosk.borrow_mut().navigate(app, Screen::Stocktake);
     kiosk.borrow_mut().stocktake_reconcile(app);
     shots.push((
@@ -268,6 +328,14 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     for code in d.site.weapon_codes.iter().skip(20).take(4) {
         scan(kiosk, app, code);
     }
+    dest.set_lot("PP-21-0457".into());
+    dest.set_lot_location("Vault B / Rack 1".into());
+    dest.set_lot_quantity("2000".into());
+    kiosk.borrow_mut().destruction_add_lot(app);
+    dest.set_lot("KV-19-003".into());
+    dest.set_lot_location("Vault B / Rack 1".into());
+    dest.set_lot_quantity("24".into());
+    kiosk.borrow_mut().destruction_add_lot(app);
     shots.push((
         name("destruction-fill"),
         shoot(&window, &name("destruction-fill")),
@@ -283,6 +351,12 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     ));
     scan(kiosk, app, &ScanCommand::UndoLast.code().to_string());
     scan(kiosk, app, &d.site.weapon_codes[23]);
+    for (lot, quantity) in [("PP-21-0457", "2000"), ("KV-19-003", "24")] {
+        dest.set_lot(lot.into());
+        dest.set_lot_location("Vault B / Rack 1".into());
+        dest.set_lot_quantity(quantity.into());
+        kiosk.borrow_mut().destruction_recount_lot(app);
+    }
     scan(kiosk, app, &ScanCommand::Done.code().to_string());
     dest.set_equipment("Hydraulic shear HS-40".into());
     dest.set_place("Depot workshop".into());
@@ -405,6 +479,11 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     kiosk.borrow_mut().navigate(app, Screen::Home);
     shots.push(("sr-home".into(), shoot(&window, "sr-Cyrl-home")));
     assert!(has_text(app, "Почетна"), "the navigation reads in Cyrillic");
+    kiosk.borrow_mut().navigate(app, Screen::Ammunition);
+    shots.push((
+        "sr-ammunition".into(),
+        shoot(&window, "sr-Cyrl-ammunition"),
+    ));
     kiosk.borrow_mut().logout(app, None);
     kiosk.borrow_mut().login(app, "OFF1", "9999");
     shots.push(("sr-login".into(), shoot(&window, "sr-Cyrl-login")));

@@ -11,6 +11,7 @@ use custody_kiosk::AppWindow;
 use custody_kiosk::Kiosk;
 use custody_scan::Outcome;
 use i_slint_backend_testing::ElementHandle;
+use slint::ComponentHandle;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -292,4 +293,241 @@ fn a_depot_dispatches_two_rifles_by_scan_and_another_site_imports_counts_and_sig
     let here = receiver.kiosk.borrow().ledger().find_item(&a).unwrap();
     assert_eq!(here.status, ItemStatus::InStore);
     assert!(receiver.kiosk.borrow().ledger().find_item(&b).is_err());
+}
+
+/// The ledger's newest event number: unchanged after a refusal.
+fn head(kiosk: &Rc<RefCell<Kiosk>>) -> i64 {
+    kiosk.borrow().ledger().head().unwrap().0
+}
+
+fn lot(kiosk: &Rc<RefCell<Kiosk>>, number: &str) -> custody_core::ammo::LotView {
+    kiosk.borrow().ledger().ammo_lot(number).unwrap()
+}
+
+/// Taps a button, checks the message says `words` and that the ledger did not change.
+fn refused_unchanged(kiosk: &Rc<RefCell<Kiosk>>, app: &AppWindow, button: &str, words: &str) {
+    let before = head(kiosk);
+    tap(app, button);
+    let said = reads(app, "Ammunition message");
+    assert!(said.contains(words), "expected “{words}”, read “{said}”");
+    assert_eq!(head(kiosk), before, "{button}: a refusal recorded something");
+}
+
+fn receive_form(app: &AppWindow, lot_number: &str, hazard: &str, quantity: &str, place: &str) {
+    type_into(app, "Ammunition type", "cartridge");
+    type_into(app, "Calibre", "7.62x54R");
+    type_into(app, "Manufacturer", "Prvi Partizan");
+    type_into(app, "Lot number as marked", lot_number);
+    type_into(app, "Year of manufacture", "2020");
+    type_into(app, "Hazard code", hazard);
+    type_into(app, "NEQ per unit (kg)", "0.0031");
+    type_into(app, "Units per package", "20");
+    type_into(app, "Quantity", quantity);
+    type_into(app, "Location", place);
+}
+
+#[test]
+fn a_lot_is_received_split_issued_returned_counted_blind_adjusted_and_put_in_a_destruction_batch() {
+    init();
+    let d = depot(6);
+    let (app, kiosk) = (&d.app, &d.kiosk);
+    sign_in(app, "OFF1", "642087");
+    tap(app, "Ammunition");
+
+    // The demo store Vault B / Rack 1 is licensed for 30 kg and holds 28.28 kg (12,000 x
+    // 0.0016 + 4,000 x 0.00035 + 48 x 0.16): 4,000 rounds of 0.0031 kg (12.4 kg) would put it
+    // 10.68 kg over. A mortar bomb (group D) cannot join the grenades (group F) there.
+    receive_form(app, "PP-20-0311", "1.4S", "4000", "Vault B / Rack 1");
+    refused_unchanged(kiosk, app, "Receive lot", "10.68 kg over the licence");
+    receive_form(app, "MB-82-0007", "1.1D", "10", "Vault B / Rack 1");
+    refused_unchanged(kiosk, app, "Receive lot", "group D cannot be stored with group F");
+    receive_form(app, "PP-20-0311", "1.4S", "-40", "Vault A / Rack 2");
+    refused_unchanged(kiosk, app, "Receive lot", "Quantity -40 refused");
+    receive_form(app, "PP-20-0311", "1.4S", "4000", "Vault A / Rack 2");
+    tap(app, "Receive lot");
+    let said = reads(app, "Ammunition message");
+    assert!(said.contains("received at Vault A / Rack 2: quantity 4,000"), "{said}");
+    assert_eq!(lot(kiosk, "PP-20-0311").in_store, 4_000);
+    // Lots are never merged: the same lot again is refused.
+    receive_form(app, "PP-20-0311", "1.4S", "100", "Vault A / Rack 2");
+    refused_unchanged(kiosk, app, "Receive lot", "lots are never merged");
+
+    // Split: the armoury counter (1 kg, holding 800 x 0.00035 = 0.28 kg) has no room for
+    // 1,000 x 0.0031 = 3.1 kg; a negative quantity is refused; then 1,000 go to Rack 1.
+    tap(app, "Split / Move");
+    type_into(app, "Lot", "PP-20-0311");
+    type_into(app, "Quantity", "1000");
+    type_into(app, "From location", "Vault A / Rack 2");
+    type_into(app, "To location", "Armoury counter");
+    refused_unchanged(kiosk, app, "Move quantity", "2.38 kg over the licence");
+    type_into(app, "To location", "Vault A / Rack 1");
+    type_into(app, "Quantity", "-5");
+    refused_unchanged(kiosk, app, "Move quantity", "Quantity -5 refused");
+    type_into(app, "Quantity", "5000");
+    refused_unchanged(kiosk, app, "Move quantity", "only 4,000 available");
+    type_into(app, "Quantity", "1000");
+    tap(app, "Move quantity");
+    assert!(reads(app, "Ammunition message").contains("moved to Vault A / Rack 1"));
+    let stock = lot(kiosk, "PP-20-0311").stock;
+    assert!(stock.contains(&("Vault A / Rack 2".to_string(), 3_000)), "{stock:?}");
+    assert!(stock.contains(&("Vault A / Rack 1".to_string(), 1_000)), "{stock:?}");
+
+    // Issue: nobody signed for it, refused; then signed for.
+    tap(app, "Issue / Return");
+    assert_eq!(reads(app, "Lot"), "PP-20-0311", "the lot stays selected");
+    type_into(app, "Quantity", "500");
+    type_into(app, "From location", "Vault A / Rack 2");
+    type_into(app, "To whom", "Military police company");
+    type_into(app, "Purpose", "range practice");
+    refused_unchanged(kiosk, app, "Issue ammunition", "name of the person who signs");
+    type_into(app, "Signed for by", "Sgt. Jovan Perić");
+    tap(app, "Issue ammunition");
+    assert!(reads(app, "Ammunition message").contains("issued to Military police company"));
+    assert_eq!(lot(kiosk, "PP-20-0311").issued_out, 500);
+    // Return: more than is out is refused; 200 come back.
+    type_into(app, "Quantity", "600");
+    type_into(app, "Back to location", "Vault A / Rack 2");
+    refused_unchanged(kiosk, app, "Take back", "only 500 are issued out");
+    type_into(app, "Quantity", "200");
+    tap(app, "Take back");
+    let l = lot(kiosk, "PP-20-0311");
+    assert_eq!((l.issued_out, l.in_store), (300, 3_700));
+    // Only an inspector changes a lot's condition.
+    tap(app, "Inspect / Expend");
+    type_into(app, "What was found", "corrosion on 3 cases");
+    tap(app, "Unserviceable");
+    refused_unchanged(kiosk, app, "Record inspection", "may not");
+
+    // A count of Vault A / Rack 2, opened on the Stocktake screen. Expected there: 2,700.
+    tap(app, "Stocktake");
+    type_into(app, "Location to count", "Vault A / Rack 2");
+    tap(app, "Open count");
+    tap(app, "Ammunition");
+    tap(app, "Counting");
+    type_into(app, "Lot", "PP-20-0311");
+    type_into(app, "Location", "Vault A / Rack 2");
+    type_into(app, "Packages", "133");
+    type_into(app, "Loose units", "15");
+    tap(app, "Record count");
+    assert!(reads(app, "Ammunition message").contains("your count so far is 2,675"));
+    // One more package, by its label: 20 more. The counter never sees the 2,700 expected.
+    let package = lot(kiosk, "PP-20-0311").package_code;
+    assert_eq!(scan(kiosk, app, &package), Outcome::Accepted);
+    let said = reads(app, "Ammunition message");
+    assert!(said.contains("your count so far is 2,695"), "{said}");
+    assert!(!said.contains("2,700"));
+    type_into(app, "Packages", "-1");
+    refused_unchanged(kiosk, app, "Record count", "is not a count");
+    refused_unchanged(kiosk, app, "Differences (inspector)", "may not");
+    assert!(!on_screen(app, "Quantity differences"));
+
+    // The inspector sees the difference (5 short) and settles it with a co-signer.
+    tap(app, "Sign out");
+    sign_in(app, "INS1", "375298");
+    tap(app, "Ammunition");
+    tap(app, "Counting");
+    tap(app, "Differences (inspector)");
+    assert_eq!(reads(app, "Quantity differences"), "1");
+    assert!(reads(app, "Ammunition message").contains("1 lot differs"));
+    type_into(app, "Reason for the adjustment", "5 rounds missing from an opened package");
+    refused_unchanged(kiosk, app, "Adjust selected", "co-sign");
+    type_into(app, "Co-signer's badge", "INS1");
+    type_into(app, "Co-signer's PIN", "375298");
+    refused_unchanged(kiosk, app, "Adjust selected", "second person");
+    type_into(app, "Reason for the adjustment", "");
+    type_into(app, "Co-signer's badge", "OFF1");
+    type_into(app, "Co-signer's PIN", "642087");
+    refused_unchanged(kiosk, app, "Adjust selected", "required field");
+    type_into(app, "Reason for the adjustment", "5 rounds missing from an opened package");
+    type_into(app, "Co-signer's badge", "OFF1");
+    type_into(app, "Co-signer's PIN", "642087");
+    tap(app, "Adjust selected");
+    let said = reads(app, "Ammunition message");
+    assert!(said.contains("set to the counted quantity 2,695"), "{said}");
+    let l = lot(kiosk, "PP-20-0311");
+    assert_eq!((l.lost, l.in_store), (5, 3_695));
+
+    // Destruction: 2,000 of the lot into a batch; more than is there, and a held lot, refused.
+    tap(app, "Sign out");
+    sign_in(app, "OFF1", "642087");
+    tap(app, "Destruction");
+    type_into(app, "Authority", "Ministry of Interior, Weapons Directorate");
+    type_into(app, "Decision reference", "03-2000/26");
+    tap(app, "Create batch");
+    type_into(app, "Lot", "PP-20-0311");
+    type_into(app, "Location", "Vault A / Rack 2");
+    type_into(app, "Quantity", "9000");
+    let before = head(kiosk);
+    tap(app, "Add lot");
+    assert!(reads(app, "Destruction message").contains("only 2,695 available"));
+    {
+        let path = kiosk.borrow().ledger().path().to_path_buf();
+        let mut other = custody_core::Ledger::open(&path).unwrap();
+        let custodian = other.authenticate("CUS1", "553719").unwrap();
+        other
+            .ammo_hold(&custodian, "PP-21-0457", true, "Court order K-55/26")
+            .unwrap();
+    }
+    let before = before + 1;
+    type_into(app, "Lot", "PP-21-0457");
+    type_into(app, "Location", "Vault B / Rack 1");
+    type_into(app, "Quantity", "100");
+    tap(app, "Add lot");
+    assert!(reads(app, "Destruction message").contains("legal hold (order Court order K-55/26)"));
+    assert_eq!(head(kiosk), before, "refused lot lines recorded nothing");
+    type_into(app, "Lot", "PP-20-0311");
+    type_into(app, "Location", "Vault A / Rack 2");
+    type_into(app, "Quantity", "2000");
+    tap(app, "Add lot");
+    assert!(reads(app, "Destruction message").contains("quantity 2,000 added to the batch"));
+    assert_eq!(reads(app, "Lots in the batch"), "1");
+    let code = app.global::<custody_kiosk::DestructionState>().get_code();
+    let lines = kiosk.borrow().ledger().destruction_lots(&code).unwrap();
+    assert_eq!((lines.len(), lines[0].quantity), (1, 2_000));
+    // 2,000 x 0.0031 kg.
+    assert_eq!(lines[0].line_neq_kg, "6.2");
+    // Taking it off needs the line chosen and a reason.
+    tap(app, "Take lot off");
+    assert!(reads(app, "Destruction message").contains("Select a lot"));
+    tap(app, "PP-20-0311 · Vault A / Rack 2");
+    let before = head(kiosk);
+    tap(app, "Take lot off");
+    assert!(reads(app, "Destruction message").contains("required field"));
+    assert_eq!(head(kiosk), before);
+    type_into(app, "Reason for taking a lot off", "kept for ballistic testing");
+    tap(app, "Take lot off");
+    assert!(reads(app, "Destruction message").contains("taken off the batch"));
+    assert_eq!(reads(app, "Lots in the batch"), "0");
+}
+
+#[test]
+fn a_makers_gs1_marking_fills_the_lot_number_and_the_home_screen_marks_a_store_near_its_licence() {
+    init();
+    let d = depot(3);
+    let (app, kiosk) = (&d.app, &d.kiosk);
+    sign_in(app, "OFF1", "642087");
+    // 28.28 kg of 30 kg: near the limit; the armoury counter holds 0.28 of 1 kg.
+    assert_eq!(reads(app, "Vault B / Rack 1"), "near the licensed limit");
+    assert_eq!(reads(app, "Armoury counter"), "within the licence");
+    tap(app, "Ammunition");
+    assert_eq!(scan(kiosk, app, "(10)KV-77-0042(30)24"), Outcome::Accepted);
+    assert_eq!(reads(app, "Lot number as marked"), "KV-77-0042");
+    assert_eq!(reads(app, "Units per package"), "24");
+    assert!(reads(app, "Ammunition message").contains("units per package: 24"));
+    // A marking without a lot number is refused and fills nothing.
+    assert_eq!(scan(kiosk, app, "(30)12"), Outcome::Refused);
+    assert!(reads(app, "Ammunition message").contains("carries no lot number"));
+    assert_eq!(reads(app, "Lot number as marked"), "KV-77-0042");
+    // A location label fills the place; a lot label on another page selects the lot.
+    assert_eq!(scan(kiosk, app, &d.site.location_codes[2]), Outcome::Accepted);
+    assert_eq!(reads(app, "Location"), "Vault B / Rack 1");
+    tap(app, "Lots");
+    assert_eq!(reads(app, "Ammunition lots"), "3");
+    let label = lot(kiosk, "PP-23-0112").label_code;
+    assert_eq!(scan(kiosk, app, &label), Outcome::Accepted);
+    tap(app, "Issue / Return");
+    assert_eq!(reads(app, "Lot"), "PP-23-0112");
+    // A word where a number belongs is refused before core, nothing recorded.
+    type_into(app, "Quantity", "ten");
+    refused_unchanged(kiosk, app, "Issue ammunition", "ten is not a whole number");
 }

@@ -78,7 +78,7 @@ fn line_key(l: &LotCountLine) -> String {
 }
 
 impl Kiosk {
-    pub(super) fn refresh_ammunition(&mut self, app: &AppWindow) {
+    pub fn refresh_ammunition(&mut self, app: &AppWindow) {
         let st = app.global::<AmmoState>();
         match self.ledger.ammo_lots() {
             Ok(lots) => {
