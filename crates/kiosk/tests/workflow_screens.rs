@@ -313,6 +313,17 @@ fn refused_unchanged(kiosk: &Rc<RefCell<Kiosk>>, app: &AppWindow, button: &str, 
     assert_eq!(head(kiosk), before, "{button}: a refusal recorded something");
 }
 
+/// The same for a refusal after a second person signed in on the spot (which the ledger
+/// records): every lot, its quantities and places, and the count's lines are unchanged.
+fn refused_lots_unchanged(kiosk: &Rc<RefCell<Kiosk>>, app: &AppWindow, button: &str, words: &str) {
+    let lots = || format!("{:?}", kiosk.borrow().ledger().ammo_lots().unwrap());
+    let before = lots();
+    tap(app, button);
+    let said = reads(app, "Ammunition message");
+    assert!(said.contains(words), "expected “{words}”, read “{said}”");
+    assert_eq!(lots(), before, "{button}: a refusal changed a lot");
+}
+
 fn receive_form(app: &AppWindow, lot_number: &str, hazard: &str, quantity: &str, place: &str) {
     type_into(app, "Ammunition type", "cartridge");
     type_into(app, "Calibre", "7.62x54R");
@@ -433,11 +444,11 @@ fn a_lot_is_received_split_issued_returned_counted_blind_adjusted_and_put_in_a_d
     refused_unchanged(kiosk, app, "Adjust selected", "co-sign");
     type_into(app, "Co-signer's badge", "INS1");
     type_into(app, "Co-signer's PIN", "375298");
-    refused_unchanged(kiosk, app, "Adjust selected", "second person");
+    refused_lots_unchanged(kiosk, app, "Adjust selected", "second person");
     type_into(app, "Reason for the adjustment", "");
     type_into(app, "Co-signer's badge", "OFF1");
     type_into(app, "Co-signer's PIN", "642087");
-    refused_unchanged(kiosk, app, "Adjust selected", "required field");
+    refused_lots_unchanged(kiosk, app, "Adjust selected", "required field");
     type_into(app, "Reason for the adjustment", "5 rounds missing from an opened package");
     type_into(app, "Co-signer's badge", "OFF1");
     type_into(app, "Co-signer's PIN", "642087");
@@ -460,6 +471,7 @@ fn a_lot_is_received_split_issued_returned_counted_blind_adjusted_and_put_in_a_d
     let before = head(kiosk);
     tap(app, "Add lot");
     assert!(reads(app, "Destruction message").contains("only 2,695 available"));
+    assert_eq!(head(kiosk), before, "a refused lot line recorded nothing");
     {
         let path = kiosk.borrow().ledger().path().to_path_buf();
         let mut other = custody_core::Ledger::open(&path).unwrap();
@@ -468,13 +480,13 @@ fn a_lot_is_received_split_issued_returned_counted_blind_adjusted_and_put_in_a_d
             .ammo_hold(&custodian, "PP-21-0457", true, "Court order K-55/26")
             .unwrap();
     }
-    let before = before + 1;
+    let before = head(kiosk);
     type_into(app, "Lot", "PP-21-0457");
     type_into(app, "Location", "Vault B / Rack 1");
     type_into(app, "Quantity", "100");
     tap(app, "Add lot");
     assert!(reads(app, "Destruction message").contains("legal hold (order Court order K-55/26)"));
-    assert_eq!(head(kiosk), before, "refused lot lines recorded nothing");
+    assert_eq!(head(kiosk), before, "a held lot's line recorded nothing");
     type_into(app, "Lot", "PP-20-0311");
     type_into(app, "Location", "Vault A / Rack 2");
     type_into(app, "Quantity", "2000");
