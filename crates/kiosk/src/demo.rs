@@ -228,9 +228,45 @@ fn ammunition(
     ledger.set_location_limits(admin, "Vault B / Rack 1", Some("30"), &[])?;
     ledger.set_location_limits(admin, "Armoury counter", Some("1"), &["S"])?;
     let lots = [
-        ("cartridge", "7.62x39 M67, ball", "7.62x39", "Prvi Partizan", "PP-21-0457", 2021, "1.4S", "0.0016", AmmoUnit::Rounds, 20, 12_000),
-        ("cartridge", "9x19 FMJ", "9x19", "Prvi Partizan", "PP-23-0112", 2023, "1.4S", "0.00035", AmmoUnit::Rounds, 50, 5_000),
-        ("hand grenade", "M75, defensive", "", "Krušik", "KV-19-003", 2019, "1.1F", "0.16", AmmoUnit::Pieces, 12, 48),
+        (
+            "cartridge",
+            "M67, ball",
+            "7.62x39",
+            "Prvi Partizan",
+            "PP-21-0457",
+            2021,
+            "1.4S",
+            "0.0016",
+            AmmoUnit::Rounds,
+            20,
+            12_000,
+        ),
+        (
+            "cartridge",
+            "FMJ",
+            "9x19",
+            "Prvi Partizan",
+            "PP-23-0112",
+            2023,
+            "1.4S",
+            "0.00035",
+            AmmoUnit::Rounds,
+            50,
+            5_000,
+        ),
+        (
+            "hand grenade",
+            "M75, defensive",
+            "",
+            "Krušik",
+            "KV-19-003",
+            2019,
+            "1.1F",
+            "0.16",
+            AmmoUnit::Pieces,
+            12,
+            48,
+        ),
     ];
     for (ammo_type, description, calibre, maker, number, year, hazard, neq, unit, per, quantity) in
         lots
@@ -256,7 +292,13 @@ fn ammunition(
             AmmoCondition::Serviceable,
         )?;
     }
-    ledger.ammo_split(officer, "PP-23-0112", "Vault B / Rack 1", "Armoury counter", 1_000)?;
+    ledger.ammo_split(
+        officer,
+        "PP-23-0112",
+        "Vault B / Rack 1",
+        "Armoury counter",
+        1_000,
+    )?;
     let issue = AmmoIssue {
         from_location: "Armoury counter".into(),
         quantity: 200,

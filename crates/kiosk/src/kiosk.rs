@@ -9,10 +9,10 @@ use crate::messages::{
 use crate::scanner::{DemoScanner, LinkState, ScannerLink};
 use crate::MsgKind;
 use crate::{
-    AlertRow, AmmoState, AppWindow, CheckoutState, DemoPerson, DemoState, DestructionState, DocumentsState,
-    HandoverState, HistoryRow, HomeState, IntakeState, ItemLine, LoginState, MoveState, Msg,
-    PrintingState, ScanMark, ScanRow, ScanState, ScannerRow, Screen, SearchState, SettingsState,
-    StatusCount, StocktakeState, TrustedSite,
+    AlertRow, AmmoState, AppWindow, CheckoutState, DemoPerson, DemoState, DestructionState,
+    DocumentsState, HandoverState, HistoryRow, HomeState, IntakeState, ItemLine, LoginState,
+    MoveState, Msg, PrintingState, ScanMark, ScanRow, ScanState, ScannerRow, Screen, SearchState,
+    SettingsState, StatusCount, StocktakeState, TrustedSite,
 };
 use custody_codes::{LabelCode, LabelKind};
 use custody_core::scans::{IgnoredReason, ScanInput, ScanOutcome};

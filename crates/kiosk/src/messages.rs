@@ -610,7 +610,12 @@ pub fn problem(e: &CustodyError) -> Problem {
             excess_kg,
             ..
         } => (
-            msg3(K::OverLicence, location, kg_text(limit_kg), kg_text(excess_kg)),
+            msg3(
+                K::OverLicence,
+                location,
+                kg_text(limit_kg),
+                kg_text(excess_kg),
+            ),
             false,
         ),
         E::GroupNotAllowed {

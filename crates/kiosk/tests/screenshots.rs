@@ -480,10 +480,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     shots.push(("sr-home".into(), shoot(&window, "sr-Cyrl-home")));
     assert!(has_text(app, "Почетна"), "the navigation reads in Cyrillic");
     kiosk.borrow_mut().navigate(app, Screen::Ammunition);
-    shots.push((
-        "sr-ammunition".into(),
-        shoot(&window, "sr-Cyrl-ammunition"),
-    ));
+    shots.push(("sr-ammunition".into(), shoot(&window, "sr-Cyrl-ammunition")));
     kiosk.borrow_mut().logout(app, None);
     kiosk.borrow_mut().login(app, "OFF1", "9999");
     shots.push(("sr-login".into(), shoot(&window, "sr-Cyrl-login")));

@@ -310,7 +310,11 @@ fn refused_unchanged(kiosk: &Rc<RefCell<Kiosk>>, app: &AppWindow, button: &str, 
     tap(app, button);
     let said = reads(app, "Ammunition message");
     assert!(said.contains(words), "expected “{words}”, read “{said}”");
-    assert_eq!(head(kiosk), before, "{button}: a refusal recorded something");
+    assert_eq!(
+        head(kiosk),
+        before,
+        "{button}: a refusal recorded something"
+    );
 }
 
 /// The same for a refusal after a second person signed in on the spot (which the ledger
@@ -328,7 +332,7 @@ fn receive_form(app: &AppWindow, lot_number: &str, hazard: &str, quantity: &str,
     type_into(app, "Ammunition type", "cartridge");
     type_into(app, "Calibre", "7.62x54R");
     type_into(app, "Manufacturer", "Prvi Partizan");
-    type_into(app, "Lot number as marked", lot_number);
+    type_into(app, "Lot number", lot_number);
     type_into(app, "Year of manufacture", "2020");
     type_into(app, "Hazard code", hazard);
     type_into(app, "NEQ per unit (kg)", "0.0031");
@@ -351,13 +355,21 @@ fn a_lot_is_received_split_issued_returned_counted_blind_adjusted_and_put_in_a_d
     receive_form(app, "PP-20-0311", "1.4S", "4000", "Vault B / Rack 1");
     refused_unchanged(kiosk, app, "Receive lot", "10.68 kg over the licence");
     receive_form(app, "MB-82-0007", "1.1D", "10", "Vault B / Rack 1");
-    refused_unchanged(kiosk, app, "Receive lot", "group D cannot be stored with group F");
+    refused_unchanged(
+        kiosk,
+        app,
+        "Receive lot",
+        "group D cannot be stored with group F",
+    );
     receive_form(app, "PP-20-0311", "1.4S", "-40", "Vault A / Rack 2");
     refused_unchanged(kiosk, app, "Receive lot", "Quantity -40 refused");
     receive_form(app, "PP-20-0311", "1.4S", "4000", "Vault A / Rack 2");
     tap(app, "Receive lot");
     let said = reads(app, "Ammunition message");
-    assert!(said.contains("received at Vault A / Rack 2: quantity 4,000"), "{said}");
+    assert!(
+        said.contains("received at Vault A / Rack 2: quantity 4,000"),
+        "{said}"
+    );
     assert_eq!(lot(kiosk, "PP-20-0311").in_store, 4_000);
     // Lots are never merged: the same lot again is refused.
     receive_form(app, "PP-20-0311", "1.4S", "100", "Vault A / Rack 2");
@@ -380,8 +392,14 @@ fn a_lot_is_received_split_issued_returned_counted_blind_adjusted_and_put_in_a_d
     tap(app, "Move quantity");
     assert!(reads(app, "Ammunition message").contains("moved to Vault A / Rack 1"));
     let stock = lot(kiosk, "PP-20-0311").stock;
-    assert!(stock.contains(&("Vault A / Rack 2".to_string(), 3_000)), "{stock:?}");
-    assert!(stock.contains(&("Vault A / Rack 1".to_string(), 1_000)), "{stock:?}");
+    assert!(
+        stock.contains(&("Vault A / Rack 2".to_string(), 3_000)),
+        "{stock:?}"
+    );
+    assert!(
+        stock.contains(&("Vault A / Rack 1".to_string(), 1_000)),
+        "{stock:?}"
+    );
 
     // Issue: nobody signed for it, refused; then signed for.
     tap(app, "Issue / Return");
@@ -390,7 +408,12 @@ fn a_lot_is_received_split_issued_returned_counted_blind_adjusted_and_put_in_a_d
     type_into(app, "From location", "Vault A / Rack 2");
     type_into(app, "To whom", "Military police company");
     type_into(app, "Purpose", "range practice");
-    refused_unchanged(kiosk, app, "Issue ammunition", "name of the person who signs");
+    refused_unchanged(
+        kiosk,
+        app,
+        "Issue ammunition",
+        "name of the person who signs",
+    );
     type_into(app, "Signed for by", "Sgt. Jovan Perić");
     tap(app, "Issue ammunition");
     assert!(reads(app, "Ammunition message").contains("issued to Military police company"));
@@ -440,7 +463,11 @@ fn a_lot_is_received_split_issued_returned_counted_blind_adjusted_and_put_in_a_d
     tap(app, "Differences (inspector)");
     assert_eq!(reads(app, "Quantity differences"), "1");
     assert!(reads(app, "Ammunition message").contains("1 lot differs"));
-    type_into(app, "Reason for the adjustment", "5 rounds missing from an opened package");
+    type_into(
+        app,
+        "Reason for the adjustment",
+        "5 rounds missing from an opened package",
+    );
     refused_unchanged(kiosk, app, "Adjust selected", "co-sign");
     type_into(app, "Co-signer's badge", "INS1");
     type_into(app, "Co-signer's PIN", "375298");
@@ -449,7 +476,11 @@ fn a_lot_is_received_split_issued_returned_counted_blind_adjusted_and_put_in_a_d
     type_into(app, "Co-signer's badge", "OFF1");
     type_into(app, "Co-signer's PIN", "642087");
     refused_lots_unchanged(kiosk, app, "Adjust selected", "required field");
-    type_into(app, "Reason for the adjustment", "5 rounds missing from an opened package");
+    type_into(
+        app,
+        "Reason for the adjustment",
+        "5 rounds missing from an opened package",
+    );
     type_into(app, "Co-signer's badge", "OFF1");
     type_into(app, "Co-signer's PIN", "642087");
     tap(app, "Adjust selected");
@@ -462,7 +493,11 @@ fn a_lot_is_received_split_issued_returned_counted_blind_adjusted_and_put_in_a_d
     tap(app, "Sign out");
     sign_in(app, "OFF1", "642087");
     tap(app, "Destruction");
-    type_into(app, "Authority", "Ministry of Interior, Weapons Directorate");
+    type_into(
+        app,
+        "Authority",
+        "Ministry of Interior, Weapons Directorate",
+    );
     type_into(app, "Decision reference", "03-2000/26");
     tap(app, "Create batch");
     type_into(app, "Lot", "PP-20-0311");
@@ -506,7 +541,11 @@ fn a_lot_is_received_split_issued_returned_counted_blind_adjusted_and_put_in_a_d
     tap(app, "Take lot off");
     assert!(reads(app, "Destruction message").contains("required field"));
     assert_eq!(head(kiosk), before);
-    type_into(app, "Reason for taking a lot off", "kept for ballistic testing");
+    type_into(
+        app,
+        "Reason for taking a lot off",
+        "kept for ballistic testing",
+    );
     tap(app, "Take lot off");
     assert!(reads(app, "Destruction message").contains("taken off the batch"));
     assert_eq!(reads(app, "Lots in the batch"), "0");
@@ -523,15 +562,18 @@ fn a_makers_gs1_marking_fills_the_lot_number_and_the_home_screen_marks_a_store_n
     assert_eq!(reads(app, "Armoury counter"), "within the licence");
     tap(app, "Ammunition");
     assert_eq!(scan(kiosk, app, "(10)KV-77-0042(30)24"), Outcome::Accepted);
-    assert_eq!(reads(app, "Lot number as marked"), "KV-77-0042");
+    assert_eq!(reads(app, "Lot number"), "KV-77-0042");
     assert_eq!(reads(app, "Units per package"), "24");
     assert!(reads(app, "Ammunition message").contains("units per package: 24"));
     // A marking without a lot number is refused and fills nothing.
     assert_eq!(scan(kiosk, app, "(30)12"), Outcome::Refused);
     assert!(reads(app, "Ammunition message").contains("carries no lot number"));
-    assert_eq!(reads(app, "Lot number as marked"), "KV-77-0042");
+    assert_eq!(reads(app, "Lot number"), "KV-77-0042");
     // A location label fills the place; a lot label on another page selects the lot.
-    assert_eq!(scan(kiosk, app, &d.site.location_codes[2]), Outcome::Accepted);
+    assert_eq!(
+        scan(kiosk, app, &d.site.location_codes[2]),
+        Outcome::Accepted
+    );
     assert_eq!(reads(app, "Location"), "Vault B / Rack 1");
     tap(app, "Lots");
     assert_eq!(reads(app, "Ammunition lots"), "3");

@@ -345,7 +345,14 @@ impl Kiosk {
             let packages = whole_number(&st.get_packages())?;
             let loose = whole_number(&st.get_loose())?;
             self.ledger
-                .ammo_count(&actor, &code, &lot, &st.get_count_location(), packages, loose)
+                .ammo_count(
+                    &actor,
+                    &code,
+                    &lot,
+                    &st.get_count_location(),
+                    packages,
+                    loose,
+                )
                 .map(|t| msg3(MsgKind::LotTally, t.lot, t.location, number_text(t.counted)))
                 .map_err(|e| self.report(app, &e))
         });
@@ -370,6 +377,13 @@ impl Kiosk {
                 .ammo_count_lines(&actor, &code)
                 .map_err(|e| self.report(app, &e))?;
             let differing: Vec<&LotCountLine> = lines.iter().filter(|l| l.differs()).collect();
+            // Each lot by what the person knows it by, not core's "number (id)".
+            let lots = self.ledger.ammo_lots().unwrap_or_default();
+            let shown = |l: &LotCountLine| {
+                lots.iter()
+                    .find(|v| v.id == l.lot_id)
+                    .map_or_else(|| l.lot.clone(), |v| lot_key(v, &lots))
+            };
             let open: Vec<String> = differing
                 .iter()
                 .filter(|l| l.unresolved())
@@ -382,7 +396,7 @@ impl Kiosk {
                 .iter()
                 .map(|l| LotCountRow {
                     key: line_key(l).into(),
-                    lot: l.lot.clone().into(),
+                    lot: shown(l).into(),
                     location: l.location.clone().into(),
                     expected: number_text(l.expected).into(),
                     counted: number_text(l.counted).into(),
@@ -413,7 +427,9 @@ impl Kiosk {
         let key = st.get_selected_line().to_string();
         let (badge, pin) = (st.get_cosigner_badge(), st.get_cosigner_pin());
         st.set_cosigner_pin("".into());
-        let Some((lot, place)) = key.split_once('@').map(|(l, p)| (l.to_string(), p.to_string()))
+        let Some((lot, place)) = key
+            .split_once('@')
+            .map(|(l, p)| (l.to_string(), p.to_string()))
         else {
             return self.ammo_said(app, Err(msg(MsgKind::SelectDiscrepancy)));
         };

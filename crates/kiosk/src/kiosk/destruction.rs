@@ -6,8 +6,8 @@ use super::{model, Kiosk};
 use crate::messages::{counted, display_code, msg, msg1, msg2, msg3};
 use crate::MsgKind;
 use crate::{AppWindow, DestructionState, ItemLine, LotLineRow, Msg, ScanMark};
-use custody_core::ammo_disposal::{totals, LotQuantity};
 use custody_codes::{LabelCode, LabelKind};
+use custody_core::ammo_disposal::{totals, LotQuantity};
 use custody_core::documents::DocumentKind;
 use custody_core::{Actor, CustodyError, DestructionMethod, DestructionRecord};
 use custody_scan::Outcome;
@@ -344,34 +344,31 @@ impl Kiosk {
         let Some(code) = self.destruction.batch.clone() else {
             return Outcome::Refused;
         };
-        let outcome =
-            match self
-                .ledger
-                .destruction_recount_counted(
-                    &actor,
-                    &code,
-                    &self.destruction.recount,
-                    &self.destruction.lot_recount,
-                ) {
-                Ok(_) => {
-                    let n = self.destruction.recount.len();
-                    self.destruction.recount.clear();
-                    self.destruction.lot_recount.clear();
-                    st.set_message_good(true);
-                    st.set_message(counted(msg1(MsgKind::Recounted, n), n));
-                    Outcome::Accepted
-                }
-                Err(CustodyError::RecountMismatch { missing, extra, .. }) => {
-                    st.set_message_good(false);
-                    st.set_message(msg2(MsgKind::RecountMismatch, missing.len(), extra.len()));
-                    Outcome::Refused
-                }
-                Err(e) => {
-                    st.set_message_good(false);
-                    st.set_message(self.report(app, &e));
-                    Outcome::Refused
-                }
-            };
+        let outcome = match self.ledger.destruction_recount_counted(
+            &actor,
+            &code,
+            &self.destruction.recount,
+            &self.destruction.lot_recount,
+        ) {
+            Ok(_) => {
+                let n = self.destruction.recount.len();
+                self.destruction.recount.clear();
+                self.destruction.lot_recount.clear();
+                st.set_message_good(true);
+                st.set_message(counted(msg1(MsgKind::Recounted, n), n));
+                Outcome::Accepted
+            }
+            Err(CustodyError::RecountMismatch { missing, extra, .. }) => {
+                st.set_message_good(false);
+                st.set_message(msg2(MsgKind::RecountMismatch, missing.len(), extra.len()));
+                Outcome::Refused
+            }
+            Err(e) => {
+                st.set_message_good(false);
+                st.set_message(self.report(app, &e));
+                Outcome::Refused
+            }
+        };
         self.refresh_destruction(app);
         outcome
     }

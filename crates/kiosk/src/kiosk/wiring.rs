@@ -114,7 +114,8 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
         a.global::<crate::AmmoState>().set_message(Msg::default());
         k.refresh_ammunition(&a);
     });
-    on!(DestructionState, on_add_lot, |k, a| k.destruction_add_lot(&a));
+    on!(DestructionState, on_add_lot, |k, a| k
+        .destruction_add_lot(&a));
     on!(DestructionState, on_remove_lot, |k, a| k
         .destruction_remove_lot(&a));
     on!(DestructionState, on_recount_lot, |k, a| k
