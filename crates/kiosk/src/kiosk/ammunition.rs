@@ -12,7 +12,7 @@ use custody_core::ammo::{AmmoIssue, LotRecord, LotView};
 use custody_core::ammo_count::LotCountLine;
 use custody_core::ammo_labels::read_maker_marking;
 use custody_core::domain::Origin;
-use custody_core::Actor;
+use custody_core::{Actor, Ledger};
 use slint::{ComponentHandle, SharedString};
 
 /// A whole number typed into a quantity field. Empty reads as 0 and a minus sign is kept, so
@@ -205,31 +205,49 @@ impl Kiosk {
         })
     }
 
+    /// An action on a quantity of the page's lot: the quantity as typed, handed to core with
+    /// the signed-in person and the lot; core's answer worded as `kind` (lot, quantity, `to`),
+    /// or its refusal. `None` when nobody is signed in or no lot is given (already said).
+    fn lot_quantity_action(
+        &mut self,
+        app: &AppWindow,
+        kind: MsgKind,
+        to: &str,
+        act: impl FnOnce(&mut Ledger, &Actor, &str, i64) -> custody_core::Result<i64>,
+    ) -> Option<Result<Msg, Msg>> {
+        let (actor, lot) = self.ammo_actor_and_lot(app)?;
+        let amount = app.global::<AmmoState>().get_amount();
+        Some(whole_number(&amount).and_then(|quantity| {
+            act(&mut self.ledger, &actor, &lot, quantity)
+                .map(|_| msg3(kind, &lot, number_text(quantity.unsigned_abs()), to.trim()))
+                .map_err(|e| self.report(app, &e))
+        }))
+    }
+
     pub fn ammo_issue(&mut self, app: &AppWindow) {
-        let Some((actor, lot)) = self.ammo_actor_and_lot(app) else {
+        let st = app.global::<AmmoState>();
+        let issue = AmmoIssue {
+            from_location: st.get_from_location().trim().to_string(),
+            quantity: 0,
+            to_whom: st.get_to_whom().to_string(),
+            purpose: st.get_purpose().to_string(),
+            signer: st.get_signer().to_string(),
+        };
+        let to_whom = issue.to_whom.clone();
+        let Some(answer) =
+            self.lot_quantity_action(app, MsgKind::LotIssued, &to_whom, |ledger, a, lot, q| {
+                ledger.ammo_issue(
+                    a,
+                    lot,
+                    &AmmoIssue {
+                        quantity: q,
+                        ..issue
+                    },
+                )
+            })
+        else {
             return;
         };
-        let st = app.global::<AmmoState>();
-        let answer = whole_number(&st.get_amount()).and_then(|quantity| {
-            let issue = AmmoIssue {
-                from_location: st.get_from_location().trim().to_string(),
-                quantity,
-                to_whom: st.get_to_whom().to_string(),
-                purpose: st.get_purpose().to_string(),
-                signer: st.get_signer().to_string(),
-            };
-            self.ledger
-                .ammo_issue(&actor, &lot, &issue)
-                .map(|_| {
-                    msg3(
-                        MsgKind::LotIssued,
-                        &lot,
-                        number_text(quantity.unsigned_abs()),
-                        issue.to_whom.trim(),
-                    )
-                })
-                .map_err(|e| self.report(app, &e))
-        });
         if answer.is_ok() {
             st.set_signer("".into());
         }
@@ -237,47 +255,27 @@ impl Kiosk {
     }
 
     pub fn ammo_take_back(&mut self, app: &AppWindow) {
-        let Some((actor, lot)) = self.ammo_actor_and_lot(app) else {
-            return;
-        };
         let st = app.global::<AmmoState>();
-        let place = st.get_to_location().trim().to_string();
-        let answer = whole_number(&st.get_amount()).and_then(|quantity| {
-            self.ledger
-                .ammo_return(&actor, &lot, &place, quantity, &st.get_note())
-                .map(|_| {
-                    msg3(
-                        MsgKind::LotReturned,
-                        &lot,
-                        number_text(quantity.unsigned_abs()),
-                        &place,
-                    )
-                })
-                .map_err(|e| self.report(app, &e))
-        });
-        self.ammo_said(app, answer);
+        let (place, note) = (st.get_to_location(), st.get_note());
+        if let Some(answer) =
+            self.lot_quantity_action(app, MsgKind::LotReturned, &place, |ledger, a, lot, q| {
+                ledger.ammo_return(a, lot, &place, q, &note)
+            })
+        {
+            self.ammo_said(app, answer);
+        }
     }
 
     pub fn ammo_split(&mut self, app: &AppWindow) {
-        let Some((actor, lot)) = self.ammo_actor_and_lot(app) else {
-            return;
-        };
         let st = app.global::<AmmoState>();
         let (from, to) = (st.get_from_location(), st.get_to_location());
-        let answer = whole_number(&st.get_amount()).and_then(|quantity| {
-            self.ledger
-                .ammo_split(&actor, &lot, &from, &to, quantity)
-                .map(|_| {
-                    msg3(
-                        MsgKind::LotMoved,
-                        &lot,
-                        number_text(quantity.unsigned_abs()),
-                        to.trim(),
-                    )
-                })
-                .map_err(|e| self.report(app, &e))
-        });
-        self.ammo_said(app, answer);
+        if let Some(answer) =
+            self.lot_quantity_action(app, MsgKind::LotMoved, &to, |ledger, a, lot, q| {
+                ledger.ammo_split(a, lot, &from, &to, q)
+            })
+        {
+            self.ammo_said(app, answer);
+        }
     }
 
     pub fn ammo_inspect(&mut self, app: &AppWindow) {
@@ -298,26 +296,20 @@ impl Kiosk {
     }
 
     pub fn ammo_expend(&mut self, app: &AppWindow) {
-        let Some((actor, lot)) = self.ammo_actor_and_lot(app) else {
-            return;
-        };
         let st = app.global::<AmmoState>();
         let from = st.get_from_location().trim().to_string();
         let reference = st.get_reference().to_string();
-        let answer = whole_number(&st.get_amount()).and_then(|quantity| {
-            let from = (!from.is_empty()).then_some(from.as_str());
-            self.ledger
-                .ammo_expend(&actor, &lot, from, quantity, &reference)
-                .map(|_| {
-                    msg3(
-                        MsgKind::LotExpended,
-                        &lot,
-                        number_text(quantity.unsigned_abs()),
-                        reference.trim(),
-                    )
-                })
-                .map_err(|e| self.report(app, &e))
-        });
+        let Some(answer) = self.lot_quantity_action(
+            app,
+            MsgKind::LotExpended,
+            &reference,
+            |ledger, a, lot, q| {
+                let from = (!from.is_empty()).then_some(from.as_str());
+                ledger.ammo_expend(a, lot, from, q, &reference)
+            },
+        ) else {
+            return;
+        };
         if answer.is_ok() {
             st.set_reference("".into());
         }

@@ -164,9 +164,22 @@ impl Kiosk {
                 })
                 .map_err(|e| self.report(app, &e))
         });
-        if answer.is_ok() {
+        self.lot_line_said(app, answer, |st| {
             st.set_lot("".into());
             st.set_lot_quantity("".into());
+        });
+    }
+
+    /// What a lot-line action came to; on success `clear` empties the fields it used.
+    fn lot_line_said(
+        &mut self,
+        app: &AppWindow,
+        answer: Result<Msg, Msg>,
+        clear: impl Fn(&DestructionState<'_>),
+    ) {
+        let st = app.global::<DestructionState>();
+        if answer.is_ok() {
+            clear(&st);
         }
         say!(st, answer);
         self.refresh_destruction(app);
@@ -199,12 +212,10 @@ impl Kiosk {
                 })
                 .map_err(|e| self.report(app, &e)),
         };
-        if answer.is_ok() {
+        self.lot_line_said(app, answer, |st| {
             st.set_selected_lot_line("".into());
             st.set_remove_reason("".into());
-        }
-        say!(st, answer);
-        self.refresh_destruction(app);
+        });
     }
 
     /// "Count lot" at the re-count: the quantity found of a lot line, handed to core with the
@@ -222,11 +233,10 @@ impl Kiosk {
             self.destruction.lot_recount.push(l);
             m
         });
-        if answer.is_ok() {
+        self.lot_line_said(app, answer, |st| {
             st.set_lot("".into());
             st.set_lot_quantity("".into());
-        }
-        say!(st, answer);
+        });
     }
 
     /// A scan or typed code on the destruction screen: added to an open batch, or counted in

@@ -24,6 +24,19 @@ pub(crate) struct CountRun {
     pub(super) visited: Vec<String>,
 }
 
+impl CountRun {
+    /// A count as core shows it, taken up here; with one place, the counter stands there.
+    fn of(view: &custody_core::stocktake::StocktakeView) -> CountRun {
+        CountRun {
+            code: view.code.clone(),
+            here: (view.locations.len() == 1).then(|| view.locations[0].clone()),
+            scope: view.locations.clone(),
+            whole_site: view.whole_site,
+            ..Default::default()
+        }
+    }
+}
+
 /// This screen's own state: the count in progress here, and the one closed here last.
 #[derive(Debug, Default)]
 pub(crate) struct StocktakeScreen {
@@ -47,13 +60,7 @@ impl Kiosk {
         };
         match self.ledger.stocktake_open(&actor, &locations, "") {
             Ok(view) => {
-                self.stocktake.count = Some(CountRun {
-                    code: view.code.clone(),
-                    here: (view.locations.len() == 1).then(|| view.locations[0].clone()),
-                    scope: view.locations,
-                    whole_site: view.whole_site,
-                    ..Default::default()
-                });
+                self.stocktake.count = Some(CountRun::of(&view));
                 st.set_message_good(true);
                 st.set_message(msg1(MsgKind::StocktakeOpened, display_code(&view.code)));
                 st.set_scope("".into());
@@ -74,13 +81,7 @@ impl Kiosk {
         }
         if let Ok(open) = self.ledger.stocktakes() {
             if let Some(v) = open.into_iter().rev().find(|v| v.state == "open") {
-                self.stocktake.count = Some(CountRun {
-                    code: v.code.clone(),
-                    here: (v.locations.len() == 1).then(|| v.locations[0].clone()),
-                    scope: v.locations,
-                    whole_site: v.whole_site,
-                    ..Default::default()
-                });
+                self.stocktake.count = Some(CountRun::of(&v));
             }
         }
     }
