@@ -128,6 +128,13 @@ impl Kiosk {
         st.set_lot_lines(model(rows));
     }
 
+    /// The signed-in person and the batch on screen, if both are there.
+    fn actor_and_batch(&mut self, app: &AppWindow) -> Option<(Actor, String)> {
+        self.touch();
+        let actor = self.signed_in(app)?;
+        Some((actor, self.destruction.batch.clone()?))
+    }
+
     /// The lot, location and quantity typed on the destruction screen.
     fn lot_quantity(st: &DestructionState<'_>) -> Result<LotQuantity, Msg> {
         let lot = st.get_lot().trim().to_string();
@@ -143,14 +150,10 @@ impl Kiosk {
 
     /// "Add lot": a quantity of a lot at a location into the open batch.
     pub fn destruction_add_lot(&mut self, app: &AppWindow) {
-        self.touch();
-        let Some(actor) = self.signed_in(app) else {
+        let Some((actor, code)) = self.actor_and_batch(app) else {
             return;
         };
         let st = app.global::<DestructionState>();
-        let Some(code) = self.destruction.batch.clone() else {
-            return;
-        };
         let answer = Self::lot_quantity(&st).and_then(|l| {
             self.ledger
                 .destruction_add_lots(&actor, &code, std::slice::from_ref(&l))
@@ -187,14 +190,10 @@ impl Kiosk {
 
     /// "Take lot off": the selected lot line leaves the open batch, with a reason.
     pub fn destruction_remove_lot(&mut self, app: &AppWindow) {
-        self.touch();
-        let Some(actor) = self.signed_in(app) else {
+        let Some((actor, code)) = self.actor_and_batch(app) else {
             return;
         };
         let st = app.global::<DestructionState>();
-        let Some(code) = self.destruction.batch.clone() else {
-            return;
-        };
         let key = st.get_selected_lot_line().to_string();
         let answer = match key.split_once('@') {
             None => Err(msg(MsgKind::SelectLotLine)),
