@@ -444,6 +444,12 @@ fn a_lot_is_received_split_issued_returned_counted_blind_adjusted_and_put_in_a_d
     type_into(app, "Loose units", "15");
     tap(app, "Record count");
     assert!(reads(app, "Ammunition message").contains("your count so far is 2,675"));
+    // The lot's own label selects it; it counts nothing.
+    type_into(app, "Lot", "");
+    let label = lot(kiosk, "PP-20-0311").label_code;
+    assert_eq!(scan(kiosk, app, &label), Outcome::Accepted);
+    assert_eq!(reads(app, "Lot"), "PP-20-0311");
+    assert!(reads(app, "Ammunition message").contains("selected"));
     // One more package, by its label: 20 more. The counter never sees the 2,700 expected.
     let package = lot(kiosk, "PP-20-0311").package_code;
     assert_eq!(scan(kiosk, app, &package), Outcome::Accepted);

@@ -72,6 +72,11 @@ fn lot_row(lot: &LotView, all: &[LotView]) -> LotRow {
     }
 }
 
+fn is_lot_label(text: &str) -> bool {
+    custody_codes::LabelCode::parse(text)
+        .is_ok_and(|c| c.kind() == custody_codes::LabelKind::Lot)
+}
+
 /// A quantity line of a count as its key on screen: the lot's id and the location's name.
 fn line_key(l: &LotCountLine) -> String {
     format!("{}@{}", l.lot_id, l.location)
@@ -485,7 +490,8 @@ impl Kiosk {
                 Ok(m) => good(m),
                 Err(m) => refused(ScanMark::Refused, m),
             }
-        } else if page == "count" {
+        } else if page == "count" && !is_lot_label(text) {
+            // A package label or a maker's marking counts; a lot label only selects the lot.
             self.ammo_count_scan(app, wire)
         } else {
             match self.ledger.ammo_lot(text) {
