@@ -73,8 +73,7 @@ fn lot_row(lot: &LotView, all: &[LotView]) -> LotRow {
 }
 
 fn is_lot_label(text: &str) -> bool {
-    custody_codes::LabelCode::parse(text)
-        .is_ok_and(|c| c.kind() == custody_codes::LabelKind::Lot)
+    custody_codes::LabelCode::parse(text).is_ok_and(|c| c.kind() == custody_codes::LabelKind::Lot)
 }
 
 /// A quantity line of a count as its key on screen: the lot's id and the location's name.
