@@ -217,6 +217,82 @@ fn every_counted_string_reads_right_for_1_2_5_and_21_in_every_language() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// English nouns that a number counts (stems, so that plurals match too).
+const COUNTED_NOUNS: [&str; 14] = [
+    "item",
+    "scan",
+    "minute",
+    "attempt",
+    "discrepanc",
+    "character",
+    "site",
+    "day",
+    "event",
+    "weapon",
+    "lot",
+    "round",
+    "package",
+    "witness",
+];
+
+/// Counted sentences without plural forms, and why that is right.
+const NOT_COUNTED: [(&str, &str); 1] = [(
+    "Destruction needs at least {} witnesses, each with their own badge and PIN.",
+    "the number is core's MIN_WITNESSES, always 2: every catalogue writes the form for 2",
+)];
+
+#[test]
+fn no_number_counts_a_noun_without_plural_forms() {
+    let mut problems = Vec::new();
+    let mut looked_at = 0;
+    for domain in ["kiosk", "web"] {
+        let file = rspolib::pofile(po_text(Language::SerbianLatin, domain).as_str())
+            .expect("catalogue parses");
+        for entry in file.entries.iter().filter(|e| e.msgid_plural.is_none()) {
+            looked_at += 1;
+            let id = &entry.msgid;
+            if NOT_COUNTED.iter().any(|(m, _)| m == id) {
+                continue;
+            }
+            if counts_a_noun(id) {
+                problems.push(format!("[{domain}] {id:?}: a count without plural forms"));
+            }
+        }
+    }
+    assert!(
+        looked_at > 500,
+        "only {looked_at} msgids read: is the reader broken?"
+    );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Whether a placeholder (`{}`, `{0}`, `{n}`) stands right before a counted noun.
+fn counts_a_noun(msgid: &str) -> bool {
+    msgid.match_indices('}').any(|(at, _)| {
+        let placeholder = msgid[..at]
+            .rsplit('{')
+            .next()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit() || c == 'n'));
+        let next_word = msgid[at + 1..]
+            .trim_start_matches(' ')
+            .split(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        placeholder && COUNTED_NOUNS.iter().any(|n| next_word.starts_with(n))
+    })
+}
+
+#[test]
+fn the_count_detector_sees_a_number_before_a_noun_and_nothing_else() {
+    assert!(counts_a_noun("{0} item moved to {1}."));
+    assert!(counts_a_noun("Try again in {} minutes, or ask"));
+    assert!(counts_a_noun("History across sites: {} events"));
+    assert!(!counts_a_noun("Lot {} is on legal hold."));
+    assert!(!counts_a_noun("Items found: {}"));
+    assert!(!counts_a_noun("{} is licensed for {} kg of explosive"));
+}
+
 #[test]
 fn an_expected_phrase_matches_whole_words_in_order_only() {
     assert!(reads(
