@@ -184,6 +184,14 @@ fn an_exhibit_due_for_review_is_held_freed_on_a_court_order_and_released_to_its_
     let said = reads(app, "Evidence message");
     assert!(said.contains("released to Petar Nikolić"), "{said}");
     assert_eq!(exhibit(&code).status, ItemStatus::Released);
+    // The receipt for the owner to sign: saved as PDF (this test PC has no printer), and
+    // listed on the Documents screen beside the demo site's destruction certificate.
+    tap(app, "Print receipt");
+    let said = reads(app, "Evidence message");
+    assert!(said.contains(".pdf"), "{said}");
+    tap(app, "Documents");
+    assert_eq!(reads(app, "Documents to issue"), "2");
+    tap(app, "Evidence");
 
     // Scanned again later, the released exhibit raises the alarm.
     assert_eq!(scan(kiosk, app, &code), Outcome::Refused);

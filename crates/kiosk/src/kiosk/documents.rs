@@ -94,6 +94,7 @@ impl Kiosk {
             let kind = match row.kind.as_str() {
                 "destruction_certificate" => DocumentKind::DestructionCertificate,
                 "stocktake_report" => DocumentKind::StocktakeReport,
+                "release_receipt" => DocumentKind::ReleaseReceipt,
                 _ => DocumentKind::HandoverManifest,
             };
             DocumentTarget::Sealed(kind, row.code.to_string())
