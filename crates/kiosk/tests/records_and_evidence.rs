@@ -191,6 +191,11 @@ fn an_exhibit_due_for_review_is_held_freed_on_a_court_order_and_released_to_its_
     assert!(said.contains(".pdf"), "{said}");
     tap(app, "Documents");
     assert_eq!(reads(app, "Documents to issue"), "2");
+    // The disposition report for the last twelve months counts this release.
+    tap(app, "Last 12 months");
+    tap(app, "Save report");
+    let said = reads(app, "Documents message");
+    assert!(said.contains(".pdf"), "{said}");
     tap(app, "Evidence");
 
     // Scanned again later, the released exhibit raises the alarm.

@@ -102,6 +102,8 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
     on!(DocumentsState, on_save, |k, a| k.documents_issue(&a, false));
     on!(DocumentsState, on_print, |k, a| k.documents_issue(&a, true));
     on!(DocumentsState, on_use_usb, |k, a| k.documents_use_usb(&a));
+    on!(DocumentsState, on_disposition, |k, a| k
+        .documents_disposition(&a));
     on!(PrintingState, on_save, |k, a| k.printing_save(&a));
     on!(PrintingState, on_test_label, |k, a| k
         .printing_test_label(&a));
