@@ -104,7 +104,7 @@ pub fn msg3(
 
 /// Every message kind of ui/messages.slint, in its order (a test checks that this list and the
 /// `.slint` enum agree, and that each kind is worded in every language).
-pub const MSG_KINDS: [MsgKind; 265] = [
+pub const MSG_KINDS: [MsgKind; 267] = [
     MsgKind::None,
     MsgKind::EnterBadge,
     MsgKind::EnterPin,
@@ -370,6 +370,8 @@ pub const MSG_KINDS: [MsgKind; 265] = [
     MsgKind::BatchUnfrozen,
     MsgKind::SettledLost,
     MsgKind::NeedManifest,
+    MsgKind::RulesSaved,
+    MsgKind::RulesUnchanged,
 ];
 
 /// A core error as the person at the kiosk should read it.

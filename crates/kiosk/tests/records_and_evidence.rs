@@ -293,3 +293,48 @@ fn an_item_is_taken_off_an_open_batch_a_frozen_batch_is_reopened_and_a_batch_is_
     // The screen is back at creating a batch.
     assert!(on_screen(app, "Create batch"));
 }
+
+#[test]
+fn only_an_administrator_sets_the_evidence_rules_and_nonsense_days_are_refused() {
+    init();
+    let d = depot(2);
+    let (app, kiosk) = (&d.app, &d.kiosk);
+    let rule = |name: &str| {
+        kiosk
+            .borrow()
+            .ledger()
+            .settings()
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == name)
+            .map(|s| s.value)
+    };
+    sign_in(app, "CUS1", "553719");
+    tap(app, "Settings");
+    tap(app, "Evidence rules");
+    // The demo site reviews "other" exhibits after 30 days; the page shows the rules in force.
+    assert_eq!(reads(app, "Other"), "30");
+    type_into(app, "Weapon", "60");
+    tap(app, "Save evidence rules");
+    assert!(reads(app, "Settings message").contains("may not do this"));
+    assert_eq!(rule("review_days.weapon"), None);
+    tap(app, "Sign out");
+
+    sign_in(app, "ADM1", "731904");
+    tap(app, "Settings");
+    tap(app, "Evidence rules");
+    type_into(app, "Weapon", "60");
+    tap(app, "A witness must sign");
+    tap(app, "Save evidence rules");
+    assert!(reads(app, "Settings message").contains("saved"));
+    assert_eq!(rule("review_days.weapon").as_deref(), Some("60"));
+    assert_eq!(rule("release_witness").as_deref(), Some("required"));
+    tap(app, "Save evidence rules");
+    assert!(reads(app, "Settings message").contains("Nothing to save"));
+    type_into(app, "Weapon", "sixty");
+    tap(app, "Save evidence rules");
+    assert!(reads(app, "Settings message").contains("sixty"));
+    assert_eq!(rule("review_days.weapon").as_deref(), Some("60"));
+    // The page shows the rule in force again, not the refused text.
+    assert_eq!(reads(app, "Weapon"), "60");
+}

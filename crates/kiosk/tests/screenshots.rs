@@ -228,7 +228,7 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
     kiosk.borrow_mut().navigate(app, Screen::Settings);
     shots.push((name("settings"), shoot(&window, &name("settings"))));
     let settings = app.global::<custody_kiosk::SettingsState>();
-    for page in ["scanners", "printing", "sites"] {
+    for page in ["scanners", "printing", "sites", "evidence"] {
         settings.set_page(page.into());
         let shot = name(&format!("settings-{page}"));
         shots.push((shot.clone(), shoot(&window, &shot)));

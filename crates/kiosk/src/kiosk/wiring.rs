@@ -99,6 +99,8 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
     on!(SettingsState, on_set_sound, |k, a, on| k.set_sound(&a, on));
     on!(SettingsState, on_export_key, |k, a| k.export_key(&a));
     on!(SettingsState, on_trust_key, |k, a| k.trust_key(&a));
+    on!(SettingsState, on_save_evidence, |k, a| k
+        .save_evidence_rules(&a));
     on!(DocumentsState, on_save, |k, a| k.documents_issue(&a, false));
     on!(DocumentsState, on_print, |k, a| k.documents_issue(&a, true));
     on!(DocumentsState, on_use_usb, |k, a| k.documents_use_usb(&a));
