@@ -387,7 +387,7 @@ fn an_administrator_sets_the_checkpoint_policy_and_site_show_and_verify_state_th
                 "--as",
                 "OFF",
                 "weapon",
-                "register",
+                "add",
                 "--serial",
                 &format!("W{i}"),
                 "--manufacturer",
