@@ -379,24 +379,17 @@ fn an_administrator_sets_the_checkpoint_policy_and_site_show_and_verify_state_th
         settings.contains("checkpoint.every_minutes = 30"),
         "{settings}"
     );
-    // Ten registrations under a policy of 7: the tail shown stays under 7.
-    for i in 0..10 {
-        ok(run(
-            &s.db,
-            &[
-                "--as",
-                "OFF",
-                "weapon",
-                "add",
-                "--serial",
-                &format!("W{i}"),
-                "--manufacturer",
-                "Zastava",
-            ],
-            "375298",
-            None,
-        ));
-    }
+    // Ten weapons imported three to a transaction under a policy of 7: the tail shown stays
+    // under 7.
+    let csv = s.file("policy.csv");
+    campaign(&csv, "CPW", 10);
+    let csv_path = csv.to_str().unwrap();
+    ok(run(
+        &s.db,
+        &["--as", "OFF", "import", "weapons", csv_path, "--batch", "3"],
+        "375298",
+        None,
+    ));
     let show = ok(run(&s.db, &["site", "show"], "", None));
     let tail = common::word_after(&show, "not yet covered by a signature: ");
     let n: i64 = if tail == "none" {

@@ -1002,12 +1002,11 @@ fn the_unsigned_tail_counts_the_events_after_the_newest_checkpoint_and_when_they
     s.ledger.checkpoint_by(&s.admin, "start").unwrap();
     let tail = s.ledger.unsigned_tail().unwrap();
     assert_eq!((tail.events, tail.since), (0, None));
-    s.ledger
-        .register_weapon(&s.officer, weapon("U1", "Zastava"), None)
-        .unwrap();
-    s.ledger
-        .register_weapon(&s.officer, weapon("U2", "Zastava"), None)
-        .unwrap();
+    for serial in ["U1", "U2"] {
+        s.ledger
+            .register_weapon(&s.officer, weapon(serial, "Zastava"), None)
+            .unwrap();
+    }
     let first_time: String = raw(&s.ledger)
         .query_row(
             "SELECT time FROM events WHERE kind = 'item.register_weapon' ORDER BY seq DESC LIMIT 1 OFFSET 1",
