@@ -2,7 +2,7 @@
 //! (ui/messages.slint) turns each code into a translated sentence, so Rust formats no prose.
 
 use crate::{Msg, MsgKind};
-use custody_core::refusal::{Needed, PinRule, Refusal, SamePerson};
+use custody_core::refusal::{CheckpointLimit, Needed, PinRule, Refusal, SamePerson};
 use custody_core::scans::UnknownReason;
 use custody_core::CustodyError;
 use custody_i18n::Language;
@@ -352,6 +352,8 @@ pub const MSG_KINDS: [MsgKind; 267] = [
     MsgKind::BadLicence,
     MsgKind::NoUnitsPerPackage,
     MsgKind::SplitSameLocation,
+    MsgKind::BadCheckpointEvents,
+    MsgKind::BadCheckpointMinutes,
     MsgKind::WitnessNotReceiver,
     MsgKind::ConfirmerDistinct,
     MsgKind::ReleaseWitnessDistinct,
@@ -727,6 +729,20 @@ pub fn refusal(r: &Refusal) -> Msg {
         Refusal::BadLicence { value, max } => msg2(K::BadLicence, value, number_text(*max)),
         Refusal::NoUnitsPerPackage => msg(K::NoUnitsPerPackage),
         Refusal::SplitToSameLocation => msg(K::SplitSameLocation),
+        Refusal::BadCheckpointPolicy {
+            limit,
+            value,
+            min,
+            max,
+        } => msg3(
+            match limit {
+                CheckpointLimit::Events => K::BadCheckpointEvents,
+                CheckpointLimit::Minutes => K::BadCheckpointMinutes,
+            },
+            number_text(*min),
+            number_text(*max),
+            number_text(*value),
+        ),
     }
 }
 
