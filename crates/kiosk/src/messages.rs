@@ -104,7 +104,7 @@ pub fn msg3(
 
 /// Every message kind of ui/messages.slint, in its order (a test checks that this list and the
 /// `.slint` enum agree, and that each kind is worded in every language).
-pub const MSG_KINDS: [MsgKind; 267] = [
+pub const MSG_KINDS: [MsgKind; 269] = [
     MsgKind::None,
     MsgKind::EnterBadge,
     MsgKind::EnterPin,
