@@ -367,29 +367,16 @@ impl Kiosk {
 
     /// Opens a frozen or re-counted batch again, with the reason given.
     pub fn destruction_unfreeze(&mut self, app: &AppWindow) {
-        self.touch();
-        let Some(actor) = self.signed_in(app) else {
-            return;
-        };
-        let st = app.global::<DestructionState>();
-        let Some(code) = self.destruction.batch.clone() else {
-            return;
-        };
-        let answer = self
-            .ledger
-            .destruction_unfreeze(&actor, &code, &st.get_reason())
-            .map(|_| {
-                self.destruction.recount.clear();
-                st.set_reason("".into());
-                msg1(MsgKind::BatchUnfrozen, display_code(&code))
-            })
-            .map_err(|e| self.report(app, &e));
-        say!(st, answer);
-        self.refresh_destruction(app);
+        self.destruction_undo(app, false);
     }
 
     /// Gives the batch up, with the reason given: its items are back in store.
     pub fn destruction_cancel(&mut self, app: &AppWindow) {
+        self.destruction_undo(app, true);
+    }
+
+    /// Reopens (`cancel` false) or gives up (`cancel` true) the batch on screen.
+    fn destruction_undo(&mut self, app: &AppWindow, cancel: bool) {
         self.touch();
         let Some(actor) = self.signed_in(app) else {
             return;
@@ -398,13 +385,22 @@ impl Kiosk {
         let Some(code) = self.destruction.batch.clone() else {
             return;
         };
-        let answer = self
-            .ledger
-            .destruction_cancel(&actor, &code, &st.get_reason())
+        let reason = st.get_reason();
+        let done = if cancel {
+            self.ledger.destruction_cancel(&actor, &code, &reason)
+        } else {
+            self.ledger.destruction_unfreeze(&actor, &code, &reason)
+        };
+        let answer = done
             .map(|_| {
-                self.destruction = DestructionScreen::default();
                 st.set_reason("".into());
-                msg1(MsgKind::BatchCancelled, display_code(&code))
+                if cancel {
+                    self.destruction = DestructionScreen::default();
+                    msg1(MsgKind::BatchCancelled, display_code(&code))
+                } else {
+                    self.destruction.recount.clear();
+                    msg1(MsgKind::BatchUnfrozen, display_code(&code))
+                }
             })
             .map_err(|e| self.report(app, &e));
         say!(st, answer);
