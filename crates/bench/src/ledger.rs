@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use custody_core::event::{canonical_bytes, chain_hash, EventFields, GENESIS_HASH};
 use custody_core::import::parse_weapon_csv;
 use custody_core::scans::ScanInput;
-use custody_core::{Actor, Ledger, PersonRecord, Role};
+use custody_core::{Actor, CheckpointPolicy, Ledger, PersonRecord, Role};
 use rusqlite::Connection;
 use std::path::Path;
 use std::time::Instant;
@@ -38,18 +38,30 @@ fn campaign_csv(path: &Path, rows: usize) -> Result<()> {
 
 fn import(ledger: &mut Ledger, actor: &Actor, csv: &Path) -> Result<Vec<String>> {
     let rows = parse_weapon_csv(std::io::BufReader::new(std::fs::File::open(csv)?))?;
-    let report = ledger.import_weapons(actor, rows, 1000, |_| {})?;
+    // The batch `custody import weapons` takes by default.
+    let batch = custody_core::import::DEFAULT_IMPORT_BATCH;
+    let report = ledger.import_weapons(actor, rows, batch, |_| {})?;
     if !report.rejected.is_empty() {
         bail!("bench import rejected {} rows", report.rejected.len());
     }
     Ok(report.imported.into_iter().map(|i| i.code).collect())
 }
 
+/// `CUSTODY_BENCH_ONLY=import` (or `scan`, `verify`, comma-separated) runs only those parts,
+/// for profiling one of them.
 pub fn run() -> Result<()> {
+    let only = std::env::var("CUSTODY_BENCH_ONLY").unwrap_or_default();
+    let wanted = |part: &str| only.is_empty() || only.split(',').any(|p| p.trim() == part);
     let dir = tempfile::tempdir()?;
-    scan_commit(dir.path())?;
-    import_100k(dir.path())?;
-    verify_1m(dir.path())?;
+    if wanted("scan") {
+        scan_commit(dir.path())?;
+    }
+    if wanted("import") {
+        import_100k(dir.path())?;
+    }
+    if wanted("verify") {
+        verify_1m(dir.path())?;
+    }
     Ok(())
 }
 
@@ -152,6 +164,47 @@ fn scan_commit(dir: &Path) -> Result<()> {
         raw,
         anchor_name,
     );
+    checkpoint_policies(&mut ledger, &actor, &codes, &anchor, anchor_name)
+}
+
+/// What the checkpoint policy costs a scan, amortised: the mean time of 2,000 scans while the
+/// ledger signs its head every N events, against the same number of raw commits.
+fn checkpoint_policies(
+    ledger: &mut Ledger,
+    actor: &Actor,
+    codes: &[String],
+    anchor: &Connection,
+    anchor_name: &str,
+) -> Result<()> {
+    const SCANS: usize = 2000;
+    let payload = "x".repeat(300);
+    for every in [10u64, 100, 1000] {
+        ledger.set_checkpoint_policy(actor, CheckpointPolicy::new(every, 1440)?)?;
+        ledger.checkpoint_by(actor, "bench: start of a policy")?;
+        let before = ledger.latest_checkpoint()?.0;
+        let (mut ours, mut theirs) = (0.0, 0.0);
+        for i in 0..SCANS {
+            let scan = desk_scan(&codes[i % codes.len()]);
+            let t = Instant::now();
+            ledger.record_scan(Some(actor), &scan)?;
+            ours += ms(t.elapsed());
+            theirs += anchor_commit(anchor, &format!("p{every}-{i:030}"), &payload)?;
+        }
+        let signed = ledger.latest_checkpoint()?.0 - before;
+        if signed < SCANS as i64 - every as i64 {
+            bail!(
+                "with a policy of {every} events the ledger signed only up to {signed} events on"
+            );
+        }
+        figure(
+            SUITE,
+            &format!("checkpoint_every_{every}_per_scan"),
+            "ms",
+            ours / SCANS as f64,
+            theirs / SCANS as f64,
+            anchor_name,
+        );
+    }
     Ok(())
 }
 

@@ -372,7 +372,7 @@ pub enum ImportCommand {
     Weapons {
         file: PathBuf,
         /// Rows per transaction (1 to 2000); everything reported as committed is on disk
-        #[arg(long, default_value_t = 1000,
+        #[arg(long, default_value_t = custody_core::import::DEFAULT_IMPORT_BATCH as u16,
               value_parser = clap::value_parser!(u16).range(1..=custody_core::import::MAX_IMPORT_BATCH as i64))]
         batch: u16,
         /// Write the rejected rows as CSV (line,reason) to this file
@@ -776,6 +776,7 @@ pub fn verify(ctx: &Context, args: VerifyArgs) -> Result<ExitCode> {
                     "OK: {} events, {} signed checkpoints, head {}; {} events after the last checkpoint are not yet signed",
                     report.events, report.checkpoints, report.head_hash, report.unsigned_tail
                 );
+                crate::cmd_site::print_policy(&ledger)?;
                 print_replay(&report);
             }
             match &args.registry_key {

@@ -2,11 +2,11 @@
 //! the decades weapons records must be kept, and saying in words what a site PC lacks.
 
 use crate::session::Context;
-use anyhow::Result;
-use clap::Args;
+use anyhow::{bail, Result};
+use clap::{Args, Subcommand};
 use custody_core::backup::{check_backup, restore, MANIFEST_MAGIC};
 use custody_core::keys::key_path_for;
-use custody_core::Ledger;
+use custody_core::{CheckpointPolicy, Ledger};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -269,4 +269,82 @@ pub fn doctor(ctx: &Context, args: DoctorArgs) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SiteCommand {
+    /// The site, its key id, its checkpoint policy and the events no signature covers yet
+    Show,
+    /// How often the ledger signs its own head (administrator; recorded as site settings).
+    /// A value left out stays as it is.
+    CheckpointPolicy {
+        /// Sign after at most this many unsigned events (1 to 10000)
+        #[arg(long)]
+        every_events: Option<u64>,
+        /// Sign at the first write this many minutes after the last checkpoint (1 to 1440)
+        #[arg(long)]
+        every_minutes: Option<u64>,
+    },
+}
+
+pub fn site(ctx: &Context, cmd: SiteCommand) -> Result<ExitCode> {
+    match cmd {
+        SiteCommand::Show => {
+            let ledger = ctx.open()?;
+            println!("site: {} ({})", ledger.site_name()?, ledger.site_id());
+            println!("key id: {}", ledger.key_id()?);
+            print_window(&ledger)?;
+        }
+        SiteCommand::CheckpointPolicy {
+            every_events,
+            every_minutes,
+        } => {
+            if every_events.is_none() && every_minutes.is_none() {
+                bail!("give --every-events N, --every-minutes M or both");
+            }
+            let (mut ledger, admin) = ctx.login()?;
+            let current = ledger.checkpoint_policy()?;
+            let policy = CheckpointPolicy::new(
+                every_events.unwrap_or(u64::from(current.every_events)),
+                every_minutes.unwrap_or(u64::from(current.every_minutes)),
+            )?;
+            let written = ledger.set_checkpoint_policy(&admin, policy)?;
+            match written.as_slice() {
+                [] => println!("The checkpoint policy was already this; nothing recorded."),
+                seqs => println!(
+                    "Checkpoint policy recorded (event {}).",
+                    seqs.iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }
+            print_window(&ledger)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The checkpoint policy, as `site show` and `verify` say it.
+pub fn print_policy(ledger: &Ledger) -> Result<()> {
+    let p = ledger.checkpoint_policy()?;
+    println!(
+        "checkpoint policy: the ledger signs its head after at most {} unsigned events, or at the first write {} minutes after the last checkpoint",
+        p.every_events, p.every_minutes
+    );
+    Ok(())
+}
+
+/// The policy and the unsigned tail it bounds.
+fn print_window(ledger: &Ledger) -> Result<()> {
+    print_policy(ledger)?;
+    let tail = ledger.unsigned_tail()?;
+    match &tail.since {
+        Some(since) if tail.events > 0 => println!(
+            "not yet covered by a signature: {} events (since {since})",
+            tail.events
+        ),
+        _ => println!("not yet covered by a signature: none"),
+    }
+    Ok(())
 }

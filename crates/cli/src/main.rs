@@ -93,6 +93,9 @@ enum Command {
     Restore(cmd_site::RestoreArgs),
     /// Check what this site needs and say what is wrong
     Doctor(cmd_site::DoctorArgs),
+    /// The site and its checkpoint policy (how long a tail of events may stay unsigned)
+    #[command(subcommand)]
+    Site(cmd_site::SiteCommand),
     /// Export events or items (JSON lines, CSV)
     #[command(subcommand)]
     Export(cmd_ledger::ExportCommand),
@@ -191,6 +194,7 @@ fn main() -> ExitCode {
         Command::Backup(args) => cmd_site::backup(&ctx, args),
         Command::Restore(args) => cmd_site::restore_cmd(&ctx, args),
         Command::Doctor(args) => cmd_site::doctor(&ctx, args),
+        Command::Site(cmd) => cmd_site::site(&ctx, cmd),
         Command::Export(cmd) => cmd_ledger::export(&ctx, cmd),
         Command::Stocktake(cmd) => cmd_workflows::stocktake(&ctx, cmd),
         Command::Destruction(cmd) => cmd_workflows::destruction(&ctx, cmd),

@@ -302,3 +302,101 @@ fn an_older_program_refuses_a_ledger_written_by_a_newer_one_and_changes_nothing(
         "the ledger file changed"
     );
 }
+
+#[test]
+fn an_administrator_sets_the_checkpoint_policy_and_site_show_and_verify_state_the_window() {
+    let s = depot("Depot", vec!["CP1".into(), "CP2".into()]);
+    let show = ok(run(&s.db, &["site", "show"], "", None));
+    assert!(
+        show.contains("after at most 1000 unsigned events, or at the first write 60 minutes"),
+        "{show}"
+    );
+    assert!(show.contains("not yet covered by a signature:"), "{show}");
+    // Nonsense is refused with the bounds, by the core (0, too large) or by the parser.
+    let admin = ["--as", "ADM", "site", "checkpoint-policy"];
+    let with = |extra: &[&'static str]| [&admin[..], extra].concat();
+    common::refused(
+        &s.db,
+        &with(&["--every-events", "0"]),
+        "731904",
+        None,
+        "events between checkpoints must be from 1 to 10000, not 0",
+    );
+    common::refused(
+        &s.db,
+        &with(&["--every-minutes", "1441"]),
+        "731904",
+        None,
+        "minutes between checkpoints must be from 1 to 1440, not 1441",
+    );
+    common::refused(
+        &s.db,
+        &[
+            "--as",
+            "OFF",
+            "site",
+            "checkpoint-policy",
+            "--every-events",
+            "50",
+        ],
+        "375298",
+        None,
+        "administrator",
+    );
+    let before = common::state(&s.db);
+    let o = run(&s.db, &with(&["--every-events", "-5"]), "731904", None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = run(&s.db, &with(&[]), "731904", None);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("--every-events N, --every-minutes M"));
+    assert_eq!(common::state(&s.db), before);
+    // A good policy is two recorded settings; the minutes stay when only events are given.
+    let set = ok(run(
+        &s.db,
+        &with(&["--every-events", "5", "--every-minutes", "30"]),
+        "731904",
+        None,
+    ));
+    assert!(set.contains("Checkpoint policy recorded (event "), "{set}");
+    let again = ok(run(&s.db, &with(&["--every-events", "7"]), "731904", None));
+    assert!(
+        again.contains("after at most 7 unsigned events, or at the first write 30 minutes"),
+        "{again}"
+    );
+    let verify = ok(run(&s.db, &["verify"], "", None));
+    assert!(
+        verify.contains(
+            "checkpoint policy: the ledger signs its head after at most 7 unsigned events"
+        ),
+        "{verify}"
+    );
+    let settings = ok(run(&s.db, &["evidence", "settings"], "", None));
+    assert!(
+        settings.contains("checkpoint.every_events = 7"),
+        "{settings}"
+    );
+    assert!(
+        settings.contains("checkpoint.every_minutes = 30"),
+        "{settings}"
+    );
+    // Ten weapons imported three to a transaction under a policy of 7: the tail shown stays
+    // under 7.
+    let csv = s.file("policy.csv");
+    campaign(&csv, "CPW", 10);
+    let csv_path = csv.to_str().unwrap();
+    ok(run(
+        &s.db,
+        &["--as", "OFF", "import", "weapons", csv_path, "--batch", "3"],
+        "375298",
+        None,
+    ));
+    let show = ok(run(&s.db, &["site", "show"], "", None));
+    let tail = common::word_after(&show, "not yet covered by a signature: ");
+    let n: i64 = if tail == "none" {
+        0
+    } else {
+        tail.parse().unwrap()
+    };
+    assert!(n < 7, "{show}");
+    common::verified_and_rebuildable(&s.db);
+}

@@ -73,11 +73,11 @@ impl DocumentKind {
 }
 
 /// Something a document can be issued for: an executed destruction batch, a handover (either
-/// direction) or a closed stocktake. Newest first in [`Ledger::documents_available`].
+/// direction), a closed stocktake or an exhibit released to its owner. Newest first in [`Ledger::documents_available`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DocumentSubject {
     pub kind: DocumentKind,
-    /// The batch, manifest or stocktake code (`B-…`, `M-…`, `S-…`).
+    /// The batch, manifest, stocktake or exhibit code (`B-…`, `M-…`, `S-…`, `E-…`).
     pub code: String,
     /// When it was executed, dispatched or imported, or closed (RFC 3339, UTC).
     pub time: String,
@@ -428,6 +428,9 @@ impl Ledger {
              UNION ALL
              SELECT 2, s.code, e.time, s.scans, '', e.seq FROM stocktakes s
                JOIN events e ON e.seq = s.closed_seq WHERE s.state = 'closed'
+             UNION ALL
+             SELECT 3, i.code, e.time, 1, '', e.seq FROM events e
+               JOIN items i ON i.id = e.subject WHERE e.kind = 'evidence.release'
              ORDER BY 6 DESC",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -435,7 +438,8 @@ impl Ledger {
                 kind: match r.get::<_, i64>(0)? {
                     0 => DocumentKind::DestructionCertificate,
                     1 => DocumentKind::HandoverManifest,
-                    _ => DocumentKind::StocktakeReport,
+                    2 => DocumentKind::StocktakeReport,
+                    _ => DocumentKind::ReleaseReceipt,
                 },
                 code: r.get(1)?,
                 time: r.get(2)?,

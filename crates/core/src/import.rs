@@ -6,10 +6,10 @@ use crate::domain::WeaponRecord;
 use crate::domain::{manufacturer_key, serial_key};
 use crate::error::{CustodyError, Result};
 use crate::ledger::Writer;
-use crate::ledger::{Actor, Ledger};
+use crate::ledger::{Actor, Encoded, Ledger};
 use crate::refusal::Refusal;
 use crate::workflows::{
-    append_weapon, append_weapon_checked, check_weapon, location_id_of, HANDLERS,
+    append_registration, append_weapon, check_weapon, location_id_of, weapon_body, HANDLERS,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -233,6 +233,10 @@ fn parse_row(
 /// The most rows one import transaction may hold: about 200 ms of writing on a site PC, so
 /// a scan at another kiosk never waits long behind an import (docs/SECURITY.md).
 pub const MAX_IMPORT_BATCH: usize = 2000;
+/// The batch `custody import weapons` takes unless told otherwise: the largest, as each commit
+/// rewrites the pages of the label-code index that its (random) codes touched, and fewer
+/// commits rewrite fewer of them.
+pub const DEFAULT_IMPORT_BATCH: usize = MAX_IMPORT_BATCH;
 
 /// WAL pages between automatic checkpoints while a bulk import runs (SQLite's default is
 /// 1,000): fewer, larger copies back into the database file. Restored when the import ends.
@@ -247,11 +251,13 @@ pub const IMPORT_DURABLE_ROWS: usize = 10_000;
 /// memory as they grow. Restored when the import ends.
 const IMPORT_CACHE_KIB: i64 = -65_536;
 
-/// A row that passed every check made before writing: its location resolved, its record and
-/// its text fields checked, and its serial new to the register and to the batch.
+/// A row that passed every check made before writing: its location resolved, its record
+/// checked, and its register event encoded with its text fields checked.
 struct Checked<'a> {
     row: &'a WeaponRow,
-    location_id: Option<String>,
+    event: Encoded,
+    /// Manufacturer and serial keys, normalised once for the look-up and the batch.
+    key: (String, String),
 }
 
 impl Ledger {
@@ -440,17 +446,20 @@ fn write_batch_checked(
                     continue;
                 }
             };
-            let pre = (|| -> Result<Option<String>> {
+            let pre = (|| -> Result<Encoded> {
                 let location_id = resolve_location(w, locations, &row.location)?;
                 check_weapon(&row.weapon)?;
-                let text = serde_json::to_string(&row.weapon).map_err(|e| {
-                    CustodyError::Internal(format!("the record cannot be written: {e}"))
-                })?;
-                crate::fields::check_payload(&text)?;
-                Ok(location_id)
+                Encoded::new(weapon_body(&row.weapon, location_id))
             })();
             checked.push(match pre {
-                Ok(location_id) => Ok(Checked { row, location_id }),
+                Ok(event) => Ok(Checked {
+                    row,
+                    event,
+                    key: (
+                        manufacturer_key(&row.weapon.manufacturer),
+                        serial_key(&row.weapon.serial),
+                    ),
+                }),
                 Err(e) if is_storage(&e) => return Err(e),
                 Err(e) => Err(RowError {
                     line: row.line,
@@ -459,12 +468,13 @@ fn write_batch_checked(
             });
         }
         // 2. One look-up of the batch's serials in the register.
-        let keys: Vec<String> = checked
+        let keys: Vec<&str> = checked
             .iter()
             .filter_map(|c| c.as_ref().ok())
-            .map(|c| serial_key(&c.row.weapon.serial))
+            .map(|c| c.key.1.as_str())
             .collect();
-        let mut registered: HashMap<(String, String), String> = HashMap::new();
+        // Sized for the whole batch: growing it row by row showed up in profiles.
+        let mut registered: HashMap<(String, String), String> = HashMap::with_capacity(chunk.len());
         {
             let mut stmt = w.conn.prepare_cached(
                 "SELECT i.manufacturer_key, i.serial_key, i.code FROM items i
@@ -481,7 +491,7 @@ fn write_batch_checked(
         }
         // 3. Append, in file order; a serial registered earlier in this batch is a duplicate
         // like one registered before it.
-        let mut imported = Vec::new();
+        let mut imported = Vec::with_capacity(chunk.len());
         for c in checked {
             let c = match c {
                 Ok(c) => c,
@@ -491,11 +501,7 @@ fn write_batch_checked(
                 }
             };
             let weapon = &c.row.weapon;
-            let key = (
-                manufacturer_key(&weapon.manufacturer),
-                serial_key(&weapon.serial),
-            );
-            if let Some(existing_code) = registered.get(&key) {
+            if let Some(existing_code) = registered.get(&c.key) {
                 rejected.push(RowError {
                     line: c.row.line,
                     reason: CustodyError::DuplicateSerial {
@@ -507,9 +513,9 @@ fn write_batch_checked(
                 });
                 continue;
             }
-            match append_weapon_checked(w, actor, weapon, c.location_id) {
+            match append_registration(w, actor, &c.event) {
                 Ok(r) => {
-                    registered.insert(key, r.code.clone());
+                    registered.insert(c.key, r.code.clone());
                     imported.push(Imported {
                         line: c.row.line,
                         code: r.code,

@@ -54,16 +54,78 @@ pub struct Ledger {
     pub(crate) site_id: String,
     clock: Clock,
     warnings: Vec<OpenWarning>,
-    checkpoint_policy: CheckpointPolicy,
 }
 
 /// When the ledger signs its head by itself: after this many events, or once the oldest
 /// unsigned event is this old (checked at the next write). The window an intruder without
 /// the key could rewrite is at most this many events (docs/ledger-format.md, "Checkpoints").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// An administrator sets it; it is kept as two site settings, so the window is in the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct CheckpointPolicy {
     pub every_events: u32,
     pub every_minutes: u32,
+}
+
+/// The site settings (`site.setting` events) that hold the checkpoint policy.
+pub const CHECKPOINT_EVERY_EVENTS: &str = "checkpoint.every_events";
+pub const CHECKPOINT_EVERY_MINUTES: &str = "checkpoint.every_minutes";
+
+impl CheckpointPolicy {
+    /// At most 10,000 unsigned events and one day: a wider window is not a small one. At
+    /// least one of each, as zero would mean "never" rather than "always".
+    pub const EVENTS: std::ops::RangeInclusive<u32> = 1..=10_000;
+    pub const MINUTES: std::ops::RangeInclusive<u32> = 1..=1_440;
+
+    /// A policy from an administrator's numbers, refused when either is out of bounds.
+    pub fn new(every_events: u64, every_minutes: u64) -> Result<CheckpointPolicy> {
+        let within = |value: u64, limit, range: &std::ops::RangeInclusive<u32>| {
+            u32::try_from(value)
+                .ok()
+                .filter(|v| range.contains(v))
+                .ok_or(crate::refusal::Refusal::BadCheckpointPolicy {
+                    limit,
+                    value,
+                    min: u64::from(*range.start()),
+                    max: u64::from(*range.end()),
+                })
+        };
+        use crate::refusal::CheckpointLimit;
+        Ok(CheckpointPolicy {
+            every_events: within(every_events, CheckpointLimit::Events, &Self::EVENTS)?,
+            every_minutes: within(every_minutes, CheckpointLimit::Minutes, &Self::MINUTES)?,
+        })
+    }
+
+    /// The policy in force: the administrator's settings, the default for a half never set.
+    pub(crate) fn read(conn: &Connection) -> Result<CheckpointPolicy> {
+        let mut policy = CheckpointPolicy::default();
+        let mut stmt =
+            conn.prepare_cached("SELECT name, value FROM site_settings WHERE name IN (?1, ?2)")?;
+        let mut rows = stmt.query([CHECKPOINT_EVERY_EVENTS, CHECKPOINT_EVERY_MINUTES])?;
+        while let Some(r) = rows.next()? {
+            let (name, value): (String, String) = (r.get(0)?, r.get(1)?);
+            // Written only after `new` accepted it; anything else is a damaged projection,
+            // which verify reports, and the default stands meanwhile.
+            if let Ok(v) = value.parse::<u32>() {
+                match name.as_str() {
+                    CHECKPOINT_EVERY_EVENTS if Self::EVENTS.contains(&v) => policy.every_events = v,
+                    CHECKPOINT_EVERY_MINUTES if Self::MINUTES.contains(&v) => {
+                        policy.every_minutes = v
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(policy)
+    }
+}
+
+/// The events after the newest signed checkpoint: covered by the chain, by no signature.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnsignedTail {
+    pub events: i64,
+    /// The time of the oldest of them.
+    pub since: Option<String>,
 }
 
 impl Default for CheckpointPolicy {
@@ -137,6 +199,27 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// An event body written to its `kind` and `payload` columns and its text fields checked,
+/// before the write that appends it: bulk import checks each row this way, then appends the
+/// same bytes (one serialisation per row, not two).
+pub(crate) struct Encoded {
+    pub(crate) body: EventBody,
+    kind: String,
+    payload: String,
+}
+
+impl Encoded {
+    pub(crate) fn new(body: EventBody) -> Result<Encoded> {
+        let (kind, payload) = body.to_columns();
+        crate::fields::check_payload(&payload)?;
+        Ok(Encoded {
+            body,
+            kind,
+            payload,
+        })
+    }
+}
+
 /// An open write transaction with the chain head, through which every event is appended.
 pub(crate) struct Writer<'a> {
     pub(crate) conn: &'a Connection,
@@ -206,6 +289,27 @@ impl<'a> Writer<'a> {
     ) -> Result<i64> {
         let (kind, payload) = body.to_columns();
         crate::fields::check_payload(&payload)?;
+        self.append_columns(actor, witness, body, &kind, &payload)
+    }
+
+    /// Appends an event encoded and checked beforehand ([`Encoded`]).
+    pub(crate) fn append_encoded(
+        &mut self,
+        actor: Option<&str>,
+        witness: Option<&str>,
+        event: &Encoded,
+    ) -> Result<i64> {
+        self.append_columns(actor, witness, &event.body, &event.kind, &event.payload)
+    }
+
+    fn append_columns(
+        &mut self,
+        actor: Option<&str>,
+        witness: Option<&str>,
+        body: &EventBody,
+        kind: &str,
+        payload: &str,
+    ) -> Result<i64> {
         let subject = body.subject();
         let id = new_id();
         let seq = self.head_seq + 1;
@@ -215,9 +319,9 @@ impl<'a> Writer<'a> {
             time: &self.time,
             actor,
             witness,
-            kind: &kind,
+            kind,
             subject: subject.as_deref(),
-            payload: &payload,
+            payload,
         };
         canonical_bytes(&fields, &mut self.scratch);
         let hash = chain_hash(&self.head_hash, &self.scratch);
@@ -336,7 +440,6 @@ impl Ledger {
             site_id: site_id.clone(),
             clock: Box::new(Utc::now),
             warnings: Vec::new(),
-            checkpoint_policy: CheckpointPolicy::default(),
         };
         let pin_hash = crate::auth::hash_pin_peppered(admin_pin, Some(&key.pin_pepper()))?;
         let created = ledger.migrate().and_then(|()| {
@@ -409,7 +512,6 @@ impl Ledger {
             site_id: String::new(),
             clock: Box::new(Utc::now),
             warnings: Vec::new(),
-            checkpoint_policy: CheckpointPolicy::default(),
         };
         let version = schema::version(&ledger.conn)?;
         if version > schema::CURRENT_VERSION {
@@ -544,9 +646,76 @@ impl Ledger {
         Ok(value)
     }
 
-    /// How often the unsigned tail is signed without anyone asking.
-    pub fn set_checkpoint_policy(&mut self, policy: CheckpointPolicy) {
-        self.checkpoint_policy = policy;
+    /// How often the unsigned tail is signed without anyone asking, as the site's settings say.
+    pub fn checkpoint_policy(&self) -> Result<CheckpointPolicy> {
+        CheckpointPolicy::read(&self.conn)
+    }
+
+    /// An administrator sets the checkpoint policy: one `site.setting` event for each half that
+    /// changes (none when nothing does), so the window stated is part of the record. Returns
+    /// the events written. A new policy that makes a checkpoint due signs one at once.
+    pub fn set_checkpoint_policy(
+        &mut self,
+        admin: &Actor,
+        policy: CheckpointPolicy,
+    ) -> Result<Vec<i64>> {
+        admin.require("change site settings", &[Role::Administrator])?;
+        let policy = CheckpointPolicy::new(
+            u64::from(policy.every_events),
+            u64::from(policy.every_minutes),
+        )?;
+        let admin_id = admin.person_id().to_string();
+        self.write(|w| {
+            let current = CheckpointPolicy::read(w.conn)?;
+            let mut written = Vec::new();
+            for (name, old, new) in [
+                (
+                    CHECKPOINT_EVERY_EVENTS,
+                    current.every_events,
+                    policy.every_events,
+                ),
+                (
+                    CHECKPOINT_EVERY_MINUTES,
+                    current.every_minutes,
+                    policy.every_minutes,
+                ),
+            ] {
+                if old != new {
+                    written.push(w.append(
+                        Some(&admin_id),
+                        None,
+                        &EventBody::SiteSetting {
+                            name: name.to_string(),
+                            value: new.to_string(),
+                        },
+                    )?);
+                }
+            }
+            Ok(written)
+        })
+    }
+
+    /// The events no checkpoint signs yet (from the stored tables; `verify` counts them from
+    /// the events themselves).
+    pub fn unsigned_tail(&self) -> Result<UnsignedTail> {
+        let (covered, head): (i64, i64) = self.conn.query_row(
+            "SELECT (SELECT coalesce(max(seq), 0) FROM checkpoints),
+                    (SELECT coalesce(max(seq), 0) FROM events)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let since = self
+            .conn
+            .query_row(
+                "SELECT time FROM events WHERE seq = ?1",
+                [covered + 1],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(UnsignedTail {
+            events: (head - covered).max(0),
+            since,
+        })
     }
 
     /// Signs the head when more than `every_events` events, or events older than
@@ -572,11 +741,12 @@ impl Ledger {
         if head <= last_seq {
             return;
         }
-        let by_count = head - last_seq >= self.checkpoint_policy.every_events as i64;
+        let policy = CheckpointPolicy::read(&self.conn).unwrap_or_default();
+        let by_count = head - last_seq >= i64::from(policy.every_events);
         let by_age = DateTime::parse_from_rfc3339(&last_time)
             .map(|t| {
                 self.now() - t.with_timezone(&Utc)
-                    >= chrono::Duration::minutes(self.checkpoint_policy.every_minutes as i64)
+                    >= chrono::Duration::minutes(i64::from(policy.every_minutes))
             })
             .unwrap_or(false);
         if by_count || by_age {

@@ -44,7 +44,7 @@ pub use domain::{
     Resolution, Role, StocktakeSummary, WeaponRecord, WeaponType,
 };
 pub use error::{CustodyError, Result};
-pub use ledger::{Actor, CheckpointPolicy, Ledger};
+pub use ledger::{Actor, CheckpointPolicy, Ledger, UnsignedTail};
 pub use refusal::{Needed, Refusal};
 pub use verify::{Problem, VerifyReport};
 pub use workflows::{HistoryEntry, ItemView, LocationView, PersonView, Registered, SerialMatch};

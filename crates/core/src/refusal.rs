@@ -270,6 +270,22 @@ pub enum Refusal {
     NoUnitsPerPackage,
     #[error("a split needs two different locations")]
     SplitToSameLocation,
+    #[error("the checkpoint policy's {limit} must be from {min} to {max}, not {value}")]
+    BadCheckpointPolicy {
+        limit: CheckpointLimit,
+        value: u64,
+        min: u64,
+        max: u64,
+    },
+}
+
+/// The two halves of the checkpoint policy (`custody site checkpoint-policy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CheckpointLimit {
+    #[error("events between checkpoints")]
+    Events,
+    #[error("minutes between checkpoints")]
+    Minutes,
 }
 
 impl From<Needed> for Refusal {

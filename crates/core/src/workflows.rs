@@ -7,7 +7,7 @@ use crate::domain::{
 };
 use crate::error::{CustodyError, Result};
 use crate::event::EventBody;
-use crate::ledger::{new_id, new_label, Actor, Ledger, Writer};
+use crate::ledger::{new_id, new_label, Actor, Encoded, Ledger, Writer};
 use crate::projection::status_from_column;
 use crate::refusal::{DateField, Needed, Refusal, SamePerson};
 use custody_codes::{LabelCode, LabelKind};
@@ -253,11 +253,8 @@ pub(crate) fn check_weapon(w: &WeaponRecord) -> Result<()> {
 
 /// A year of manufacture from 1800 to this year.
 pub(crate) fn check_year(y: i32) -> Result<()> {
-    let this_year = chrono::Utc::now()
-        .format("%Y")
-        .to_string()
-        .parse::<i32>()
-        .unwrap_or(2100);
+    // Read as a number, not formatted and parsed: bulk import checks every row.
+    let this_year = chrono::Datelike::year(&chrono::Utc::now());
     if !(1800..=this_year).contains(&y) {
         return Err(Refusal::YearOutOfRange {
             year: y,
@@ -345,30 +342,35 @@ pub(crate) fn append_weapon(
 ) -> Result<Registered> {
     check_weapon(weapon)?;
     check_not_duplicate(w.conn, weapon)?;
-    append_weapon_checked(w, actor, weapon, location_id)
+    append_registration(w, actor, &Encoded::new(weapon_body(weapon, location_id))?)
 }
 
-/// Appends a weapon whose record and serial the caller has already checked (bulk import
-/// checks a whole batch at once).
-pub(crate) fn append_weapon_checked(
+/// A new weapon's register event: a new item id and a new label code.
+pub(crate) fn weapon_body(weapon: &WeaponRecord, location_id: Option<String>) -> EventBody {
+    EventBody::RegisterWeapon {
+        item_id: new_id(),
+        code: new_label(LabelKind::Weapon).to_string(),
+        location_id,
+        weapon: weapon.clone(),
+    }
+}
+
+/// Appends a weapon's register event encoded beforehand (bulk import encodes and checks a
+/// whole batch before writing it).
+pub(crate) fn append_registration(
     w: &mut Writer<'_>,
     actor: &Actor,
-    weapon: &WeaponRecord,
-    location_id: Option<String>,
+    event: &Encoded,
 ) -> Result<Registered> {
-    let id = new_id();
-    let code = new_label(LabelKind::Weapon).to_string();
-    let seq = w.append(
-        Some(actor.person_id()),
-        None,
-        &EventBody::RegisterWeapon {
-            item_id: id.clone(),
-            code: code.clone(),
-            location_id,
-            weapon: weapon.clone(),
-        },
-    )?;
-    Ok(Registered { id, code, seq })
+    let EventBody::RegisterWeapon { item_id, code, .. } = &event.body else {
+        return Err(CustodyError::Internal("not a weapon registration".into()));
+    };
+    let seq = w.append_encoded(Some(actor.person_id()), None, event)?;
+    Ok(Registered {
+        id: item_id.clone(),
+        code: code.clone(),
+        seq,
+    })
 }
 
 impl Ledger {

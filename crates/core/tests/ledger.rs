@@ -5,7 +5,7 @@ mod common;
 
 use common::{event_count, site, weapon};
 use custody_core::event::{canonical_bytes, chain_hash, EventFields};
-use custody_core::{CustodyError, Ledger, Role};
+use custody_core::{CheckpointPolicy, CustodyError, Ledger, Role};
 use rusqlite::{params, Connection};
 
 fn raw(ledger: &Ledger) -> Connection {
@@ -710,15 +710,13 @@ fn a_pin_hashed_before_the_pepper_still_signs_in_and_is_rehashed_with_it() {
 #[test]
 fn the_unsigned_tail_is_signed_after_the_policy_and_verify_says_how_long_it_is() {
     let mut s = site();
-    s.ledger
-        .set_checkpoint_policy(custody_core::CheckpointPolicy {
-            every_events: 10,
-            every_minutes: 60,
-        });
-    let start = event_count(&s.ledger);
     let report = s.ledger.verify().unwrap();
     let tail_before = report.unsigned_tail;
     assert!(tail_before > 0, "site() leaves unsigned events");
+    s.ledger
+        .set_checkpoint_policy(&s.admin, CheckpointPolicy::new(10, 60).unwrap())
+        .unwrap();
+    let start = event_count(&s.ledger);
     for i in 0..25 {
         s.ledger
             .register_weapon(&s.officer, weapon(&format!("T{i}"), "Zastava"), None)
@@ -890,4 +888,205 @@ fn a_site_setting_changed_behind_the_ledgers_back_is_named_by_verify() {
     let problem = report.problem.expect("the rewritten setting is found");
     assert_eq!(problem.seq, Some(seq), "{}", problem.what);
     assert!(problem.what.contains("site_settings"), "{}", problem.what);
+}
+
+#[test]
+fn the_checkpoint_policy_is_an_administrators_recorded_setting_and_nonsense_changes_nothing() {
+    use custody_core::refusal::{CheckpointLimit, Refusal};
+    let mut s = site();
+    assert_eq!(
+        s.ledger.checkpoint_policy().unwrap(),
+        CheckpointPolicy {
+            every_events: 1000,
+            every_minutes: 60
+        }
+    );
+    let before = event_count(&s.ledger);
+    // Out of bounds, either half: a typed refusal naming the half, the value and the bounds.
+    for (events, minutes, limit, value, min, max) in [
+        (0, 60, CheckpointLimit::Events, 0, 1, 10_000),
+        (10_001, 60, CheckpointLimit::Events, 10_001, 1, 10_000),
+        (u64::MAX, 60, CheckpointLimit::Events, u64::MAX, 1, 10_000),
+        (100, 0, CheckpointLimit::Minutes, 0, 1, 1_440),
+        (100, 1_441, CheckpointLimit::Minutes, 1_441, 1, 1_440),
+    ] {
+        match CheckpointPolicy::new(events, minutes) {
+            Err(CustodyError::Refused(r)) => assert_eq!(
+                r,
+                Refusal::BadCheckpointPolicy {
+                    limit,
+                    value,
+                    min,
+                    max
+                }
+            ),
+            other => panic!("{events}/{minutes}: {other:?}"),
+        }
+    }
+    // A policy built by hand past `new` is refused by the ledger too.
+    let zero = CheckpointPolicy {
+        every_events: 0,
+        every_minutes: 60,
+    };
+    assert!(matches!(
+        s.ledger.set_checkpoint_policy(&s.admin, zero),
+        Err(CustodyError::Refused(Refusal::BadCheckpointPolicy {
+            limit: CheckpointLimit::Events,
+            ..
+        }))
+    ));
+    // Only an administrator sets it.
+    let fifty = CheckpointPolicy::new(50, 30).unwrap();
+    assert!(matches!(
+        s.ledger.set_checkpoint_policy(&s.officer, fifty),
+        Err(CustodyError::WrongRole { .. })
+    ));
+    assert_eq!(event_count(&s.ledger), before, "a refusal records nothing");
+    let written = s.ledger.set_checkpoint_policy(&s.admin, fifty).unwrap();
+    assert_eq!(written, vec![before + 1, before + 2]);
+    let settings: Vec<(String, String)> = raw(&s.ledger)
+        .prepare("SELECT kind, payload FROM events WHERE seq > ?1 AND seq <= ?2 ORDER BY seq")
+        .unwrap()
+        .query_map([before, before + 2], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        settings,
+        vec![
+            (
+                "site.setting".to_string(),
+                r#"{"name":"checkpoint.every_events","value":"50"}"#.to_string()
+            ),
+            (
+                "site.setting".to_string(),
+                r#"{"name":"checkpoint.every_minutes","value":"30"}"#.to_string()
+            ),
+        ]
+    );
+    // The same policy again records nothing; one half changed records one event.
+    assert_eq!(
+        s.ledger.set_checkpoint_policy(&s.admin, fifty).unwrap(),
+        Vec::<i64>::new()
+    );
+    let events_only = CheckpointPolicy::new(20, 30).unwrap();
+    assert_eq!(
+        s.ledger
+            .set_checkpoint_policy(&s.admin, events_only)
+            .unwrap()
+            .len(),
+        1
+    );
+    // Read back after reopening and after a rebuild from the events.
+    let path = s.ledger.path().to_path_buf();
+    s.ledger = Ledger::open(&path).unwrap();
+    s.ledger.rebuild().unwrap();
+    assert_eq!(
+        s.ledger.checkpoint_policy().unwrap(),
+        CheckpointPolicy {
+            every_events: 20,
+            every_minutes: 30
+        }
+    );
+    let report = s.ledger.verify().unwrap();
+    assert!(report.is_intact(), "{:?}", report.problem);
+    assert_eq!(
+        s.ledger.unsigned_tail().unwrap().events,
+        report.unsigned_tail
+    );
+}
+
+#[test]
+fn the_unsigned_tail_counts_the_events_after_the_newest_checkpoint_and_when_they_began() {
+    let mut s = site();
+    s.ledger.checkpoint_by(&s.admin, "start").unwrap();
+    let tail = s.ledger.unsigned_tail().unwrap();
+    assert_eq!((tail.events, tail.since), (0, None));
+    for serial in ["U1", "U2"] {
+        s.ledger
+            .register_weapon(&s.officer, weapon(serial, "Zastava"), None)
+            .unwrap();
+    }
+    let first_time: String = raw(&s.ledger)
+        .query_row(
+            "SELECT time FROM events WHERE kind = 'item.register_weapon' ORDER BY seq DESC LIMIT 1 OFFSET 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let tail = s.ledger.unsigned_tail().unwrap();
+    assert_eq!(tail.events, 2);
+    assert_eq!(tail.since, Some(first_time));
+}
+
+#[test]
+fn an_import_folds_a_line_break_in_a_cell_and_refuses_a_tab_naming_the_line_it_is_on() {
+    let mut s = site();
+    let registered = |l: &Ledger| -> i64 {
+        raw(l)
+            .query_row(
+                "SELECT count(*) FROM events WHERE kind = 'item.register_weapon'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let before = registered(&s.ledger);
+    // Line 2 holds a cell typed with Alt+Enter, so its record runs on to line 3; the tab in
+    // the model is on line 4.
+    let csv = "serial,manufacturer,model,type,calibre,country,year\n\
+               \"F 1\",\"Zastava\r\nArms\",M70,rifle,7.62x39,RS,1984\n\
+               F2,Zastava,\"M70\tX\",rifle,7.62x39,RS,1984\n\
+               F3,Zastava,M70,rifle,7.62x39,RS,1984\n";
+    let rows = custody_core::import::parse_weapon_csv(csv.as_bytes()).unwrap();
+    let report = s
+        .ledger
+        .import_weapons(&s.officer, rows, 2000, |_| {})
+        .unwrap();
+    let lines: Vec<u64> = report.imported.iter().map(|i| i.line).collect();
+    assert_eq!(lines, vec![2, 5]);
+    assert_eq!(report.rejected.len(), 1);
+    assert_eq!(report.rejected[0].line, 4);
+    assert!(
+        report.rejected[0].reason.contains("model"),
+        "{}",
+        report.rejected[0].reason
+    );
+    assert_eq!(
+        registered(&s.ledger),
+        before + 2,
+        "the refused row wrote nothing"
+    );
+    assert_eq!(
+        s.ledger.find_item("F 1").unwrap().manufacturer,
+        "Zastava Arms"
+    );
+    assert!(s.ledger.find_item("F2").is_err());
+    assert!(s.ledger.verify().unwrap().is_intact());
+}
+
+#[test]
+fn an_on_demand_checkpoint_names_who_asked_and_refuses_a_reason_that_is_not_text() {
+    let mut s = site();
+    let reason_of = |l: &Ledger, seq: i64| -> String {
+        let payload: String = raw(l)
+            .query_row("SELECT payload FROM events WHERE seq = ?1", [seq], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        serde_json::from_str::<serde_json::Value>(&payload).unwrap()["reason"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let seq = s.ledger.checkpoint_by(&s.admin, " end of shift ").unwrap();
+    assert_eq!(
+        reason_of(&s.ledger, seq),
+        "requested by Ana Admin (ADM): end of shift"
+    );
+    let seq = s.ledger.checkpoint_by(&s.officer, "").unwrap();
+    assert_eq!(reason_of(&s.ledger, seq), "requested by Oleg Officer (OFF)");
+    let before = event_count(&s.ledger);
+    assert!(s.ledger.checkpoint_by(&s.admin, "shift\u{7}end").is_err());
+    assert_eq!(event_count(&s.ledger), before);
 }

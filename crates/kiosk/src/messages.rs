@@ -2,7 +2,7 @@
 //! (ui/messages.slint) turns each code into a translated sentence, so Rust formats no prose.
 
 use crate::{Msg, MsgKind};
-use custody_core::refusal::{Needed, PinRule, Refusal, SamePerson};
+use custody_core::refusal::{CheckpointLimit, Needed, PinRule, Refusal, SamePerson};
 use custody_core::scans::UnknownReason;
 use custody_core::CustodyError;
 use custody_i18n::Language;
@@ -129,7 +129,7 @@ pub fn msg3(
 
 /// Every message kind of ui/messages.slint, in its order (a test checks that this list and the
 /// `.slint` enum agree, and that each kind is worded in every language).
-pub const MSG_KINDS: [MsgKind; 274] = [
+pub const MSG_KINDS: [MsgKind; 288] = [
     MsgKind::None,
     MsgKind::EnterBadge,
     MsgKind::EnterPin,
@@ -377,6 +377,8 @@ pub const MSG_KINDS: [MsgKind; 274] = [
     MsgKind::BadLicence,
     MsgKind::NoUnitsPerPackage,
     MsgKind::SplitSameLocation,
+    MsgKind::BadCheckpointEvents,
+    MsgKind::BadCheckpointMinutes,
     MsgKind::WitnessNotReceiver,
     MsgKind::ConfirmerDistinct,
     MsgKind::ReleaseWitnessDistinct,
@@ -385,6 +387,18 @@ pub const MSG_KINDS: [MsgKind; 274] = [
     MsgKind::ScanNotText,
     MsgKind::ScanEmpty,
     MsgKind::LanguageUnavailable,
+    MsgKind::BadKeepDays,
+    MsgKind::DecisionRecorded,
+    MsgKind::HoldPlaced,
+    MsgKind::HoldLifted,
+    MsgKind::ReleasedToOwner,
+    MsgKind::RecordAmended,
+    MsgKind::BatchItemRemoved,
+    MsgKind::BatchUnfrozen,
+    MsgKind::SettledLost,
+    MsgKind::NeedManifest,
+    MsgKind::RulesSaved,
+    MsgKind::RulesUnchanged,
     MsgKind::LotReceived,
     MsgKind::LotIssued,
     MsgKind::LotReturned,
@@ -767,6 +781,20 @@ pub fn refusal(r: &Refusal) -> Msg {
         Refusal::BadLicence { value, max } => msg2(K::BadLicence, value, number_text(*max)),
         Refusal::NoUnitsPerPackage => msg(K::NoUnitsPerPackage),
         Refusal::SplitToSameLocation => msg(K::SplitSameLocation),
+        Refusal::BadCheckpointPolicy {
+            limit,
+            value,
+            min,
+            max,
+        } => msg3(
+            match limit {
+                CheckpointLimit::Events => K::BadCheckpointEvents,
+                CheckpointLimit::Minutes => K::BadCheckpointMinutes,
+            },
+            number_text(*min),
+            number_text(*max),
+            number_text(*value),
+        ),
     }
 }
 

@@ -481,4 +481,70 @@ impl Kiosk {
         let answer = self.print_finished(app, DocumentKind::DestructionCertificate, code);
         say!(app.global::<DestructionState>(), answer);
     }
+
+    /// Takes the item in the entry field off the open batch, with the reason given.
+    pub fn destruction_remove(&mut self, app: &AppWindow, text: &str) {
+        self.touch();
+        let Some(actor) = self.signed_in(app) else {
+            return;
+        };
+        let st = app.global::<DestructionState>();
+        let Some(code) = self.destruction.batch.clone() else {
+            return;
+        };
+        let item = text.trim().to_string();
+        let answer = self
+            .ledger
+            .destruction_remove(&actor, &code, std::slice::from_ref(&item), &st.get_reason())
+            .map(|_| {
+                st.set_entry("".into());
+                msg1(MsgKind::BatchItemRemoved, display_code(&item))
+            })
+            .map_err(|e| self.report(app, &e));
+        say!(st, answer);
+        self.refresh_destruction(app);
+    }
+
+    /// Opens a frozen or re-counted batch again, with the reason given.
+    pub fn destruction_unfreeze(&mut self, app: &AppWindow) {
+        self.destruction_undo(app, false);
+    }
+
+    /// Gives the batch up, with the reason given: its items are back in store.
+    pub fn destruction_cancel(&mut self, app: &AppWindow) {
+        self.destruction_undo(app, true);
+    }
+
+    /// Reopens (`cancel` false) or gives up (`cancel` true) the batch on screen.
+    fn destruction_undo(&mut self, app: &AppWindow, cancel: bool) {
+        self.touch();
+        let Some(actor) = self.signed_in(app) else {
+            return;
+        };
+        let st = app.global::<DestructionState>();
+        let Some(code) = self.destruction.batch.clone() else {
+            return;
+        };
+        let reason = st.get_reason();
+        let done = if cancel {
+            self.ledger.destruction_cancel(&actor, &code, &reason)
+        } else {
+            self.ledger.destruction_unfreeze(&actor, &code, &reason)
+        };
+        let answer = done
+            .map(|_| {
+                st.set_reason("".into());
+                if cancel {
+                    self.destruction = DestructionScreen::default();
+                    msg1(MsgKind::BatchCancelled, display_code(&code))
+                } else {
+                    self.destruction.recount.clear();
+                    self.destruction.lot_recount.clear();
+                    msg1(MsgKind::BatchUnfrozen, display_code(&code))
+                }
+            })
+            .map_err(|e| self.report(app, &e));
+        say!(st, answer);
+        self.refresh_destruction(app);
+    }
 }

@@ -24,6 +24,31 @@ use std::path::{Path, PathBuf};
 pub enum DocumentTarget {
     Sealed(DocumentKind, String),
     History(String),
+    /// The evidence disposition report for a period (first and last day).
+    Disposition(chrono::NaiveDate, chrono::NaiveDate),
+}
+
+/// The period a disposition-report choice names, counted back from `today`: the calendar year
+/// so far, the last calendar year, or the twelve months up to today.
+pub fn report_period(
+    choice: &str,
+    today: chrono::NaiveDate,
+) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    use chrono::Datelike;
+    let year_start = |y: i32| chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(today);
+    match choice {
+        "last_year" => (
+            year_start(today.year() - 1),
+            year_start(today.year()) - chrono::Duration::days(1),
+        ),
+        "last_12_months" => (
+            today
+                .checked_sub_months(chrono::Months::new(12))
+                .map_or(today, |d| d + chrono::Duration::days(1)),
+            today,
+        ),
+        _ => (year_start(today.year()), today),
+    }
 }
 
 /// The document language for a kiosk language (every kiosk language has one; anything else
@@ -94,6 +119,7 @@ impl Kiosk {
             let kind = match row.kind.as_str() {
                 "destruction_certificate" => DocumentKind::DestructionCertificate,
                 "stocktake_report" => DocumentKind::StocktakeReport,
+                "release_receipt" => DocumentKind::ReleaseReceipt,
                 _ => DocumentKind::HandoverManifest,
             };
             DocumentTarget::Sealed(kind, row.code.to_string())
@@ -107,6 +133,21 @@ impl Kiosk {
         say!(
             st,
             self.issue_document(app, &target, &folder, english, print)
+        );
+    }
+
+    /// "Disposition report" on the documents screen: intake against disposal of evidence for
+    /// the period chosen, sealed, saved as PDF into the folder shown.
+    pub fn documents_disposition(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<DocumentsState>();
+        let (from, to) = report_period(&st.get_period(), chrono::Local::now().date_naive());
+        let folder = PathBuf::from(st.get_folder().trim());
+        let english = st.get_language() == "en";
+        let target = DocumentTarget::Disposition(from, to);
+        say!(
+            st,
+            self.issue_document(app, &target, &folder, english, false)
         );
     }
 
@@ -155,11 +196,14 @@ impl Kiosk {
                 DocumentKind::ReleaseReceipt => {
                     custody_issue::release_receipt(&mut self.ledger, &actor, code, &options)
                 }
-                // Not offered on this screen yet (it needs a period): the command line issues it.
+                // Issued for a period (DocumentTarget::Disposition), never for one code.
                 DocumentKind::DispositionReport => Err(IssueError::Damaged(
-                    "the disposition report is issued with custody report disposition".into(),
+                    "the disposition report is issued for a period".into(),
                 )),
             },
+            DocumentTarget::Disposition(from, to) => {
+                custody_issue::disposition_report(&mut self.ledger, &actor, *from, *to, &options)
+            }
             DocumentTarget::History(item) => {
                 custody_issue::history(&mut self.ledger, &actor, item, &options)
             }
@@ -340,6 +384,7 @@ impl Kiosk {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn every_kiosk_language_prints_documents_in_that_language() {
@@ -351,5 +396,30 @@ mod tests {
             seen.push(l);
         }
         assert_eq!(seen.len(), Language::ALL.len());
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_report_period_is_this_year_last_year_or_the_twelve_months_to_today() {
+        let today = day(2026, 11, 30);
+        assert_eq!(report_period("this_year", today), (day(2026, 1, 1), today));
+        assert_eq!(
+            report_period("last_year", today),
+            (day(2025, 1, 1), day(2025, 12, 31))
+        );
+        assert_eq!(
+            report_period("last_12_months", today),
+            (day(2025, 12, 1), today)
+        );
+        // A leap day: twelve months back is the last day of February.
+        assert_eq!(
+            report_period("last_12_months", day(2028, 2, 29)),
+            (day(2027, 3, 1), day(2028, 2, 29))
+        );
+        // Anything unknown is this year.
+        assert_eq!(report_period("", today), (day(2026, 1, 1), today));
     }
 }

@@ -52,6 +52,7 @@ impl Kiosk {
             })
             .collect();
         st.set_trusted(model(trusted));
+        self.refresh_evidence_rules(&st);
         if st.get_key_folder().is_empty() {
             st.set_key_folder(self.settings.documents_folder.display().to_string().into());
         }
@@ -168,5 +169,111 @@ impl Kiosk {
             st.set_scanner_ok(true);
             st.set_scanner(msg1(MsgKind::ScannerStatus, names.join(", ")));
         }
+    }
+
+    /// The evidence page shows the rules in force (a category without one shows empty).
+    fn refresh_evidence_rules(&self, st: &SettingsState) {
+        let settings = self.ledger.settings().unwrap_or_default();
+        let value = |name: &str| {
+            settings
+                .iter()
+                .find(|s| s.name == name)
+                .map(|s| s.value.clone())
+                .filter(|v| v != "0")
+                .unwrap_or_default()
+        };
+        for category in REVIEWED_CATEGORIES {
+            set_review_days_field(
+                st,
+                category,
+                value(&format!("review_days.{category}")).into(),
+            );
+        }
+        let witness = value(custody_core::evidence::RELEASE_WITNESS);
+        st.set_release_witness(
+            if witness == "required" {
+                "required"
+            } else {
+                "optional"
+            }
+            .into(),
+        );
+    }
+
+    /// "Save evidence rules": each rule that differs from the one in force becomes a
+    /// `site.setting` event (core refuses anyone but an administrator, and nonsense days).
+    pub fn save_evidence_rules(&mut self, app: &AppWindow) {
+        self.touch();
+        let Some(admin) = self.signed_in(app) else {
+            return;
+        };
+        let st = app.global::<SettingsState>();
+        let settings = self.ledger.settings().unwrap_or_default();
+        let in_force = |name: &str, absent: &str| {
+            settings
+                .iter()
+                .find(|s| s.name == name)
+                .map_or(absent.to_string(), |s| s.value.clone())
+        };
+        let mut wanted: Vec<(String, String)> = REVIEWED_CATEGORIES
+            .iter()
+            .map(|category| {
+                let typed = review_days_field(&st, category);
+                let typed = typed.trim();
+                let typed = if typed.is_empty() { "0" } else { typed };
+                (format!("review_days.{category}"), typed.to_string())
+            })
+            .collect();
+        wanted.push((
+            custody_core::evidence::RELEASE_WITNESS.to_string(),
+            st.get_release_witness().to_string(),
+        ));
+        let mut changed = 0;
+        for (name, value) in wanted {
+            let absent = if name == custody_core::evidence::RELEASE_WITNESS {
+                "optional"
+            } else {
+                "0"
+            };
+            if in_force(&name, absent) == value {
+                continue;
+            }
+            if let Err(e) = self.ledger.set_setting(&admin, &name, &value) {
+                st.set_message_good(false);
+                st.set_message(self.report(app, &e));
+                self.refresh_evidence_rules(&st);
+                return;
+            }
+            changed += 1;
+        }
+        st.set_message_good(true);
+        st.set_message(if changed == 0 {
+            msg(MsgKind::RulesUnchanged)
+        } else {
+            msg(MsgKind::RulesSaved)
+        });
+        self.refresh_evidence_rules(&st);
+    }
+}
+
+/// The exhibit categories whose first review an administrator sets on the evidence page.
+const REVIEWED_CATEGORIES: [&str; 4] = ["weapon", "ammunition", "explosive", "other"];
+
+/// The evidence page's field for a category's review days.
+fn review_days_field(st: &SettingsState, category: &str) -> slint::SharedString {
+    match category {
+        "weapon" => st.get_review_weapon(),
+        "ammunition" => st.get_review_ammunition(),
+        "explosive" => st.get_review_explosive(),
+        _ => st.get_review_other(),
+    }
+}
+
+fn set_review_days_field(st: &SettingsState, category: &str, value: slint::SharedString) {
+    match category {
+        "weapon" => st.set_review_weapon(value),
+        "ammunition" => st.set_review_ammunition(value),
+        "explosive" => st.set_review_explosive(value),
+        _ => st.set_review_other(value),
     }
 }
