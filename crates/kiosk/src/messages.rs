@@ -129,7 +129,7 @@ pub fn msg3(
 
 /// Every message kind of ui/messages.slint, in its order (a test checks that this list and the
 /// `.slint` enum agree, and that each kind is worded in every language).
-pub const MSG_KINDS: [MsgKind; 288] = [
+pub const MSG_KINDS: [MsgKind; 287] = [
     MsgKind::None,
     MsgKind::EnterBadge,
     MsgKind::EnterPin,
@@ -415,7 +415,6 @@ pub const MSG_KINDS: [MsgKind; 288] = [
     MsgKind::LotBatchAdded,
     MsgKind::LotBatchRemoved,
     MsgKind::LotRecounted,
-    MsgKind::SelectLotLine,
     MsgKind::LocationFilled,
     MsgKind::LotDifferences,
 ];

@@ -570,17 +570,19 @@ fn a_lot_is_received_split_issued_returned_counted_blind_adjusted_and_put_in_a_d
     assert_eq!((lines.len(), lines[0].quantity), (1, 2_000));
     // 2,000 x 0.0031 kg.
     assert_eq!(lines[0].line_neq_kg, "6.2");
-    // Taking it off needs the line chosen and a reason.
+    // Taking it off needs the lot and a reason: tapping its line fills the lot and the place.
+    type_into(app, "Lot", "");
     tap(app, "Take lot off");
-    assert!(reads(app, "Destruction message").contains("Select a lot"));
+    assert!(reads(app, "Destruction message").contains("Scan the lot label"));
     tap(app, "PP-20-0311 · Vault A / Rack 2");
+    assert_eq!(reads(app, "Lot"), "PP-20-0311");
     let before = head(kiosk);
     tap(app, "Take lot off");
     assert!(reads(app, "Destruction message").contains("required field"));
     assert_eq!(head(kiosk), before);
     type_into(
         app,
-        "Reason for taking a lot off",
+        "Reason (to take off, reopen or cancel)",
         "kept for ballistic testing",
     );
     tap(app, "Take lot off");

@@ -188,32 +188,25 @@ impl Kiosk {
         self.refresh_destruction(app);
     }
 
-    /// "Take lot off": the selected lot line leaves the open batch, with a reason.
+    /// "Take lot off": the lot at the place in the fields leaves the open batch, with the
+    /// batch's reason field.
     pub fn destruction_remove_lot(&mut self, app: &AppWindow) {
         let Some((actor, code)) = self.actor_and_batch(app) else {
             return;
         };
         let st = app.global::<DestructionState>();
-        let key = st.get_selected_lot_line().to_string();
-        let answer = match key.split_once('@') {
-            None => Err(msg(MsgKind::SelectLotLine)),
-            Some((lot, place)) => self
-                .ledger
-                .destruction_remove_lot(&actor, &code, lot, place, &st.get_remove_reason())
-                .map(|_| {
-                    let shown = self
-                        .ledger
-                        .ammo_lot(lot)
-                        .ok()
-                        .filter(|v| !v.lot.lot_number.is_empty())
-                        .map_or_else(|| lot.to_string(), |v| v.lot.lot_number);
-                    msg2(MsgKind::LotBatchRemoved, shown, place)
-                })
-                .map_err(|e| self.report(app, &e)),
+        let (lot, place) = (st.get_lot().trim().to_string(), st.get_lot_location());
+        let answer = if lot.is_empty() {
+            Err(msg(MsgKind::NeedLot))
+        } else {
+            self.ledger
+                .destruction_remove_lot(&actor, &code, &lot, &place, &st.get_reason())
+                .map(|_| msg2(MsgKind::LotBatchRemoved, &lot, place.trim()))
+                .map_err(|e| self.report(app, &e))
         };
         self.lot_line_said(app, answer, |st| {
-            st.set_selected_lot_line("".into());
-            st.set_remove_reason("".into());
+            st.set_lot("".into());
+            st.set_reason("".into());
         });
     }
 
