@@ -5,20 +5,13 @@
 //! was.
 
 mod common;
-use common::{depot, on_screen, press_enter, reads, scan, sign_in, tap, type_into};
+use common::{depot, head, on_screen, press_enter, reads, scan, sign_in, tap, type_into};
 use custody_core::ItemStatus;
-use custody_kiosk::Kiosk;
 use custody_scan::Outcome;
 use slint::ComponentHandle;
-use std::cell::RefCell;
-use std::rc::Rc;
 
 fn init() {
     i_slint_backend_testing::init_no_event_loop();
-}
-
-fn head(kiosk: &Rc<RefCell<Kiosk>>) -> i64 {
-    kiosk.borrow().ledger().head().unwrap().0
 }
 
 #[test]

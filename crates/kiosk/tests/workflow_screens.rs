@@ -4,7 +4,8 @@
 
 mod common;
 use common::{
-    depot, file_ending, fill_handover_head, on_screen, reads, scan, sign_in, tap, trust, type_into,
+    depot, file_ending, fill_handover_head, head, on_screen, reads, scan, sign_in, tap, trust,
+    type_into,
 };
 use custody_codes::ScanCommand;
 use custody_core::ItemStatus;
@@ -324,11 +325,6 @@ fn a_depot_dispatches_two_rifles_another_site_signs_for_one_and_the_sender_settl
     assert_eq!(sender_ledger(&b).status, ItemStatus::LostInTransit);
     assert_eq!(sender_ledger(&a).status, ItemStatus::TransferredOut);
     assert_eq!(reads(app, "Missing on arrival, not settled"), "0");
-}
-
-/// The ledger's newest event number: unchanged after a refusal.
-fn head(kiosk: &Rc<RefCell<Kiosk>>) -> i64 {
-    kiosk.borrow().ledger().head().unwrap().0
 }
 
 fn lot(kiosk: &Rc<RefCell<Kiosk>>, number: &str) -> custody_core::ammo::LotView {

@@ -160,3 +160,8 @@ impl FakeLabelPrinter {
             .expect("a label reached the printer device")
     }
 }
+
+/// The ledger's newest event number: unchanged after a refusal.
+pub fn head(kiosk: &Rc<RefCell<Kiosk>>) -> i64 {
+    kiosk.borrow().ledger().head().unwrap().0
+}
