@@ -209,3 +209,16 @@ pub fn verified_and_rebuildable(db: &Path) {
     let rebuilt = ok(run(db, &["--as", "ADM", "rebuild"], "731904", None));
     assert!(!rebuilt.contains("CHANGED"), "{rebuilt}");
 }
+
+/// `x`'s administrator trusts `y`'s site key under `name` (the key travels as a file).
+pub fn trust(x: &Site, y: &Site, name: &str) {
+    let key = y.file(&format!("{name}.pub"));
+    let key = key.to_str().expect("path");
+    ok(run(&y.db, &["keys", "export", "-o", key], "", None));
+    ok(run(
+        &x.db,
+        &["--as", "ADM", "keys", "trust", key, "--name", name],
+        "731904",
+        None,
+    ));
+}
