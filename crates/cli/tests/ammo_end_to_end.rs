@@ -8,7 +8,8 @@
 mod common;
 
 use common::{
-    depot, execute_args, ok, refused, run, trust, verified_and_rebuildable, word_after, Site,
+    depot, execute_args, new_batch, ok, refused, run, trust, verified_and_rebuildable, word_after,
+    Site,
 };
 use std::process::Command;
 
@@ -39,26 +40,6 @@ fn ammo_refused(db: &std::path::Path, args: &[&str], needle: &str) {
         None,
         needle,
     );
-}
-
-/// A new destruction batch on `decision`; its code.
-fn new_batch(db: &std::path::Path, decision: &str) -> String {
-    let out = ok(run(
-        db,
-        &[
-            "--as",
-            "OFF",
-            "destruction",
-            "create",
-            "--authority",
-            "Ministry of Interior",
-            "--decision",
-            decision,
-        ],
-        OFF,
-        None,
-    ));
-    word_after(&out, "Destruction batch ")
 }
 
 /// The inspector records how `batch` is destroyed: open detonation on Range 4.
@@ -152,7 +133,9 @@ fn receipt_back(from: &Site, to: &Site, manifest: &str) -> (String, String) {
     let receipt = receipt.to_str().expect("path");
     let written = ok(run(
         &to.db,
-        &["--as", "OFF", "handover", "receipt", manifest, "-o", receipt],
+        &[
+            "--as", "OFF", "handover", "receipt", manifest, "-o", receipt,
+        ],
         OFF,
         None,
     ));
@@ -534,7 +517,7 @@ fn a_thousand_lots_are_counted_destroyed_and_handed_over_with_every_refusal_type
         ADM,
         None,
     ));
-    let held_batch = new_batch(db, "DEC-HOLD");
+    let held_batch = new_batch(db, "Ministry of Interior", "DEC-HOLD");
     refused(
         db,
         &[
@@ -571,7 +554,7 @@ fn a_thousand_lots_are_counted_destroyed_and_handed_over_with_every_refusal_type
         .map(|i| format!("{}@Vault A=300\n", lot_number(i)))
         .collect();
     std::fs::write(file("destroy.txt"), list).unwrap();
-    let batch = new_batch(db, "DEC-2026-031");
+    let batch = new_batch(db, "Ministry of Interior", "DEC-2026-031");
     let out = ok(run(
         db,
         &[
@@ -658,11 +641,7 @@ fn a_thousand_lots_are_counted_destroyed_and_handed_over_with_every_refusal_type
         OFF,
         None,
     ));
-    let text = Command::new("pdftotext")
-        .args(["-layout", &cert, "-"])
-        .output()
-        .expect("pdftotext is needed (apt-get install poppler-utils)");
-    let text = String::from_utf8_lossy(&text.stdout);
+    let text = read_and_render(std::path::Path::new(&cert), "certificate-300k-rounds");
     let missing: Vec<String> = (0..LOTS)
         .map(lot_number)
         .filter(|n| !text.contains(n.as_str()))
@@ -747,9 +726,20 @@ fn read_and_render(pdf: &std::path::Path, stem: &str) -> String {
     String::from_utf8_lossy(&text.stdout).into_owned()
 }
 
-/// The PDF's bytes with the first `from` after the sealed-list marker replaced by `to` (the
-/// same length), as a forger editing the file would.
-fn edit_sealed_list(pdf: &std::path::Path, from: &str, to: &str) -> std::path::PathBuf {
+/// `custody verify-document` passes for `pdf` at `site`, and fails, naming the list's digest,
+/// once the first `from` after the sealed-list marker is replaced by `to` (the same length), as
+/// a forger editing the file would.
+fn verified_until_edited(site: &Site, pdf: &std::path::Path, from: &str, to: &str) {
+    let verify = |pdf: &std::path::Path| {
+        run(
+            &site.db,
+            &["verify-document", pdf.to_str().unwrap()],
+            "",
+            None,
+        )
+    };
+    let verified = ok(verify(pdf));
+    assert!(verified.contains("VERIFIED"), "{verified}");
     assert_eq!(from.len(), to.len());
     let mut bytes = std::fs::read(pdf).unwrap();
     let marker = b"CUSTODY-LIST:1:";
@@ -765,7 +755,9 @@ fn edit_sealed_list(pdf: &std::path::Path, from: &str, to: &str) -> std::path::P
     bytes[at..at + to.len()].copy_from_slice(to.as_bytes());
     let edited = pdf.with_extension("edited.pdf");
     std::fs::write(&edited, bytes).unwrap();
-    edited
+    let o = verify(&edited);
+    assert!(!o.status.success(), "{}", common::text(&o));
+    assert!(common::text(&o).contains("hash to"), "{}", common::text(&o));
 }
 
 #[test]
@@ -777,7 +769,10 @@ fn a_lot_short_on_arrival_is_settled_a_lot_sent_back_continues_its_record_and_do
     receive(&a.db, "23-02", "400");
     trust(&a, &b, "Bravo");
     trust(&b, &a, "Alpha");
-    let label = show(&a.db, "23-01")["label_code"].as_str().unwrap().to_string();
+    let label = show(&a.db, "23-01")["label_code"]
+        .as_str()
+        .unwrap()
+        .to_string();
 
     // 250 of 23-01 and all of 23-02 go; Bravo counts 248 of 23-01 on arrival.
     let (manifest, _) = send_lots(&a, &b, "Bravo", &["23-01@Vault A=250", "23-02@Vault A=400"]);
@@ -819,17 +814,13 @@ fn a_lot_short_on_arrival_is_settled_a_lot_sent_back_continues_its_record_and_do
     ] {
         assert!(text.contains(needle), "no '{needle}' in:\n{text}");
     }
-    let verified = ok(run(
-        &b.db,
-        &["verify-document", receipt_pdf.to_str().unwrap()],
-        "",
-        None,
-    ));
-    assert!(verified.contains("VERIFIED"), "{verified}");
     // The counted quantity changed inside the file: verify-document fails.
-    let forged = edit_sealed_list(&receipt_pdf, "\trounds\t0.4\t248\n", "\trounds\t0.4\t250\n");
-    let o = run(&b.db, &["verify-document", forged.to_str().unwrap()], "", None);
-    assert!(!o.status.success(), "{}", common::text(&o));
+    verified_until_edited(
+        &b,
+        &receipt_pdf,
+        "\trounds\t0.4\t248\n",
+        "\trounds\t0.4\t250\n",
+    );
 
     // The receipt comes back: Alpha sees the shortfall.
     let (_, out) = receipt_back(&a, &b, &manifest);
@@ -862,7 +853,10 @@ fn a_lot_short_on_arrival_is_settled_a_lot_sent_back_continues_its_record_and_do
     refuse(settle("23-02", "LR-7/26", "INS"), "did not arrive short");
     refuse(settle("23-01", "LR-7/26", "OFF"), "must be someone else");
     refuse(settle("23-01", " ", "INS"), "needs a reference");
-    refuse(settle("23-77", "LR-7/26", "INS"), "no ammunition lot '23-77'");
+    refuse(
+        settle("23-77", "LR-7/26", "INS"),
+        "no ammunition lot '23-77'",
+    );
     let args = settle("23-01", "LR-7/26", "INS");
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let out = ok(run(&a.db, &args, OFF, Some(OFF)));
@@ -897,32 +891,59 @@ fn a_lot_short_on_arrival_is_settled_a_lot_sent_back_continues_its_record_and_do
     assert_eq!(lots.as_array().unwrap().len(), 2, "{listed}");
 
     // 50 rounds of it destroyed: the certificate seals the lot line.
-    let batch = new_batch(&a.db, "DEC-2026-044");
+    let batch = new_batch(&a.db, "Ministry of Interior", "DEC-2026-044");
     for step in [
-        vec!["--as", "OFF", "destruction", "add-lots", &batch, "--lot", "23-01@Vault B=50"],
+        vec![
+            "--as",
+            "OFF",
+            "destruction",
+            "add-lots",
+            &batch,
+            "--lot",
+            "23-01@Vault B=50",
+        ],
         vec!["--as", "OFF", "destruction", "freeze", &batch],
-        vec!["--as", "INS", "destruction", "recount", &batch, "--lot", "23-01@Vault B=50"],
+        vec![
+            "--as",
+            "INS",
+            "destruction",
+            "recount",
+            &batch,
+            "--lot",
+            "23-01@Vault B=50",
+        ],
     ] {
         ok(run(&a.db, &step, OFF, None));
     }
     record_detonation(&a.db, &batch);
-    ok(run(&a.db, &execute_args(&batch), OFF, Some("375298,375298")));
+    ok(run(
+        &a.db,
+        &execute_args(&batch),
+        OFF,
+        Some("375298,375298"),
+    ));
     let cert = a.file("certificate.pdf");
     let out = ok(run(
         &a.db,
-        &["--as", "INS", "report", "certificate", &batch, "-o", cert.to_str().unwrap()],
+        &[
+            "--as",
+            "INS",
+            "report",
+            "certificate",
+            &batch,
+            "-o",
+            cert.to_str().unwrap(),
+        ],
         OFF,
         None,
     ));
     assert!(out.contains("Seal: CUSTODY-SEAL:2:D."), "{out}");
     let text = read_and_render(&cert, "certificate-with-lots");
-    assert!(text.contains("23-01") && text.contains("50 rounds"), "{text}");
-    let verified = ok(run(&a.db, &["verify-document", cert.to_str().unwrap()], "", None));
-    assert!(verified.contains("VERIFIED"), "{verified}");
-    let forged = edit_sealed_list(&cert, "\tVault B\t50\t", "\tVault B\t90\t");
-    let o = run(&a.db, &["verify-document", forged.to_str().unwrap()], "", None);
-    assert!(!o.status.success(), "{}", common::text(&o));
-    assert!(common::text(&o).contains("hash to"), "{}", common::text(&o));
+    assert!(
+        text.contains("23-01") && text.contains("50 rounds"),
+        "{text}"
+    );
+    verified_until_edited(&a, &cert, "\tVault B\t50\t", "\tVault B\t90\t");
     verified_and_rebuildable(&a.db);
     verified_and_rebuildable(&b.db);
 }

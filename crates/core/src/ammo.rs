@@ -975,24 +975,7 @@ pub(crate) fn apply(conn: &Connection, seq: i64, body: &EventBody) -> Result<()>
                     "an unknown lot was settled as lost in transit",
                 )?;
                 // The shortfall is settled on the manifest's lines of the lot in turn.
-                let mut left = l.quantity as i64;
-                let lines: Vec<(String, i64)> = conn
-                    .prepare_cached(
-                        "SELECT location_id, quantity - coalesce(received, 0) - settled
-                         FROM handover_lots WHERE manifest_id = ?1 AND lot_id = ?2
-                         ORDER BY location_id",
-                    )?
-                    .query_map(params![manifest_id, l.lot_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<rusqlite::Result<_>>()?;
-                for (location_id, open) in lines {
-                    let part = open.clamp(0, left);
-                    left -= part;
-                    conn.prepare_cached(
-                        "UPDATE handover_lots SET settled = settled + ?4
-                         WHERE manifest_id = ?1 AND lot_id = ?2 AND location_id = ?3",
-                    )?
-                    .execute(params![manifest_id, l.lot_id, location_id, part])?;
-                }
+                let left = spread(conn, manifest_id, &l.lot_id, Column::Settled, l.quantity)?;
                 if left > 0 {
                     return Err(CustodyError::Damaged(format!(
                         "more of lot {} was settled as lost in transit than arrived short",
@@ -1122,29 +1105,65 @@ pub(crate) fn apply(conn: &Connection, seq: i64, body: &EventBody) -> Result<()>
             for l in lots {
                 // A lot dispatched from several locations has a line for each: what arrived
                 // fills them in turn (the last takes any excess), so the lines add up.
-                let lines: Vec<(String, i64)> = conn
-                    .prepare_cached(
-                        "SELECT location_id, quantity - coalesce(received, 0) FROM handover_lots
-                         WHERE manifest_id = ?1 AND lot_id = ?2 ORDER BY location_id",
-                    )?
-                    .query_map(params![manifest_id, l.lot_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<rusqlite::Result<_>>()?;
-                let mut left = l.quantity as i64;
-                let last = lines.len().saturating_sub(1);
-                for (n, (location_id, open)) in lines.into_iter().enumerate() {
-                    let part = if n == last { left } else { open.clamp(0, left) };
-                    left -= part;
-                    conn.prepare_cached(
-                        "UPDATE handover_lots SET received = coalesce(received, 0) + ?4
-                         WHERE manifest_id = ?1 AND lot_id = ?2 AND location_id = ?3",
-                    )?
-                    .execute(params![manifest_id, l.lot_id, location_id, part])?;
-                }
+                spread(conn, manifest_id, &l.lot_id, Column::Received, l.quantity)?;
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// Which quantity of a handover's lot lines [`spread`] adds to.
+#[derive(Clone, Copy, PartialEq)]
+enum Column {
+    Received,
+    Settled,
+}
+
+/// Adds `quantity` of a lot to the handover's lines of it in location order, each line up to
+/// what it still has open (dispatched less counted, or less counted and settled). What was
+/// counted beyond every line goes on the last; what is settled never exceeds the lines: the
+/// rest is returned.
+fn spread(
+    conn: &Connection,
+    manifest_id: &str,
+    lot_id: &str,
+    column: Column,
+    quantity: u64,
+) -> Result<i64> {
+    let (open, update) = match column {
+        Column::Received => (
+            "quantity - coalesce(received, 0)",
+            "received = coalesce(received, 0) + ?4",
+        ),
+        Column::Settled => (
+            "quantity - coalesce(received, 0) - settled",
+            "settled = settled + ?4",
+        ),
+    };
+    let lines: Vec<(String, i64)> = conn
+        .prepare_cached(&format!(
+            "SELECT location_id, {open} FROM handover_lots
+             WHERE manifest_id = ?1 AND lot_id = ?2 ORDER BY location_id"
+        ))?
+        .query_map(params![manifest_id, lot_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut left = quantity as i64;
+    let last = lines.len().saturating_sub(1);
+    for (n, (location_id, open)) in lines.into_iter().enumerate() {
+        let part = if n == last && column == Column::Received {
+            left
+        } else {
+            open.clamp(0, left)
+        };
+        left -= part;
+        conn.prepare_cached(&format!(
+            "UPDATE handover_lots SET {update}
+             WHERE manifest_id = ?1 AND lot_id = ?2 AND location_id = ?3"
+        ))?
+        .execute(params![manifest_id, lot_id, location_id, part])?;
+    }
+    Ok(left)
 }
 
 /// Quantities of one lot as the events say, for the conservation check.

@@ -419,7 +419,13 @@ impl Ledger {
                         .iter()
                         .find(|l| l.lot_id == lot_id)
                         .ok_or_else(|| CustodyError::UnknownLot(lot_id.clone()))?;
-                    line_view(&self.conn, &lot_id, &sent.lot, &location_id, count(quantity))?
+                    line_view(
+                        &self.conn,
+                        &lot_id,
+                        &sent.lot,
+                        &location_id,
+                        count(quantity),
+                    )?
                 } else {
                     let lot = LotLine {
                         lot_id,

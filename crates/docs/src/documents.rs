@@ -818,7 +818,11 @@ fn ammunition_table(flow: &mut Flow<'_>, l: Language, ammo: Option<&AmmunitionSe
         col(l.t(Label::ColNo), 30.0, Align::Right),
         col(l.t(Label::Lot), 70.0, Align::Left),
         text_col(l.t(Label::Type), if counted { 60.0 } else { 90.0 }),
-        col(l.t(Label::Calibre), if counted { 45.0 } else { 55.0 }, Align::Left),
+        col(
+            l.t(Label::Calibre),
+            if counted { 45.0 } else { 55.0 },
+            Align::Left,
+        ),
         col(l.t(Label::HazardDivision), 40.0, Align::Left),
         text_col(l.t(Label::Location), if counted { 55.0 } else { 70.0 }),
         col(l.t(Label::Quantity), 75.0, Align::Right),

@@ -56,7 +56,11 @@ fn a_certificate_with_lots_is_sealed_in_format_2_counting_items_and_lots() {
     assert_eq!(fields.format, FORMAT_LOTS);
     assert_eq!(fields.counts, vec![3, 2]);
     let seal = Seal::sign(fields, &site_key()).expect("sign");
-    assert!(seal.text().starts_with("CUSTODY-SEAL:2:D."), "{}", seal.text());
+    assert!(
+        seal.text().starts_with("CUSTODY-SEAL:2:D."),
+        "{}",
+        seal.text()
+    );
     assert!(seal.text().contains(".3+2."), "{}", seal.text());
     let pdf = cert
         .to_pdf(&seal, &RenderOptions::new(Language::English))
@@ -74,7 +78,12 @@ fn a_certificate_with_lots_is_sealed_in_format_2_counting_items_and_lots() {
 fn a_lot_quantity_or_neq_edited_after_sealing_is_caught() {
     let cert = with_lots(certificate(3));
     let seal = Seal::sign(cert.seal_fields().expect("fields"), &site_key()).expect("sign");
-    let verified = || Seal::parse(seal.text()).unwrap().verify(&trusted()).unwrap();
+    let verified = || {
+        Seal::parse(seal.text())
+            .unwrap()
+            .verify(&trusted())
+            .unwrap()
+    };
     let lines = &cert.ammunition.as_ref().unwrap().lines;
     assert!(verified()
         .recheck_items_and_lots(&cert.items, lines)
@@ -90,19 +99,13 @@ fn a_lot_quantity_or_neq_edited_after_sealing_is_caught() {
         let err = verified()
             .recheck_items_and_lots(&cert.items, &edited)
             .expect_err("an edited lot line must not verify");
-        assert!(
-            matches!(err, SealError::ItemListMismatch { .. }),
-            "{err:?}"
-        );
+        assert!(matches!(err, SealError::ItemListMismatch { .. }), "{err:?}");
     }
     // A lot line left out changes the count.
     let err = verified()
         .recheck_items_and_lots(&cert.items, &lines[..1])
         .expect_err("a missing lot line must not verify");
-    assert!(
-        err.to_string().contains("lists 3+1"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("lists 3+1"), "{err}");
 }
 
 #[test]
@@ -167,7 +170,12 @@ fn a_stocktake_that_counted_lots_seals_them_as_a_sixth_list() {
     assert_eq!(&fields.counts[..5], &five.counts[..]);
     assert_eq!(fields.counts[5], 1);
     let seal = Seal::sign(fields, &site_key()).expect("sign");
-    let verified = || Seal::parse(seal.text()).unwrap().verify(&trusted()).unwrap();
+    let verified = || {
+        Seal::parse(seal.text())
+            .unwrap()
+            .verify(&trusted())
+            .unwrap()
+    };
     assert!(verified().recheck_stocktake(&report).is_ok());
     let mut edited = report.clone();
     edited.lots[0].counted = 1200;
@@ -195,28 +203,25 @@ fn a_release_receipt_or_disposition_report_has_no_format_2() {
 
 #[test]
 fn an_outside_verifier_reproduces_the_published_format_2_list() {
-    let spec = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/SEAL.md"))
-        .expect("SEAL.md");
+    let spec =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/SEAL.md")).expect("SEAL.md");
     let published = spec
         .lines()
         .find_map(|l| l.strip_prefix("format 2 list sha256 "))
         .expect("SEAL.md publishes the format 2 list digest")
         .trim()
         .to_string();
-    let items: Vec<ItemLine> = [
-        ("CU-000003", "SN0015838K"),
-        ("CU-000001", "SN0000000K"),
-    ]
-    .iter()
-    .map(|(code, serial)| ItemLine {
-        custody_code: (*code).into(),
-        item_type: String::new(),
-        make: String::new(),
-        model: String::new(),
-        calibre: String::new(),
-        serial: (*serial).into(),
-    })
-    .collect();
+    let items: Vec<ItemLine> = [("CU-000003", "SN0015838K"), ("CU-000001", "SN0000000K")]
+        .iter()
+        .map(|(code, serial)| ItemLine {
+            custody_code: (*code).into(),
+            item_type: String::new(),
+            make: String::new(),
+            model: String::new(),
+            calibre: String::new(),
+            serial: (*serial).into(),
+        })
+        .collect();
     let mut counted = lot("A0000000001A", "23-02", 300, "0.96");
     counted.received = Some(290);
     let lots = vec![lot("A7K3M9QXD4TC", "23-01", 1200, "3.84"), counted];

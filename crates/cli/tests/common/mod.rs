@@ -222,3 +222,23 @@ pub fn trust(x: &Site, y: &Site, name: &str) {
         None,
     ));
 }
+
+/// The officer creates a destruction batch on `authority`'s `decision`; its code.
+pub fn new_batch(db: &Path, authority: &str, decision: &str) -> String {
+    let out = ok(run(
+        db,
+        &[
+            "--as",
+            "OFF",
+            "destruction",
+            "create",
+            "--authority",
+            authority,
+            "--decision",
+            decision,
+        ],
+        "375298",
+        None,
+    ));
+    word_after(&out, "Destruction batch ")
+}
