@@ -155,13 +155,27 @@ fn add_to_line(lines: &mut Vec<LotLine>, lot_id: String, location_id: String, qu
 
 /// Lot lines with their lot's description and NEQ, for views and documents.
 pub(crate) fn line_views(conn: &Connection, lines: &[LotLine]) -> Result<Vec<LotLineView>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT lot_number, ammo_type, calibre, hazard, unit, neq_kg FROM ammo_lots WHERE id = ?1",
+    )?;
     lines
         .iter()
         .map(|l| {
-            let view = crate::ammo::lot_views(conn, Some(&l.lot_id))?
-                .pop()
+            let lot = stmt
+                .query_row([&l.lot_id], |r| {
+                    Ok(LotRecord {
+                        lot_number: r.get(0)?,
+                        ammo_type: r.get(1)?,
+                        calibre: r.get(2)?,
+                        hazard: r.get(3)?,
+                        unit: r.get::<_, String>(4)?.parse().unwrap_or_default(),
+                        neq_kg: r.get(5)?,
+                        ..LotRecord::default()
+                    })
+                })
+                .optional()?
                 .ok_or_else(|| CustodyError::UnknownLot(l.lot_id.clone()))?;
-            line_view(conn, &l.lot_id, &view.lot, &l.location_id, l.quantity)
+            line_view(conn, &l.lot_id, &lot, &l.location_id, l.quantity)
         })
         .collect()
 }
