@@ -237,6 +237,31 @@ fn record_field(kind: &str, record: &str, field: &str) -> String {
     .unwrap_or_default()
 }
 
+/// The fields of `item` that can be amended, each with its current value, in the order a form
+/// shows them: an exhibit's own fields, then its weapon record's (if it has one).
+pub fn amendable_fields(item: &crate::ItemView) -> Vec<(&'static str, String)> {
+    let weapon = weapon_of(&item.kind, &item.record).is_some();
+    let fields: Vec<&'static str> = if item.kind == "evidence" {
+        let weapon_fields = WEAPON_FIELDS.iter().filter(|_| weapon);
+        EVIDENCE_FIELDS
+            .iter()
+            .chain(weapon_fields)
+            .copied()
+            .collect()
+    } else {
+        WEAPON_FIELDS.to_vec()
+    };
+    fields
+        .into_iter()
+        .map(|f| (f, record_field(&item.kind, &item.record, f)))
+        .collect()
+}
+
+/// Amending this field needs a second authenticated person.
+pub fn is_identity_field(field: &str) -> bool {
+    IDENTITY_FIELDS.contains(&field)
+}
+
 /// The changes a request makes to a record whose fields `current` reads. Refuses an unknown
 /// field, a field named twice and a request that changes nothing.
 fn changes_for(

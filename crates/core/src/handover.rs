@@ -949,15 +949,7 @@ impl Ledger {
         self.write(|w| {
             let m = manifest_row(w.conn, manifest)?;
             require_state(&m, "out", "receipted", "settled")?;
-            let missing: Vec<(String, String)> = {
-                let mut stmt = w.conn.prepare(
-                    "SELECT hi.item_id, hi.code FROM handover_items hi JOIN items i ON i.id = hi.item_id
-                     WHERE hi.manifest_id = ?1 AND hi.state = 'missing' AND i.status = 'in_transit'
-                     ORDER BY hi.code",
-                )?;
-                let rows = stmt.query_map([&m.id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
+            let missing = unsettled(w.conn, &m.id)?;
             let short = crate::ammo_disposal::lot_shortfalls(w.conn, &m.id)?;
             let everything = items.is_empty() && lots.is_empty();
             let mut item_ids: Vec<String> = Vec::new();
@@ -1058,6 +1050,16 @@ impl Ledger {
             .map_err(Into::into)
     }
 
+    /// The codes a receiver named missing on `manifest` that are still in transit here: what
+    /// the sender can settle as lost in transit.
+    pub fn handover_unsettled(&self, manifest: &str) -> Result<Vec<String>> {
+        let m = manifest_row(&self.conn, manifest)?;
+        Ok(unsettled(&self.conn, &m.id)?
+            .into_iter()
+            .map(|(_, code)| code)
+            .collect())
+    }
+
     pub fn handovers(&self) -> Result<Vec<HandoverView>> {
         let ids: Vec<String> = {
             let mut stmt = self
@@ -1068,4 +1070,15 @@ impl Ledger {
         };
         ids.iter().map(|id| self.handover(id)).collect()
     }
+}
+
+/// Items (id, code) named missing on a manifest and still in transit here, by code.
+fn unsettled(conn: &Connection, manifest_id: &str) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT hi.item_id, hi.code FROM handover_items hi JOIN items i ON i.id = hi.item_id
+         WHERE hi.manifest_id = ?1 AND hi.state = 'missing' AND i.status = 'in_transit'
+         ORDER BY hi.code",
+    )?;
+    let rows = stmt.query_map([manifest_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -407,7 +407,9 @@ impl Label {
             Receipt => (None, "Receipt"),
             DispatchedAt => (None, "Dispatched at"),
             ReceivedAt => (None, "Received at"),
-            Discrepancies => (None, "Discrepancies"),
+            // The manifest's section; the kiosk's stocktake screen says "Discrepancies" too, but
+            // a stocktake's differences have their own word in several languages.
+            Discrepancies => (Some("handover"), "Discrepancies"),
             Description => (None, "Description"),
             Resolution => (None, "Resolution"),
             NoDiscrepancies => (None, "No discrepancies recorded."),

@@ -10,9 +10,9 @@ use crate::scanner::{DemoScanner, LinkState, ScannerLink};
 use crate::MsgKind;
 use crate::{
     AlertRow, AppWindow, CheckoutState, DemoPerson, DemoState, DestructionState, DocumentsState,
-    HandoverState, HistoryRow, HomeState, IntakeState, ItemLine, LoginState, MoveState, Msg,
-    PrintingState, ScanMark, ScanRow, ScanState, ScannerRow, Screen, SearchState, SettingsState,
-    StatusCount, StocktakeState, TrustedSite,
+    EvidenceState, HandoverState, HistoryRow, HomeState, IntakeState, ItemLine, LoginState,
+    MoveState, Msg, PrintingState, ScanMark, ScanRow, ScanState, ScannerRow, Screen, SearchState,
+    SettingsState, StatusCount, StocktakeState, TrustedSite,
 };
 use custody_codes::{LabelCode, LabelKind};
 use custody_core::scans::{IgnoredReason, ScanInput, ScanOutcome};
@@ -40,6 +40,7 @@ macro_rules! say {
 mod checkout;
 mod destruction;
 pub mod documents;
+mod evidence;
 mod handover;
 mod home;
 mod intake;
@@ -285,6 +286,7 @@ impl Kiosk {
             Screen::Stocktake => self.refresh_stocktake(app),
             Screen::Destruction => self.refresh_destruction(app),
             Screen::Handover => self.refresh_handover(app),
+            Screen::Evidence => self.refresh_evidence(app),
             Screen::Documents => self.refresh_documents(app),
             _ => {}
         }
@@ -380,4 +382,13 @@ fn clear_forms(app: &AppWindow) {
     s.set_code("".into());
     s.set_message(msg(MsgKind::None));
     s.set_history(model(Vec::new()));
+    s.set_amending(false);
+    s.set_second_pin("".into());
+    let e = app.global::<EvidenceState>();
+    e.set_code("".into());
+    e.set_message(msg(MsgKind::None));
+    Kiosk::evidence_clear_form(&e);
+    let h = app.global::<HandoverState>();
+    h.set_cosigner_pin("".into());
+    h.set_settle_code("".into());
 }

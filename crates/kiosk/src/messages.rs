@@ -104,7 +104,7 @@ pub fn msg3(
 
 /// Every message kind of ui/messages.slint, in its order (a test checks that this list and the
 /// `.slint` enum agree, and that each kind is worded in every language).
-pub const MSG_KINDS: [MsgKind; 256] = [
+pub const MSG_KINDS: [MsgKind; 266] = [
     MsgKind::None,
     MsgKind::EnterBadge,
     MsgKind::EnterPin,
@@ -361,6 +361,16 @@ pub const MSG_KINDS: [MsgKind; 256] = [
     MsgKind::ScanNotText,
     MsgKind::ScanEmpty,
     MsgKind::LanguageUnavailable,
+    MsgKind::BadKeepDays,
+    MsgKind::DecisionRecorded,
+    MsgKind::HoldPlaced,
+    MsgKind::HoldLifted,
+    MsgKind::ReleasedToOwner,
+    MsgKind::RecordAmended,
+    MsgKind::BatchItemRemoved,
+    MsgKind::BatchUnfrozen,
+    MsgKind::SettledLost,
+    MsgKind::NeedManifest,
 ];
 
 /// A core error as the person at the kiosk should read it.

@@ -214,6 +214,17 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
         shoot(&window, &name("search-history")),
     ));
 
+    // Correcting the record shown: the form with one field changed.
+    kiosk.borrow_mut().search_start_amend(app);
+    kiosk.borrow_mut().search_amend_edited(app, 2, "M70 AB");
+    let search = app.global::<custody_kiosk::SearchState>();
+    search.set_amend_reason("model mistyped at intake".into());
+    shots.push((
+        name("search-correct"),
+        shoot(&window, &name("search-correct")),
+    ));
+    kiosk.borrow_mut().search_cancel_amendment(app);
+
     kiosk.borrow_mut().navigate(app, Screen::Settings);
     shots.push((name("settings"), shoot(&window, &name("settings"))));
     let settings = app.global::<custody_kiosk::SettingsState>();
@@ -353,6 +364,37 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
         shoot(&window, &name("handover-exported")),
     ));
 
+    // The other site signs for none of the three (lost on the road): its receipt names them
+    // missing, and this site settles them on the Settle missing page.
+    let exported = std::fs::read_dir(stick.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "custody"))
+        .expect("the exported bundle");
+    let outgoing = other_ledger
+        .handover_import(&off, &std::fs::read(&exported).unwrap())
+        .unwrap();
+    std::fs::remove_file(&exported).unwrap();
+    other_ledger
+        .handover_accept(&off, None, &outgoing.code, None)
+        .unwrap();
+    let receipt = stick.path().join("back.receipt");
+    std::fs::write(
+        &receipt,
+        other_ledger.handover_receipt(&off, &outgoing.code).unwrap(),
+    )
+    .unwrap();
+    hand.set_receipt_path(receipt.display().to_string().into());
+    kiosk.borrow_mut().handover_import_receipt(app);
+    hand.set_mode("settle".into());
+    kiosk.borrow_mut().handover_settle_show(app, &outgoing.code);
+    hand.set_settle_reference("Police report 44-1/26".into());
+    shots.push((
+        name("handover-settle"),
+        shoot(&window, &name("handover-settle")),
+    ));
+    hand.set_mode("send".into());
+
     // Receiving side: a bundle from another site whose key this site trusts.
     let details = custody_core::HandoverDetails {
         sender: "MoI Depot Niš, Arben Hoxha".into(),
@@ -399,6 +441,50 @@ fn every_screen_renders_in_english_and_some_in_serbian_cyrillic_albanian_romania
         name("documents-saved"),
         shoot(&window, &name("documents-saved")),
     ));
+
+    // Evidence: the review list, one exhibit's decision, its hold and its release.
+    kiosk.borrow_mut().logout(app, None);
+    kiosk.borrow_mut().login(app, "CUS1", "553719");
+    kiosk.borrow_mut().navigate(app, Screen::Evidence);
+    shots.push((name("evidence-due"), shoot(&window, &name("evidence-due"))));
+    let due = kiosk
+        .borrow()
+        .ledger()
+        .evidence_due(chrono::Local::now().date_naive())
+        .unwrap();
+    kiosk.borrow_mut().evidence_show(app, &due[0].code);
+    let ev = app.global::<custody_kiosk::EvidenceState>();
+    ev.set_authority("Basic Court Belgrade".into());
+    ev.set_reference("K-412/26".into());
+    shots.push((
+        name("evidence-decision"),
+        shoot(&window, &name("evidence-decision")),
+    ));
+    kiosk.borrow_mut().evidence_hold(app, true);
+    ev.set_tab("hold".into());
+    shots.push((
+        name("evidence-hold"),
+        shoot(&window, &name("evidence-hold")),
+    ));
+    ev.set_authority("Basic Court Belgrade".into());
+    ev.set_reference("K-412/26-2".into());
+    kiosk.borrow_mut().evidence_hold(app, false);
+    ev.set_authority("Basic Court Belgrade".into());
+    ev.set_reference("K-412/26-3".into());
+    ev.set_choice("release_to_owner".into());
+    kiosk.borrow_mut().evidence_decide(app);
+    ev.set_tab("release".into());
+    ev.set_owner("Petar Nikolić".into());
+    ev.set_id_number("009876543".into());
+    ev.set_witness_badge("INS1".into());
+    ev.set_witness_pin("375298".into());
+    kiosk.borrow_mut().evidence_release(app);
+    shots.push((
+        name("evidence-released"),
+        shoot(&window, &name("evidence-released")),
+    ));
+    kiosk.borrow_mut().logout(app, None);
+    kiosk.borrow_mut().login(app, "OFF1", "642087");
 
     // Serbian Cyrillic: sign-in and home.
     assert!(select_language("sr"), "Serbian Cyrillic is bundled");

@@ -3,35 +3,15 @@
 //! batch from creation to execution before two witnesses, and a handover between two sites.
 
 mod common;
-use common::{depot, file_ending, fill_handover_head, reads, sign_in, tap, trust, type_into};
+use common::{
+    depot, file_ending, fill_handover_head, on_screen, reads, scan, sign_in, tap, trust, type_into,
+};
 use custody_codes::ScanCommand;
-use custody_core::scans::ScanInput;
 use custody_core::ItemStatus;
-use custody_kiosk::AppWindow;
-use custody_kiosk::Kiosk;
 use custody_scan::Outcome;
-use i_slint_backend_testing::ElementHandle;
-use std::cell::RefCell;
-use std::rc::Rc;
 
 fn init() {
     i_slint_backend_testing::init_no_event_loop();
-}
-
-/// The handheld scanner reads a label while this screen is showing.
-fn scan(kiosk: &Rc<RefCell<Kiosk>>, app: &AppWindow, data: &str) -> Outcome {
-    let input = ScanInput {
-        device: "test scanner".into(),
-        data: data.as_bytes().to_vec(),
-        ..Default::default()
-    };
-    kiosk.borrow_mut().handle_scan(app, input)
-}
-
-fn on_screen(app: &AppWindow, label: &str) -> bool {
-    ElementHandle::find_by_accessible_label(app, label)
-        .next()
-        .is_some()
 }
 
 #[test]
@@ -236,7 +216,8 @@ fn a_batch_is_filled_frozen_recounted_and_destroyed_before_two_inspectors_never_
 }
 
 #[test]
-fn a_depot_dispatches_two_rifles_by_scan_and_another_site_imports_counts_and_signs_for_them() {
+fn a_depot_dispatches_two_rifles_another_site_signs_for_one_and_the_sender_settles_the_other_as_lost(
+) {
     init();
     let sender = depot(8);
     let receiver = depot(3);
@@ -292,4 +273,51 @@ fn a_depot_dispatches_two_rifles_by_scan_and_another_site_imports_counts_and_sig
     let here = receiver.kiosk.borrow().ledger().find_item(&a).unwrap();
     assert_eq!(here.status, ItemStatus::InStore);
     assert!(receiver.kiosk.borrow().ledger().find_item(&b).is_err());
+
+    // The signed receipt goes back to the sender, naming the second rifle missing.
+    type_into(app, "Receipt folder", &stick.path().display().to_string());
+    tap(app, "Write receipt");
+    let receipt = file_ending(stick.path(), ".receipt");
+    let app = &sender.app;
+    type_into(
+        app,
+        "Receipt from the receiver",
+        &receipt.display().to_string(),
+    );
+    tap(app, "Import receipt");
+    assert!(reads(app, "Handover message").contains("verified"));
+    let sender_ledger = |code: &str| sender.kiosk.borrow().ledger().find_item(code).unwrap();
+    assert_eq!(sender_ledger(&b).status, ItemStatus::InTransit);
+
+    // The sender settles it as lost in transit: a reference and a second person, or nothing.
+    let manifest = sender.kiosk.borrow().ledger().handovers().unwrap()[0]
+        .code
+        .clone();
+    tap(app, "Settle missing");
+    type_into(app, "Manifest code", &manifest);
+    tap(app, "Show");
+    assert_eq!(reads(app, "Missing on arrival, not settled"), "1");
+    tap(app, "Settle as lost in transit");
+    assert!(reads(app, "Handover message").contains("second person"));
+    type_into(app, "Second person badge", "OFF2");
+    type_into(app, "Second person PIN", "464102");
+    tap(app, "Settle as lost in transit");
+    assert!(reads(app, "Handover message").contains("settlement reference"));
+    assert_eq!(
+        sender_ledger(&b).status,
+        ItemStatus::InTransit,
+        "refused: nothing settled"
+    );
+    type_into(
+        app,
+        "Loss report or inquiry reference",
+        "Police report 44-1/26",
+    );
+    type_into(app, "Second person PIN", "464102");
+    tap(app, "Settle as lost in transit");
+    let said = reads(app, "Handover message");
+    assert!(said.contains("1 item of handover"), "{said}");
+    assert_eq!(sender_ledger(&b).status, ItemStatus::LostInTransit);
+    assert_eq!(sender_ledger(&a).status, ItemStatus::TransferredOut);
+    assert_eq!(reads(app, "Missing on arrival, not settled"), "0");
 }

@@ -48,7 +48,7 @@ fn used_msgids() -> BTreeSet<String> {
         if path.extension().is_some_and(|e| e == "html") {
             after(
                 &std::fs::read_to_string(&path).unwrap(),
-                &["t(", "tf("],
+                &["t(", "tf(", "tn("],
                 &mut ids,
             );
         }
@@ -57,7 +57,7 @@ fn used_msgids() -> BTreeSet<String> {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path).unwrap();
-            after(&text, &[".t(", ".tf("], &mut ids);
+            after(&text, &[".t(", ".tf(", ".tn("], &mut ids);
             for status in ["BAD_REQUEST,", "NOT_FOUND,", "FORBIDDEN,"] {
                 after(&text, &[status], &mut ids);
             }

@@ -341,4 +341,73 @@ impl Kiosk {
         let answer = self.print_finished(app, DocumentKind::DestructionCertificate, code);
         say!(app.global::<DestructionState>(), answer);
     }
+
+    /// Takes the item in the entry field off the open batch, with the reason given.
+    pub fn destruction_remove(&mut self, app: &AppWindow, text: &str) {
+        self.touch();
+        let Some(actor) = self.signed_in(app) else {
+            return;
+        };
+        let st = app.global::<DestructionState>();
+        let Some(code) = self.destruction.batch.clone() else {
+            return;
+        };
+        let item = text.trim().to_string();
+        let answer = self
+            .ledger
+            .destruction_remove(&actor, &code, std::slice::from_ref(&item), &st.get_reason())
+            .map(|_| {
+                st.set_entry("".into());
+                msg1(MsgKind::BatchItemRemoved, display_code(&item))
+            })
+            .map_err(|e| self.report(app, &e));
+        say!(st, answer);
+        self.refresh_destruction(app);
+    }
+
+    /// Opens a frozen or re-counted batch again, with the reason given.
+    pub fn destruction_unfreeze(&mut self, app: &AppWindow) {
+        self.touch();
+        let Some(actor) = self.signed_in(app) else {
+            return;
+        };
+        let st = app.global::<DestructionState>();
+        let Some(code) = self.destruction.batch.clone() else {
+            return;
+        };
+        let answer = self
+            .ledger
+            .destruction_unfreeze(&actor, &code, &st.get_reason())
+            .map(|_| {
+                self.destruction.recount.clear();
+                st.set_reason("".into());
+                msg1(MsgKind::BatchUnfrozen, display_code(&code))
+            })
+            .map_err(|e| self.report(app, &e));
+        say!(st, answer);
+        self.refresh_destruction(app);
+    }
+
+    /// Gives the batch up, with the reason given: its items are back in store.
+    pub fn destruction_cancel(&mut self, app: &AppWindow) {
+        self.touch();
+        let Some(actor) = self.signed_in(app) else {
+            return;
+        };
+        let st = app.global::<DestructionState>();
+        let Some(code) = self.destruction.batch.clone() else {
+            return;
+        };
+        let answer = self
+            .ledger
+            .destruction_cancel(&actor, &code, &st.get_reason())
+            .map(|_| {
+                self.destruction = DestructionScreen::default();
+                st.set_reason("".into());
+                msg1(MsgKind::BatchCancelled, display_code(&code))
+            })
+            .map_err(|e| self.report(app, &e));
+        say!(st, answer);
+        self.refresh_destruction(app);
+    }
 }

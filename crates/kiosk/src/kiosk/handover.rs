@@ -420,4 +420,85 @@ impl Kiosk {
         let answer = self.print_finished(app, DocumentKind::HandoverManifest, code);
         say!(app.global::<HandoverState>(), answer);
     }
+
+    /// Sending side: the items a receipt named missing and not yet settled, for one manifest.
+    pub fn handover_settle_show(&mut self, app: &AppWindow, text: &str) {
+        self.touch();
+        let st = app.global::<HandoverState>();
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        let answer = self
+            .ledger
+            .handover(text)
+            .and_then(|h| Ok((self.ledger.handover_unsettled(&h.code)?, h.code)))
+            .map(|(missing, code)| {
+                st.set_settle_code(display_code(&code).into());
+                st.set_settle_missing(model(
+                    missing.iter().map(|c| display_code(c).into()).collect(),
+                ));
+                msg(MsgKind::None)
+            })
+            .map_err(|e| {
+                st.set_settle_code("".into());
+                st.set_settle_missing(model(Vec::new()));
+                self.report(app, &e)
+            });
+        say!(st, answer);
+    }
+
+    /// Settles every unsettled missing item of the manifest shown, with a co-signer.
+    pub fn handover_settle(&mut self, app: &AppWindow) {
+        self.touch();
+        let Some(actor) = self.signed_in(app) else {
+            return;
+        };
+        let st = app.global::<HandoverState>();
+        let code = st.get_settle_code().to_string();
+        if code.is_empty() {
+            st.set_message_good(false);
+            st.set_message(msg(MsgKind::NeedManifest));
+            return;
+        }
+        let cosigner = self.second_person(&st.get_cosigner_badge(), &st.get_cosigner_pin());
+        st.set_cosigner_pin("".into());
+        let cosigner = match cosigner {
+            None => {
+                st.set_message_good(false);
+                st.set_message(msg(MsgKind::SecondPerson));
+                return;
+            }
+            Some(Err(e)) => {
+                st.set_message_good(false);
+                st.set_message(self.report(app, &e));
+                return;
+            }
+            Some(Ok(c)) => c,
+        };
+        let n = self.ledger.handover_unsettled(&code).map_or(0, |m| m.len());
+        let answer = self
+            .ledger
+            .handover_settle(
+                &actor,
+                &cosigner,
+                &code,
+                &[],
+                &st.get_settle_reference(),
+                &st.get_settle_note(),
+            )
+            .map(|_| {
+                st.set_settle_reference("".into());
+                st.set_settle_note("".into());
+                st.set_cosigner_badge("".into());
+                counted(msg1(MsgKind::SettledLost, &code), n)
+            })
+            .map_err(|e| self.report(app, &e));
+        say!(st, answer);
+        if let Ok(missing) = self.ledger.handover_unsettled(&code) {
+            st.set_settle_missing(model(
+                missing.iter().map(|c| display_code(c).into()).collect(),
+            ));
+        }
+    }
 }

@@ -143,6 +143,15 @@ impl Kiosk {
                 let code = code.clone();
                 self.search(app, &code);
             }
+            // An exhibit scanned on the evidence screen is taken up there (a released one
+            // still raises its alarm below).
+            (
+                Screen::Evidence,
+                ScanOutcome::Found { code, .. } | ScanOutcome::Alarm { code, .. },
+            ) => {
+                let code = code.clone();
+                self.evidence_show(app, &code);
+            }
             _ => {}
         }
         match recorded.outcome {

@@ -1,7 +1,8 @@
 //! The search screen (ui/search.slint): an item and its custody history.
 
 use super::*;
-use crate::MsgKind;
+use crate::{AmendPair, AmendRow, MsgKind};
+use slint::Model;
 
 impl Kiosk {
     pub fn search(&mut self, app: &AppWindow, query: &str) {
@@ -76,5 +77,121 @@ impl Kiosk {
             .map_err(|e| self.report(app, &e))
             .and_then(|item| self.print_label(&item.code, &item.label_text()));
         say!(st, answer);
+    }
+
+    /// "Correct record": a form with the record's amendable fields and their current values.
+    pub fn search_start_amend(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<SearchState>();
+        match self.ledger.find_item(&st.get_code()) {
+            Ok(item) => {
+                let rows: Vec<AmendRow> = custody_core::amend::amendable_fields(&item)
+                    .into_iter()
+                    .map(|(key, value)| AmendRow {
+                        key: key.into(),
+                        value: value.clone().into(),
+                        original: value.into(),
+                        identity: custody_core::amend::is_identity_field(key),
+                    })
+                    .collect();
+                // Two fields a line, so that most of a record fits on the screen at once.
+                let rows: Vec<AmendPair> = rows
+                    .chunks(2)
+                    .map(|pair| AmendPair {
+                        left: pair[0].clone(),
+                        right: pair.get(1).cloned().unwrap_or_default(),
+                        has_right: pair.len() == 2,
+                    })
+                    .collect();
+                st.set_amend_rows(model(rows));
+                st.set_message(msg(MsgKind::None));
+                st.set_amending(true);
+            }
+            Err(e) => {
+                st.set_message_good(false);
+                st.set_message(self.report(app, &e));
+            }
+        }
+    }
+
+    /// A field of the correction form was edited: `index` counts fields, two to a line.
+    pub fn search_amend_edited(&mut self, app: &AppWindow, index: i32, text: &str) {
+        self.touch();
+        let rows = app.global::<SearchState>().get_amend_rows();
+        let Ok(index) = usize::try_from(index) else {
+            return;
+        };
+        if let Some(mut pair) = rows.row_data(index / 2) {
+            if index % 2 == 0 {
+                pair.left.value = text.into();
+            } else {
+                pair.right.value = text.into();
+            }
+            rows.set_row_data(index / 2, pair);
+        }
+    }
+
+    pub fn search_cancel_amendment(&mut self, app: &AppWindow) {
+        self.touch();
+        let st = app.global::<SearchState>();
+        st.set_amending(false);
+        st.set_second_pin("".into());
+        st.set_message(msg(MsgKind::None));
+    }
+
+    /// Sends the changed fields to core, which decides whether a second person is needed and
+    /// whether a new serial is free.
+    pub fn search_save_amendment(&mut self, app: &AppWindow) {
+        self.touch();
+        let Some(actor) = self.signed_in(app) else {
+            return;
+        };
+        let st = app.global::<SearchState>();
+        let code = st.get_code().to_string();
+        let changes: Vec<(String, String)> = st
+            .get_amend_rows()
+            .iter()
+            .flat_map(|p| [Some(p.left), p.has_right.then_some(p.right)])
+            .flatten()
+            .filter(|r| r.value != r.original)
+            .map(|r| (r.key.to_string(), r.value.to_string()))
+            .collect();
+        let second = match self.second_person(&st.get_second_badge(), &st.get_second_pin()) {
+            None => None,
+            Some(Ok(p)) => Some(p),
+            Some(Err(e)) => {
+                st.set_second_pin("".into());
+                st.set_message_good(false);
+                st.set_message(self.report(app, &e));
+                return;
+            }
+        };
+        st.set_second_pin("".into());
+        match self.ledger.amend_item(
+            &actor,
+            second.as_ref(),
+            &code,
+            &changes,
+            &st.get_amend_reason(),
+            &st.get_amend_reference(),
+        ) {
+            Ok(_) => {
+                let n = changes.len();
+                st.set_amending(false);
+                st.set_amend_reason("".into());
+                st.set_amend_reference("".into());
+                st.set_second_badge("".into());
+                self.search(app, &code);
+                st.set_message_good(true);
+                st.set_message(counted(
+                    msg1(MsgKind::RecordAmended, display_code(&code)),
+                    n,
+                ));
+            }
+            Err(e) => {
+                st.set_message_good(false);
+                st.set_message(self.report(app, &e));
+            }
+        }
     }
 }

@@ -169,6 +169,29 @@ pub fn build_app(kiosk: Kiosk) -> Result<(AppWindow, Rc<RefCell<Kiosk>>), slint:
         a.global::<HandoverState>().set_message(Msg::default());
         k.refresh_handover(&a);
     });
+    on!(HandoverState, on_settle_show, |k, a, t| k
+        .handover_settle_show(&a, &t));
+    on!(HandoverState, on_settle, |k, a| k.handover_settle(&a));
+    on!(DestructionState, on_remove, |k, a, t| k
+        .destruction_remove(&a, &t));
+    on!(DestructionState, on_unfreeze, |k, a| k
+        .destruction_unfreeze(&a));
+    on!(DestructionState, on_cancel, |k, a| k.destruction_cancel(&a));
+    on!(SearchState, on_start_amend, |k, a| k.search_start_amend(&a));
+    on!(SearchState, on_amend_edited, |k, a, row, t| k
+        .search_amend_edited(&a, row, &t));
+    on!(SearchState, on_save_amendment, |k, a| k
+        .search_save_amendment(&a));
+    on!(SearchState, on_cancel_amendment, |k, a| k
+        .search_cancel_amendment(&a));
+    on!(EvidenceState, on_show, |k, a, t| k.evidence_show(&a, &t));
+    on!(EvidenceState, on_back, |k, a| k.evidence_back(&a));
+    on!(EvidenceState, on_decide, |k, a| k.evidence_decide(&a));
+    on!(EvidenceState, on_set_hold, |k, a, hold| k
+        .evidence_hold(&a, hold));
+    on!(EvidenceState, on_release, |k, a| k.evidence_release(&a));
+    on!(EvidenceState, on_print_receipt, |k, a| k
+        .evidence_print_receipt(&a));
     on!(DemoState, on_fire, |k, a, what| k.demo_fire(&a, &what));
     on!(crate::Activity, on_stray_key, |k, a, text| k
         .stray_key(&a, &text));

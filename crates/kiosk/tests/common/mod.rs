@@ -49,12 +49,34 @@ pub fn type_into(app: &AppWindow, label: &str, text: &str) {
     find(app, label, AccessibleRole::TextInput).set_accessible_value(text);
 }
 
+/// Presses Enter in the field with this label (its `accepted` action: search, show, add).
+pub fn press_enter(app: &AppWindow, label: &str) {
+    find(app, label, AccessibleRole::TextInput).invoke_accessible_default_action();
+}
+
 /// What a message box (or any text element with an accessible value) says now.
 pub fn reads(app: &AppWindow, label: &str) -> String {
     ElementHandle::find_by_accessible_label(app, label)
         .find_map(|e| e.accessible_value())
         .unwrap_or_else(|| panic!("nothing labelled '{label}' with a value on screen"))
         .to_string()
+}
+
+/// Whether anything with this accessible label is on screen now.
+pub fn on_screen(app: &AppWindow, label: &str) -> bool {
+    ElementHandle::find_by_accessible_label(app, label)
+        .next()
+        .is_some()
+}
+
+/// The handheld scanner reads a label while the current screen is showing.
+pub fn scan(kiosk: &Rc<RefCell<Kiosk>>, app: &AppWindow, data: &str) -> custody_scan::Outcome {
+    let input = custody_core::scans::ScanInput {
+        device: "test scanner".into(),
+        data: data.as_bytes().to_vec(),
+        ..Default::default()
+    };
+    kiosk.borrow_mut().handle_scan(app, input)
 }
 
 /// Enters a PIN on the touch keypad, digit by digit.

@@ -94,18 +94,19 @@ impl Lang {
 
     /// `{}` placeholders filled in order, after translating.
     pub fn tf(self, msgid: &str, args: &[&str]) -> String {
-        let mut out = String::new();
-        let mut args = args.iter();
-        let text = self.t(msgid);
-        let mut parts = text.split("{}");
-        if let Some(first) = parts.next() {
-            out.push_str(first);
-        }
-        for part in parts {
-            out.push_str(args.next().copied().unwrap_or(""));
-            out.push_str(part);
-        }
-        out
+        fill(&self.t(msgid), args)
+    }
+
+    /// A counted string: the plural form that `n` takes in this language (English: `singular`
+    /// for 1, `plural` otherwise), then `{}` placeholders filled in order. The count is also
+    /// one of `args`, written as the language writes numbers.
+    pub fn tn(self, singular: &str, plural: &str, n: u64, args: &[&str]) -> String {
+        let text = match catalogue(self) {
+            Some(c) => c.get_plural(singular, plural, n),
+            None if n == 1 => singular.to_string(),
+            None => plural.to_string(),
+        };
+        fill(&text, args)
     }
 
     pub fn date(self, d: chrono::NaiveDate) -> String {
@@ -120,6 +121,20 @@ impl Lang {
     pub fn number(self, n: i64) -> String {
         self.document.number(n)
     }
+}
+
+fn fill(text: &str, args: &[&str]) -> String {
+    let mut out = String::new();
+    let mut args = args.iter();
+    let mut parts = text.split("{}");
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for part in parts {
+        out.push_str(args.next().copied().unwrap_or(""));
+        out.push_str(part);
+    }
+    out
 }
 
 fn catalogue(lang: Lang) -> Option<&'static Catalogue> {

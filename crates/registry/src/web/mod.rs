@@ -164,6 +164,18 @@ fn environment() -> &'static Environment<'static> {
                 lang_of(state).tf(msgid, &refs)
             },
         );
+        env.add_function(
+            "tn",
+            |state: &minijinja::State,
+             singular: &str,
+             plural: &str,
+             n: i64,
+             args: minijinja::value::Rest<Value>| {
+                let args: Vec<String> = args.iter().map(|v| v.to_string()).collect();
+                let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+                lang_of(state).tn(singular, plural, n.unsigned_abs(), &refs)
+            },
+        );
         env.add_filter("num", |state: &minijinja::State, n: i64| {
             lang_of(state).number(n)
         });

@@ -233,9 +233,11 @@ pub async fn login(State(reg): State<Registry>, headers: HeaderMap, body: Bytes)
             lang,
             None,
             StatusCode::FORBIDDEN,
-            Some(lang.tf(
+            Some(lang.tn(
+                "This user is locked after 5 wrong passwords. Try again in {} minute, or ask an administrator to unlock it.",
                 "This user is locked after 5 wrong passwords. Try again in {} minutes, or ask an administrator to unlock it.",
-                &[&minutes.to_string()],
+                minutes.unsigned_abs(),
+                &[&lang.number(minutes)],
             )),
             name,
         ),
