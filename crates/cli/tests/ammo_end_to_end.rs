@@ -8,8 +8,8 @@
 mod common;
 
 use common::{
-    depot, execute_args, new_batch, ok, refused, run, trust, verified_and_rebuildable, word_after,
-    Site,
+    depot, execute_args, new_batch, ok, record_destruction, refused, run, trust,
+    verified_and_rebuildable, word_after, Site,
 };
 use std::process::Command;
 
@@ -44,28 +44,15 @@ fn ammo_refused(db: &std::path::Path, args: &[&str], needle: &str) {
 
 /// The inspector records how `batch` is destroyed: open detonation on Range 4.
 fn record_detonation(db: &std::path::Path, batch: &str) {
-    ok(run(
+    let pit = "Open detonation pit";
+    record_destruction(
         db,
-        &[
-            "--as",
-            "INS",
-            "destruction",
-            "record",
-            batch,
-            "--method",
-            "detonation",
-            "--equipment",
-            "Open detonation pit",
-            "--place",
-            "Range 4",
-            "--date",
-            "2026-03-02",
-            "--scrap-weight",
-            "0",
-        ],
-        OFF,
-        None,
-    ));
+        batch,
+        "detonation",
+        pit,
+        "Range 4",
+        &["--scrap-weight", "0"],
+    );
 }
 
 /// `from` dispatches `lots` (`LOT@LOCATION=QUANTITY`) to `to`, which `from` trusts as

@@ -6,8 +6,8 @@ use std::process::Command;
 
 mod common;
 use common::{
-    execute_args, new_batch, ok, refused, run, state, text, verified_and_rebuildable, word_after,
-    Site, BIN,
+    execute_args, new_batch, ok, record_destruction, refused, run, state, text,
+    verified_and_rebuildable, word_after, Site, BIN,
 };
 
 /// Three rifles with serials like N1, N2, N3.
@@ -220,30 +220,14 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
     ));
     let photo = db.with_file_name("photo.jpg");
     std::fs::write(&photo, b"not really a jpeg").unwrap();
-    ok(run(
+    record_destruction(
         db,
-        &[
-            "--as",
-            "INS",
-            "destruction",
-            "record",
-            &batch,
-            "--method",
-            "crushing",
-            "--equipment",
-            "Press P-90",
-            "--place",
-            "Zenica steel plant",
-            "--date",
-            "2026-03-02",
-            "--scrap-weight",
-            "7,5",
-            "--photo",
-            photo.to_str().unwrap(),
-        ],
-        "375298",
-        None,
-    ));
+        &batch,
+        "crushing",
+        "Press P-90",
+        "Zenica steel plant",
+        &["--scrap-weight", "7,5", "--photo", photo.to_str().unwrap()],
+    );
     refused(
         db,
         &[

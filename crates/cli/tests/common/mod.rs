@@ -242,3 +242,31 @@ pub fn new_batch(db: &Path, authority: &str, decision: &str) -> String {
     ));
     word_after(&out, "Destruction batch ")
 }
+
+/// The inspector records how `batch` is destroyed on 2 March 2026: `method` with `equipment`
+/// at `place`, then `more` (scrap weight, photos).
+pub fn record_destruction(
+    db: &Path,
+    batch: &str,
+    method: &str,
+    equipment: &str,
+    place: &str,
+    more: &[&str],
+) {
+    let args = [
+        "--as",
+        "INS",
+        "destruction",
+        "record",
+        batch,
+        "--method",
+        method,
+        "--equipment",
+        equipment,
+        "--place",
+        place,
+        "--date",
+        "2026-03-02",
+    ];
+    ok(run(db, &[&args[..], more].concat(), "375298", None));
+}
