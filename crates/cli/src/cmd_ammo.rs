@@ -272,6 +272,7 @@ fn print_lot(v: &LotView) {
         ("transferred out", v.transferred_out),
         ("found in counts", v.found),
         ("lost in counts", v.lost),
+        ("lost in transit", v.lost_in_transit),
     ] {
         if q > 0 {
             println!("  {what}: {q}");

@@ -567,13 +567,31 @@ pub fn destruction(ctx: &Context, cmd: DestructionCommand) -> Result<ExitCode> {
 }
 
 /// Lot lines with their quantities and NEQ, and the totals.
+/// A handover lot line's count on arrival and its difference from what was dispatched.
+fn arrival(l: &LotLineView) -> String {
+    let Some(counted) = l.received else {
+        return String::new();
+    };
+    let difference = match counted.cmp(&l.quantity) {
+        std::cmp::Ordering::Equal => String::new(),
+        std::cmp::Ordering::Less => format!(", SHORT by {}", l.quantity - counted),
+        std::cmp::Ordering::Greater => format!(", OVER by {}", counted - l.quantity),
+    };
+    let settled = if l.lost_in_transit > 0 {
+        format!(", {} settled as lost in transit", l.lost_in_transit)
+    } else {
+        String::new()
+    };
+    format!("; counted on arrival {counted}{difference}{settled}")
+}
+
 pub(crate) fn print_lot_lines(lines: &[LotLineView]) {
     if lines.is_empty() {
         return;
     }
     for l in lines {
         println!(
-            "  lot {} ({} {} {}) at {}: {} {}, NEQ {} kg",
+            "  lot {} ({} {} {}) at {}: {} {}, NEQ {} kg{}",
             l.lot_number,
             l.ammo_type,
             l.calibre,
@@ -581,7 +599,8 @@ pub(crate) fn print_lot_lines(lines: &[LotLineView]) {
             l.location,
             l.quantity,
             l.unit,
-            l.line_neq_kg
+            l.line_neq_kg,
+            arrival(l)
         );
     }
     let (units, neq_kg) = totals(lines);
@@ -676,11 +695,16 @@ pub enum HandoverCommand {
     },
     /// Sending site: import the receipt; received items become transferred out
     ImportReceipt { file: PathBuf },
-    /// Sending site: settle items the receiver reported missing as lost in transit, on a
-    /// reference, with a co-signer (--witness); all such items when no code is given
+    /// Sending site: settle items the receiver reported missing, and lots that arrived short,
+    /// as lost in transit, on a reference, with a co-signer (--witness); every missing item and
+    /// every lot shortfall when neither a code nor --lot is given
     Settle {
         manifest: String,
         codes: Vec<String>,
+        /// A lot that arrived short (id, label or lot number; repeat): its whole open
+        /// shortfall is settled
+        #[arg(long = "lot")]
+        lots: Vec<String>,
         /// Loss report or inquiry number
         #[arg(long)]
         reference: String,
@@ -818,34 +842,40 @@ pub fn handover(ctx: &Context, cmd: HandoverCommand) -> Result<ExitCode> {
             for c in &a.extra {
                 println!("  extra:   {c}");
             }
+            print_lot_lines(&ledger.handover_lots(&manifest)?);
         }
         HandoverCommand::Receipt { manifest, output } => {
             let (mut ledger, actor) = ctx.login()?;
             let bytes = ledger.handover_receipt(&actor, &manifest)?;
             custody_core::files::write_atomically(&output, &bytes)?;
             println!("Signed receipt written to {}", output.display());
+            print_lot_lines(&ledger.handover_lots(&manifest)?);
         }
         HandoverCommand::ImportReceipt { file } => {
             let bytes = read_bundle(&file)?;
             let (mut ledger, actor) = ctx.login()?;
             let h = ledger.handover_import_receipt(&actor, &bytes)?;
             print_handover(&h);
+            print_lot_lines(&ledger.handover_lots(&h.code)?);
         }
         HandoverCommand::Settle {
             manifest,
             codes,
+            lots,
             reference,
             witness,
             note,
         } => {
             let (mut ledger, actor) = ctx.login()?;
             let cosigner = witnesses(&mut ledger, std::slice::from_ref(&witness))?.remove(0);
-            let seq =
-                ledger.handover_settle(&actor, &cosigner, &manifest, &codes, &reference, &note)?;
+            let seq = ledger.handover_settle_with_lots(
+                &actor, &cosigner, &manifest, &codes, &lots, &reference, &note,
+            )?;
             println!(
-                "Handover {manifest}: missing items settled as LOST IN TRANSIT by {} and {} (event {seq})",
+                "Handover {manifest}: missing items and lot shortfalls settled as LOST IN TRANSIT by {} and {} (event {seq})",
                 actor.name, cosigner.name
             );
+            print_lot_lines(&ledger.handover_lots(&manifest)?);
         }
         HandoverCommand::List => {
             let ledger = ctx.open()?;

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 mod common;
-use common::{execute_args, ok, run, run_with_env, text, word_after, Site};
+use common::{
+    execute_args, new_batch, ok, record_destruction, run, run_with_env, text, word_after, Site,
+};
 
 fn fails(o: Output, needle: &str) -> String {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
@@ -137,22 +139,7 @@ fn depot(name: &str, serial_prefix: &str) -> Site {
 /// Creates, fills (first two rifles), freezes, re-counts and records a batch; returns its code.
 fn prepared_batch(s: &Site) -> String {
     let db = &s.db;
-    let out = ok(run(
-        db,
-        &[
-            "--as",
-            "OFF",
-            "destruction",
-            "create",
-            "--authority",
-            "Ministry of Interior",
-            "--decision",
-            "DEC-2026/7",
-        ],
-        "375298",
-        None,
-    ));
-    let batch = word_after(&out, "Destruction batch ");
+    let batch = new_batch(db, "Ministry of Interior", "DEC-2026/7");
     ok(run(
         db,
         &[
@@ -189,30 +176,19 @@ fn prepared_batch(s: &Site) -> String {
     ));
     let photo = s.file("photo.jpg");
     std::fs::write(&photo, b"press photo").expect("photo");
-    ok(run(
+    record_destruction(
         db,
+        &batch,
+        "crushing",
+        "Press P-90",
+        "Zenica steel plant",
         &[
-            "--as",
-            "INS",
-            "destruction",
-            "record",
-            &batch,
-            "--method",
-            "crushing",
-            "--equipment",
-            "Press P-90",
-            "--place",
-            "Zenica steel plant",
-            "--date",
-            "2026-03-02",
             "--scrap-weight",
             "7,5",
             "--photo",
             photo.to_str().expect("utf-8 path"),
         ],
-        "375298",
-        None,
-    ));
+    );
     batch
 }
 

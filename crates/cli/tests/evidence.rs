@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 mod common;
-use common::{ok, refused, run, verified_and_rebuildable, word_after, Site};
+use common::{new_batch, ok, refused, run, verified_and_rebuildable, word_after, Site};
 
 const PIN: &str = "375298";
 const ADMIN_PIN: &str = "731904";
@@ -808,26 +808,7 @@ fn an_item_is_taken_off_a_batch_and_a_batch_is_cancelled_before_execution() {
     let s = depot("Depot South", "S");
     let db = &s.db;
     let w = &s.weapons;
-    let create = || {
-        word_after(
-            &ok(run(
-                db,
-                &[
-                    "--as",
-                    "OFF",
-                    "destruction",
-                    "create",
-                    "--authority",
-                    "MoI",
-                    "--decision",
-                    "D-1/2026",
-                ],
-                PIN,
-                None,
-            )),
-            "Destruction batch ",
-        )
-    };
+    let create = || new_batch(db, "MoI", "D-1/2026");
     let batch = create();
     ok(run(
         db,

@@ -6,7 +6,8 @@ use std::process::Command;
 
 mod common;
 use common::{
-    execute_args, ok, refused, run, state, text, verified_and_rebuildable, word_after, Site, BIN,
+    execute_args, new_batch, ok, record_destruction, refused, run, state, text,
+    verified_and_rebuildable, word_after, Site, BIN,
 };
 
 /// Three rifles with serials like N1, N2, N3.
@@ -157,22 +158,7 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
         None,
         "needs the role officer or custodian or administrator",
     );
-    let out = ok(run(
-        db,
-        &[
-            "--as",
-            "OFF",
-            "destruction",
-            "create",
-            "--authority",
-            "Ministry of Interior",
-            "--decision",
-            "DEC-2026/7",
-        ],
-        "375298",
-        None,
-    ));
-    let batch = word_after(&out, "Destruction batch ");
+    let batch = new_batch(db, "Ministry of Interior", "DEC-2026/7");
     let list = db.with_file_name("batch.txt");
     std::fs::write(&list, format!("{}\n{}\n", w[0], w[1])).unwrap();
     ok(run(
@@ -234,30 +220,14 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
     ));
     let photo = db.with_file_name("photo.jpg");
     std::fs::write(&photo, b"not really a jpeg").unwrap();
-    ok(run(
+    record_destruction(
         db,
-        &[
-            "--as",
-            "INS",
-            "destruction",
-            "record",
-            &batch,
-            "--method",
-            "crushing",
-            "--equipment",
-            "Press P-90",
-            "--place",
-            "Zenica steel plant",
-            "--date",
-            "2026-03-02",
-            "--scrap-weight",
-            "7,5",
-            "--photo",
-            photo.to_str().unwrap(),
-        ],
-        "375298",
-        None,
-    ));
+        &batch,
+        "crushing",
+        "Press P-90",
+        "Zenica steel plant",
+        &["--scrap-weight", "7,5", "--photo", photo.to_str().unwrap()],
+    );
     refused(
         db,
         &[
@@ -308,22 +278,7 @@ fn a_commission_destroys_a_batch_and_a_later_scan_of_a_destroyed_rifle_raises_th
     let item = ok(run(db, &["item", "show", &w[0]], "", None));
     assert!(item.contains("status:   destroyed"), "{item}");
     // A destroyed rifle turns up on a shelf and is scanned into a new batch: alarm, nothing recorded.
-    let out = ok(run(
-        db,
-        &[
-            "--as",
-            "OFF",
-            "destruction",
-            "create",
-            "--authority",
-            "MoI",
-            "--decision",
-            "DEC-2026/8",
-        ],
-        "375298",
-        None,
-    ));
-    let batch2 = word_after(&out, "Destruction batch ");
+    let batch2 = new_batch(db, "MoI", "DEC-2026/8");
     refused(
         db,
         &["--as", "OFF", "destruction", "add", &batch2, &w[0]],

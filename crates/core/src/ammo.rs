@@ -6,7 +6,7 @@
 //! (the refusal says how much is there); lots are never merged (a split keeps the lot, and a
 //! second lot with the same manufacturer, lot number and calibre is refused as a duplicate).
 //! Conservation — received + found = in store + issued out + expended + destroyed + transferred
-//! out + lost — is checked by `custody verify` from the events alone ([`Tally`]). Found and lost
+//! out + lost + lost in transit — is checked by `custody verify` from the events alone ([`Tally`]). Found and lost
 //! come only from a counted stocktake's co-signed adjustment (crates/core/src/ammo_count.rs);
 //! destroyed and transferred out from destruction batches and handovers
 //! (crates/core/src/ammo_disposal.rs). Every event that adds to a location (receive, split,
@@ -199,7 +199,7 @@ pub(crate) fn checked_lot(lot: LotRecord) -> Result<LotRecord> {
 
 /// The key under which a second lot is a duplicate: manufacturer, lot number and calibre,
 /// ignoring case, spacing and dashes; empty (never a duplicate) without a lot number.
-fn identity_key(lot: &LotRecord) -> String {
+pub(crate) fn identity_key(lot: &LotRecord) -> String {
     if lot.lot_number.trim().is_empty() {
         return String::new();
     }
@@ -236,6 +236,18 @@ pub struct ReceivedLot {
     pub lot_id: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub new_lot_id: String,
+    /// Where the receiver stored it (in the `handover.accept` only; omitted when nothing
+    /// arrived and in the receipt).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub location_id: String,
+    pub quantity: u64,
+}
+
+/// A lot shortfall of a handover settled at the sender as lost in transit: the quantity
+/// dispatched but not counted on arrival (or part of what was left of it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettledLot {
+    pub lot_id: String,
     pub quantity: u64,
 }
 
@@ -274,6 +286,8 @@ pub struct LotView {
     pub lost: u64,
     pub destroyed: u64,
     pub transferred_out: u64,
+    /// Handed over but not counted on arrival, settled at this (sending) site.
+    pub lost_in_transit: u64,
     /// The order the lot is held on; empty when it is not on legal hold.
     pub legal_hold: String,
     /// Quantity per location that holds some: (location name, quantity).
@@ -439,6 +453,20 @@ pub(crate) fn receive_in(
     location_id: String,
     condition: AmmoCondition,
 ) -> Result<(String, i64)> {
+    receive_as(w, actor, new_id(), lot, quantity, location_id, condition)
+}
+
+/// [`receive_in`] under a given lot id: a lot arriving from another site keeps the sender's,
+/// so that its label codes stay valid and it is known again if it comes back.
+pub(crate) fn receive_as(
+    w: &mut Writer<'_>,
+    actor: &Actor,
+    lot_id: String,
+    lot: &LotRecord,
+    quantity: u64,
+    location_id: String,
+    condition: AmmoCondition,
+) -> Result<(String, i64)> {
     let key = identity_key(lot);
     if !key.is_empty() {
         let existing: Option<String> = w
@@ -461,7 +489,6 @@ pub(crate) fn receive_in(
         quantity,
     };
     crate::limits::check_addition(w.conn, &location_id, &add)?;
-    let lot_id = new_id();
     let seq = w.append(
         Some(actor.person_id()),
         None,
@@ -670,7 +697,7 @@ pub(crate) fn lot_views(conn: &Connection, only: Option<&str>) -> Result<Vec<Lot
                 neq_kg, unit, units_per_package, origin, found_at, condition, received,
                 issued_out, expended,
                 (SELECT coalesce(sum(quantity), 0) FROM ammo_stock s WHERE s.lot_id = l.id),
-                found, lost, destroyed, transferred_out, legal_hold
+                found, lost, destroyed, transferred_out, legal_hold, lost_in_transit
          FROM ammo_lots l WHERE ?1 IS NULL OR id = ?1 ORDER BY received_seq",
     )?;
     let count = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<u64> {
@@ -707,6 +734,7 @@ pub(crate) fn lot_views(conn: &Connection, only: Option<&str>) -> Result<Vec<Lot
                 destroyed: count(r, 20)?,
                 transferred_out: count(r, 21)?,
                 legal_hold: r.get(22)?,
+                lost_in_transit: count(r, 23)?,
                 stock: Vec::new(),
             })
         })?
@@ -918,6 +946,44 @@ pub(crate) fn apply(conn: &Connection, seq: i64, body: &EventBody) -> Result<()>
                 .execute(params![stocktake_id, lot_id, location_id, reason, seq])?;
             once(changed, "a count line was adjusted that was not open")?;
         }
+        EventBody::AmmoTransferIn {
+            lot_id,
+            location_id,
+            quantity,
+            condition,
+            ..
+        } => {
+            once(
+                touch(lot_id, "received = received + ?3", *quantity)?,
+                "an unknown lot was transferred in",
+            )?;
+            conn.prepare_cached("UPDATE ammo_lots SET condition = ?2 WHERE id = ?1")?
+                .execute(params![lot_id, condition.as_str()])?;
+            put(lot_id, location_id, *quantity)?;
+        }
+        EventBody::HandoverSettle {
+            manifest_id, lots, ..
+        } => {
+            for l in lots {
+                once(
+                    touch(
+                        &l.lot_id,
+                        "transferred_out = transferred_out - ?3,
+                         lost_in_transit = lost_in_transit + ?3",
+                        l.quantity,
+                    )?,
+                    "an unknown lot was settled as lost in transit",
+                )?;
+                // The shortfall is settled on the manifest's lines of the lot in turn.
+                let left = spread(conn, manifest_id, &l.lot_id, Column::Settled, l.quantity)?;
+                if left > 0 {
+                    return Err(CustodyError::Damaged(format!(
+                        "more of lot {} was settled as lost in transit than arrived short",
+                        l.lot_id
+                    )));
+                }
+            }
+        }
         EventBody::AmmoHold {
             lot_id,
             held,
@@ -1028,17 +1094,76 @@ pub(crate) fn apply(conn: &Connection, seq: i64, body: &EventBody) -> Result<()>
         | EventBody::HandoverReceipt {
             manifest_id, lots, ..
         } => {
-            for l in lots {
+            for l in lots.iter().filter(|l| !l.location_id.is_empty()) {
+                // The receiver's one line of an imported lot: where it was stored here.
                 conn.prepare_cached(
-                    "UPDATE handover_lots SET received = coalesce(received, 0) + ?3
-                     WHERE manifest_id = ?1 AND lot_id = ?2",
+                    "UPDATE handover_lots SET location_id = ?3
+                     WHERE manifest_id = ?1 AND lot_id = ?2 AND location_id = ''",
                 )?
-                .execute(params![manifest_id, l.lot_id, l.quantity as i64])?;
+                .execute(params![manifest_id, l.lot_id, l.location_id])?;
+            }
+            for l in lots {
+                // A lot dispatched from several locations has a line for each: what arrived
+                // fills them in turn (the last takes any excess), so the lines add up.
+                spread(conn, manifest_id, &l.lot_id, Column::Received, l.quantity)?;
             }
         }
         _ => {}
     }
     Ok(())
+}
+
+/// Which quantity of a handover's lot lines [`spread`] adds to.
+#[derive(Clone, Copy, PartialEq)]
+enum Column {
+    Received,
+    Settled,
+}
+
+/// Adds `quantity` of a lot to the handover's lines of it in location order, each line up to
+/// what it still has open (dispatched less counted, or less counted and settled). What was
+/// counted beyond every line goes on the last; what is settled never exceeds the lines: the
+/// rest is returned.
+fn spread(
+    conn: &Connection,
+    manifest_id: &str,
+    lot_id: &str,
+    column: Column,
+    quantity: u64,
+) -> Result<i64> {
+    let (open, update) = match column {
+        Column::Received => (
+            "quantity - coalesce(received, 0)",
+            "received = coalesce(received, 0) + ?4",
+        ),
+        Column::Settled => (
+            "quantity - coalesce(received, 0) - settled",
+            "settled = settled + ?4",
+        ),
+    };
+    let lines: Vec<(String, i64)> = conn
+        .prepare_cached(&format!(
+            "SELECT location_id, {open} FROM handover_lots
+             WHERE manifest_id = ?1 AND lot_id = ?2 ORDER BY location_id"
+        ))?
+        .query_map(params![manifest_id, lot_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut left = quantity as i64;
+    let last = lines.len().saturating_sub(1);
+    for (n, (location_id, open)) in lines.into_iter().enumerate() {
+        let part = if n == last && column == Column::Received {
+            left
+        } else {
+            open.clamp(0, left)
+        };
+        left -= part;
+        conn.prepare_cached(&format!(
+            "UPDATE handover_lots SET {update}
+             WHERE manifest_id = ?1 AND lot_id = ?2 AND location_id = ?3"
+        ))?
+        .execute(params![manifest_id, lot_id, location_id, part])?;
+    }
+    Ok(left)
 }
 
 /// Quantities of one lot as the events say, for the conservation check.
@@ -1053,6 +1178,7 @@ struct LotCount {
     lost: u64,
     destroyed: u64,
     transferred_out: u64,
+    lost_in_transit: u64,
 }
 
 impl LotCount {
@@ -1068,11 +1194,13 @@ impl LotCount {
             + self.destroyed
             + self.transferred_out
             + self.lost
+            + self.lost_in_transit
     }
 }
 
 /// Conservation of every lot, counted from the events alone (`custody verify`): received +
-/// found = in store + issued out + expended + destroyed + transferred out + lost. An event that
+/// found = in store + issued out + expended + destroyed + transferred out + lost + lost in
+/// transit. An event that
 /// takes more than is there names its lot.
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
@@ -1086,7 +1214,10 @@ impl Tally {
         kind.starts_with("ammo.")
             || matches!(
                 kind,
-                "destruction.add_lot" | "destruction.execute" | "handover.dispatch"
+                "destruction.add_lot"
+                    | "destruction.execute"
+                    | "handover.dispatch"
+                    | "handover.settle"
             )
     }
 
@@ -1192,6 +1323,36 @@ impl Tally {
                 }
                 lot.expended += quantity;
             }
+            EventBody::AmmoTransferIn {
+                lot_id,
+                location_id,
+                quantity,
+                ..
+            } => {
+                let lot = self.lots.get_mut(lot_id).ok_or_else(|| unknown(lot_id))?;
+                lot.received += quantity;
+                *lot.store.entry(location_id.clone()).or_default() += quantity;
+            }
+            EventBody::HandoverSettle { lots, .. } => {
+                for l in lots {
+                    let lot = self
+                        .lots
+                        .get_mut(&l.lot_id)
+                        .ok_or_else(|| unknown(&l.lot_id))?;
+                    if lot.transferred_out < l.quantity {
+                        let out = lot.transferred_out;
+                        return Err(problem(
+                            lot,
+                            format!(
+                                "the events settle {} as lost in transit while {out} are transferred out",
+                                l.quantity
+                            ),
+                        ));
+                    }
+                    lot.transferred_out -= l.quantity;
+                    lot.lost_in_transit += l.quantity;
+                }
+            }
             EventBody::AmmoInspect { lot_id, .. }
             | EventBody::AmmoHold { lot_id, .. }
             | EventBody::AmmoCount { lot_id, .. }
@@ -1245,7 +1406,7 @@ impl Tally {
         let mut stored_lot = conn.prepare(
             "SELECT received, issued_out, expended, last_seq,
                     (SELECT coalesce(sum(quantity), 0) FROM ammo_stock s WHERE s.lot_id = l.id),
-                    found, lost, destroyed, transferred_out
+                    found, lost, destroyed, transferred_out, lost_in_transit
              FROM ammo_lots l WHERE id = ?1",
         )?;
         for id in ids {
@@ -1262,9 +1423,9 @@ impl Tally {
                     ),
                 }));
             }
-            let stored: Option<[i64; 9]> = stored_lot
+            let stored: Option<[i64; 10]> = stored_lot
                 .query_row([id], |r| {
-                    let mut row = [0i64; 9];
+                    let mut row = [0i64; 10];
                     for (i, v) in row.iter_mut().enumerate() {
                         *v = r.get(i)?;
                     }
@@ -1272,7 +1433,7 @@ impl Tally {
                 })
                 .optional()?;
             let Some(
-                [received, out, expended, last_seq, in_store, found, lost, destroyed, transferred],
+                [received, out, expended, last_seq, in_store, found, lost, destroyed, transferred, in_transit_lost],
             ) = stored
             else {
                 return Ok(Some(Problem {
@@ -1283,7 +1444,8 @@ impl Tally {
                     ),
                 }));
             };
-            let accounted = in_store + out + expended + destroyed + transferred + lost;
+            let accounted =
+                in_store + out + expended + destroyed + transferred + lost + in_transit_lost;
             let stored = [
                 received,
                 found,
@@ -1293,6 +1455,7 @@ impl Tally {
                 destroyed,
                 transferred,
                 lost,
+                in_transit_lost,
             ];
             let expected = [
                 lot.received,
@@ -1303,13 +1466,14 @@ impl Tally {
                 lot.destroyed,
                 lot.transferred_out,
                 lot.lost,
+                lot.lost_in_transit,
             ]
             .map(|q| q as i64);
             if accounted != received + found || stored != expected {
-                let terms = |q: &[i64; 8]| {
+                let terms = |q: &[i64; 9]| {
                     format!(
-                        "received {}, found {} = in store {}, issued out {}, expended {}, destroyed {}, transferred out {}, lost {}",
-                        q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7]
+                        "received {}, found {} = in store {}, issued out {}, expended {}, destroyed {}, transferred out {}, lost {}, lost in transit {}",
+                        q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8]
                     )
                 };
                 return Ok(Some(Problem {

@@ -5,8 +5,8 @@
 //! location; what open batches already hold of it there cannot go into another.
 
 use crate::ammo::{
-    check_quantity, lot_in, receive_in, required, stock_at, BundleLot, LotLine, LotRecord,
-    LotState, ReceivedLot,
+    check_quantity, identity_key, lot_in, receive_as, required, stock_at, BundleLot, LotLine,
+    LotRecord, LotState, ReceivedLot, SettledLot,
 };
 use crate::destruction::{batch_row, require_open, PREPARERS};
 use crate::domain::Origin;
@@ -36,6 +36,17 @@ pub struct LotLineView {
     /// The line's NEQ in milligrams, for exact totals.
     #[serde(skip)]
     pub line_neq_mg: u128,
+    /// In a handover: what the receiver counted on arrival; None until counted (receiver) or
+    /// until the receipt came back (sender).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub received: Option<u64>,
+    /// In a handover sent from here: the shortfall settled as lost in transit.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub lost_in_transit: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Totals of lot lines: units and NEQ in kilograms (decimal text, exact).
@@ -150,39 +161,49 @@ pub(crate) fn line_views(conn: &Connection, lines: &[LotLine]) -> Result<Vec<Lot
     lines
         .iter()
         .map(|l| {
-            let (lot_number, ammo_type, calibre, hazard, unit, neq_kg): (
-                String,
-                String,
-                String,
-                String,
-                String,
-                String,
-            ) = stmt.query_row([&l.lot_id], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })?;
-            let per_unit = crate::limits::kg_to_mg(&neq_kg, 100_000).unwrap_or(0);
-            Ok(LotLineView {
-                lot_id: l.lot_id.clone(),
-                lot_number,
-                ammo_type,
-                calibre,
-                hazard,
-                location: location_name(conn, &l.location_id)?,
-                quantity: l.quantity,
-                unit,
-                line_neq_kg: crate::limits::mg_to_kg(per_unit * u128::from(l.quantity)),
-                line_neq_mg: per_unit * u128::from(l.quantity),
-                neq_kg,
-            })
+            let lot = stmt
+                .query_row([&l.lot_id], |r| {
+                    Ok(LotRecord {
+                        lot_number: r.get(0)?,
+                        ammo_type: r.get(1)?,
+                        calibre: r.get(2)?,
+                        hazard: r.get(3)?,
+                        unit: r.get::<_, String>(4)?.parse().unwrap_or_default(),
+                        neq_kg: r.get(5)?,
+                        ..LotRecord::default()
+                    })
+                })
+                .optional()?
+                .ok_or_else(|| CustodyError::UnknownLot(l.lot_id.clone()))?;
+            line_view(conn, &l.lot_id, &lot, &l.location_id, l.quantity)
         })
         .collect()
+}
+
+/// One lot line described from a lot record (this site's, or the sender's in a bundle).
+fn line_view(
+    conn: &Connection,
+    lot_id: &str,
+    lot: &LotRecord,
+    location_id: &str,
+    quantity: u64,
+) -> Result<LotLineView> {
+    let per_unit = crate::limits::kg_to_mg(&lot.neq_kg, 100_000).unwrap_or(0);
+    Ok(LotLineView {
+        lot_id: lot_id.to_string(),
+        lot_number: lot.lot_number.clone(),
+        ammo_type: lot.ammo_type.clone(),
+        calibre: lot.calibre.clone(),
+        hazard: lot.hazard.clone(),
+        location: location_name(conn, location_id)?,
+        quantity,
+        unit: lot.unit.as_str().to_string(),
+        line_neq_kg: crate::limits::mg_to_kg(per_unit * u128::from(quantity)),
+        line_neq_mg: per_unit * u128::from(quantity),
+        neq_kg: lot.neq_kg.clone(),
+        received: None,
+        lost_in_transit: 0,
+    })
 }
 
 /// A quantity of a lot (id or number) at a location (code or name), as a person gives it: to
@@ -384,29 +405,54 @@ impl Ledger {
         line_views(&self.conn, &batch_lot_lines(&self.conn, &b.id)?)
     }
 
-    /// A handover's lot lines (sent from here) with their description and NEQ.
+    /// A handover's lot lines with their description and NEQ, what was counted on arrival and
+    /// what of a shortfall was settled. Lots imported here are described from the sender's
+    /// record in the bundle, so the lines read the same before and after acceptance.
     pub fn handover_lots(&self, manifest: &str) -> Result<Vec<LotLineView>> {
-        let id = self.handover(manifest)?.id;
-        let lines: Vec<LotLine> = self
+        let view = self.handover(manifest)?;
+        let rows: Vec<(String, String, i64, Option<i64>, i64)> = self
             .conn
             .prepare_cached(
-                "SELECT lot_id, location_id, quantity FROM handover_lots WHERE manifest_id = ?1
-                 ORDER BY lot_id, location_id",
+                "SELECT lot_id, location_id, quantity, received, settled FROM handover_lots
+                 WHERE manifest_id = ?1 ORDER BY lot_id, location_id",
             )?
-            .query_map([&id], |r| {
-                Ok(LotLine {
-                    lot_id: r.get(0)?,
-                    location_id: r.get(1)?,
-                    quantity: r.get::<_, i64>(2)?.max(0) as u64,
-                })
+            .query_map([&view.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        // Lots imported here are known by the sender's id only until accepted.
-        let known: Vec<LotLine> = lines
-            .into_iter()
-            .filter(|l| lot_in(&self.conn, &l.lot_id).is_ok())
-            .collect();
-        line_views(&self.conn, &known)
+        let imported = if view.direction == "in" {
+            imported_lots(&self.conn, &view.id)?
+        } else {
+            Vec::new()
+        };
+        let count = |q: i64| q.max(0) as u64;
+        rows.into_iter()
+            .map(|(lot_id, location_id, quantity, received, settled)| {
+                let mut line = if view.direction == "in" {
+                    let sent = imported
+                        .iter()
+                        .find(|l| l.lot_id == lot_id)
+                        .ok_or_else(|| CustodyError::UnknownLot(lot_id.clone()))?;
+                    line_view(
+                        &self.conn,
+                        &lot_id,
+                        &sent.lot,
+                        &location_id,
+                        count(quantity),
+                    )?
+                } else {
+                    let lot = LotLine {
+                        lot_id,
+                        location_id,
+                        quantity: count(quantity),
+                    };
+                    line_views(&self.conn, std::slice::from_ref(&lot))?.remove(0)
+                };
+                line.received = received.map(count);
+                line.lost_in_transit = count(settled);
+                Ok(line)
+            })
+            .collect()
     }
 }
 
@@ -527,14 +573,31 @@ pub(crate) fn receive_lots(
     for (l, quantity) in lots.into_iter().zip(quantities) {
         let new_lot_id = if quantity == 0 {
             String::new()
+        } else if let Some(known) = known_lot(w.conn, &l)? {
+            // The lot's record here continues, as a returning weapon's does.
+            lot_in(w.conn, &known)?.check_room(w.conn, &location_id, quantity)?;
+            w.append(
+                Some(receiver.person_id()),
+                None,
+                &EventBody::AmmoTransferIn {
+                    lot_id: known.clone(),
+                    manifest_id: manifest_id.to_string(),
+                    origin_lot_id: l.lot_id.clone(),
+                    location_id: location_id.clone(),
+                    quantity,
+                    condition: l.condition,
+                },
+            )?;
+            known
         } else {
             let record = LotRecord {
                 origin: Origin::TransferredIn,
                 ..l.lot
             };
-            receive_in(
+            receive_as(
                 w,
                 receiver,
+                l.lot_id.clone(),
                 &record,
                 quantity,
                 location_id.clone(),
@@ -544,11 +607,64 @@ pub(crate) fn receive_lots(
         };
         received.push(ReceivedLot {
             lot_id: l.lot_id,
+            location_id: if quantity == 0 {
+                String::new()
+            } else {
+                location_id.clone()
+            },
             new_lot_id,
             quantity,
         });
     }
     Ok(received)
+}
+
+/// The lot of this site that a handover's lot is: the same lot id (it was received from or
+/// sent to this site before), or, for a lot whose id changed on an earlier handover, the lot
+/// with the same manufacturer, lot number and calibre that this site once handed over. None:
+/// a new lot here. A lot id known here with another identity is a damaged or forged bundle.
+fn known_lot(conn: &Connection, l: &BundleLot) -> Result<Option<String>> {
+    let key = identity_key(&l.lot);
+    let by_id: Option<String> = conn
+        .prepare_cached("SELECT identity_key FROM ammo_lots WHERE id = ?1")?
+        .query_row([&l.lot_id], |r| r.get(0))
+        .optional()?;
+    if let Some(ours) = by_id {
+        if ours != key {
+            return Err(CustodyError::BundleDigestMismatch(format!(
+                "lot {} is known here as another lot (manufacturer, lot number or calibre differ)",
+                l.lot_id
+            )));
+        }
+        return Ok(Some(l.lot_id.clone()));
+    }
+    if key.is_empty() {
+        return Ok(None);
+    }
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM ammo_lots WHERE identity_key = ?1
+             AND transferred_out + lost_in_transit > 0",
+        )?
+        .query_row([&key], |r| r.get(0))
+        .optional()?)
+}
+
+/// Each lot of a handover sent from here whose quantity dispatched exceeds what the receipt
+/// says arrived and what was settled already: the open shortfall.
+pub(crate) fn lot_shortfalls(conn: &Connection, manifest_id: &str) -> Result<Vec<SettledLot>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT lot_id, sum(quantity) - sum(coalesce(received, 0)) - sum(settled) AS open
+         FROM handover_lots WHERE manifest_id = ?1 GROUP BY lot_id HAVING open > 0
+         ORDER BY lot_id",
+    )?;
+    let rows = stmt.query_map([manifest_id], |r| {
+        Ok(SettledLot {
+            lot_id: r.get(0)?,
+            quantity: r.get::<_, i64>(1)?.max(0) as u64,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// What the receiver counted of each lot, by the sender's lot id, for the receipt.
@@ -560,6 +676,7 @@ pub(crate) fn receipt_lots(conn: &Connection, manifest_id: &str) -> Result<Vec<R
     let rows = stmt.query_map([manifest_id], |r| {
         Ok(ReceivedLot {
             lot_id: r.get(0)?,
+            location_id: String::new(),
             new_lot_id: String::new(),
             quantity: r.get::<_, i64>(1)?.max(0) as u64,
         })

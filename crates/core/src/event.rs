@@ -517,6 +517,10 @@ pub enum EventBody {
         item_ids: Vec<String>,
         reference: String,
         note: String,
+        /// Lot shortfalls settled: the quantity of each lot dispatched but not counted on
+        /// arrival, moved from transferred out to lost in transit.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        lots: Vec<crate::ammo::SettledLot>,
     },
     /// An item this site had transferred out came back through a handover: its old record
     /// continues (precedes the `handover.accept` that lists it).
@@ -605,6 +609,20 @@ pub enum EventBody {
         expected: u64,
         counted: u64,
         reason: String,
+    },
+    /// A lot this site already knows (it once handed some of it over, or received it before)
+    /// arrives through a handover: its record continues with the quantity counted on arrival
+    /// (precedes the `handover.accept` that lists it).
+    #[serde(rename = "ammo.transfer_in")]
+    AmmoTransferIn {
+        lot_id: String,
+        manifest_id: String,
+        /// The sender's id of the lot.
+        origin_lot_id: String,
+        location_id: String,
+        quantity: u64,
+        /// The condition the sender recorded.
+        condition: crate::ammo::AmmoCondition,
     },
     /// A legal hold put on a lot (`held`) or lifted, on a recorded order.
     #[serde(rename = "ammo.hold")]
@@ -766,7 +784,8 @@ impl EventBody {
             | EventBody::AmmoReturn { lot_id, .. }
             | EventBody::AmmoExpend { lot_id, .. }
             | EventBody::AmmoInspect { lot_id, .. }
-            | EventBody::AmmoHold { lot_id, .. } => Some(lot_id.clone()),
+            | EventBody::AmmoHold { lot_id, .. }
+            | EventBody::AmmoTransferIn { lot_id, .. } => Some(lot_id.clone()),
             other => other.item_id().map(str::to_string),
         }
     }

@@ -4,6 +4,7 @@
 //! are registered here, keeping their Custody codes) and exports a signed receipt; the sender
 //! imports the receipt and the received items become transferred out.
 
+use crate::ammo::SettledLot;
 use crate::ammo_disposal::{
     bundle_lots, check_receipt_lots, dispatch_lines, receipt_lots, receive_lots, LotQuantity,
 };
@@ -907,13 +908,33 @@ impl Ledger {
 
     /// The sender settles items the receiver did not count (named missing in the receipt) as
     /// lost in transit, on a reference (loss report, inquiry) and with a co-signer. Every such
-    /// item when `items` is empty. The items become `lost_in_transit`, a terminal status.
+    /// item, and every lot shortfall, when `items` is empty. The items become
+    /// `lost_in_transit`, a terminal status.
     pub fn handover_settle(
         &mut self,
         actor: &Actor,
         cosigner: &Actor,
         manifest: &str,
         items: &[String],
+        reference: &str,
+        note: &str,
+    ) -> Result<i64> {
+        let lots: &[String] = &[];
+        self.handover_settle_with_lots(actor, cosigner, manifest, items, lots, reference, note)
+    }
+
+    /// Settles, as [`Ledger::handover_settle`], the named items and the whole open shortfall of
+    /// each named lot (its id, label or lot number): what was dispatched and not counted on
+    /// arrival moves from transferred out to lost in transit. With neither named, every
+    /// missing item and every lot shortfall of the handover.
+    #[allow(clippy::too_many_arguments)]
+    pub fn handover_settle_with_lots(
+        &mut self,
+        actor: &Actor,
+        cosigner: &Actor,
+        manifest: &str,
+        items: &[String],
+        lots: &[String],
         reference: &str,
         note: &str,
     ) -> Result<i64> {
@@ -929,27 +950,55 @@ impl Ledger {
             let m = manifest_row(w.conn, manifest)?;
             require_state(&m, "out", "receipted", "settled")?;
             let missing = unsettled(w.conn, &m.id)?;
-            let item_ids: Vec<String> = if items.is_empty() {
-                if missing.is_empty() {
-                    return Err(Refusal::NothingToSettle { manifest: m.code }.into());
+            let short = crate::ammo_disposal::lot_shortfalls(w.conn, &m.id)?;
+            let everything = items.is_empty() && lots.is_empty();
+            let mut item_ids: Vec<String> = Vec::new();
+            if everything {
+                item_ids = missing.iter().map(|(id, _)| id.clone()).collect();
+            }
+            for key in items {
+                let item = find_item_in(w.conn, key)?;
+                if !missing.iter().any(|(id, _)| *id == item.id) {
+                    return Err(CustodyError::NotMissingInTransit {
+                        code: item.code,
+                        manifest: m.code.clone(),
+                    });
                 }
-                missing.iter().map(|(id, _)| id.clone()).collect()
-            } else {
-                let mut ids = Vec::new();
-                for key in items {
-                    let item = find_item_in(w.conn, key)?;
-                    if !missing.iter().any(|(id, _)| *id == item.id) {
-                        return Err(CustodyError::NotMissingInTransit {
-                            code: item.code,
-                            manifest: m.code.clone(),
-                        });
-                    }
-                    if !ids.contains(&item.id) {
-                        ids.push(item.id);
-                    }
+                if !item_ids.contains(&item.id) {
+                    item_ids.push(item.id);
                 }
-                ids
-            };
+            }
+            let mut settled: Vec<SettledLot> = Vec::new();
+            if everything {
+                settled = short.clone();
+            }
+            for key in lots {
+                let lot = crate::ammo::lot_in(w.conn, key)?;
+                let on_manifest: bool = w.conn.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM handover_lots WHERE manifest_id = ?1 AND lot_id = ?2)",
+                    params![m.id, lot.id],
+                    |r| r.get(0),
+                )?;
+                if !on_manifest {
+                    return Err(CustodyError::LotNotInHandover {
+                        manifest: m.code.clone(),
+                        lot: lot.label,
+                    });
+                }
+                let Some(open) = short.iter().find(|s| s.lot_id == lot.id) else {
+                    return Err(Refusal::LotNotShort {
+                        lot: lot.label,
+                        manifest: m.code.clone(),
+                    }
+                    .into());
+                };
+                if !settled.iter().any(|s| s.lot_id == lot.id) {
+                    settled.push(open.clone());
+                }
+            }
+            if item_ids.is_empty() && settled.is_empty() {
+                return Err(Refusal::NothingToSettle { manifest: m.code }.into());
+            }
             w.append(
                 Some(actor.person_id()),
                 Some(cosigner.person_id()),
@@ -958,6 +1007,7 @@ impl Ledger {
                     item_ids,
                     reference: reference.to_string(),
                     note: note.trim().to_string(),
+                    lots: settled,
                 },
             )
         })

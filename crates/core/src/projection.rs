@@ -846,6 +846,7 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
         | EventBody::AmmoCount { .. }
         | EventBody::AmmoAdjust { .. }
         | EventBody::AmmoHold { .. }
+        | EventBody::AmmoTransferIn { .. }
         | EventBody::DestructionAddLot { .. }
         | EventBody::DestructionRemoveLot { .. } => crate::ammo::apply(conn, seq, body)?,
         EventBody::LocationLimits { .. } => crate::limits::apply(conn, seq, body)?,
@@ -872,6 +873,7 @@ pub(crate) fn apply(conn: &Connection, seq: i64, time: &str, body: &EventBody) -
             | EventBody::HandoverImport { .. }
             | EventBody::HandoverAccept { .. }
             | EventBody::HandoverReceipt { .. }
+            | EventBody::HandoverSettle { .. }
     ) {
         crate::ammo::apply(conn, seq, body)?;
     }

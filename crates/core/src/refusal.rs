@@ -231,6 +231,8 @@ pub enum Refusal {
     ListedTwice { code: String },
     #[error("handover {manifest} has no item left to settle")]
     NothingToSettle { manifest: String },
+    #[error("lot {lot} did not arrive short on handover {manifest}, or its shortfall is settled already; only a quantity dispatched and not counted on arrival can be settled as lost in transit")]
+    LotNotShort { lot: String, manifest: String },
     #[error("batch {batch} is empty; add items before freezing it")]
     BatchEmpty { batch: String },
     #[error("scrap weight '{value}' is not a number of kilograms")]

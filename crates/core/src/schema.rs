@@ -361,8 +361,17 @@ CREATE TABLE handover_lots (
 ) WITHOUT ROWID;
 ";
 
+/// A lot shortfall on arrival of a handover settled at the sender as lost in transit
+/// (`handover.settle` with lots): per lot, and per handover lot line how much was settled.
+/// Self-contained: appended after the last step, whatever its number.
+const PROJECTIONS_LOTS_LOST_IN_TRANSIT: &str = "
+ALTER TABLE ammo_lots ADD COLUMN lost_in_transit INTEGER NOT NULL DEFAULT 0
+    CHECK (lost_in_transit >= 0);
+ALTER TABLE handover_lots ADD COLUMN settled INTEGER NOT NULL DEFAULT 0 CHECK (settled >= 0);
+";
+
 /// The version this program writes.
-pub const CURRENT_VERSION: i64 = 9;
+pub const CURRENT_VERSION: i64 = 10;
 
 /// Projection tables in a fixed order (used by rebuild and the projection digest).
 pub const PROJECTION_TABLES: [&str; 25] = [
@@ -400,7 +409,7 @@ struct Migration {
     needs_rebuild: bool,
 }
 
-const MIGRATIONS: [Migration; 9] = [
+const MIGRATIONS: [Migration; 10] = [
     Migration {
         version: 1,
         sql: "",
@@ -451,6 +460,12 @@ const MIGRATIONS: [Migration; 9] = [
         sql: PROJECTIONS_AMMO_QUANTITIES,
         needs_rebuild: true,
     },
+    // No event before schema 10 settles a lot shortfall: the new columns start rightly at zero.
+    Migration {
+        version: 10,
+        sql: PROJECTIONS_LOTS_LOST_IN_TRANSIT,
+        needs_rebuild: false,
+    },
 ];
 
 fn version_1_sql() -> String {
@@ -468,6 +483,7 @@ pub fn create_projection_tables(conn: &Connection) -> Result<()> {
     conn.execute_batch(PROJECTIONS_V7)?;
     conn.execute_batch(PROJECTIONS_V8)?;
     conn.execute_batch(PROJECTIONS_AMMO_QUANTITIES)?;
+    conn.execute_batch(PROJECTIONS_LOTS_LOST_IN_TRANSIT)?;
     Ok(())
 }
 

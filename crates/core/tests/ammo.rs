@@ -59,19 +59,27 @@ fn refused<T: std::fmt::Debug>(
     err
 }
 
+/// The site's officer receives `record` with `quantity` at `at`, serviceable; the lot's id.
+fn receive(s: &mut Site, record: LotRecord, quantity: i64, at: &str) -> String {
+    let o = s.officer.clone();
+    s.ledger
+        .ammo_receive(&o, record, quantity, at, AmmoCondition::Serviceable)
+        .unwrap()
+        .0
+}
+
+/// Runs a refused operation (as [`refused`]) and checks its error against `pattern`.
+macro_rules! refuses {
+    ($site:expr, $op:expr, $pattern:pat $(if $guard:expr)?) => {{
+        let err = refused($site, $op);
+        assert!(matches!(err, $pattern $(if $guard)?), "{err}");
+    }};
+}
+
 /// A site with lot `23-01` of 1000 rounds in Vault A.
 fn stocked() -> (Site, String) {
     let mut s = site();
-    let (id, _) = s
-        .ledger
-        .ammo_receive(
-            &s.officer,
-            lot("23-01"),
-            1000,
-            "Vault A",
-            AmmoCondition::Serviceable,
-        )
-        .unwrap();
+    let id = receive(&mut s, lot("23-01"), 1000, "Vault A");
     (s, id)
 }
 
@@ -118,19 +126,16 @@ fn a_lot_is_received_split_issued_returned_expended_and_inspected() {
     s.ledger.rebuild().unwrap();
     assert_eq!(s.ledger.projection_digests().unwrap(), digests);
     // Unserviceable ammunition is not issued.
-    let err = refused(&mut s, |s| {
-        s.ledger
-            .ammo_issue(&o, &id, &issue("Vault A", 1, "Sgt. Marko Petrović"))
-    });
-    assert!(
-        matches!(
-            err,
-            CustodyError::LotNotServiceable {
-                condition: "unserviceable",
-                ..
-            }
-        ),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger
+                .ammo_issue(&o, &id, &issue("Vault A", 1, "Sgt. Marko Petrović"))
+        },
+        CustodyError::LotNotServiceable {
+            condition: "unserviceable",
+            ..
+        }
     );
 }
 
@@ -139,21 +144,17 @@ fn a_quantity_that_is_not_positive_is_refused() {
     let (mut s, id) = stocked();
     let o = s.officer.clone();
     for q in [-5, 0] {
-        let err = refused(&mut s, |s| {
+        refuses!(&mut s, |s| {
             s.ledger.ammo_split(&o, &id, "Vault A", "Vault B", q)
-        });
-        assert!(
-            matches!(err, CustodyError::BadQuantity { given, .. } if given == q),
-            "{err}"
-        );
+        }, CustodyError::BadQuantity { given, .. } if given == q);
     }
-    let err = refused(&mut s, |s| {
-        s.ledger
-            .ammo_receive(&o, lot("24-09"), -1, "Vault A", AmmoCondition::Serviceable)
-    });
-    assert!(
-        matches!(err, CustodyError::BadQuantity { given: -1, .. }),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger
+                .ammo_receive(&o, lot("24-09"), -1, "Vault A", AmmoCondition::Serviceable)
+        },
+        CustodyError::BadQuantity { given: -1, .. }
     );
 }
 
@@ -182,12 +183,10 @@ fn splitting_more_than_a_location_holds_is_refused_saying_how_much_is_there() {
     }
     assert!(err.to_string().contains("only 1000 at Vault A"), "{err}");
     // Vault B holds none of it.
-    let err = refused(&mut s, |s| {
-        s.ledger.ammo_split(&o, &id, "Vault B", "Vault A", 1)
-    });
-    assert!(
-        matches!(err, CustodyError::InsufficientQuantity { available: 0, .. }),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| { s.ledger.ammo_split(&o, &id, "Vault B", "Vault A", 1) },
+        CustodyError::InsufficientQuantity { available: 0, .. }
     );
 }
 
@@ -198,36 +197,28 @@ fn returning_or_expending_more_than_is_issued_out_is_refused() {
     s.ledger
         .ammo_issue(&o, &id, &issue("Vault A", 50, "Cpl. Ana Ilić"))
         .unwrap();
-    let err = refused(&mut s, |s| s.ledger.ammo_return(&o, &id, "Vault A", 51, ""));
-    assert!(
-        matches!(
-            err,
-            CustodyError::ReturnExceedsIssued {
-                wanted: 51,
-                issued_out: 50,
-                ..
-            }
-        ),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| s.ledger.ammo_return(&o, &id, "Vault A", 51, ""),
+        CustodyError::ReturnExceedsIssued {
+            wanted: 51,
+            issued_out: 50,
+            ..
+        }
     );
-    let err = refused(&mut s, |s| {
-        s.ledger.ammo_expend(&o, &id, None, 51, "Range 1")
-    });
-    assert!(
-        matches!(
-            err,
-            CustodyError::InsufficientQuantity {
-                wanted: 51,
-                available: 50,
-                ..
-            }
-        ),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| { s.ledger.ammo_expend(&o, &id, None, 51, "Range 1") },
+        CustodyError::InsufficientQuantity {
+            wanted: 51,
+            available: 50,
+            ..
+        }
     );
-    let err = refused(&mut s, |s| s.ledger.ammo_expend(&o, &id, None, 5, "  "));
-    assert!(
-        matches!(err, CustodyError::AmmoFieldRequired { .. }),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| s.ledger.ammo_expend(&o, &id, None, 5, "  "),
+        CustodyError::AmmoFieldRequired { .. }
     );
 }
 
@@ -235,10 +226,11 @@ fn returning_or_expending_more_than_is_issued_out_is_refused() {
 fn an_issue_without_a_signer_is_refused() {
     let (mut s, id) = stocked();
     let o = s.officer.clone();
-    let err = refused(&mut s, |s| {
-        s.ledger.ammo_issue(&o, &id, &issue("Vault A", 10, " "))
-    });
-    assert!(matches!(err, CustodyError::SignerRequired), "{err}");
+    refuses!(
+        &mut s,
+        |s| { s.ledger.ammo_issue(&o, &id, &issue("Vault A", 10, " ")) },
+        CustodyError::SignerRequired
+    );
 }
 
 #[test]
@@ -246,7 +238,7 @@ fn a_bad_hazard_code_is_refused() {
     let mut s = site();
     let o = s.officer.clone();
     for bad in ["1.7C", "1.4I", "UN0012", ""] {
-        let err = refused(&mut s, |s| {
+        refuses!(&mut s, |s| {
             s.ledger.ammo_receive(
                 &o,
                 LotRecord {
@@ -257,11 +249,7 @@ fn a_bad_hazard_code_is_refused() {
                 "Vault A",
                 AmmoCondition::Serviceable,
             )
-        });
-        assert!(
-            matches!(err, CustodyError::BadHazardCode(ref t) if t == bad),
-            "{err}"
-        );
+        }, CustodyError::BadHazardCode(ref t) if t == bad);
     }
 }
 
@@ -276,14 +264,10 @@ fn the_same_manufacturer_lot_and_calibre_is_refused_as_a_duplicate_lot() {
         calibre: "7.62 X 39".into(),
         ..lot("x")
     };
-    let err = refused(&mut s, |s| {
+    refuses!(&mut s, |s| {
         s.ledger
             .ammo_receive(&o, again, 5, "Vault B", AmmoCondition::Serviceable)
-    });
-    assert!(
-        matches!(err, CustodyError::DuplicateLot { ref existing, .. } if *existing == id),
-        "{err}"
-    );
+    }, CustodyError::DuplicateLot { ref existing, .. } if *existing == id);
     // Another calibre with the same lot number is another lot; the lot number alone is then
     // ambiguous and the id is asked for.
     s.ledger
@@ -324,13 +308,13 @@ fn the_same_manufacturer_lot_and_calibre_is_refused_as_a_duplicate_lot() {
             .unwrap();
     }
     // State stock needs its marked lot number.
-    let err = refused(&mut s, |s| {
-        s.ledger
-            .ammo_receive(&o, lot(" "), 5, "Vault B", AmmoCondition::Serviceable)
-    });
-    assert!(
-        matches!(err, CustodyError::AmmoFieldRequired { .. }),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger
+                .ammo_receive(&o, lot(" "), 5, "Vault B", AmmoCondition::Serviceable)
+        },
+        CustodyError::AmmoFieldRequired { .. }
     );
     assert_eq!(s.ledger.ammo_lots().unwrap().len(), 4);
 }
@@ -339,27 +323,30 @@ fn the_same_manufacturer_lot_and_calibre_is_refused_as_a_duplicate_lot() {
 fn only_an_inspector_or_administrator_changes_a_lots_condition() {
     let (mut s, id) = stocked();
     let o = s.officer.clone();
-    let err = refused(&mut s, |s| {
-        s.ledger
-            .ammo_inspect(&o, &id, AmmoCondition::ForDisposal, "dented")
-    });
-    assert!(matches!(err, CustodyError::WrongRole { .. }), "{err}");
-    let inspector = s.inspector.clone();
-    let err = refused(&mut s, |s| {
-        s.ledger
-            .ammo_inspect(&inspector, &id, AmmoCondition::ForDisposal, "")
-    });
-    assert!(
-        matches!(err, CustodyError::AmmoFieldRequired { .. }),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger
+                .ammo_inspect(&o, &id, AmmoCondition::ForDisposal, "dented")
+        },
+        CustodyError::WrongRole { .. }
     );
-    let err = refused(&mut s, |s| {
-        s.ledger
-            .ammo_inspect(&inspector, &id, AmmoCondition::ForDisposal, "dented\x1b[2J")
-    });
-    assert!(
-        matches!(err, CustodyError::ControlCharacters { .. }),
-        "{err}"
+    let inspector = s.inspector.clone();
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger
+                .ammo_inspect(&inspector, &id, AmmoCondition::ForDisposal, "")
+        },
+        CustodyError::AmmoFieldRequired { .. }
+    );
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger
+                .ammo_inspect(&inspector, &id, AmmoCondition::ForDisposal, "dented\x1b[2J")
+        },
+        CustodyError::ControlCharacters { .. }
     );
 }
 
@@ -548,6 +535,9 @@ struct ModelLot {
     lost: u64,
     destroyed: u64,
     transferred: u64,
+    lost_in_transit: u64,
+    /// What the peer site holds of the lot (received from here, not yet sent back).
+    at_peer: u64,
 }
 
 /// A quantity around `around`: sometimes zero or negative, sometimes too much.
@@ -611,16 +601,22 @@ fn outcome<T>(r: &custody_core::Result<T>) -> Expect {
 #[test]
 fn random_operations_conserve_every_lot_and_projections_equal_a_rebuild() {
     let mut s = site();
+    // The site hands lots over to a peer, which counts them (sometimes short) and sends some
+    // back; shortfalls are sometimes settled as lost in transit.
+    let mut peer = site();
+    trust(&mut s, &peer, "Peer");
+    trust(&mut peer, &s, "Home");
     let o = s.officer.clone();
     let inspector = s.inspector.clone();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut model: Vec<(String, ModelLot)> = Vec::new();
     let mut refusals = 0;
+    let mut returns = 0;
     let mut batch = new_batch(&mut s);
     for step in 0..300 {
         let head = event_count(&s.ledger);
         let digests = s.ledger.projection_digests().unwrap();
-        let op = if model.is_empty() { 0 } else { rng.below(9) };
+        let op = if model.is_empty() { 0 } else { rng.below(10) };
         let pick = rng.below(model.len() as u64) as usize;
         let (expected, got) = match op {
             0 => {
@@ -655,6 +651,8 @@ fn random_operations_conserve_every_lot_and_projections_equal_a_rebuild() {
                         lost: 0,
                         destroyed: 0,
                         transferred: 0,
+                        lost_in_transit: 0,
+                        at_peer: 0,
                     };
                     model.push((number, fresh));
                 }
@@ -794,21 +792,62 @@ fn random_operations_conserve_every_lot_and_projections_equal_a_rebuild() {
                     quantity: q,
                 };
                 let r = if op == 7 {
-                    destroy(&mut s, &mut batch, &line)
+                    destroy(&mut s, &mut batch, &line).map(|()| 0)
                 } else {
-                    s.ledger
-                        .handover_dispatch_with_lots(&o, &convoy(), &[], &[line])
-                        .map(|_| ())
+                    send(&mut s, &mut peer, "Peer", &[line]).map(|code| {
+                        let short = rng.below(4).min(q as u64);
+                        let counted = q as u64 - short;
+                        sign_for(&mut peer, &code, "Vault A", &[(&m.id, counted as i64)]);
+                        receipt_home(&mut s, &mut peer, &code);
+                        m.at_peer += counted;
+                        if short > 0 && rng.below(2) == 0 {
+                            let c = s.custodian.clone();
+                            s.ledger
+                                .handover_settle_with_lots(
+                                    &o,
+                                    &c,
+                                    &code,
+                                    &[],
+                                    std::slice::from_ref(&m.id),
+                                    &format!("LR-{step}"),
+                                    "",
+                                )
+                                .unwrap();
+                            return short;
+                        }
+                        0
+                    })
                 };
-                if r.is_ok() {
+                if let Ok(settled) = r {
                     m.store[from] -= q as u64;
                     if op == 7 {
                         m.destroyed += q as u64;
                     } else {
-                        m.transferred += q as u64;
+                        m.transferred += q as u64 - settled;
+                        m.lost_in_transit += settled;
                     }
                 }
                 (expected, outcome(&r))
+            }
+            // The peer sends part of what it holds of a lot back: the lot's record continues.
+            9 => {
+                let m = &mut model[pick].1;
+                if m.at_peer > 0 {
+                    let q = rng.below(m.at_peer) + 1;
+                    let to = rng.below(2) as usize;
+                    let line = custody_core::ammo_disposal::LotQuantity {
+                        lot: m.id.clone(),
+                        location: "Vault A".into(),
+                        quantity: q as i64,
+                    };
+                    let code = send(&mut peer, &mut s, "Home", &[line]).unwrap();
+                    sign_for(&mut s, &code, VAULTS[to], &[(&m.id, q as i64)]);
+                    returns += 1;
+                    m.at_peer -= q;
+                    m.received += q;
+                    m.store[to] += q;
+                }
+                (Expect::Ok, Expect::Ok)
             }
             _ => {
                 let m = &mut model[pick].1;
@@ -849,7 +888,8 @@ fn random_operations_conserve_every_lot_and_projections_equal_a_rebuild() {
                     + view.expended
                     + view.destroyed
                     + view.transferred_out
-                    + view.lost,
+                    + view.lost
+                    + view.lost_in_transit,
                 "step {step}"
             );
             assert_eq!(
@@ -862,6 +902,7 @@ fn random_operations_conserve_every_lot_and_projections_equal_a_rebuild() {
                 (m.found, m.lost, m.destroyed, m.transferred),
                 "step {step}"
             );
+            assert_eq!(view.lost_in_transit, m.lost_in_transit, "step {step}");
             for (i, vault) in VAULTS.iter().enumerate() {
                 let held = view
                     .stock
@@ -881,8 +922,13 @@ fn random_operations_conserve_every_lot_and_projections_equal_a_rebuild() {
             );
             let report = s.ledger.verify().unwrap();
             assert!(report.is_intact(), "step {step}: {:?}", report.problem);
+            let report = peer.ledger.verify().unwrap();
+            assert!(report.is_intact(), "step {step}: {:?}", report.problem);
         }
     }
+    // Handovers were counted short, settled, and came back.
+    assert!(model.iter().any(|(_, m)| m.lost_in_transit > 0));
+    assert!(returns >= 3, "{returns} lots came back from the peer");
     // The sequence exercised both sides: many lots, many refusals, many successes.
     assert!(model.len() >= 5, "{} lots", model.len());
     assert!((30..270).contains(&refusals), "{refusals} refusals");
@@ -892,7 +938,7 @@ fn random_operations_conserve_every_lot_and_projections_equal_a_rebuild() {
 fn lot_text_goes_through_the_payload_limits() {
     let mut s = site();
     let o = s.officer.clone();
-    let err = refused(&mut s, |s| {
+    refuses!(&mut s, |s| {
         s.ledger.ammo_receive(
             &o,
             LotRecord {
@@ -903,23 +949,12 @@ fn lot_text_goes_through_the_payload_limits() {
             "Vault A",
             AmmoCondition::Serviceable,
         )
-    });
-    assert!(
-        matches!(err, CustodyError::FieldTooLong { ref field, max: 200, .. } if field == "lot_number"),
-        "{err}"
-    );
-    let (id, _) = s
-        .ledger
-        .ammo_receive(&o, lot("23-01"), 10, "Vault A", AmmoCondition::Serviceable)
-        .unwrap();
-    let err = refused(&mut s, |s| {
+    }, CustodyError::FieldTooLong { ref field, max: 200, .. } if field == "lot_number");
+    let id = receive(&mut s, lot("23-01"), 10, "Vault A");
+    refuses!(&mut s, |s| {
         s.ledger
             .ammo_issue(&o, &id, &issue("Vault A", 1, "Sgt.\nPetrović"))
-    });
-    assert!(
-        matches!(err, CustodyError::ControlCharacters { ref field } if field == "signer"),
-        "{err}"
-    );
+    }, CustodyError::ControlCharacters { ref field } if field == "signer");
 }
 
 // Storage limits. Lot `23-01` (fixture `lot`) is 1.4S at 0.0016 kg NEQ per round, so 1000
@@ -955,15 +990,7 @@ fn a_receive_is_allowed_up_to_the_licence_and_refused_one_unit_past_it() {
         .set_location_limits(&admin, "Vault B", Some("2"), &[])
         .unwrap();
     // 8 grenades of 0.25 kg: exactly the 2 kg licence.
-    s.ledger
-        .ammo_receive(
-            &o,
-            lot_of("G-1", "1.1D", "0.25"),
-            8,
-            "Vault B",
-            AmmoCondition::Serviceable,
-        )
-        .unwrap();
+    receive(&mut s, lot_of("G-1", "1.1D", "0.25"), 8, "Vault B");
     let err = refused(&mut s, |s| {
         s.ledger
             .ammo_receive(&o, lot("23-01"), 1, "Vault B", AmmoCondition::Serviceable)
@@ -976,15 +1003,7 @@ fn a_receive_is_allowed_up_to_the_licence_and_refused_one_unit_past_it() {
     assert!(said.contains("licensed for 2 kg NEQ"), "{said}");
     assert!(said.contains("0.0016 kg over the licence"), "{said}");
     // Vault A has no licence recorded: no NEQ limit there.
-    s.ledger
-        .ammo_receive(
-            &o,
-            lot("23-01"),
-            1000,
-            "Vault A",
-            AmmoCondition::Serviceable,
-        )
-        .unwrap();
+    receive(&mut s, lot("23-01"), 1000, "Vault A");
     assert!(s.ledger.verify().unwrap().is_intact());
 }
 
@@ -1044,28 +1063,20 @@ fn a_group_the_location_may_not_hold_is_refused() {
         ),
         other => panic!("wrong refusal: {other}"),
     }
-    let err = refused(&mut s, |s| {
-        s.ledger.ammo_receive(
-            &o,
-            lot_of("P-1", "1.3G", "0.1"),
-            1,
-            "Vault B",
-            AmmoCondition::Serviceable,
-        )
-    });
-    assert!(
-        matches!(err, CustodyError::GroupNotAllowed { group: 'G', .. }),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger.ammo_receive(
+                &o,
+                lot_of("P-1", "1.3G", "0.1"),
+                1,
+                "Vault B",
+                AmmoCondition::Serviceable,
+            )
+        },
+        CustodyError::GroupNotAllowed { group: 'G', .. }
     );
-    s.ledger
-        .ammo_receive(
-            &o,
-            lot_of("M-1", "1.1E", "2.5"),
-            4,
-            "Vault B",
-            AmmoCondition::Serviceable,
-        )
-        .unwrap();
+    receive(&mut s, lot_of("M-1", "1.1E", "2.5"), 4, "Vault B");
 }
 
 #[test]
@@ -1097,15 +1108,7 @@ fn a_group_that_cannot_be_mixed_with_one_already_there_is_refused_naming_both() 
     );
     // Pyrotechnics (G) and extremely insensitive articles (N) are each mixed with C, D and E
     // in the table, but not with each other.
-    s.ledger
-        .ammo_receive(
-            &o,
-            lot_of("N-1", "1.6N", "1.5"),
-            2,
-            "Vault B",
-            AmmoCondition::Serviceable,
-        )
-        .unwrap();
+    receive(&mut s, lot_of("N-1", "1.6N", "1.5"), 2, "Vault B");
     let flares = s
         .ledger
         .ammo_receive(
@@ -1117,19 +1120,14 @@ fn a_group_that_cannot_be_mixed_with_one_already_there_is_refused_naming_both() 
         )
         .unwrap()
         .0;
-    let err = refused(&mut s, |s| {
-        s.ledger.ammo_split(&o, &flares, "Vault A", "Vault B", 1)
-    });
-    assert!(
-        matches!(
-            err,
-            CustodyError::IncompatibleGroups {
-                group: 'G',
-                present: 'N',
-                ..
-            }
-        ),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| { s.ledger.ammo_split(&o, &flares, "Vault A", "Vault B", 1) },
+        CustodyError::IncompatibleGroups {
+            group: 'G',
+            present: 'N',
+            ..
+        }
     );
     // S goes with N.
     s.ledger
@@ -1142,11 +1140,14 @@ fn a_group_that_cannot_be_mixed_with_one_already_there_is_refused_naming_both() 
 fn only_an_administrator_sets_limits_and_bad_ones_are_refused() {
     let mut s = site();
     let (admin, o) = (s.admin.clone(), s.officer.clone());
-    let err = refused(&mut s, |s| {
-        s.ledger
-            .set_location_limits(&o, "Vault A", Some("100"), &[])
-    });
-    assert!(matches!(err, CustodyError::WrongRole { .. }), "{err}");
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger
+                .set_location_limits(&o, "Vault A", Some("100"), &[])
+        },
+        CustodyError::WrongRole { .. }
+    );
     for (max, groups) in [
         (Some("-1"), vec![]),
         (Some("1.0000001"), vec![]),
@@ -1175,11 +1176,14 @@ fn only_an_administrator_sets_limits_and_bad_ones_are_refused() {
             "{bad}: {err}"
         );
     }
-    let err = refused(&mut s, |s| {
-        s.ledger
-            .set_location_limits(&admin, "Vault Z", Some("1"), &[])
-    });
-    assert!(matches!(err, CustodyError::UnknownLocation(_)), "{err}");
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger
+                .set_location_limits(&admin, "Vault Z", Some("1"), &[])
+        },
+        CustodyError::UnknownLocation(_)
+    );
 }
 
 #[test]
@@ -1439,9 +1443,15 @@ fn random_moves_under_licences_refuse_exactly_what_the_model_says() {
     assert_eq!(s.ledger.projection_digests().unwrap(), digests);
 }
 
-/// What the step for quantities counted, destroyed and handed over adds (undone to make an
-/// older file).
-const AMMO_QUANTITIES_STEP: &str = "DROP TABLE stocktake_ammo; DROP TABLE destruction_lots;
+/// What the step for lot shortfalls settled as lost in transit adds (undone to make an older
+/// file).
+const LOST_IN_TRANSIT_STEP: &str = "ALTER TABLE ammo_lots DROP COLUMN lost_in_transit;
+    ALTER TABLE handover_lots DROP COLUMN settled;";
+
+/// What the steps for quantities counted, destroyed and handed over, and for shortfalls
+/// settled, add (undone to make an older file).
+const AMMO_QUANTITIES_STEP: &str = "ALTER TABLE ammo_lots DROP COLUMN lost_in_transit;
+    DROP TABLE stocktake_ammo; DROP TABLE destruction_lots;
     DROP TABLE handover_lots; ALTER TABLE ammo_lots DROP COLUMN found;
     ALTER TABLE ammo_lots DROP COLUMN lost; ALTER TABLE ammo_lots DROP COLUMN destroyed;
     ALTER TABLE ammo_lots DROP COLUMN transferred_out; ALTER TABLE ammo_lots DROP COLUMN legal_hold;
@@ -1501,39 +1511,40 @@ fn a_count_short_by_eight_rounds_is_settled_only_by_a_cosigned_adjustment() {
         ("Vault B", 300, 292)
     );
     // The count does not close while the line is open.
-    let err = refused(&mut s, |s| s.ledger.stocktake_close(&o, &c, &count));
-    assert!(
-        matches!(err, CustodyError::UnresolvedDiscrepancies { count: 1, .. }),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| s.ledger.stocktake_close(&o, &c, &count),
+        CustodyError::UnresolvedDiscrepancies { count: 1, .. }
     );
     // No co-signer, no reason, the wrong role, a line that matches: each refused.
-    let err = refused(&mut s, |s| {
-        s.ledger
-            .ammo_adjust(&i, &i, &count, &id, "Vault B", "box 7 short")
-    });
-    assert!(
-        matches!(err, CustodyError::SecondPersonRequired { .. }),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger
+                .ammo_adjust(&i, &i, &count, &id, "Vault B", "box 7 short")
+        },
+        CustodyError::SecondPersonRequired { .. }
     );
-    let err = refused(&mut s, |s| {
-        s.ledger.ammo_adjust(&i, &o, &count, &id, "Vault B", "  ")
-    });
-    assert!(
-        matches!(err, CustodyError::AmmoFieldRequired { .. }),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| { s.ledger.ammo_adjust(&i, &o, &count, &id, "Vault B", "  ") },
+        CustodyError::AmmoFieldRequired { .. }
     );
-    let err = refused(&mut s, |s| {
-        s.ledger
-            .ammo_adjust(&o, &i, &count, &id, "Vault B", "box 7 short")
-    });
-    assert!(matches!(err, CustodyError::WrongRole { .. }), "{err}");
-    let err = refused(&mut s, |s| {
-        s.ledger
-            .ammo_adjust(&i, &o, &count, &id, "Vault A", "nothing to settle")
-    });
-    assert!(
-        matches!(err, CustodyError::NoQuantityDiscrepancy { .. }),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger
+                .ammo_adjust(&o, &i, &count, &id, "Vault B", "box 7 short")
+        },
+        CustodyError::WrongRole { .. }
+    );
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger
+                .ammo_adjust(&i, &o, &count, &id, "Vault A", "nothing to settle")
+        },
+        CustodyError::NoQuantityDiscrepancy { .. }
     );
     let seq = s
         .ledger
@@ -1546,13 +1557,13 @@ fn a_count_short_by_eight_rounds_is_settled_only_by_a_cosigned_adjustment() {
             "box 7 short, loss report 44/26",
         )
         .unwrap();
-    let err = refused(&mut s, |s| {
-        s.ledger
-            .ammo_adjust(&i, &o, &count, &id, "Vault B", "twice")
-    });
-    assert!(
-        matches!(err, CustodyError::NoQuantityDiscrepancy { .. }),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger
+                .ammo_adjust(&i, &o, &count, &id, "Vault B", "twice")
+        },
+        CustodyError::NoQuantityDiscrepancy { .. }
     );
     let (summary, _) = s.ledger.stocktake_close(&o, &c, &count).unwrap();
     assert_eq!((summary.lot_lines, summary.quantity_discrepancies), (2, 1));
@@ -1616,28 +1627,26 @@ fn bad_counts_are_refused_and_change_nothing() {
             },
         )
         .unwrap();
-    let err = refused(&mut s, |s| {
-        s.ledger.ammo_count(&o, &count, &id, "Vault A", -1, 0)
-    });
-    assert!(
-        matches!(err, CustodyError::BadCount { given: -1, .. }),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| { s.ledger.ammo_count(&o, &count, &id, "Vault A", -1, 0) },
+        CustodyError::BadCount { given: -1, .. }
     );
-    let err = refused(&mut s, |s| {
-        s.ledger.ammo_count(&o, &count, &id, "Vault A", 0, 0)
-    });
-    assert!(matches!(err, CustodyError::NothingCounted), "{err}");
-    let err = refused(&mut s, |s| {
-        s.ledger.ammo_count(&o, &count, &id, "Vault C", 1, 0)
-    });
-    assert!(
-        matches!(err, CustodyError::LocationNotInCount { .. }),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| { s.ledger.ammo_count(&o, &count, &id, "Vault A", 0, 0) },
+        CustodyError::NothingCounted
     );
-    let err = refused(&mut s, |s| {
-        s.ledger.ammo_count(&o, &count, "99-99", "Vault A", 1, 0)
-    });
-    assert!(matches!(err, CustodyError::UnknownLot(_)), "{err}");
+    refuses!(
+        &mut s,
+        |s| { s.ledger.ammo_count(&o, &count, &id, "Vault C", 1, 0) },
+        CustodyError::LocationNotInCount { .. }
+    );
+    refuses!(
+        &mut s,
+        |s| { s.ledger.ammo_count(&o, &count, "99-99", "Vault A", 1, 0) },
+        CustodyError::UnknownLot(_)
+    );
 }
 
 #[test]
@@ -1713,23 +1722,18 @@ fn lots_are_destroyed_by_quantity_before_two_witnesses_and_held_lots_are_refused
         .unwrap();
     // A held lot, a line already there, a negative quantity: refused, nothing recorded — and
     // one bad line refuses the whole list.
-    let err = refused(&mut s, |s| {
+    refuses!(&mut s, |s| {
         s.ledger.destruction_add_lots(&o, &b, &[at_a("23-03", 80)])
-    });
-    assert!(
-        matches!(err, CustodyError::LotOnHold { ref order, .. } if order == "Court order K-112/26"),
-        "{err}"
+    }, CustodyError::LotOnHold { ref order, .. } if order == "Court order K-112/26");
+    refuses!(
+        &mut s,
+        |s| { s.ledger.destruction_add_lots(&o, &b, &[at_a("23-01", 10)]) },
+        CustodyError::LotInBatch { .. }
     );
-    let err = refused(&mut s, |s| {
-        s.ledger.destruction_add_lots(&o, &b, &[at_a("23-01", 10)])
-    });
-    assert!(matches!(err, CustodyError::LotInBatch { .. }), "{err}");
-    let err = refused(&mut s, |s| {
-        s.ledger.destruction_add_lots(&o, &b, &[at_a("23-01", -5)])
-    });
-    assert!(
-        matches!(err, CustodyError::BadQuantity { given: -5, .. }),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| { s.ledger.destruction_add_lots(&o, &b, &[at_a("23-01", -5)]) },
+        CustodyError::BadQuantity { given: -5, .. }
     );
     // What this batch holds of 23-01 is not free for another batch: 400 of 1000 are.
     let other = s
@@ -1737,25 +1741,25 @@ fn lots_are_destroyed_by_quantity_before_two_witnesses_and_held_lots_are_refused
         .destruction_create(&o, "Ministry of Interior", "DEC-2026-032", "")
         .unwrap()
         .code;
-    let err = refused(&mut s, |s| {
-        s.ledger
-            .destruction_add_lots(&o, &other, &[at_a("23-01", 400), at_a("23-03", 1)])
-    });
-    assert!(matches!(err, CustodyError::LotOnHold { .. }), "{err}");
-    let err = refused(&mut s, |s| {
-        s.ledger
-            .destruction_add_lots(&o, &other, &[at_a("23-01", 401)])
-    });
-    assert!(
-        matches!(
-            err,
-            CustodyError::InsufficientQuantity {
-                wanted: 401,
-                available: 400,
-                ..
-            }
-        ),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger
+                .destruction_add_lots(&o, &other, &[at_a("23-01", 400), at_a("23-03", 1)])
+        },
+        CustodyError::LotOnHold { .. }
+    );
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger
+                .destruction_add_lots(&o, &other, &[at_a("23-01", 401)])
+        },
+        CustodyError::InsufficientQuantity {
+            wanted: 401,
+            available: 400,
+            ..
+        }
     );
     let frozen = s.ledger.destruction_freeze(&o, &b).unwrap();
     assert_eq!(frozen.items, 0);
@@ -1764,20 +1768,21 @@ fn lots_are_destroyed_by_quantity_before_two_witnesses_and_held_lots_are_refused
     // 600 × 0.0016 kg and 500 × 0.0016 kg.
     let neq: Vec<&str> = lines.iter().map(|l| l.line_neq_kg.as_str()).collect();
     assert!(neq.contains(&"0.96") && neq.contains(&"0.8"), "{neq:?}");
-    let err = refused(&mut s, |s| {
-        s.ledger
-            .destruction_recount_counted(&i, &b, &[], &[at_a("23-01", 600), at_a("23-02", 499)])
-    });
-    assert!(
-        matches!(
-            err,
-            CustodyError::LotRecountMismatch {
-                frozen: 500,
-                counted: 499,
-                ..
-            }
-        ),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| {
+            s.ledger.destruction_recount_counted(
+                &i,
+                &b,
+                &[],
+                &[at_a("23-01", 600), at_a("23-02", 499)],
+            )
+        },
+        CustodyError::LotRecountMismatch {
+            frozen: 500,
+            counted: 499,
+            ..
+        }
     );
     s.ledger
         .destruction_recount_counted(
@@ -1788,10 +1793,10 @@ fn lots_are_destroyed_by_quantity_before_two_witnesses_and_held_lots_are_refused
         )
         .unwrap();
     s.ledger.destruction_record(&i, &b, demolition()).unwrap();
-    let err = refused(&mut s, |s| s.ledger.destruction_execute(&o, &[&i], &b));
-    assert!(
-        matches!(err, CustodyError::NotEnoughWitnesses { .. }),
-        "{err}"
+    refuses!(
+        &mut s,
+        |s| s.ledger.destruction_execute(&o, &[&i], &b),
+        CustodyError::NotEnoughWitnesses { .. }
     );
     s.ledger.destruction_execute(&o, &[&i, &a], &b).unwrap();
     let one = s.ledger.ammo_lot(&first).unwrap();
@@ -1819,15 +1824,24 @@ fn a_hold_placed_after_a_lot_went_into_a_batch_stops_the_freeze_until_lifted() {
     s.ledger
         .ammo_hold(&c, &id, true, "Prosecutor order 5/26")
         .unwrap();
-    let err = refused(&mut s, |s| s.ledger.destruction_freeze(&o, &b));
-    assert!(matches!(err, CustodyError::LotOnHold { .. }), "{err}");
-    let err = refused(&mut s, |s| s.ledger.ammo_hold(&o, &id, false, "x"));
-    assert!(matches!(err, CustodyError::WrongRole { .. }), "{err}");
+    refuses!(
+        &mut s,
+        |s| s.ledger.destruction_freeze(&o, &b),
+        CustodyError::LotOnHold { .. }
+    );
+    refuses!(
+        &mut s,
+        |s| s.ledger.ammo_hold(&o, &id, false, "x"),
+        CustodyError::WrongRole { .. }
+    );
     s.ledger
         .ammo_hold(&c, &id, false, "Prosecutor order 5/26 lifted")
         .unwrap();
-    let err = refused(&mut s, |s| s.ledger.ammo_hold(&c, &id, false, "again"));
-    assert!(matches!(err, CustodyError::LotNotOnHold { .. }), "{err}");
+    refuses!(
+        &mut s,
+        |s| s.ledger.ammo_hold(&c, &id, false, "again"),
+        CustodyError::LotNotOnHold { .. }
+    );
     s.ledger.destruction_freeze(&o, &b).unwrap();
     assert!(s.ledger.verify().unwrap().is_intact());
 }
@@ -1849,34 +1863,28 @@ fn lots_are_handed_over_to_another_site_with_a_signed_bundle_and_receipt() {
     let (mut a, first) = stocked();
     let mut b = site();
     let (o, c) = (a.officer.clone(), a.custodian.clone());
-    let (second, _) = a
-        .ledger
-        .ammo_receive(&o, lot("23-02"), 400, "Vault B", AmmoCondition::Serviceable)
-        .unwrap();
-    let (held, _) = a
-        .ledger
-        .ammo_receive(&o, lot("23-03"), 50, "Vault A", AmmoCondition::Serviceable)
-        .unwrap();
+    let second = receive(&mut a, lot("23-02"), 400, "Vault B");
+    let held = receive(&mut a, lot("23-03"), 50, "Vault A");
     a.ledger
         .ammo_hold(&c, &held, true, "Court order K-9/26")
         .unwrap();
     let line = |text: &str| custody_core::ammo_disposal::LotQuantity::parse(text).unwrap();
     // A held lot and more than a location holds: refused, nothing recorded.
-    let err = refused(&mut a, |s| {
-        s.ledger
-            .handover_dispatch_with_lots(&o, &convoy(), &[], &[line("23-03@Vault A=10")])
-    });
-    assert!(matches!(err, CustodyError::LotOnHold { .. }), "{err}");
-    let err = refused(&mut a, |s| {
-        s.ledger
-            .handover_dispatch_with_lots(&o, &convoy(), &[], &[line("23-02@Vault B=401")])
-    });
-    assert!(
-        matches!(
-            err,
-            CustodyError::InsufficientQuantity { available: 400, .. }
-        ),
-        "{err}"
+    refuses!(
+        &mut a,
+        |s| {
+            s.ledger
+                .handover_dispatch_with_lots(&o, &convoy(), &[], &[line("23-03@Vault A=10")])
+        },
+        CustodyError::LotOnHold { .. }
+    );
+    refuses!(
+        &mut a,
+        |s| {
+            s.ledger
+                .handover_dispatch_with_lots(&o, &convoy(), &[], &[line("23-02@Vault B=401")])
+        },
+        CustodyError::InsufficientQuantity { available: 400, .. }
     );
     let h = a
         .ledger
@@ -1891,37 +1899,36 @@ fn lots_are_handed_over_to_another_site_with_a_signed_bundle_and_receipt() {
     let one = a.ledger.ammo_lot(&first).unwrap();
     assert_eq!((one.in_store, one.transferred_out), (750, 250));
     assert!(a.ledger.verify().unwrap().is_intact());
-    a.ledger
-        .trust_key(&a.admin, &b.ledger.public_key_hex().unwrap(), "Depot B")
-        .unwrap();
-    b.ledger
-        .trust_key(&b.admin, &a.ledger.public_key_hex().unwrap(), "Depot A")
-        .unwrap();
+    trust(&mut a, &b, "Depot B");
+    trust(&mut b, &a, "Depot A");
     let bundle = a.ledger.handover_export(&o, &h.code, "Depot B").unwrap();
     // A quantity changed in the bundle breaks its signature.
     let text = String::from_utf8(bundle.clone()).unwrap();
     let tampered = text.replacen("\"quantity\":250", "\"quantity\":205", 1);
     assert_ne!(tampered, text);
-    let err = refused(&mut b, |s| {
-        s.ledger
-            .handover_import(&s.officer.clone(), tampered.as_bytes())
-    });
-    assert!(matches!(err, CustodyError::BundleBadSignature), "{err}");
+    refuses!(
+        &mut b,
+        |s| {
+            s.ledger
+                .handover_import(&s.officer.clone(), tampered.as_bytes())
+        },
+        CustodyError::BundleBadSignature
+    );
     let bo = b.officer.clone();
     b.ledger.handover_import(&bo, &bundle).unwrap();
     // On arrival: 23-01 counted 248 (two rounds short), 23-02 all 400.
-    let err = refused(&mut b, |s| {
-        s.ledger.handover_accept_with_lots(
-            &bo,
-            None,
-            &h.code,
-            Some("Vault A"),
-            &[("77-77".into(), 5)],
-        )
-    });
-    assert!(
-        matches!(err, CustodyError::LotNotInHandover { .. }),
-        "{err}"
+    refuses!(
+        &mut b,
+        |s| {
+            s.ledger.handover_accept_with_lots(
+                &bo,
+                None,
+                &h.code,
+                Some("Vault A"),
+                &[("77-77".into(), 5)],
+            )
+        },
+        CustodyError::LotNotInHandover { .. }
     );
     b.ledger
         .handover_accept_with_lots(
@@ -1953,10 +1960,195 @@ fn lots_are_handed_over_to_another_site_with_a_signed_bundle_and_receipt() {
         )
         .unwrap();
     assert_eq!(received, 648);
-    assert!(a.ledger.verify().unwrap().is_intact());
-    let digests = a.ledger.projection_digests().unwrap();
-    a.ledger.rebuild().unwrap();
-    assert_eq!(a.ledger.projection_digests().unwrap(), digests);
+    intact_and_rebuilt(&mut a);
+}
+
+/// `x` trusts `y`'s site key under `name`.
+fn trust(x: &mut Site, y: &Site, name: &str) {
+    let admin = x.admin.clone();
+    x.ledger
+        .trust_key(&admin, &y.ledger.public_key_hex().unwrap(), name)
+        .unwrap();
+}
+
+/// Verify finds the ledger intact and a rebuild gives the same projections.
+fn intact_and_rebuilt(s: &mut Site) {
+    let report = s.ledger.verify().unwrap();
+    assert!(report.is_intact(), "{:?}", report.problem);
+    let digests = s.ledger.projection_digests().unwrap();
+    s.ledger.rebuild().unwrap();
+    assert_eq!(s.ledger.projection_digests().unwrap(), digests);
+}
+
+/// `from` dispatches `lines` to `to` (which `from` trusts as `to_name`): exported and imported
+/// there. A refused dispatch records nothing. The manifest's code.
+fn send(
+    from: &mut Site,
+    to: &mut Site,
+    to_name: &str,
+    lines: &[custody_core::ammo_disposal::LotQuantity],
+) -> custody_core::Result<String> {
+    let (fo, to_officer) = (from.officer.clone(), to.officer.clone());
+    let h = from
+        .ledger
+        .handover_dispatch_with_lots(&fo, &convoy(), &[], lines)?;
+    let bundle = from.ledger.handover_export(&fo, &h.code, to_name).unwrap();
+    to.ledger.handover_import(&to_officer, &bundle).unwrap();
+    Ok(h.code)
+}
+
+/// `to` signs for handover `code`, storing at `at` what it counted of each lot (a lot of which
+/// nothing arrived is not named).
+fn sign_for(to: &mut Site, code: &str, at: &str, counted: &[(&str, i64)]) {
+    let o = to.officer.clone();
+    let counted: Vec<(String, i64)> = counted
+        .iter()
+        .filter(|(_, q)| *q > 0)
+        .map(|(l, q)| (l.to_string(), *q))
+        .collect();
+    to.ledger
+        .handover_accept_with_lots(&o, None, code, Some(at), &counted)
+        .unwrap();
+}
+
+/// `to`'s receipt for handover `code` is imported back at `from`.
+fn receipt_home(from: &mut Site, to: &mut Site, code: &str) {
+    let (fo, to_officer) = (from.officer.clone(), to.officer.clone());
+    let receipt = to.ledger.handover_receipt(&to_officer, code).unwrap();
+    from.ledger.handover_import_receipt(&fo, &receipt).unwrap();
+}
+
+/// Lot lines `LOT@LOCATION=QUANTITY` handed over from `from` to `to`: sent, counted on arrival
+/// as `counted` into `to`'s Vault A, and the receipt imported back. The manifest's code.
+fn hand_over(
+    from: &mut Site,
+    to: &mut Site,
+    to_name: &str,
+    lines: &[&str],
+    counted: &[(&str, i64)],
+) -> String {
+    let lines: Vec<_> = lines
+        .iter()
+        .map(|l| custody_core::ammo_disposal::LotQuantity::parse(l).unwrap())
+        .collect();
+    let code = send(from, to, to_name, &lines).unwrap();
+    sign_for(to, &code, "Vault A", counted);
+    receipt_home(from, to, &code);
+    code
+}
+
+/// Depot A with lots 23-01 (1000 rounds in Vault A) and 23-02 (400 in Vault B), and Depot B;
+/// each trusts the other's key.
+fn two_depots() -> (Site, Site, String, String) {
+    let (mut a, first) = stocked();
+    let mut b = site();
+    let second = receive(&mut a, lot("23-02"), 400, "Vault B");
+    trust(&mut a, &b, "Depot B");
+    trust(&mut b, &a, "Depot A");
+    (a, b, first, second)
+}
+
+#[test]
+fn a_lot_short_on_arrival_is_settled_as_lost_in_transit_by_the_sender_with_a_cosigner() {
+    let (mut a, mut b, first, second) = two_depots();
+    // 250 of 23-01 sent, 248 counted on arrival; 23-02 arrives whole.
+    let m = hand_over(
+        &mut a,
+        &mut b,
+        "Depot B",
+        &["23-01@Vault A=250", "23-02@Vault B=400"],
+        &[("23-01", 248), ("23-02", 400)],
+    );
+    let lines = a.ledger.handover_lots(&m).unwrap();
+    let line = |id: &str| lines.iter().find(|l| l.lot_id == id).unwrap().clone();
+    assert_eq!(
+        (line(&first).quantity, line(&first).received),
+        (250, Some(248))
+    );
+    assert_eq!(line(&second).received, Some(400));
+    // The receiver's manifest shows the same counts against what was sent.
+    let theirs = b.ledger.handover_lots(&m).unwrap();
+    let mut counted: Vec<(String, u64, Option<u64>)> = theirs
+        .iter()
+        .map(|l| (l.lot_number.clone(), l.quantity, l.received))
+        .collect();
+    counted.sort();
+    assert_eq!(
+        counted,
+        vec![
+            ("23-01".to_string(), 250, Some(248)),
+            ("23-02".to_string(), 400, Some(400))
+        ]
+    );
+    assert!(theirs.iter().all(|l| l.location == "Vault A"));
+    let (o, c) = (a.officer.clone(), a.custodian.clone());
+    let stray = receive(&mut a, lot("23-09"), 10, "Vault A");
+    let settle = |s: &mut Site, who: &custody_core::Actor, lots: &[&str], reference: &str| {
+        let lots: Vec<String> = lots.iter().map(|l| l.to_string()).collect();
+        s.ledger
+            .handover_settle_with_lots(&o, who, &m, &[], &lots, reference, "")
+    };
+    // Each refusal is typed and records nothing.
+    refuses!(
+        &mut a,
+        |s| settle(s, &o, &["23-01"], "LR-7/26"),
+        CustodyError::SamePerson(_)
+    );
+    refuses!(
+        &mut a,
+        |s| settle(s, &c, &["23-01"], "  "),
+        CustodyError::Refused(custody_core::refusal::Refusal::Missing(
+            custody_core::refusal::Needed::SettlementReference
+        ))
+    );
+    refuses!(
+        &mut a,
+        |s| settle(s, &c, &[second.as_str()], "LR-7/26"),
+        CustodyError::Refused(custody_core::refusal::Refusal::LotNotShort { .. })
+    );
+    refuses!(
+        &mut a,
+        |s| settle(s, &c, &[stray.as_str()], "LR-7/26"),
+        CustodyError::LotNotInHandover { .. }
+    );
+    refuses!(
+        &mut a,
+        |s| settle(s, &c, &["77-77"], "LR-7/26"),
+        CustodyError::UnknownLot(_)
+    );
+    // Settled: the two rounds move from transferred out to lost in transit.
+    settle(&mut a, &c, &["23-01"], "LR-7/26").unwrap();
+    let one = a.ledger.ammo_lot(&first).unwrap();
+    assert_eq!(
+        (one.in_store, one.transferred_out, one.lost_in_transit),
+        (750, 248, 2)
+    );
+    assert_eq!(
+        one.received,
+        one.in_store + one.transferred_out + one.lost_in_transit
+    );
+    let settled = a.ledger.handover_lots(&m).unwrap();
+    assert_eq!(
+        settled
+            .iter()
+            .find(|l| l.lot_id == first)
+            .unwrap()
+            .lost_in_transit,
+        2
+    );
+    // Settled once only; and nothing is left for a settlement of everything.
+    refuses!(
+        &mut a,
+        |s| settle(s, &c, &["23-01"], "LR-8/26"),
+        CustodyError::Refused(custody_core::refusal::Refusal::LotNotShort { .. })
+    );
+    refuses!(
+        &mut a,
+        |s| settle(s, &c, &[], "LR-8/26"),
+        CustodyError::Refused(custody_core::refusal::Refusal::NothingToSettle { .. })
+    );
+    intact_and_rebuilt(&mut a);
+    intact_and_rebuilt(&mut b);
 }
 
 #[test]
@@ -2086,4 +2278,140 @@ fn a_makers_gs1_marking_gives_the_lot_number_and_package_count() {
             "{bad}"
         );
     }
+}
+
+/// The kinds of the events about a lot, oldest first.
+fn lot_event_kinds(s: &Site, lot_id: &str) -> Vec<String> {
+    raw(&s.ledger)
+        .prepare("SELECT kind FROM events WHERE subject = ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([lot_id], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn a_lot_that_comes_back_to_the_site_that_handed_it_over_continues_its_old_record() {
+    let (mut a, mut b, first, _) = two_depots();
+    hand_over(
+        &mut a,
+        &mut b,
+        "Depot B",
+        &["23-01@Vault A=250"],
+        &[("23-01", 250)],
+    );
+    // At Depot B the lot keeps its id, so its lot and package labels read the same there.
+    let there = b.ledger.ammo_lot(&first).unwrap();
+    assert_eq!(
+        (there.received, there.lot.origin),
+        (250, Origin::TransferredIn)
+    );
+    assert_eq!(
+        there.label_code,
+        a.ledger.ammo_lot(&first).unwrap().label_code
+    );
+    // 100 rounds go back to Depot A, into Vault B.
+    let back = custody_core::ammo_disposal::LotQuantity::parse(&format!("{first}@Vault A=100"));
+    let code = send(&mut b, &mut a, "Depot A", &[back.unwrap()]).unwrap();
+    sign_for(&mut a, &code, "Vault B", &[("23-01", 100)]);
+    // One lot, its old record: received grows, the stock comes back, history continues.
+    let lots = a.ledger.ammo_lots().unwrap();
+    assert_eq!(lots.len(), 2, "23-01 and 23-02, no new lot");
+    let home = a.ledger.ammo_lot(&first).unwrap();
+    assert_eq!(
+        (home.received, home.in_store, home.transferred_out),
+        (1100, 850, 250)
+    );
+    assert_eq!(home.lot.origin, Origin::StateStock);
+    assert!(home.stock.contains(&("Vault A".to_string(), 750)));
+    assert!(home.stock.contains(&("Vault B".to_string(), 100)));
+    let kinds = lot_event_kinds(&a, &first);
+    assert_eq!(kinds.first().map(String::as_str), Some("ammo.receive"));
+    assert_eq!(kinds.last().map(String::as_str), Some("ammo.transfer_in"));
+    intact_and_rebuilt(&mut a);
+    intact_and_rebuilt(&mut b);
+    // And Depot B, sent it again, continues its record too.
+    hand_over(
+        &mut a,
+        &mut b,
+        "Depot B",
+        &["23-01@Vault B=40"],
+        &[("23-01", 40)],
+    );
+    let there = b.ledger.ammo_lot(&first).unwrap();
+    assert_eq!(
+        (there.received, there.in_store, there.transferred_out),
+        (290, 190, 100)
+    );
+    intact_and_rebuilt(&mut b);
+}
+
+#[test]
+fn a_lot_once_handed_over_that_returns_under_another_id_finds_its_record_and_a_stranger_is_a_duplicate(
+) {
+    let (mut a, mut b, first, _) = two_depots();
+    // Depot C received the same maker's lot under its own id (as sites did before lots kept
+    // their id across handovers).
+    let mut c = site();
+    receive(&mut c, lot("23-01"), 60, "Vault A");
+    trust(&mut a, &c, "Depot C");
+    trust(&mut c, &a, "Depot A");
+    // Depot A has never handed 23-01 over: the lot from Depot C is a duplicate, refused.
+    let line = custody_core::ammo_disposal::LotQuantity::parse("23-01@Vault A=60").unwrap();
+    let code = send(&mut c, &mut a, "Depot A", &[line]).unwrap();
+    let o = a.officer.clone();
+    refuses!(
+        &mut a,
+        |s| {
+            s.ledger.handover_accept_with_lots(
+                &o,
+                None,
+                &code,
+                Some("Vault A"),
+                &[("23-01".into(), 60)],
+            )
+        },
+        CustodyError::DuplicateLot { .. }
+    );
+    // Once Depot A has handed some of its 23-01 over, the same lot arriving is its own again.
+    hand_over(
+        &mut a,
+        &mut b,
+        "Depot B",
+        &["23-01@Vault A=10"],
+        &[("23-01", 10)],
+    );
+    sign_for(&mut a, &code, "Vault A", &[("23-01", 60)]);
+    let home = a.ledger.ammo_lot(&first).unwrap();
+    assert_eq!((home.received, home.in_store), (1060, 1050));
+    assert_eq!(a.ledger.ammo_lots().unwrap().len(), 2);
+    intact_and_rebuilt(&mut a);
+}
+
+#[test]
+fn a_schema_9_file_migrates_to_10_and_then_settles_a_shortfall() {
+    let (mut a, mut b, first, _) = two_depots();
+    let m = hand_over(
+        &mut a,
+        &mut b,
+        "Depot B",
+        &["23-01@Vault A=100"],
+        &[("23-01", 97)],
+    );
+    let digests = a.ledger.projection_digests().unwrap();
+    let path = a.ledger.path().to_path_buf();
+    let (o, c) = (a.officer.clone(), a.custodian.clone());
+    drop(a.ledger);
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(&format!("{LOST_IN_TRANSIT_STEP} PRAGMA user_version = 9;"))
+        .unwrap();
+    let mut ledger = Ledger::open(&path).unwrap();
+    assert_eq!(ledger.projection_digests().unwrap(), digests);
+    ledger
+        .handover_settle_with_lots(&o, &c, &m, &[], &[], "LR-1/26", "")
+        .unwrap();
+    assert_eq!(ledger.ammo_lot(&first).unwrap().lost_in_transit, 3);
+    assert!(ledger.verify().unwrap().is_intact());
 }

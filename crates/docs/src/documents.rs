@@ -47,11 +47,12 @@ impl RenderOptions {
 impl DestructionCertificate {
     /// The fields to sign for this certificate's seal.
     pub fn seal_fields(&self) -> Result<SealFields, SealError> {
-        SealFields::for_items(
+        SealFields::for_items_and_lots(
             DocumentKind::DestructionCertificate,
             &self.certificate_id,
             self.issued_on,
             &self.items,
+            lot_lines(self.ammunition.as_ref()),
             self.checkpoint,
         )
     }
@@ -137,19 +138,29 @@ impl DestructionCertificate {
             issued_on: self.issued_on,
             seal: Some(seal),
             pages: flow.pages,
-            attachments: attachments(seal, seal::canonical_item_list(&self.items)?, self)?,
+            attachments: attachments(
+                seal,
+                seal::canonical_items_and_lots(&self.items, lot_lines(self.ammunition.as_ref()))?,
+                self,
+            )?,
         };
         pdf::render(sheet, &m)
     }
 }
 
+/// A document's lot lines, none without an ammunition section.
+fn lot_lines(ammo: Option<&AmmunitionSection>) -> &[LotQuantityLine] {
+    ammo.map(|a| a.lines.as_slice()).unwrap_or(&[])
+}
+
 impl HandoverManifest {
     pub fn seal_fields(&self) -> Result<SealFields, SealError> {
-        SealFields::for_items(
+        SealFields::for_items_and_lots(
             DocumentKind::HandoverManifest,
             &self.manifest_id,
             self.issued_on,
             &self.items,
+            lot_lines(self.ammunition.as_ref()),
             self.checkpoint,
         )
     }
@@ -218,9 +229,11 @@ impl HandoverManifest {
             text_col(l.t(Label::Description), 213.0),
             text_col(l.t(Label::Resolution), 170.0),
         ];
+        let lots = lot_differences(l, self.ammunition.as_ref());
         let mut rows: Vec<Vec<String>> = self
             .discrepancies
             .iter()
+            .chain(lots.iter())
             .enumerate()
             .map(|(i, d)| {
                 vec![
@@ -257,7 +270,11 @@ impl HandoverManifest {
             issued_on: self.issued_on,
             seal: Some(seal),
             pages: flow.pages,
-            attachments: attachments(seal, seal::canonical_item_list(&self.items)?, self)?,
+            attachments: attachments(
+                seal,
+                seal::canonical_items_and_lots(&self.items, lot_lines(self.ammunition.as_ref()))?,
+                self,
+            )?,
         };
         pdf::render(sheet, &m)
     }
@@ -267,6 +284,7 @@ impl StocktakeReport {
     pub fn seal_fields(&self) -> Result<SealFields, SealError> {
         let canonical = seal::canonical_stocktake(self)?;
         Ok(SealFields {
+            format: seal::stocktake_format(self),
             kind: DocumentKind::StocktakeReport,
             document_id: self.stocktake_id.clone(),
             date: self.issued_on,
@@ -594,6 +612,7 @@ impl DispositionReport {
     pub fn seal_fields(&self) -> Result<SealFields, SealError> {
         let canonical = seal::canonical_disposition(self)?;
         Ok(SealFields {
+            format: seal::FORMAT_ITEMS,
             kind: DocumentKind::DispositionReport,
             document_id: self.report_id.clone(),
             date: self.issued_on,
@@ -788,23 +807,36 @@ fn item_table(flow: &mut Flow<'_>, l: Language, title: &str, items: &[ItemLine])
     flow.table(title, &l.t(Label::Continued), &item_columns(l), rows);
 }
 
-/// The lots and quantities a document covers, with their NEQ, and the totals.
+/// The lots and quantities a document covers, with their NEQ, and the totals; in a handover
+/// counted on arrival, also what the receiver counted.
 fn ammunition_table(flow: &mut Flow<'_>, l: Language, ammo: Option<&AmmunitionSection>) {
     let Some(ammo) = ammo.filter(|a| !a.lines.is_empty()) else {
         return;
     };
-    let cols = [
+    let counted = ammo.lines.iter().any(|a| a.received.is_some());
+    let mut cols = vec![
         col(l.t(Label::ColNo), 30.0, Align::Right),
         col(l.t(Label::Lot), 70.0, Align::Left),
-        text_col(l.t(Label::Type), 90.0),
-        col(l.t(Label::Calibre), 55.0, Align::Left),
+        text_col(l.t(Label::Type), if counted { 60.0 } else { 90.0 }),
+        col(
+            l.t(Label::Calibre),
+            if counted { 45.0 } else { 55.0 },
+            Align::Left,
+        ),
         col(l.t(Label::HazardDivision), 40.0, Align::Left),
-        text_col(l.t(Label::Location), 70.0),
+        text_col(l.t(Label::Location), if counted { 55.0 } else { 70.0 }),
         col(l.t(Label::Quantity), 75.0, Align::Right),
-        col(l.t(Label::NeqKg), 85.0, Align::Right),
     ];
+    if counted {
+        cols.push(col(l.t(Label::CountedOnArrival), 70.0, Align::Right));
+    }
+    cols.push(col(
+        l.t(Label::NeqKg),
+        if counted { 70.0 } else { 85.0 },
+        Align::Right,
+    ));
     let rows = ammo.lines.iter().enumerate().map(|(n, a)| {
-        vec![
+        let mut row = vec![
             (n + 1).to_string(),
             a.lot_number.clone(),
             a.ammo_type.clone(),
@@ -812,8 +844,12 @@ fn ammunition_table(flow: &mut Flow<'_>, l: Language, ammo: Option<&AmmunitionSe
             a.hazard.clone(),
             a.location.clone(),
             format!("{} {}", a.quantity, a.unit),
-            a.neq_kg.clone(),
-        ]
+        ];
+        if counted {
+            row.push(a.received.map(|r| r.to_string()).unwrap_or_default());
+        }
+        row.push(a.neq_kg.clone());
+        row
     });
     flow.table(
         &l.t(Label::AmmunitionLots),
@@ -823,6 +859,40 @@ fn ammunition_table(flow: &mut Flow<'_>, l: Language, ammo: Option<&AmmunitionSe
     );
     flow.field(&l.t(Label::TotalQuantity), &ammo.total_quantity.to_string());
     flow.field(&l.t(Label::TotalNeqKg), &ammo.total_neq_kg);
+}
+
+/// A handover's lot lines counted on arrival with a quantity other than dispatched, as
+/// discrepancy rows: the quantities and the difference, and what was settled of it.
+fn lot_differences(l: Language, ammo: Option<&AmmunitionSection>) -> Vec<Discrepancy> {
+    lot_lines(ammo)
+        .iter()
+        .filter_map(|a| {
+            let counted = a.received?;
+            if counted == a.quantity {
+                return None;
+            }
+            let difference = counted as i128 - a.quantity as i128;
+            Some(Discrepancy {
+                subject: a.lot_number.clone(),
+                description: format!(
+                    "{} {} {} · {} {} · {} {}{}",
+                    l.t(Label::Quantity),
+                    a.quantity,
+                    a.unit,
+                    l.t(Label::CountedOnArrival),
+                    counted,
+                    l.t(Label::Difference),
+                    if difference > 0 { "+" } else { "−" },
+                    difference.unsigned_abs()
+                ),
+                resolution: if a.lost_in_transit > 0 {
+                    format!("{}: {}", l.status("lost_in_transit"), a.lost_in_transit)
+                } else {
+                    String::new()
+                },
+            })
+        })
+        .collect()
 }
 
 /// Under an item list: which items' records were amended after intake.

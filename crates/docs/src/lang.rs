@@ -164,11 +164,14 @@ pub enum Label {
     Adjustment,
     TotalQuantity,
     TotalNeqKg,
+    /// A handover's lots as the receiver counted them.
+    CountedOnArrival,
+    Difference,
 }
 
 impl Label {
     /// Every label, for the tests that walk them.
-    pub const ALL: [Label; 151] = [
+    pub const ALL: [Label; 153] = [
         Label::TitleCertificate,
         Label::TitleManifest,
         Label::TitleStocktake,
@@ -320,6 +323,8 @@ impl Label {
         Label::Adjustment,
         Label::TotalQuantity,
         Label::TotalNeqKg,
+        Label::CountedOnArrival,
+        Label::Difference,
     ];
 
     /// The msgid, and its gettext context where the English word means something else on a
@@ -480,6 +485,8 @@ impl Label {
             Adjustment => (None, "Adjustment (co-signed reason)"),
             TotalQuantity => (None, "Total quantity"),
             TotalNeqKg => (None, "Total net explosive quantity (kg)"),
+            CountedOnArrival => (None, "Counted on arrival"),
+            Difference => (None, "Difference"),
         }
     }
 }

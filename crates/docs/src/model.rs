@@ -67,6 +67,9 @@ pub struct ScrapDisposal {
 /// A quantity of an ammunition lot as a certificate or manifest lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotQuantityLine {
+    /// The lot's Custody label code (`A-…`), the same at every site; sealed with the line.
+    #[serde(default)]
+    pub lot_code: String,
     pub lot_number: String,
     /// What it is (cartridge, hand grenade, ...). Printed as given.
     pub ammo_type: String,
@@ -79,6 +82,16 @@ pub struct LotQuantityLine {
     pub unit: String,
     /// Net explosive quantity of the line in kilograms, as decimal text.
     pub neq_kg: String,
+    /// In a handover: the quantity the receiver counted on arrival; None until counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<u64>,
+    /// In a handover: the shortfall the sender settled as lost in transit.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lost_in_transit: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// The ammunition a document covers: its lot lines and their totals (worked out exactly by the
@@ -94,6 +107,9 @@ pub struct AmmunitionSection {
 /// adjustment that settled a difference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StocktakeLotLine {
+    /// The lot's Custody label code (`A-…`); sealed with the line.
+    #[serde(default)]
+    pub lot_code: String,
     pub lot_number: String,
     pub location: String,
     pub expected: u64,

@@ -10,10 +10,16 @@ use sha2::{Digest, Sha256};
 
 use crate::error::SealError;
 use crate::hex;
-use crate::model::{CheckpointRef, ItemLine, StocktakeReport};
+use crate::model::{CheckpointRef, ItemLine, LotQuantityLine, StocktakeReport};
 
-/// Every seal text begins with this; the trailing version digit changes with the format.
+/// Every format 1 seal text begins with this; the trailing version digit changes with the
+/// format.
 pub const SEAL_PREFIX: &str = "CUSTODY-SEAL:1:";
+/// Format 1: the seal covers a document's items (weapons, exhibits) only.
+pub const FORMAT_ITEMS: u8 = 1;
+/// Format 2: a certificate, manifest or stocktake report that lists ammunition lots; the
+/// sealed list has a `#lots` section and the counts one number more (SEAL.md).
+pub const FORMAT_LOTS: u8 = 2;
 const MAX_DOCUMENT_ID: usize = 32;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -48,11 +54,24 @@ impl DocumentKind {
     }
 
     /// Certificates and manifests count their items; stocktakes count each of their five lists.
-    pub fn count_fields(self) -> usize {
+    /// Format 2 adds the count of lot lines.
+    pub fn count_fields(self, format: u8) -> usize {
+        let lots = usize::from(format == FORMAT_LOTS);
         match self {
-            DocumentKind::StocktakeReport => 5,
-            _ => 1,
+            DocumentKind::StocktakeReport => 5 + lots,
+            DocumentKind::DestructionCertificate | DocumentKind::HandoverManifest => 1 + lots,
+            DocumentKind::ReleaseReceipt | DocumentKind::DispositionReport => 1,
         }
+    }
+
+    /// Only documents that can list ammunition have a format 2.
+    fn has_format(self, format: u8) -> bool {
+        format == FORMAT_ITEMS
+            || (format == FORMAT_LOTS
+                && !matches!(
+                    self,
+                    DocumentKind::ReleaseReceipt | DocumentKind::DispositionReport
+                ))
     }
 }
 
@@ -103,6 +122,8 @@ impl fmt::Display for KeyId {
 /// What a seal asserts, before signing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SealFields {
+    /// [`FORMAT_ITEMS`] or [`FORMAT_LOTS`]: the version digit of the text.
+    pub format: u8,
     pub kind: DocumentKind,
     pub document_id: String,
     pub date: NaiveDate,
@@ -123,11 +144,36 @@ impl SealFields {
         checkpoint: CheckpointRef,
     ) -> Result<SealFields, SealError> {
         Ok(SealFields {
+            format: FORMAT_ITEMS,
             kind,
             document_id: document_id.to_string(),
             date,
             counts: vec![items.len() as u64],
             list_digest: item_list_digest(items)?,
+            checkpoint,
+        })
+    }
+
+    /// A certificate's or manifest's fields: as [`SealFields::for_items`] when it lists no
+    /// lots; otherwise format 2, counting items and lot lines and covering both.
+    pub fn for_items_and_lots(
+        kind: DocumentKind,
+        document_id: &str,
+        date: NaiveDate,
+        items: &[ItemLine],
+        lots: &[LotQuantityLine],
+        checkpoint: CheckpointRef,
+    ) -> Result<SealFields, SealError> {
+        if lots.is_empty() {
+            return SealFields::for_items(kind, document_id, date, items, checkpoint);
+        }
+        Ok(SealFields {
+            format: FORMAT_LOTS,
+            kind,
+            document_id: document_id.to_string(),
+            date,
+            counts: vec![items.len() as u64, lots.len() as u64],
+            list_digest: Sha256::digest(canonical_items_and_lots(items, lots)?).into(),
             checkpoint,
         })
     }
@@ -190,11 +236,15 @@ impl Seal {
             return Err(SealError::NotASeal);
         };
         let (version, rest) = rest.split_once(':').ok_or(SealError::NotASeal)?;
-        if version != "1" {
-            return Err(SealError::UnsupportedVersion(
-                version.chars().take(8).collect(),
-            ));
-        }
+        let format = match version {
+            "1" => FORMAT_ITEMS,
+            "2" => FORMAT_LOTS,
+            _ => {
+                return Err(SealError::UnsupportedVersion(
+                    version.chars().take(8).collect(),
+                ))
+            }
+        };
         let parts: Vec<&str> = rest.split('.').collect();
         if parts.len() != 9 {
             return Err(malformed(
@@ -217,6 +267,7 @@ impl Seal {
         let head_hash = unbase32_array::<32>(parts[7], "checkpoint head hash")?;
         let signature = unbase32_array::<64>(parts[8], "signature")?;
         let fields = SealFields {
+            format,
             kind,
             document_id,
             date,
@@ -286,6 +337,17 @@ impl Verification {
         self.recheck_canonical(&canonical)
     }
 
+    /// Recomputes the digest from a certificate's or manifest's items and lot lines (format 2;
+    /// with no lot lines the same as [`Verification::recheck_items`]).
+    pub fn recheck_items_and_lots(
+        self,
+        items: &[ItemLine],
+        lots: &[LotQuantityLine],
+    ) -> Result<Verification, SealError> {
+        let canonical = canonical_items_and_lots(items, lots)?;
+        self.recheck_canonical(&canonical)
+    }
+
     /// Recomputes the digest from a stocktake report's five lists.
     pub fn recheck_stocktake(self, report: &StocktakeReport) -> Result<Verification, SealError> {
         let canonical = canonical_stocktake(report)?;
@@ -345,10 +407,14 @@ impl Verification {
     }
 
     pub fn does_not_prove(&self) -> Vec<String> {
+        let f = &self.seal.fields;
         let mut out = vec![format!(
             "That the {} describes physical reality: the seal shows what the site recorded and signed, not that the weapons were destroyed, handed over or counted as written.",
-            self.seal.fields.kind
+            f.kind
         )];
+        if f.format == FORMAT_ITEMS && f.kind.has_format(FORMAT_LOTS) {
+            out.push("That any ammunition lot lines printed with it are the site's: a format 1 seal covers the weapons and exhibits only (a document listing lots is sealed in format 2).".to_string());
+        }
         if self.annex == AnnexCheck::NotChecked {
             out.push("That this copy's item pages are complete and unaltered: they were not compared with the seal. Verify the PDF itself, or recheck the CSV list, to prove that.".to_string());
         } else {
@@ -379,6 +445,56 @@ impl fmt::Display for Verification {
 /// SHA-256 of the canonical item list (SEAL.md): lines `code TAB serial LF`, sorted by code, then serial.
 pub fn item_list_digest(items: &[ItemLine]) -> Result<[u8; 32], SealError> {
     Ok(Sha256::digest(canonical_item_list(items)?).into())
+}
+
+/// Format 2 (SEAL.md): `#items LF`, the item lines, `#lots LF`, the lot lines
+/// `lot code TAB lot number TAB location TAB quantity TAB unit TAB NEQ kg TAB counted on
+/// arrival LF` (the last empty when not counted), each section sorted by bytes. Without lot
+/// lines, the format 1 list.
+pub fn canonical_items_and_lots(
+    items: &[ItemLine],
+    lots: &[LotQuantityLine],
+) -> Result<Vec<u8>, SealError> {
+    if lots.is_empty() {
+        return canonical_item_list(items);
+    }
+    let mut out = b"#items\n".to_vec();
+    out.extend(canonical_item_list(items)?);
+    let lines = lots
+        .iter()
+        .map(|l| {
+            let received = l.received.map(|r| r.to_string()).unwrap_or_default();
+            lot_line(&[
+                &l.lot_code,
+                &l.lot_number,
+                &l.location,
+                &l.quantity.to_string(),
+                &l.unit,
+                &l.neq_kg,
+                &received,
+            ])
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    out.extend(lots_section(lines));
+    Ok(out)
+}
+
+/// One lot line: its fields joined by TAB. The first (the lot's code) may not be empty or
+/// begin with `#`; no field may hold a control character.
+fn lot_line(fields: &[&str]) -> Result<String, SealError> {
+    check_item(fields[0], &fields[1..].concat())?;
+    Ok(fields.join("\t"))
+}
+
+/// `#lots LF` and the lines sorted by bytes, each ending in LF.
+fn lots_section(mut lines: Vec<String>) -> Vec<u8> {
+    lines.sort_unstable();
+    let mut out = b"#lots\n".to_vec();
+    for line in lines {
+        out.extend_from_slice(line.as_bytes());
+        out.push(b'\n');
+    }
+    out
 }
 
 pub fn canonical_item_list(items: &[ItemLine]) -> Result<Vec<u8>, SealError> {
@@ -442,6 +558,24 @@ pub fn canonical_stocktake(report: &StocktakeReport) -> Result<Vec<u8>, SealErro
         out.extend_from_slice(format!("#{name}\n").as_bytes());
         out.extend(encode_pairs(pairs));
     }
+    // Format 2: the lot lines counted, `lot code TAB lot number TAB location TAB expected TAB
+    // counted`.
+    if !report.lots.is_empty() {
+        let lines = report
+            .lots
+            .iter()
+            .map(|l| {
+                lot_line(&[
+                    &l.lot_code,
+                    &l.lot_number,
+                    &l.location,
+                    &l.expected.to_string(),
+                    &l.counted.to_string(),
+                ])
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        out.extend(lots_section(lines));
+    }
     Ok(out)
 }
 
@@ -475,7 +609,7 @@ pub fn canonical_disposition(
 }
 
 pub fn stocktake_counts(report: &StocktakeReport) -> Vec<u64> {
-    [
+    let mut counts = [
         report.found.len(),
         report.missing.len(),
         report.misplaced.len(),
@@ -483,7 +617,20 @@ pub fn stocktake_counts(report: &StocktakeReport) -> Vec<u64> {
         report.duplicates.len(),
     ]
     .map(|n| n as u64)
-    .to_vec()
+    .to_vec();
+    if !report.lots.is_empty() {
+        counts.push(report.lots.len() as u64);
+    }
+    counts
+}
+
+/// The format a stocktake report is sealed in: 2 when it counted lots.
+pub fn stocktake_format(report: &StocktakeReport) -> u8 {
+    if report.lots.is_empty() {
+        FORMAT_ITEMS
+    } else {
+        FORMAT_LOTS
+    }
 }
 
 fn encode_pairs(mut pairs: Vec<(&str, &str)>) -> Vec<u8> {
@@ -552,10 +699,14 @@ fn check_fields(fields: &SealFields) -> Result<(), SealError> {
     if !id_ok {
         return Err(SealError::BadDocumentId(id.chars().take(40).collect()));
     }
-    if fields.counts.len() != fields.kind.count_fields() {
+    if !fields.kind.has_format(fields.format) {
+        return Err(SealError::UnsupportedVersion(fields.format.to_string()));
+    }
+    let expected = fields.kind.count_fields(fields.format);
+    if fields.counts.len() != expected {
         return Err(SealError::WrongCounts {
             kind: fields.kind,
-            expected: fields.kind.count_fields(),
+            expected,
             found: fields.counts.len(),
         });
     }
@@ -564,7 +715,8 @@ fn check_fields(fields: &SealFields) -> Result<(), SealError> {
 
 fn signed_part(fields: &SealFields, key_id: KeyId) -> String {
     format!(
-        "{SEAL_PREFIX}{}.{}.{}.{}.{}.{}.{}.{}.",
+        "CUSTODY-SEAL:{}:{}.{}.{}.{}.{}.{}.{}.{}.",
+        fields.format,
         fields.kind.letter(),
         fields.document_id,
         key_id,

@@ -124,12 +124,14 @@ fn a_typical_seal_fits_a_version_10_qr_at_ecc_m_and_the_worst_case_stays_printab
         grid.version
     );
 
-    // Worst case: 32-character id, five six-digit counts, the largest sequence number.
+    // Worst case: 32-character id, six six-digit counts (a format 2 stocktake with lots), the
+    // largest sequence number.
     let fields = SealFields {
+        format: custody_docs::seal::FORMAT_LOTS,
         kind: DocumentKind::StocktakeReport,
         document_id: "ST-2025-ABCDEFGHIJKLMNOPQRSTUVWX".into(),
         date: date(2025, 12, 31),
-        counts: vec![999_999; 5],
+        counts: vec![999_999; 6],
         list_digest: [0xff; 32],
         checkpoint: CheckpointRef {
             seq: u64::MAX,
@@ -171,7 +173,7 @@ fn garbage_and_truncated_seals_are_refused_without_a_panic() {
     ] {
         assert!(Seal::parse(junk).is_err(), "{junk:?} parsed");
     }
-    let err = Seal::parse("CUSTODY-SEAL:2:whatever").expect_err("future version");
+    let err = Seal::parse("CUSTODY-SEAL:3:whatever").expect_err("future version");
     assert!(err.to_string().contains("update Custody"), "{err}");
 }
 

@@ -399,6 +399,7 @@ fn ammunition(lines: Vec<custody_core::ammo_disposal::LotLineView>) -> Option<Am
         lines: lines
             .into_iter()
             .map(|l| LotQuantityLine {
+                lot_code: custody_core::ammo::lot_label_code(&l.lot_id).to_string(),
                 lot_number: l.lot_number,
                 ammo_type: l.ammo_type,
                 calibre: l.calibre,
@@ -407,6 +408,8 @@ fn ammunition(lines: Vec<custody_core::ammo_disposal::LotLineView>) -> Option<Am
                 quantity: l.quantity,
                 unit: l.unit,
                 neq_kg: l.line_neq_kg,
+                received: l.received,
+                lost_in_transit: l.lost_in_transit,
             })
             .collect(),
         total_quantity,
@@ -612,6 +615,7 @@ pub fn stocktake(
         .ammo_count_lines(actor, stocktake)?
         .into_iter()
         .map(|l| StocktakeLotLine {
+            lot_code: custody_core::ammo::lot_label_code(&l.lot_id).to_string(),
             lot_number: l.lot,
             location: l.location,
             expected: l.expected,

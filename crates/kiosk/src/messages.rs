@@ -129,7 +129,7 @@ pub fn msg3(
 
 /// Every message kind of ui/messages.slint, in its order (a test checks that this list and the
 /// `.slint` enum agree, and that each kind is worded in every language).
-pub const MSG_KINDS: [MsgKind; 287] = [
+pub const MSG_KINDS: [MsgKind; 288] = [
     MsgKind::None,
     MsgKind::EnterBadge,
     MsgKind::EnterPin,
@@ -360,6 +360,7 @@ pub const MSG_KINDS: [MsgKind; 287] = [
     MsgKind::OwnKey,
     MsgKind::ListedTwice,
     MsgKind::NothingToSettle,
+    MsgKind::LotNotShort,
     MsgKind::BatchEmpty,
     MsgKind::BadScrapWeight,
     MsgKind::BadPhotoDigest,
@@ -759,6 +760,9 @@ pub fn refusal(r: &Refusal) -> Msg {
         Refusal::OwnKey => msg(K::OwnKey),
         Refusal::ListedTwice { code } => msg1(K::ListedTwice, display_code(code)),
         Refusal::NothingToSettle { manifest } => msg1(K::NothingToSettle, display_code(manifest)),
+        Refusal::LotNotShort { lot, manifest } => {
+            msg2(K::LotNotShort, lot, display_code(manifest))
+        }
         Refusal::BatchEmpty { batch } => msg1(K::BatchEmpty, display_code(batch)),
         Refusal::BadScrapWeight { value } => msg1(K::BadScrapWeight, value),
         Refusal::BadPhotoDigest { value } => msg1(K::BadPhotoDigest, value),

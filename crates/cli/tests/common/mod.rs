@@ -209,3 +209,64 @@ pub fn verified_and_rebuildable(db: &Path) {
     let rebuilt = ok(run(db, &["--as", "ADM", "rebuild"], "731904", None));
     assert!(!rebuilt.contains("CHANGED"), "{rebuilt}");
 }
+
+/// `x`'s administrator trusts `y`'s site key under `name` (the key travels as a file).
+pub fn trust(x: &Site, y: &Site, name: &str) {
+    let key = y.file(&format!("{name}.pub"));
+    let key = key.to_str().expect("path");
+    ok(run(&y.db, &["keys", "export", "-o", key], "", None));
+    ok(run(
+        &x.db,
+        &["--as", "ADM", "keys", "trust", key, "--name", name],
+        "731904",
+        None,
+    ));
+}
+
+/// The officer creates a destruction batch on `authority`'s `decision`; its code.
+pub fn new_batch(db: &Path, authority: &str, decision: &str) -> String {
+    let out = ok(run(
+        db,
+        &[
+            "--as",
+            "OFF",
+            "destruction",
+            "create",
+            "--authority",
+            authority,
+            "--decision",
+            decision,
+        ],
+        "375298",
+        None,
+    ));
+    word_after(&out, "Destruction batch ")
+}
+
+/// The inspector records how `batch` is destroyed on 2 March 2026: `method` with `equipment`
+/// at `place`, then `more` (scrap weight, photos).
+pub fn record_destruction(
+    db: &Path,
+    batch: &str,
+    method: &str,
+    equipment: &str,
+    place: &str,
+    more: &[&str],
+) {
+    let args = [
+        "--as",
+        "INS",
+        "destruction",
+        "record",
+        batch,
+        "--method",
+        method,
+        "--equipment",
+        equipment,
+        "--place",
+        place,
+        "--date",
+        "2026-03-02",
+    ];
+    ok(run(db, &[&args[..], more].concat(), "375298", None));
+}
