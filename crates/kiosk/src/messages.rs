@@ -760,9 +760,7 @@ pub fn refusal(r: &Refusal) -> Msg {
         Refusal::OwnKey => msg(K::OwnKey),
         Refusal::ListedTwice { code } => msg1(K::ListedTwice, display_code(code)),
         Refusal::NothingToSettle { manifest } => msg1(K::NothingToSettle, display_code(manifest)),
-        Refusal::LotNotShort { lot, manifest } => {
-            msg2(K::LotNotShort, lot, display_code(manifest))
-        }
+        Refusal::LotNotShort { lot, manifest } => msg2(K::LotNotShort, lot, display_code(manifest)),
         Refusal::BatchEmpty { batch } => msg1(K::BatchEmpty, display_code(batch)),
         Refusal::BadScrapWeight { value } => msg1(K::BadScrapWeight, value),
         Refusal::BadPhotoDigest { value } => msg1(K::BadPhotoDigest, value),
