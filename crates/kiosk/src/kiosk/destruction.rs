@@ -314,14 +314,10 @@ impl Kiosk {
     }
 
     pub fn destruction_freeze(&mut self, app: &AppWindow) {
-        self.touch();
-        let Some(actor) = self.signed_in(app) else {
+        let Some((actor, code)) = self.actor_and_batch(app) else {
             return;
         };
         let st = app.global::<DestructionState>();
-        let Some(code) = self.destruction.batch.clone() else {
-            return;
-        };
         match self.ledger.destruction_freeze(&actor, &code) {
             Ok(b) => {
                 self.destruction.recount.clear();
@@ -338,14 +334,10 @@ impl Kiosk {
     }
 
     pub fn destruction_confirm_recount(&mut self, app: &AppWindow) -> Outcome {
-        self.touch();
-        let Some(actor) = self.signed_in(app) else {
+        let Some((actor, code)) = self.actor_and_batch(app) else {
             return Outcome::Refused;
         };
         let st = app.global::<DestructionState>();
-        let Some(code) = self.destruction.batch.clone() else {
-            return Outcome::Refused;
-        };
         let outcome = match self.ledger.destruction_recount_counted(
             &actor,
             &code,
@@ -376,14 +368,10 @@ impl Kiosk {
     }
 
     pub fn destruction_record(&mut self, app: &AppWindow) {
-        self.touch();
-        let Some(actor) = self.signed_in(app) else {
+        let Some((actor, code)) = self.actor_and_batch(app) else {
             return;
         };
         let st = app.global::<DestructionState>();
-        let Some(code) = self.destruction.batch.clone() else {
-            return;
-        };
         let method: DestructionMethod = st
             .get_method()
             .parse()
@@ -411,17 +399,13 @@ impl Kiosk {
 
     /// The signed-in operator executes the batch before two witnesses who sign on the spot.
     pub fn destruction_execute(&mut self, app: &AppWindow) {
-        self.touch();
-        let Some(operator) = self.signed_in(app) else {
+        let Some((operator, code)) = self.actor_and_batch(app) else {
             return;
         };
         let st = app.global::<DestructionState>();
         let fail = |m: Msg| {
             st.set_message_good(false);
             st.set_message(m);
-        };
-        let Some(code) = self.destruction.batch.clone() else {
-            return;
         };
         let pairs = [
             (st.get_w1_badge(), st.get_w1_pin()),
@@ -477,14 +461,10 @@ impl Kiosk {
 
     /// Takes the item in the entry field off the open batch, with the reason given.
     pub fn destruction_remove(&mut self, app: &AppWindow, text: &str) {
-        self.touch();
-        let Some(actor) = self.signed_in(app) else {
+        let Some((actor, code)) = self.actor_and_batch(app) else {
             return;
         };
         let st = app.global::<DestructionState>();
-        let Some(code) = self.destruction.batch.clone() else {
-            return;
-        };
         let item = text.trim().to_string();
         let answer = self
             .ledger
@@ -510,14 +490,10 @@ impl Kiosk {
 
     /// Reopens (`cancel` false) or gives up (`cancel` true) the batch on screen.
     fn destruction_undo(&mut self, app: &AppWindow, cancel: bool) {
-        self.touch();
-        let Some(actor) = self.signed_in(app) else {
+        let Some((actor, code)) = self.actor_and_batch(app) else {
             return;
         };
         let st = app.global::<DestructionState>();
-        let Some(code) = self.destruction.batch.clone() else {
-            return;
-        };
         let reason = st.get_reason();
         let done = if cancel {
             self.ledger.destruction_cancel(&actor, &code, &reason)
