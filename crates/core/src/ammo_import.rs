@@ -5,7 +5,7 @@
 use crate::ammo::{check_quantity, checked_lot, receive_in, AmmoCondition, LotRecord};
 use crate::domain::Origin;
 use crate::error::{CustodyError, Result};
-use crate::import::{is_storage, CsvRow, ImportReport, Imported, RowError, MAX_IMPORT_BATCH};
+use crate::import::{rows_one_by_one, CsvRow, ImportReport, RowError, MAX_IMPORT_BATCH};
 use crate::ledger::{Actor, Ledger};
 use crate::workflows::{location_id_of, HANDLERS};
 use std::collections::HashMap;
@@ -162,36 +162,17 @@ impl Ledger {
         let mut report = ImportReport::default();
         for chunk in rows.chunks(batch.clamp(1, MAX_IMPORT_BATCH)) {
             let (imported, rejected) = self.write(|w| {
-                let mut imported = Vec::new();
-                let mut rejected = Vec::new();
-                for row in chunk {
-                    let row = match row {
-                        Ok(r) => r,
-                        Err(e) => {
-                            rejected.push(e.clone());
-                            continue;
-                        }
-                    };
-                    let outcome = w.attempt(|w| {
+                rows_one_by_one(
+                    w,
+                    chunk,
+                    |r| r.line,
+                    |w, row| {
                         let quantity = check_quantity(row.quantity)?;
                         let lot = checked_lot(row.lot.clone())?;
                         let location_id = location_id_of(w.conn, &row.location)?;
                         receive_in(w, actor, &lot, quantity, location_id, row.condition)
-                    });
-                    match outcome {
-                        Ok((lot_id, seq)) => imported.push(Imported {
-                            line: row.line,
-                            code: lot_id,
-                            seq,
-                        }),
-                        Err(e) if is_storage(&e) => return Err(e),
-                        Err(e) => rejected.push(RowError {
-                            line: row.line,
-                            reason: e.to_string(),
-                        }),
-                    }
-                }
-                Ok((imported, rejected))
+                    },
+                )
             })?;
             report.imported.extend(imported);
             report.rejected.extend(rejected);

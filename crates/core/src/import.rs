@@ -360,36 +360,50 @@ impl Ledger {
         locations: &mut HashMap<String, String>,
     ) -> Result<(Vec<Imported>, Vec<RowError>)> {
         self.write(|w| {
-            let mut imported = Vec::new();
-            let mut rejected = Vec::new();
-            for row in chunk {
-                let row = match row {
-                    Ok(r) => r,
-                    Err(e) => {
-                        rejected.push(e.clone());
-                        continue;
-                    }
-                };
-                let outcome = w.attempt(|w| {
+            rows_one_by_one(
+                w,
+                chunk,
+                |r| r.line,
+                |w, row| {
                     let location_id = resolve_location(w, locations, &row.location)?;
-                    append_weapon(w, actor, &row.weapon, location_id)
-                });
-                match outcome {
-                    Ok(r) => imported.push(Imported {
-                        line: row.line,
-                        code: r.code,
-                        seq: r.seq,
-                    }),
-                    Err(e) if is_storage(&e) => return Err(e),
-                    Err(e) => rejected.push(RowError {
-                        line: row.line,
-                        reason: e.to_string(),
-                    }),
-                }
-            }
-            Ok((imported, rejected))
+                    let r = append_weapon(w, actor, &row.weapon, location_id)?;
+                    Ok((r.code, r.seq))
+                },
+            )
         })
     }
+}
+
+/// Writes a chunk of parsed rows (weapons, lots), each in its own savepoint: a row that was
+/// refused at parsing or by core is named with its line and the others go on; trouble with
+/// the store itself stops the import. `write` returns the new record's code and event seq.
+pub(crate) fn rows_one_by_one<R>(
+    w: &mut Writer<'_>,
+    chunk: &[std::result::Result<R, RowError>],
+    line_of: impl Fn(&R) -> u64,
+    mut write: impl FnMut(&mut Writer<'_>, &R) -> Result<(String, i64)>,
+) -> Result<(Vec<Imported>, Vec<RowError>)> {
+    let mut imported = Vec::new();
+    let mut rejected = Vec::new();
+    for row in chunk {
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                rejected.push(e.clone());
+                continue;
+            }
+        };
+        let line = line_of(row);
+        match w.attempt(|w| write(w, row)) {
+            Ok((code, seq)) => imported.push(Imported { line, code, seq }),
+            Err(e) if is_storage(&e) => return Err(e),
+            Err(e) => rejected.push(RowError {
+                line,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    Ok((imported, rejected))
 }
 
 /// Trouble with the store itself, which stops the import. A constraint the row broke (a
