@@ -24,9 +24,13 @@ const LOOKALIKES: &[(char, char)] = &[
     ('Ѕ', 'S'),
 ];
 
+/// Upper case with look-alike letters folded to Latin. No allocation: bulk import folds every
+/// character of every serial and maker twice.
 fn fold_char(c: char) -> impl Iterator<Item = char> {
-    let upper: Vec<char> = c.to_uppercase().collect();
-    upper.into_iter().map(|u| {
+    c.to_uppercase().map(|u| {
+        if u.is_ascii() {
+            return u;
+        }
         LOOKALIKES
             .iter()
             .find(|(cyr, _)| *cyr == u)
@@ -57,7 +61,7 @@ pub fn normalize_serial(serial: &str) -> String {
 /// punctuation (`.`, `,`, `'`, `"`) dropped, runs of spaces and dashes turned into one space.
 /// `"Zastava  Arms d.o.o."` becomes `"ZASTAVA ARMS DOO"`.
 pub fn normalize_manufacturer(name: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(name.len());
     let mut pending_space = false;
     for c in name.trim().chars() {
         if c.is_whitespace() || is_dash(c) || c == '_' {

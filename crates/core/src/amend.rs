@@ -310,10 +310,7 @@ fn check_reason(reason: &str) -> Result<String> {
 /// Refuses a weapon identity (manufacturer + serial) that another item already carries.
 fn check_identity_free(conn: &Connection, item_id: &str, record: &WeaponRecord) -> Result<()> {
     let existing: Option<String> = conn
-        .prepare_cached(
-            "SELECT code FROM items WHERE manufacturer_key = ?1 AND serial_key = ?2 AND id != ?3
-             LIMIT 1",
-        )?
+        .prepare_cached(crate::schema::by_serial::IDENTITY_TAKEN_BY_OTHER)?
         .query_row(
             params![
                 manufacturer_key(&record.manufacturer),

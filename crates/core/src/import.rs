@@ -238,10 +238,10 @@ pub const MAX_IMPORT_BATCH: usize = 2000;
 /// commits rewrite fewer of them.
 pub const DEFAULT_IMPORT_BATCH: usize = MAX_IMPORT_BATCH;
 
-/// WAL pages between automatic checkpoints while a bulk import runs (SQLite's default is
-/// 1,000): fewer, larger copies back into the database file. Restored when the import ends.
-const IMPORT_WAL_AUTOCHECKPOINT: u32 = 16_384;
-const DEFAULT_WAL_AUTOCHECKPOINT: u32 = 1_000;
+/// Log size between automatic checkpoints while a bulk import runs (about 4 MiB otherwise, see
+/// `configure`): fewer, larger copies back into the database file. Restored when the import
+/// ends, which checkpoints once so the next scan does not pay for the import's copy.
+const IMPORT_WAL_BYTES: u32 = 64 << 20;
 /// Rows a bulk import commits between syncs of the log file. The batches in between commit
 /// without waiting for the disk (SQLite's `synchronous = NORMAL` in WAL mode: a power cut may
 /// take them back, never half of one); progress is reported only at a sync, so every row
@@ -260,6 +260,10 @@ struct Checked<'a> {
     key: (String, String),
 }
 
+/// The locations a file names, each looked up once before the import starts: its id, or why
+/// the name is refused.
+type Places = HashMap<String, std::result::Result<String, String>>;
+
 impl Ledger {
     /// Imports parsed rows, `batch` rows per transaction (at most [`MAX_IMPORT_BATCH`]). Each
     /// row goes in whole or not at all.
@@ -268,7 +272,8 @@ impl Ledger {
     /// set-based look-up of its serials in the register), then its good rows are appended
     /// without a savepoint per row. Should a row still fail while being appended, the batch is
     /// rolled back and written again with a savepoint per row, so a bad row never half-imports
-    /// and never takes the good ones with it.
+    /// and never takes the good ones with it. The checks that need no database run on a second
+    /// thread, one batch ahead of the writer.
     pub fn import_weapons(
         &mut self,
         actor: &Actor,
@@ -277,39 +282,73 @@ impl Ledger {
         mut progress: impl FnMut(ImportProgress),
     ) -> Result<ImportReport> {
         actor.require("import weapons", &HANDLERS)?;
-        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        let synchronous: i64 = self
-            .conn
-            .query_row("PRAGMA synchronous", [], |r| r.get(0))?;
+        let pragma = |name: &str| -> Result<i64> {
+            Ok(self
+                .conn
+                .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?)
+        };
+        let (cache, synchronous, autocheckpoint) = (
+            pragma("cache_size")?,
+            pragma("synchronous")?,
+            pragma("wal_autocheckpoint")?,
+        );
+        let page_size = pragma("page_size")?.max(512) as u32;
         self.conn
-            .pragma_update(None, "wal_autocheckpoint", IMPORT_WAL_AUTOCHECKPOINT)?;
+            .pragma_update(None, "wal_autocheckpoint", IMPORT_WAL_BYTES / page_size)?;
         self.conn
             .pragma_update(None, "cache_size", IMPORT_CACHE_KIB)?;
         let result = self.import_batches(actor, &rows, batch, &mut progress);
         let restored = self
             .conn
-            .pragma_update(None, "wal_autocheckpoint", DEFAULT_WAL_AUTOCHECKPOINT)
+            .pragma_update(None, "wal_autocheckpoint", autocheckpoint)
             .and_then(|()| self.conn.pragma_update(None, "cache_size", cache))
             .and_then(|()| self.conn.pragma_update(None, "synchronous", synchronous));
         let report = result?;
         restored?;
+        // The import's log goes back into the file now (readers are not waited for).
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         Ok(report)
     }
 
     fn import_batches(
         &mut self,
         actor: &Actor,
-        rows: &[std::result::Result<WeaponRow, RowError>],
+        rows: &[WeaponRowOrError],
         batch: usize,
+        progress: &mut impl FnMut(ImportProgress),
+    ) -> Result<ImportReport> {
+        let places = places_named(&self.conn, rows)?;
+        let batch = batch.clamp(1, MAX_IMPORT_BATCH);
+        std::thread::scope(|scope| {
+            // One batch checked ahead; when the writer stops early the channel closes and the
+            // checking thread ends with it.
+            let (ahead, checked) = std::sync::mpsc::sync_channel(1);
+            let places = &places;
+            scope.spawn(move || {
+                for chunk in rows.chunks(batch) {
+                    if ahead.send(check_batch(chunk, places)).is_err() {
+                        return;
+                    }
+                }
+            });
+            let last = rows.len().div_ceil(batch);
+            self.write_checked_batches(actor, rows.chunks(batch).zip(checked), last, progress)
+        })
+    }
+
+    fn write_checked_batches<'r>(
+        &mut self,
+        actor: &Actor,
+        batches: impl Iterator<Item = (&'r [WeaponRowOrError], CheckedBatch<'r>)>,
+        last: usize,
         progress: &mut impl FnMut(ImportProgress),
     ) -> Result<ImportReport> {
         let mut report = ImportReport::default();
         let mut locations: HashMap<String, String> = HashMap::new();
         let mut processed = 0usize;
-        let chunks = rows.chunks(batch.clamp(1, MAX_IMPORT_BATCH));
-        let last = chunks.len();
         let mut since_durable = 0usize;
-        for (n, chunk) in chunks.enumerate() {
+        for (n, (chunk, checked)) in batches.enumerate() {
             // Batches commit without waiting for the disk, except the one that closes a durable
             // stretch: its commit syncs the log file, and with it every batch before.
             since_durable += chunk.len();
@@ -317,19 +356,16 @@ impl Ledger {
             let level = if durable { "FULL" } else { "NORMAL" };
             self.conn.pragma_update(None, "synchronous", level)?;
             let mut retry = false;
-            let fast =
-                self.write(
-                    |w| match write_batch_checked(w, actor, chunk, &mut locations)? {
-                        Some(done) => Ok(done),
-                        None => {
-                            // `write` commits only on Ok: an error rolls the whole batch back.
-                            retry = true;
-                            Err(CustodyError::Internal(
-                                "batch written again row by row".into(),
-                            ))
-                        }
-                    },
-                );
+            let fast = self.write(|w| match write_batch_checked(w, actor, checked)? {
+                Some(done) => Ok(done),
+                None => {
+                    // `write` commits only on Ok: an error rolls the whole batch back.
+                    retry = true;
+                    Err(CustodyError::Internal(
+                        "batch written again row by row".into(),
+                    ))
+                }
+            });
             let (imported, rejected) = match fast {
                 Ok(done) => done,
                 Err(_) if retry => self.write_batch_per_row(actor, chunk, &mut locations)?,
@@ -437,112 +473,134 @@ fn resolve_location(
     })
 }
 
-/// The fast path of one batch, inside its transaction. `Ok(None)` asks for the per-row path
-/// (the caller rolls the batch back); an error is storage trouble and stops the import.
-type BatchOutcome = (Vec<Imported>, Vec<RowError>);
+type WeaponRowOrError = std::result::Result<WeaponRow, RowError>;
+/// A batch's rows after [`check_batch`], in file order.
+type CheckedBatch<'a> = Vec<std::result::Result<Checked<'a>, RowError>>;
 
+/// Looks up, once, every location the rows name. Only trouble with the store is an error; an
+/// unknown name is kept as the reason its rows will be refused.
+fn places_named(conn: &rusqlite::Connection, rows: &[WeaponRowOrError]) -> Result<Places> {
+    let mut places = Places::new();
+    for name in rows.iter().flatten().filter_map(|r| r.location.as_ref()) {
+        if places.contains_key(name) {
+            continue;
+        }
+        let place = match location_id_of(conn, name) {
+            Ok(id) => Ok(id),
+            Err(e) if is_storage(&e) => return Err(e),
+            Err(e) => Err(e.to_string()),
+        };
+        places.insert(name.clone(), place);
+    }
+    Ok(places)
+}
+
+/// Step 1 of a batch: every check that needs no database, row by row in file order (the
+/// record, the location found beforehand, the event encoded and its text fields checked).
+fn check_batch<'a>(chunk: &'a [WeaponRowOrError], places: &Places) -> CheckedBatch<'a> {
+    chunk
+        .iter()
+        .map(|row| {
+            let row = row.as_ref().map_err(Clone::clone)?;
+            let refused = |reason: String| RowError {
+                line: row.line,
+                reason,
+            };
+            let location_id = match &row.location {
+                None => None,
+                Some(name) => Some(
+                    places
+                        .get(name)
+                        .cloned()
+                        .unwrap_or_else(|| {
+                            Err(CustodyError::UnknownLocation(name.clone()).to_string())
+                        })
+                        .map_err(refused)?,
+                ),
+            };
+            check_weapon(&row.weapon).map_err(|e| refused(e.to_string()))?;
+            let event = Encoded::new(weapon_body(&row.weapon, location_id))
+                .map_err(|e| refused(e.to_string()))?;
+            Ok(Checked {
+                row,
+                event,
+                key: (
+                    manufacturer_key(&row.weapon.manufacturer),
+                    serial_key(&row.weapon.serial),
+                ),
+            })
+        })
+        .collect()
+}
+
+/// Steps 2 and 3 of a batch, inside its transaction. `Ok(None)` asks for the per-row path
+/// (the caller rolls the batch back); an error is storage trouble and stops the import.
 fn write_batch_checked(
     w: &mut Writer<'_>,
     actor: &Actor,
-    chunk: &[std::result::Result<WeaponRow, RowError>],
-    locations: &mut HashMap<String, String>,
-) -> Result<Option<BatchOutcome>> {
+    checked: CheckedBatch<'_>,
+) -> Result<Option<(Vec<Imported>, Vec<RowError>)>> {
+    let mut rejected = Vec::new();
+    // 2. One look-up of the batch's serials in the register.
+    let keys: Vec<&str> = checked
+        .iter()
+        .filter_map(|c| c.as_ref().ok())
+        .map(|c| c.key.1.as_str())
+        .collect();
+    // Sized for the whole batch: growing it row by row showed up in profiles.
+    let mut registered: HashMap<(String, String), String> = HashMap::with_capacity(checked.len());
     {
-        let mut rejected = Vec::new();
-        // 1. Every check that needs no write, row by row, in file order.
-        let mut checked: Vec<std::result::Result<Checked<'_>, RowError>> =
-            Vec::with_capacity(chunk.len());
-        for row in chunk {
-            let row = match row {
-                Ok(r) => r,
-                Err(e) => {
-                    checked.push(Err(e.clone()));
-                    continue;
-                }
-            };
-            let pre = (|| -> Result<Encoded> {
-                let location_id = resolve_location(w, locations, &row.location)?;
-                check_weapon(&row.weapon)?;
-                Encoded::new(weapon_body(&row.weapon, location_id))
-            })();
-            checked.push(match pre {
-                Ok(event) => Ok(Checked {
-                    row,
-                    event,
-                    key: (
-                        manufacturer_key(&row.weapon.manufacturer),
-                        serial_key(&row.weapon.serial),
-                    ),
-                }),
-                Err(e) if is_storage(&e) => return Err(e),
-                Err(e) => Err(RowError {
-                    line: row.line,
-                    reason: e.to_string(),
-                }),
-            });
+        let mut stmt = w
+            .conn
+            .prepare_cached(crate::schema::by_serial::REGISTERED_OF_BATCH)?;
+        let json = serde_json::to_string(&keys)
+            .map_err(|e| CustodyError::Internal(format!("serial keys: {e}")))?;
+        let mut rows = stmt.query([json])?;
+        while let Some(r) = rows.next()? {
+            registered
+                .entry((r.get(0)?, r.get(1)?))
+                .or_insert(r.get(2)?);
         }
-        // 2. One look-up of the batch's serials in the register.
-        let keys: Vec<&str> = checked
-            .iter()
-            .filter_map(|c| c.as_ref().ok())
-            .map(|c| c.key.1.as_str())
-            .collect();
-        // Sized for the whole batch: growing it row by row showed up in profiles.
-        let mut registered: HashMap<(String, String), String> = HashMap::with_capacity(chunk.len());
-        {
-            let mut stmt = w.conn.prepare_cached(
-                "SELECT i.manufacturer_key, i.serial_key, i.code FROM items i
-                 WHERE i.serial_key IN (SELECT value FROM json_each(?1))",
-            )?;
-            let json = serde_json::to_string(&keys)
-                .map_err(|e| CustodyError::Internal(format!("serial keys: {e}")))?;
-            let mut rows = stmt.query([json])?;
-            while let Some(r) = rows.next()? {
-                registered
-                    .entry((r.get(0)?, r.get(1)?))
-                    .or_insert(r.get(2)?);
-            }
-        }
-        // 3. Append, in file order; a serial registered earlier in this batch is a duplicate
-        // like one registered before it.
-        let mut imported = Vec::with_capacity(chunk.len());
-        for c in checked {
-            let c = match c {
-                Ok(c) => c,
-                Err(e) => {
-                    rejected.push(e);
-                    continue;
-                }
-            };
-            let weapon = &c.row.weapon;
-            if let Some(existing_code) = registered.get(&c.key) {
-                rejected.push(RowError {
-                    line: c.row.line,
-                    reason: CustodyError::DuplicateSerial {
-                        manufacturer: weapon.manufacturer.trim().to_string(),
-                        serial: weapon.serial.trim().to_string(),
-                        existing_code: existing_code.clone(),
-                    }
-                    .to_string(),
-                });
+    }
+    // 3. Append, in file order; a serial registered earlier in this batch is a duplicate
+    // like one registered before it.
+    let mut imported = Vec::with_capacity(checked.len());
+    for c in checked {
+        let c = match c {
+            Ok(c) => c,
+            Err(e) => {
+                rejected.push(e);
                 continue;
             }
-            match append_registration(w, actor, &c.event) {
-                Ok(r) => {
-                    registered.insert(c.key, r.code.clone());
-                    imported.push(Imported {
-                        line: c.row.line,
-                        code: r.code,
-                        seq: r.seq,
-                    });
+        };
+        let weapon = &c.row.weapon;
+        if let Some(existing_code) = registered.get(&c.key) {
+            rejected.push(RowError {
+                line: c.row.line,
+                reason: CustodyError::DuplicateSerial {
+                    manufacturer: weapon.manufacturer.trim().to_string(),
+                    serial: weapon.serial.trim().to_string(),
+                    existing_code: existing_code.clone(),
                 }
-                Err(e) if is_storage(&e) => return Err(e),
-                // Passed the checks, failed the append: start the batch again, carefully.
-                Err(_) => return Ok(None),
-            }
+                .to_string(),
+            });
+            continue;
         }
-        Ok(Some((imported, rejected)))
+        match append_registration(w, actor, &c.event) {
+            Ok(r) => {
+                registered.insert(c.key, r.code.clone());
+                imported.push(Imported {
+                    line: c.row.line,
+                    code: r.code,
+                    seq: r.seq,
+                });
+            }
+            Err(e) if is_storage(&e) => return Err(e),
+            // Passed the checks, failed the append: start the batch again, carefully.
+            Err(_) => return Ok(None),
+        }
     }
+    Ok(Some((imported, rejected)))
 }
 
 #[cfg(test)]

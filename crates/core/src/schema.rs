@@ -370,8 +370,46 @@ ALTER TABLE ammo_lots ADD COLUMN lost_in_transit INTEGER NOT NULL DEFAULT 0
 ALTER TABLE handover_lots ADD COLUMN settled INTEGER NOT NULL DEFAULT 0 CHECK (settled >= 0);
 ";
 
+/// Fewer indexes for bulk import to keep up (`custody-bench ledger`, `import_100k`): the weapon
+/// identity index leads with the serial, so it also serves a look-up by serial alone and
+/// `items_serial` goes; items with no location are left out of `items_location`, as nothing
+/// looks an item up by a missing location. A look-up by serial says `serial_key <> ''` so that
+/// SQLite may use the partial index. Self-contained: appended after the last step.
+const PROJECTIONS_LEANER_ITEM_INDEXES: &str = "
+DROP INDEX IF EXISTS items_serial;
+DROP INDEX IF EXISTS items_weapon_identity;
+CREATE UNIQUE INDEX items_weapon_identity ON items(serial_key, manufacturer_key)
+    WHERE serial_key <> '';
+DROP INDEX IF EXISTS items_location;
+CREATE INDEX items_location ON items(location_id) WHERE location_id IS NOT NULL;
+";
+
+/// The look-ups of the register by serial, kept beside the index they need: each says
+/// `serial_key <> ''`, without which SQLite may not use the partial identity index and would
+/// read every item. A test reads each one's query plan.
+pub(crate) mod by_serial {
+    /// Manufacturer + serial already registered (?1 maker key, ?2 serial key).
+    pub(crate) const IDENTITY_TAKEN: &str = "SELECT code FROM items
+        WHERE manufacturer_key = ?1 AND serial_key = ?2 AND serial_key <> '' LIMIT 1";
+    /// The same, by an item other than ?3 (a correction of ?3's serial).
+    pub(crate) const IDENTITY_TAKEN_BY_OTHER: &str = "SELECT code FROM items
+        WHERE manufacturer_key = ?1 AND serial_key = ?2 AND serial_key <> '' AND id != ?3
+        LIMIT 1";
+    /// Items with serial ?1, the maker ?2 first (the intake screen's check as one types).
+    pub(crate) const MATCHES: &str =
+        "SELECT code, manufacturer, model, status, manufacturer_key FROM items
+        WHERE serial_key = ?1 AND serial_key <> ''
+        ORDER BY manufacturer_key = ?2 DESC, registered_seq LIMIT 10";
+    /// The condition finding an item (`i`) by its serial ?1, after `ITEM_SELECT`.
+    pub(crate) const ITEM_WHERE: &str = "WHERE i.serial_key = ?1 AND i.serial_key <> '' LIMIT 5";
+    /// A bulk import batch's serials (?1, a JSON array) already in the register.
+    pub(crate) const REGISTERED_OF_BATCH: &str =
+        "SELECT i.manufacturer_key, i.serial_key, i.code FROM items i
+        WHERE i.serial_key IN (SELECT value FROM json_each(?1)) AND i.serial_key <> ''";
+}
+
 /// The version this program writes.
-pub const CURRENT_VERSION: i64 = 10;
+pub const CURRENT_VERSION: i64 = 11;
 
 /// Projection tables in a fixed order (used by rebuild and the projection digest).
 pub const PROJECTION_TABLES: [&str; 25] = [
@@ -409,7 +447,7 @@ struct Migration {
     needs_rebuild: bool,
 }
 
-const MIGRATIONS: [Migration; 10] = [
+const MIGRATIONS: [Migration; 11] = [
     Migration {
         version: 1,
         sql: "",
@@ -466,6 +504,12 @@ const MIGRATIONS: [Migration; 10] = [
         sql: PROJECTIONS_LOTS_LOST_IN_TRANSIT,
         needs_rebuild: false,
     },
+    // Indexes only: SQLite fills the new ones from the rows in place.
+    Migration {
+        version: 11,
+        sql: PROJECTIONS_LEANER_ITEM_INDEXES,
+        needs_rebuild: false,
+    },
 ];
 
 fn version_1_sql() -> String {
@@ -484,6 +528,7 @@ pub fn create_projection_tables(conn: &Connection) -> Result<()> {
     conn.execute_batch(PROJECTIONS_V8)?;
     conn.execute_batch(PROJECTIONS_AMMO_QUANTITIES)?;
     conn.execute_batch(PROJECTIONS_LOTS_LOST_IN_TRANSIT)?;
+    conn.execute_batch(PROJECTIONS_LEANER_ITEM_INDEXES)?;
     Ok(())
 }
 
@@ -526,4 +571,100 @@ pub fn migrate_to(conn: &Connection, target: i64) -> Result<bool> {
         conn.execute_batch(&format!("PRAGMA user_version = {}", m.version))?;
     }
     Ok(rebuild)
+}
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+
+    /// What SQLite will do for `sql`: the detail lines of its query plan.
+    fn plan(conn: &Connection, sql: &str) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let n = stmt.parameter_count();
+        let params: Vec<String> = (1..=n).map(|i| format!("p{i}")).collect();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap();
+        rows.map(Result::unwrap).collect::<Vec<_>>().join("\n")
+    }
+
+    /// Every look-up by serial finds its rows through the identity index: were one to read
+    /// every item instead, each intake would slow as the register grows.
+    #[test]
+    fn every_look_up_by_serial_uses_the_identity_index_and_none_scans_the_items() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate_to(&conn, CURRENT_VERSION).unwrap();
+        let item_select = format!(
+            "{} {}",
+            crate::workflows::ITEM_SELECT,
+            by_serial::ITEM_WHERE
+        );
+        for sql in [
+            by_serial::IDENTITY_TAKEN,
+            by_serial::IDENTITY_TAKEN_BY_OTHER,
+            by_serial::MATCHES,
+            &item_select,
+            by_serial::REGISTERED_OF_BATCH,
+        ] {
+            let plan = plan(&conn, sql);
+            assert!(
+                plan.contains("items_weapon_identity"),
+                "{sql}\nplans:\n{plan}"
+            );
+            assert!(
+                !plan.lines().any(|l| l == "SCAN items" || l == "SCAN i"),
+                "{sql}\nplans:\n{plan}"
+            );
+        }
+        // The same condition without `serial_key <> ''` cannot use the partial index: the
+        // check above is one that can fail.
+        let without = by_serial::IDENTITY_TAKEN.replace("AND serial_key <> ''", "");
+        assert!(!plan(&conn, &without).contains("items_weapon_identity"));
+    }
+
+    /// Items are looked up by location through the partial location index.
+    #[test]
+    fn a_look_up_by_location_uses_the_location_index() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate_to(&conn, CURRENT_VERSION).unwrap();
+        let plan = plan(&conn, "SELECT code FROM items WHERE location_id = ?1");
+        assert!(plan.contains("items_location"), "{plan}");
+    }
+
+    /// A file at schema 10 gets the leaner indexes, and a weapon identity taken twice is still
+    /// refused by the database itself.
+    #[test]
+    fn schema_10_moves_to_11_with_the_identity_still_unique() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate_to(&conn, 10).unwrap();
+        let indexes = |conn: &Connection| -> Vec<String> {
+            let mut stmt = conn
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items' AND sql IS NOT NULL ORDER BY name")
+                .unwrap();
+            stmt.query_map([], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        assert!(indexes(&conn).contains(&"items_serial".to_string()));
+        assert!(
+            !migrate_to(&conn, CURRENT_VERSION).unwrap(),
+            "no replay needed"
+        );
+        assert_eq!(version(&conn).unwrap(), 11);
+        assert_eq!(
+            indexes(&conn),
+            ["items_location", "items_review", "items_weapon_identity"]
+        );
+        let insert = "INSERT INTO items (id, code, kind, serial, serial_key, manufacturer,
+            manufacturer_key, model, calibre, case_number, exhibit_number, description,
+            legal_hold, status, registered_seq, last_seq)
+            VALUES (?1, ?2, 'weapon', 'A1', 'A1', 'Zastava', 'ZASTAVA', '', '', '', '', '', 0,
+            'in_store', 1, 1)";
+        conn.execute(insert, ["i1", "c1"]).unwrap();
+        let again = conn.execute(insert, ["i2", "c2"]).unwrap_err();
+        assert!(again.to_string().contains("UNIQUE"), "{again}");
+    }
 }

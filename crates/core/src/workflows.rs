@@ -268,9 +268,7 @@ pub(crate) fn check_year(y: i32) -> Result<()> {
 /// Refuses a weapon whose manufacturer + serial is already registered, naming the item.
 pub(crate) fn check_not_duplicate(conn: &Connection, w: &WeaponRecord) -> Result<()> {
     let existing: Option<String> = conn
-        .prepare_cached(
-            "SELECT code FROM items WHERE manufacturer_key = ?1 AND serial_key = ?2 LIMIT 1",
-        )?
+        .prepare_cached(crate::schema::by_serial::IDENTITY_TAKEN)?
         .query_row(
             params![manufacturer_key(&w.manufacturer), serial_key(&w.serial)],
             |r| r.get(0),
@@ -794,10 +792,9 @@ impl Ledger {
             return Ok(Vec::new());
         }
         let maker = manufacturer_key(manufacturer);
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT code, manufacturer, model, status, manufacturer_key FROM items
-             WHERE serial_key = ?1 ORDER BY manufacturer_key = ?2 DESC, registered_seq LIMIT 10",
-        )?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(crate::schema::by_serial::MATCHES)?;
         let rows = stmt.query_map(params![key, maker], |r| {
             let status: String = r.get(3)?;
             let item_maker: String = r.get(4)?;
@@ -1172,8 +1169,10 @@ pub(crate) fn find_item_in(conn: &Connection, code_or_serial: &str) -> Result<It
     if serial_key(key).is_empty() {
         return Err(CustodyError::UnknownItem(key.to_string()));
     }
-    let mut stmt =
-        conn.prepare_cached(&format!("{ITEM_SELECT} WHERE i.serial_key = ?1 LIMIT 5"))?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{ITEM_SELECT} {}",
+        crate::schema::by_serial::ITEM_WHERE
+    ))?;
     let mut matches: Vec<ItemView> = stmt
         .query_map([serial_key(key)], item_from_row)?
         .collect::<rusqlite::Result<_>>()?;
