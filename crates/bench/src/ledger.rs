@@ -4,7 +4,7 @@
 use crate::report::{figure, ms, percentile};
 use anyhow::{bail, Context, Result};
 use custody_core::event::{canonical_bytes, chain_hash, EventFields, GENESIS_HASH};
-use custody_core::import::parse_weapon_csv;
+use custody_core::import::weapon_csv_rows;
 use custody_core::scans::ScanInput;
 use custody_core::{Actor, CheckpointPolicy, Ledger, PersonRecord, Role};
 use rusqlite::Connection;
@@ -37,7 +37,8 @@ fn campaign_csv(path: &Path, rows: usize) -> Result<()> {
 }
 
 fn import(ledger: &mut Ledger, actor: &Actor, csv: &Path) -> Result<Vec<String>> {
-    let rows = parse_weapon_csv(std::io::BufReader::new(std::fs::File::open(csv)?))?;
+    // As `custody import weapons` does: the file is read as the import writes.
+    let rows = weapon_csv_rows(std::io::BufReader::new(std::fs::File::open(csv)?))?;
     // The batch `custody import weapons` takes by default.
     let batch = custody_core::import::DEFAULT_IMPORT_BATCH;
     let report = ledger.import_weapons(actor, rows, batch, |_| {})?;

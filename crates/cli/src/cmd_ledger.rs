@@ -4,7 +4,7 @@
 use crate::session::{read_pin, Context};
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use custody_core::import::{parse_weapon_csv, ImportProgress};
+use custody_core::import::{weapon_csv_rows, ImportProgress};
 use custody_core::{LocationRecord, Origin, PersonRecord, Role, WeaponRecord, WeaponType};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -438,10 +438,15 @@ pub fn import(ctx: &Context, cmd: ImportCommand) -> Result<ExitCode> {
             return report_import(&report, total, errors);
         }
     };
-    let input =
-        std::fs::File::open(&file).with_context(|| format!("cannot open {}", file.display()))?;
-    let rows = parse_weapon_csv(std::io::BufReader::new(input))?;
-    let total = rows.len();
+    let open = || {
+        std::fs::File::open(&file)
+            .map(std::io::BufReader::new)
+            .with_context(|| format!("cannot open {}", file.display()))
+    };
+    // A first quick pass counts the rows (for the progress shown) and refuses a bad header
+    // before anyone signs in; the import then reads the file again as it writes.
+    let total = weapon_csv_rows(open()?)?.count();
+    let rows = weapon_csv_rows(open()?)?;
     let (mut ledger, actor) = ctx.login()?;
     let bar = std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new(total as u64);
