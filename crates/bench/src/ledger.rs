@@ -124,7 +124,12 @@ fn scan_commit(dir: &Path) -> Result<()> {
     ours.sort_by(f64::total_cmp);
     theirs.sort_by(f64::total_cmp);
     let anchor_name = "raw rusqlite insert+commit, WAL, synchronous=FULL";
-    for (name, p) in [("scan_commit_p50", 50.0), ("scan_commit_p99", 99.0)] {
+    // The slowest scan is the one whose commit copied the log back into the file.
+    for (name, p) in [
+        ("scan_commit_p50", 50.0),
+        ("scan_commit_p99", 99.0),
+        ("scan_commit_max", 100.0),
+    ] {
         figure(
             SUITE,
             name,

@@ -283,9 +283,9 @@ pub const MAX_IMPORT_BATCH: usize = 2000;
 /// commits rewrite fewer of them.
 pub const DEFAULT_IMPORT_BATCH: usize = MAX_IMPORT_BATCH;
 
-/// Log size between automatic checkpoints while a bulk import runs (about 4 MiB otherwise, see
-/// `configure`): fewer, larger copies back into the database file. Restored when the import
-/// ends, which checkpoints once so the next scan does not pay for the import's copy.
+/// Log size between automatic checkpoints while a bulk import runs (1,000 pages otherwise):
+/// fewer, larger copies back into the database file. Restored when the import ends, which
+/// checkpoints once so the next scan does not pay for the import's copy.
 const IMPORT_WAL_BYTES: u32 = 64 << 20;
 /// Rows a bulk import commits between syncs of the log file. The batches in between commit
 /// without waiting for the disk (SQLite's `synchronous = NORMAL` in WAL mode: a power cut may
