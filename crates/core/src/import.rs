@@ -338,10 +338,15 @@ impl Places {
         }
         let conn = match &mut self.conn {
             Some(conn) => conn,
-            empty => empty.insert(rusqlite::Connection::open_with_flags(
-                &self.path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-            )?),
+            empty => {
+                let conn = rusqlite::Connection::open_with_flags(
+                    &self.path,
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+                )?;
+                // As the ledger's own connection waits (a reader rarely has to).
+                conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                empty.insert(conn)
+            }
         };
         let found = match location_id_of(conn, name) {
             Ok(id) => Ok(id),

@@ -1073,6 +1073,56 @@ fn a_checked_import_batch_refuses_its_bad_rows_by_line_and_keeps_the_good_ones()
     assert_eq!(event_count(&s.ledger), before + 3);
 }
 
+/// A USB stick pulled out while its file is being imported: the rows read before are imported,
+/// reading stops with one refusal naming the device's error, and nothing is half-written.
+#[test]
+fn a_file_that_cannot_be_read_further_imports_the_rows_before_and_says_reading_stopped() {
+    /// Gives the first `left` bytes, then fails on every read, as a removed device does.
+    struct PulledOut {
+        data: std::io::Cursor<Vec<u8>>,
+        left: usize,
+    }
+    impl std::io::Read for PulledOut {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.left == 0 {
+                return Err(std::io::Error::other("device removed"));
+            }
+            let n = buf.len().min(self.left);
+            let n = self.data.read(&mut buf[..n])?;
+            self.left -= n;
+            Ok(n)
+        }
+    }
+    use std::io::Read as _;
+    let mut s = site();
+    let officer = s.officer.clone();
+    let header = "serial,manufacturer,model,type,calibre,country,year\n";
+    let mut csv = header.to_string();
+    for i in 0..5 {
+        csv.push_str(&format!("U{i},Zastava,M70,rifle,7.62x39,RS,1984\n"));
+    }
+    // Cut in the middle of the fourth row.
+    let cut = csv.find("U3").unwrap() + 4;
+    let before = event_count(&s.ledger);
+    let rows = custody_core::import::weapon_csv_rows(PulledOut {
+        data: std::io::Cursor::new(csv.into_bytes()),
+        left: cut,
+    })
+    .unwrap();
+    let report = s.ledger.import_weapons(&officer, rows, 2, |_| {}).unwrap();
+    let imported: Vec<u64> = report.imported.iter().map(|i| i.line).collect();
+    assert_eq!(imported, [2, 3, 4]);
+    assert_eq!(report.rejected.len(), 1, "{:?}", report.rejected);
+    assert!(
+        report.rejected[0].reason.contains("device removed"),
+        "{}",
+        report.rejected[0].reason
+    );
+    assert_eq!(event_count(&s.ledger), before + 3);
+    assert!(s.ledger.find_item("U3").is_err());
+    assert!(s.ledger.verify().unwrap().is_intact());
+}
+
 /// A row that passes every check made before writing but still fails while it is appended (here
 /// a fault injected by a trigger on the register, as a storage surprise would) sends its batch
 /// down the careful path: the batch is rolled back and written again with a savepoint per row,
