@@ -1093,7 +1093,6 @@ fn a_file_that_cannot_be_read_further_imports_the_rows_before_and_says_reading_s
             Ok(n)
         }
     }
-    use std::io::Read as _;
     let mut s = site();
     let officer = s.officer.clone();
     let header = "serial,manufacturer,model,type,calibre,country,year\n";
