@@ -672,9 +672,17 @@ fn write_batch_checked(
                 continue;
             }
         };
-        let existing = registered
-            .get(&c.key)
-            .or_else(|| in_batch.get(&c.key).map(|&i| &imported[i].code));
+        // One hash of the key per row: the entry is kept for the append below.
+        let earlier = match in_batch.entry(&c.key) {
+            std::collections::hash_map::Entry::Occupied(seen) => Err(&imported[*seen.get()].code),
+            std::collections::hash_map::Entry::Vacant(free) => Ok(free),
+        };
+        let existing = match &earlier {
+            Err(code) => Some(*code),
+            // Most batches find none of their serials registered: no look-up then.
+            Ok(_) if registered.is_empty() => None,
+            Ok(_) => registered.get(&c.key),
+        };
         if let Some(existing_code) = existing {
             let (manufacturer, serial) = match &c.event.body {
                 EventBody::RegisterWeapon { weapon, .. } => {
@@ -695,7 +703,9 @@ fn write_batch_checked(
         }
         match append_registration(w, actor, &c.event) {
             Ok(r) => {
-                in_batch.insert(&c.key, imported.len());
+                if let Ok(free) = earlier {
+                    free.insert(imported.len());
+                }
                 imported.push(Imported {
                     line: c.line,
                     code: r.code,
