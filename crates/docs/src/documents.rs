@@ -45,6 +45,23 @@ impl RenderOptions {
 }
 
 impl DestructionCertificate {
+    /// The title and the statement the signatories sign name what was destroyed: weapons,
+    /// ammunition, or both.
+    pub fn title_and_statement(&self) -> (Label, Label) {
+        let lots = !lot_lines(self.ammunition.as_ref()).is_empty();
+        match (self.items.is_empty(), lots) {
+            (true, true) => (
+                Label::TitleCertificateAmmunition,
+                Label::CertificateStatementAmmunition,
+            ),
+            (false, true) => (
+                Label::TitleCertificateWeaponsAndAmmunition,
+                Label::CertificateStatementWeaponsAndAmmunition,
+            ),
+            _ => (Label::TitleCertificate, Label::CertificateStatement),
+        }
+    }
+
     /// The fields to sign for this certificate's seal.
     pub fn seal_fields(&self) -> Result<SealFields, SealError> {
         SealFields::for_items_and_lots(
@@ -97,9 +114,14 @@ impl DestructionCertificate {
             ),
         );
         checkpoint_field(&mut flow, l, &self.checkpoint);
-        totals(&mut flow, l, &self.items);
+        let (title, statement) = self.title_and_statement();
+        // A certificate of ammunition alone has no weapons to total or list.
+        let weapons = !self.items.is_empty() || self.ammunition.is_none();
+        if weapons {
+            totals(&mut flow, l, &self.items);
+        }
         flow.space(4.0);
-        flow.paragraph(&l.t(Label::CertificateStatement), 9.0);
+        flow.paragraph(&l.t(statement), 9.0);
 
         let mut signers = vec![
             (l.t(Label::Operator), who(&self.operator)),
@@ -113,7 +135,9 @@ impl DestructionCertificate {
         }
         flow.signatures(&l.t(Label::Signatures), &signature_labels(l), &signers);
 
-        item_table(&mut flow, l, &l.t(Label::Annex), &self.items);
+        if weapons {
+            item_table(&mut flow, l, &l.t(Label::Annex), &self.items);
+        }
         amended_note(&mut flow, l, &self.amended);
         ammunition_table(&mut flow, l, self.ammunition.as_ref());
         if !self.photo_digests.is_empty() {
@@ -132,7 +156,7 @@ impl DestructionCertificate {
 
         let sheet = Sheet {
             lang: l,
-            title: l.t(Label::TitleCertificate),
+            title: l.t(title),
             document_id: self.certificate_id.clone(),
             site_line: site_line(l, &self.site_name, &self.site_id),
             issued_on: self.issued_on,

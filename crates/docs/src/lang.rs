@@ -9,6 +9,10 @@ pub use custody_i18n::Language;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Label {
     TitleCertificate,
+    TitleCertificateAmmunition,
+    TitleCertificateWeaponsAndAmmunition,
+    CertificateStatementAmmunition,
+    CertificateStatementWeaponsAndAmmunition,
     TitleManifest,
     TitleStocktake,
     TitleHistory,
@@ -171,8 +175,12 @@ pub enum Label {
 
 impl Label {
     /// Every label, for the tests that walk them.
-    pub const ALL: [Label; 153] = [
+    pub const ALL: [Label; 157] = [
         Label::TitleCertificate,
+        Label::TitleCertificateAmmunition,
+        Label::TitleCertificateWeaponsAndAmmunition,
+        Label::CertificateStatementAmmunition,
+        Label::CertificateStatementWeaponsAndAmmunition,
         Label::TitleManifest,
         Label::TitleStocktake,
         Label::TitleHistory,
@@ -333,6 +341,12 @@ impl Label {
         use Label::*;
         match self {
             TitleCertificate => (None, "Weapons destruction certificate"),
+            TitleCertificateAmmunition => (None, "Ammunition destruction certificate"),
+            TitleCertificateWeaponsAndAmmunition => {
+                (None, "Weapons and ammunition destruction certificate")
+            }
+            CertificateStatementAmmunition => (None, "The undersigned certify that the ammunition listed in the annex was destroyed in their presence by the method stated above and can no longer be used."),
+            CertificateStatementWeaponsAndAmmunition => (None, "The undersigned certify that the weapons and ammunition listed in the annex were destroyed in their presence by the method stated above and can no longer be used or restored."),
             TitleManifest => (None, "Handover manifest"),
             TitleStocktake => (None, "Stocktake report"),
             TitleHistory => (None, "Item custody history"),

@@ -231,3 +231,66 @@ fn an_outside_verifier_reproduces_the_published_format_2_list() {
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(hex, published, "{}", String::from_utf8_lossy(&canonical));
 }
+
+/// A certificate names what was destroyed in its title: weapons, ammunition, or both, in the
+/// language it is printed in (here English and Croatian, whose word for ammunition is its own).
+#[test]
+fn a_certificate_is_titled_by_what_it_lists() {
+    let cases = [
+        (
+            certificate(2),
+            Language::English,
+            "Weapons destruction certificate",
+        ),
+        (
+            with_lots(certificate(0)),
+            Language::English,
+            "Ammunition destruction certificate",
+        ),
+        (
+            with_lots(certificate(2)),
+            Language::English,
+            "Weapons and ammunition destruction certificate",
+        ),
+        (
+            with_lots(certificate(0)),
+            Language::Croatian,
+            "Zapisnik o uništenju streljiva",
+        ),
+    ];
+    for (n, (cert, language, title)) in cases.into_iter().enumerate() {
+        let seal = Seal::sign(cert.seal_fields().expect("fields"), &site_key()).expect("sign");
+        let pdf = cert
+            .to_pdf(&seal, &RenderOptions::new(language))
+            .expect("renders");
+        let path = out_dir().join(format!("certificate-title-{n}.pdf"));
+        std::fs::write(&path, &pdf).expect("write");
+        let text = pdftotext(&path);
+        // The title is printed in capitals, on the first line.
+        let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        assert!(
+            first.contains(&title.to_uppercase()),
+            "{title:?} in {first:?}"
+        );
+        if n > 0 {
+            assert!(!text.contains("WEAPONS DESTRUCTION CERTIFICATE"), "{text}");
+        }
+        // What the signatories certify names the same things; a certificate of ammunition
+        // alone has no weapons' totals and no serial list.
+        let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let certified = [
+            "that the weapons listed in the annex were",
+            "that the ammunition listed in the annex was",
+            "that the weapons and ammunition listed in the annex were",
+            "streljivo navedeno u prilogu uništeno",
+        ][n];
+        assert!(words.contains(certified), "{certified:?} in {words}");
+        let ammunition_alone = n == 1 || n == 3;
+        assert_eq!(
+            words.contains("Serial number") || words.contains("Tvornički broj"),
+            !ammunition_alone,
+            "{words}"
+        );
+        verify_pdf(&pdf, &trusted()).expect("verifies");
+    }
+}
