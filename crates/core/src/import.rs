@@ -10,7 +10,7 @@ use crate::ledger::Writer;
 use crate::ledger::{Actor, Encoded, Ledger};
 use crate::refusal::Refusal;
 use crate::workflows::{
-    append_registration, append_weapon, check_weapon, location_id_of, weapon_body, HANDLERS,
+    append_registration, check_not_duplicate, check_weapon, location_id_of, weapon_body, HANDLERS,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -305,9 +305,8 @@ struct Checked {
     key: (String, String),
 }
 
-/// One batch as read from the file, and each of its rows checked.
+/// One batch of rows, each checked or refused, in file order.
 struct CheckedBatch {
-    rows: Vec<WeaponRowOrError>,
     checked: Vec<std::result::Result<Checked, RowError>>,
     /// No rows follow: this batch's commit syncs the log.
     last: bool,
@@ -450,16 +449,15 @@ impl Ledger {
         progress: &mut impl FnMut(ImportProgress),
     ) -> Result<ImportReport> {
         let mut report = ImportReport::default();
-        let mut locations: HashMap<String, String> = HashMap::new();
         let mut processed = 0usize;
         let mut since_durable = 0usize;
         for batch in batches {
             let batch = batch?;
-            let (rows, last) = (&batch.rows, batch.last);
+            let rows = batch.checked.len();
             // Batches commit without waiting for the disk, except the one that closes a durable
             // stretch: its commit syncs the log file, and with it every batch before.
-            since_durable += rows.len();
-            let durable = last || since_durable >= IMPORT_DURABLE_ROWS;
+            since_durable += rows;
+            let durable = batch.last || since_durable >= IMPORT_DURABLE_ROWS;
             let level = if durable { "FULL" } else { "NORMAL" };
             self.conn.pragma_update(None, "synchronous", level)?;
             let mut retry = false;
@@ -475,10 +473,10 @@ impl Ledger {
             });
             let (imported, rejected) = match fast {
                 Ok(done) => done,
-                Err(_) if retry => self.write_batch_per_row(actor, rows, &mut locations)?,
+                Err(_) if retry => self.write_batch_per_row(actor, &batch.checked)?,
                 Err(e) => return Err(e),
             };
-            processed += rows.len();
+            processed += rows;
             report.imported.extend(imported);
             report.rejected.extend(rejected);
             // Should the freeing thread be gone, the batch is freed here.
@@ -497,21 +495,23 @@ impl Ledger {
         Ok(report)
     }
 
-    /// The careful path: one savepoint per row.
+    /// The careful path: the batch's checked events again, one savepoint each, each after
+    /// the register's own duplicate check (earlier rows of the batch are in it by then).
     fn write_batch_per_row(
         &mut self,
         actor: &Actor,
-        chunk: &[std::result::Result<WeaponRow, RowError>],
-        locations: &mut HashMap<String, String>,
+        checked: &[std::result::Result<Checked, RowError>],
     ) -> Result<(Vec<Imported>, Vec<RowError>)> {
         self.write(|w| {
             rows_one_by_one(
                 w,
-                chunk,
-                |r| r.line,
-                |w, row| {
-                    let location_id = resolve_location(w, locations, &row.location)?;
-                    let r = append_weapon(w, actor, &row.weapon, location_id)?;
+                checked,
+                |c| c.line,
+                |w, c| {
+                    if let EventBody::RegisterWeapon { weapon, .. } = &c.event.body {
+                        check_not_duplicate(w.conn, weapon)?;
+                    }
+                    let r = append_registration(w, actor, &c.event)?;
                     Ok((r.code, r.seq))
                 },
             )
@@ -564,24 +564,6 @@ pub(crate) fn is_storage(e: &CustodyError) -> bool {
     }
 }
 
-fn resolve_location(
-    w: &Writer<'_>,
-    locations: &mut HashMap<String, String>,
-    name: &Option<String>,
-) -> Result<Option<String>> {
-    Ok(match name {
-        None => None,
-        Some(name) => Some(match locations.get(name) {
-            Some(id) => id.clone(),
-            None => {
-                let id = location_id_of(w.conn, name)?;
-                locations.insert(name.clone(), id.clone());
-                id
-            }
-        }),
-    })
-}
-
 /// A row as parsed, or why it could not be.
 pub type WeaponRowOrError = std::result::Result<WeaponRow, RowError>;
 
@@ -594,11 +576,11 @@ fn check_batch(
     places: &mut Places,
 ) -> Result<CheckedBatch> {
     let mut checked = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for row in rows {
         let row = match row {
             Ok(row) => row,
             Err(e) => {
-                checked.push(Err(e.clone()));
+                checked.push(Err(e));
                 continue;
             }
         };
@@ -624,11 +606,7 @@ fn check_batch(
             })
         }));
     }
-    Ok(CheckedBatch {
-        rows,
-        checked,
-        last,
-    })
+    Ok(CheckedBatch { checked, last })
 }
 
 /// Steps 2 and 3 of a batch, inside its transaction. `Ok(None)` asks for the per-row path
