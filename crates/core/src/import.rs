@@ -151,6 +151,23 @@ impl<R: Read> Iterator for WeaponCsvRows<R> {
             }
         }
     }
+
+    /// As many as `next` would give, without parsing the rows: `custody import weapons`
+    /// counts a file's rows before importing it.
+    fn count(mut self) -> usize {
+        let mut n = 0;
+        while !self.stopped {
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => break,
+                Ok(true) => n += 1,
+                Err(e) => {
+                    self.stopped = matches!(e.kind(), csv::ErrorKind::Io(_));
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
 }
 
 /// A spreadsheet cell as a person meant it: line breaks typed inside a cell (Alt+Enter) and
@@ -714,6 +731,20 @@ mod fold_tests {
         // A tab is not folded: the ledger refuses it when the row is appended.
         let second = rows[1].as_ref().unwrap();
         assert!(crate::fields::check_text("model", &second.weapon.model).is_err());
+    }
+
+    /// Counting a file's rows gives as many as reading them, bad rows included.
+    #[test]
+    fn counting_the_rows_gives_as_many_as_reading_them() {
+        let csv = "serial,manufacturer,model,type,calibre,country,year\n\
+                   A1,Zastava,M70,rifle,7.62x39,RS,1984\n\
+                   A2,Zastava,M70,rifle,7.62x39,RS,1984,extra\n\
+                   \"A3\nX\",Zastava,M70,rifle,7.62x39,RS,nineteen\n\
+                   ,Zastava,M70,rifle,7.62x39,RS,1984\n";
+        let read: Vec<_> = weapon_csv_rows(csv.as_bytes()).unwrap().collect();
+        assert_eq!(read.len(), 4);
+        assert_eq!(read.iter().filter(|r| r.is_err()).count(), 3);
+        assert_eq!(weapon_csv_rows(csv.as_bytes()).unwrap().count(), 4);
     }
 
     /// The shortcut for cells with nothing to fold gives what folding gives, for every cell of

@@ -1103,11 +1103,16 @@ fn a_file_that_cannot_be_read_further_imports_the_rows_before_and_says_reading_s
     // Cut in the middle of the fourth row.
     let cut = csv.find("U3").unwrap() + 4;
     let before = event_count(&s.ledger);
-    let rows = custody_core::import::weapon_csv_rows(PulledOut {
-        data: std::io::Cursor::new(csv.into_bytes()),
+    let pulled = |csv: &str| PulledOut {
+        data: std::io::Cursor::new(csv.as_bytes().to_vec()),
         left: cut,
-    })
-    .unwrap();
+    };
+    // Counting (as `custody import weapons` does first) stops where reading stops too.
+    let counted = custody_core::import::weapon_csv_rows(pulled(&csv))
+        .unwrap()
+        .count();
+    assert_eq!(counted, 4);
+    let rows = custody_core::import::weapon_csv_rows(pulled(&csv)).unwrap();
     let report = s.ledger.import_weapons(&officer, rows, 2, |_| {}).unwrap();
     let imported: Vec<u64> = report.imported.iter().map(|i| i.line).collect();
     assert_eq!(imported, [2, 3, 4]);
